@@ -1,0 +1,95 @@
+"""The ``bcagent`` command: parse the arguments, build the settings, call one function."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, serve_forever
+from bigcommerce.sandbox.schema import FixtureError
+
+
+def _add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--products", type=int, default=300, help="products in the generated demo store (300)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated demo store (0)")
+    parser.add_argument("--fixture", type=Path, help="serve this fixture file instead of the demo store")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8377, help="port to listen on (8377)")
+    parser.add_argument("--quota", type=int, help="requests per 30 s window (default: the fixture's, 150)")
+    parser.add_argument("--latency-ms", type=int, default=0, help="added latency per request")
+    parser.add_argument("--error-rate", type=float, default=0.0, help="share of requests answered 500 (0-1)")
+    parser.add_argument("--drop-rate", type=float, default=0.0, help="share of connections dropped (0-1)")
+    parser.add_argument("--dump", type=Path, help="write the store as a fixture file and exit")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bcagent",
+        description="AI customer-support assistant for BigCommerce stores (runs offline by default).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run the local BigCommerce sandbox store",
+        description="Serve a local stand-in for api.bigcommerce.com: the demo store or a fixture file.",
+    )
+    _add_sandbox_arguments(sandbox)
+    demo = commands.add_parser("demo", help="start the demo (the sandbox with the demo store)")
+    _add_sandbox_arguments(demo)
+    return parser
+
+
+def _options(args: argparse.Namespace) -> SandboxOptions:
+    return SandboxOptions(
+        products=args.products,
+        seed=args.seed,
+        fixture=args.fixture,
+        host=args.host,
+        port=args.port,
+        quota=args.quota,
+        latency_ms=args.latency_ms,
+        error_rate=args.error_rate,
+        drop_rate=args.drop_rate,
+    )
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    if args.products < 1:
+        print("error: --products must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        sandbox = build_sandbox(_options(args))
+    except (FixtureError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.dump:
+        sandbox.store.write_fixture(args.dump)
+        print(f"wrote {args.dump}")
+        return 0
+    print(banner(sandbox, f"http://{args.host}:{args.port}"), flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        serve_forever(sandbox, args.host, args.port)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    if args.command in ("sandbox", "demo"):
+        return cmd_sandbox(args)
+    parser.print_help()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

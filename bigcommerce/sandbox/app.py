@@ -1,0 +1,237 @@
+"""The sandbox as an ASGI application: BigCommerce's gateway rules (store hash, token, quota, scopes)
+in front of the API routes, plus an admin API outside ``/stores/`` for tests and benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Message, Receive, Scope, Send
+
+from . import routes_catalog, routes_customers, routes_orders
+from .faults import FaultConfig, Faults
+from .formats import SCOPE_MESSAGE, ApiVersion, SandboxError, error_body, error_response, json_response
+from .ratelimit import WINDOW_MS, RateLimiter
+from .state import SandboxStore
+
+log = logging.getLogger(__name__)
+
+# (API version, path prefix after the version) -> OAuth scope family (bigcommerce-api.md section 13).
+SCOPE_TABLE: tuple[tuple[str, str, str], ...] = (
+    ("v2", "store", "information"),
+    ("v2", "time", "information"),
+    ("v2", "orders", "orders"),
+    ("v2", "order_statuses", "orders"),
+    ("v2", "customer_groups", "customers"),
+    ("v2", "customers", "customers"),
+    ("v2", "gift_certificates", "marketing"),
+    ("v2", "coupons", "marketing"),
+    ("v3", "catalog", "products"),
+    ("v3", "customers", "customers"),
+    ("v3", "promotions", "marketing"),
+)
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def scope_family(version: str, rest: str) -> str | None:
+    """The OAuth scope family an API path needs, or None when the path needs none we model."""
+    parts = rest.strip("/").split("/")
+    if version == "v3" and len(parts) >= 3 and parts[0] == "orders" and parts[2] == "transactions":
+        return "transactions"
+    for table_version, prefix, family in SCOPE_TABLE:
+        if version == table_version and parts[0] == prefix:
+            return family
+    return None
+
+
+def has_scope(scopes: frozenset[str], family: str, method: str) -> bool:
+    if f"store_v2_{family}" in scopes:
+        return True
+    return method in READ_METHODS and f"store_v2_{family}_read_only" in scopes
+
+
+class Sandbox:
+    """Holds the stores, the quota and the faults, and answers as BigCommerce's gateway does."""
+
+    def __init__(
+        self,
+        stores: Iterable[SandboxStore],
+        faults: FaultConfig | None = None,
+        window_ms: int = WINDOW_MS,
+        quota: int | None = None,
+    ) -> None:
+        self.stores: dict[str, SandboxStore] = {s.store_hash: s for s in stores}
+        self.limiter = RateLimiter(window_ms)
+        for store in self.stores.values():
+            self.limiter.set_quota(store.store_hash, quota or int(store.settings["rate_limit_quota"]))
+        self.faults = Faults(faults)
+        self.api = build_api(self)
+
+    @property
+    def store(self) -> SandboxStore:
+        """The only store, for the common single-store case."""
+        return next(iter(self.stores.values()))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/stores/"):
+            await self.api(scope, receive, send)
+            return
+        parts = scope["path"].split("/", 4)
+        version: ApiVersion = "v2" if len(parts) > 3 and parts[3] == "v2" else "v3"
+        rest = parts[4] if len(parts) > 4 else ""
+        store = self.stores.get(parts[2])
+        if store is None:
+            await _send_json(send, 403, error_body(403, "Authentication Required", "v3"))
+            return
+        token = _header(scope, b"x-auth-token")
+        scopes = store.tokens.get(token) if token else None
+        if scopes is None:
+            await _send_json(send, 401, error_body(401, "Unauthorized", "v3"))
+            return
+        action, delay = self.faults.decide()
+        if delay:
+            await asyncio.sleep(delay)
+        if action == "drop" and _abort_connection(send):
+            return
+        decision = self.limiter.take(store.store_hash)
+        headers = decision.headers
+        if action == "rate_limit" or not decision.allowed:
+            headers = {**headers, "X-Rate-Limit-Requests-Left": "0"}
+            await _send_json(send, 429, error_body(429, "Too many requests", "v3"), headers)
+            return
+        if action in ("error", "drop"):
+            status = self.faults.config.error_status
+            await _send_json(send, status, error_body(status, "Internal Server Error", version), headers)
+            return
+        family = scope_family(version, rest)
+        if family is not None and not has_scope(scopes, family, scope["method"]):
+            await _send_json(send, 403, error_body(403, SCOPE_MESSAGE, "v3"), headers)
+            return
+        scope["bc_store"] = store
+        await self._call_api(scope, receive, send, headers, version)
+
+    async def _call_api(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str], version: ApiVersion
+    ) -> None:
+        extra = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = {**message, "headers": list(message.get("headers", [])) + extra}
+            await send(message)
+
+        try:
+            await self.api(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("sandbox route failed")
+            if not started:
+                await _send_json(send, 500, error_body(500, "Internal Server Error", version), headers)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key.lower() == name:
+            return bytes(value).decode("latin-1").strip()
+    return None
+
+
+async def _send_json(send: Send, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+    response = json_response(body, status, headers)
+    await send({"type": "http.response.start", "status": status, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def _abort_connection(send: Send) -> bool:
+    """Drop the TCP connection without an answer (uvicorn exposes its transport on the send callable)."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None:
+        return False
+    transport.abort()
+    return True
+
+
+def build_api(sandbox: Sandbox) -> FastAPI:
+    api = FastAPI(title="BigCommerce sandbox", docs_url=None, redoc_url=None, openapi_url=None)
+    routers = (routes_orders.router, routes_catalog.router, routes_customers.router)
+    for router in routers:
+        api.include_router(router)
+    known_paths = [
+        route.path_regex for router in routers for route in router.routes if isinstance(route, APIRoute)
+    ]
+    _add_admin_routes(api, sandbox)
+
+    async def sandbox_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, SandboxError)
+        return error_response(exc)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        version: ApiVersion = "v2" if "/v2/" in request.url.path else "v3"
+        return json_response(error_body(500, "Internal Server Error", version), 500)
+
+    api.add_exception_handler(SandboxError, sandbox_error)
+    api.add_exception_handler(Exception, server_error)
+
+    methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+
+    @api.api_route("/stores/{store_hash}/{version}/{rest:path}", methods=methods, include_in_schema=False)
+    async def unknown_route(request: Request, version: str, rest: str) -> Response:
+        api_version: ApiVersion = "v2" if version == "v2" else "v3"
+        path = request.url.path
+        if any(pattern.match(path) for pattern in known_paths):
+            raise SandboxError(405, "The requested method is not supported by this resource.", api_version)
+        if api_version == "v2":
+            raise SandboxError(404, "The requested resource was not found.", "v2")
+        raise SandboxError(404, "The requested resource was not found.", "v3")
+
+    return api
+
+
+def _add_admin_routes(api: FastAPI, sandbox: Sandbox) -> None:
+    def _store(store_hash: str) -> SandboxStore:
+        store = sandbox.stores.get(store_hash)
+        if store is None:
+            raise SandboxError(404, f"No store with hash {store_hash!r} in this sandbox.")
+        return store
+
+    @api.get("/__sandbox__/health")
+    async def health() -> Response:
+        return json_response({"status": "ok", "stores": sorted(sandbox.stores)})
+
+    @api.get("/__sandbox__/faults")
+    async def get_faults() -> Response:
+        return json_response(sandbox.faults.as_dict())
+
+    @api.put("/__sandbox__/faults")
+    async def put_faults(request: Request) -> Response:
+        try:
+            changes = await request.json()
+            if not isinstance(changes, dict):
+                raise ValueError("send a JSON object of fault settings")
+            sandbox.faults.update(changes)
+        except ValueError as exc:
+            raise SandboxError(422, str(exc)) from None
+        return json_response(sandbox.faults.as_dict())
+
+    @api.put("/__sandbox__/stores/{store_hash}/rate-limit")
+    async def put_rate_limit(request: Request, store_hash: str) -> Response:
+        store = _store(store_hash)
+        body = await request.json()
+        quota = body.get("quota") if isinstance(body, dict) else None
+        if not isinstance(quota, int) or quota < 1:
+            raise SandboxError(422, 'Send {"quota": N} with N >= 1.')
+        sandbox.limiter.set_quota(store.store_hash, quota)
+        sandbox.limiter.reset(store.store_hash)
+        return json_response({"quota": quota, "window_ms": sandbox.limiter.window_ms})
+
+    @api.get("/__sandbox__/stores/{store_hash}/fixture")
+    async def get_fixture(store_hash: str) -> Response:
+        return json_response(_store(store_hash).to_fixture())
