@@ -1,0 +1,21 @@
+"""Resource classes: one per API area, reached as attributes of the client (``client.orders``, ...)."""
+
+from .catalog import Categories, Products
+from .customers import CustomerGroups, Customers
+from .marketing import Coupons, GiftCertificates, Promotions
+from .orders import OrderFilters, Orders, OrderStatuses
+from .store import StoreResource
+
+__all__ = [
+    "Categories",
+    "Coupons",
+    "CustomerGroups",
+    "Customers",
+    "GiftCertificates",
+    "OrderFilters",
+    "OrderStatuses",
+    "Orders",
+    "Products",
+    "Promotions",
+    "StoreResource",
+]
