@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from agent import cli_store
+from agent.settings import Settings
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, serve_forever
 from bigcommerce.sandbox.schema import FixtureError
 
@@ -43,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sandbox_arguments(sandbox)
     demo = commands.add_parser("demo", help="start the demo (the sandbox with the demo store)")
     _add_sandbox_arguments(demo)
+    cli_store.add_commands(commands)
     return parser
 
 
@@ -87,6 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command in ("sandbox", "demo"):
         return cmd_sandbox(args)
+    settings = Settings.from_env()
+    store_commands = {
+        "connect": cli_store.cmd_connect,
+        "status": cli_store.cmd_status,
+        "tools": cli_store.cmd_tools,
+        "disconnect": cli_store.cmd_disconnect,
+    }
+    if args.command in store_commands:
+        return store_commands[args.command](args, settings)
     parser.print_help()
     return 0
 

@@ -1,0 +1,77 @@
+"""Which tools and features a store's OAuth scopes allow, and the merchant's switches on top.
+
+Scope levels per family are "modify", "read" or "none" (what `bcagent connect` probed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["modify", "read", "none"]
+FAMILIES: tuple[str, ...] = ("information", "orders", "transactions", "products", "customers", "marketing")
+FAMILY_LABELS = {
+    "information": "Information & Settings",
+    "orders": "Orders",
+    "transactions": "Order Transactions",
+    "products": "Products",
+    "customers": "Customers",
+    "marketing": "Marketing",
+}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    name: str
+    family: str | None
+    level: Level
+    description: str
+    is_tool: bool = True
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement("get_order_information", "orders", "read", "order status, items and tracking"),
+    Requirement("cancel_order", "orders", "modify", "cancel an unshipped order"),
+    Requirement("check_gift_card_balance", "marketing", "read", "gift certificate balances"),
+    Requirement("lookup_discount_code", "marketing", "read", "coupon and promotion code checks"),
+    Requirement("list_active_promotions", "marketing", "read", "active promotions"),
+    Requirement("get_product_information", "products", "read", "product details, price and stock"),
+    Requirement("transfer_to_human", None, "none", "hand the conversation to a person"),
+    Requirement("catalog sync", "products", "read", "crawl the catalog into the vector store", False),
+    Requirement(
+        "wholesale filtering", "customers", "read", "hide products restricted to customer groups", False
+    ),
+    Requirement("verified customer lookups", "customers", "read", "orders of a logged-in shopper", False),
+    Requirement("store auto-detection", "information", "read", "store name, URL and currency", False),
+    Requirement("payment details", "transactions", "read", "how an order was paid", False),
+)
+TOOL_NAMES = tuple(r.name for r in REQUIREMENTS if r.is_tool)
+_RANK = {"none": 0, "read": 1, "modify": 2}
+
+
+@dataclass(frozen=True)
+class Capability:
+    requirement: Requirement
+    enabled: bool
+    reason: str
+
+
+def evaluate(scopes: dict[str, str], disabled: list[str] | tuple[str, ...] = ()) -> list[Capability]:
+    """Every tool and feature, enabled or not, with the reason in words."""
+    out = []
+    for req in REQUIREMENTS:
+        if req.family is None:
+            allowed, reason = True, "needs no scope"
+        else:
+            have = scopes.get(req.family, "none")
+            allowed = _RANK[have] >= _RANK[req.level]
+            wanted = f"{FAMILY_LABELS[req.family]} {'modify' if req.level == 'modify' else 'read-only'}"
+            reason = f"scope {wanted}: ok" if allowed else f"needs the {wanted} scope (token has {have})"
+        if allowed and req.name in disabled:
+            allowed, reason = False, "disabled by the merchant (`bcagent tools enable` to turn it back on)"
+        out.append(Capability(req, allowed, reason))
+    return out
+
+
+def enabled_tools(scopes: dict[str, str], disabled: list[str] | tuple[str, ...] = ()) -> list[str]:
+    return [c.requirement.name for c in evaluate(scopes, disabled) if c.enabled and c.requirement.is_tool]

@@ -1,0 +1,122 @@
+"""The store-connection commands of `bcagent`: connect, status, tools and disconnect."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+
+from .capabilities import TOOL_NAMES
+from .connect import connect_store
+from .connections import ConnectionProblem, ConnectionStore, Secret
+from .settings import DEFAULT_API_URL, Settings
+from .store_report import last_sync, render_connection
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    connect = commands.add_parser(
+        "connect",
+        help="connect a BigCommerce store",
+        description="Validate an API account token, detect the store's details, probe its scopes and save it.",
+    )
+    connect.add_argument(
+        "--store-hash",
+        required=True,
+        help="the store hash, or a pasted URL (https://store-abc1d2ef.mybigcommerce.com/manage/... or "
+        "https://api.bigcommerce.com/stores/abc1d2ef/v3/)",
+    )
+    connect.add_argument("--token", help="the API account's access token (asked for when omitted)")
+    connect.add_argument("--api-url", default=DEFAULT_API_URL, help=f"API base URL ({DEFAULT_API_URL})")
+    status = commands.add_parser("status", help="show a connected store: scopes, tools, last sync")
+    status.add_argument("--store", help="store hash (needed only when several stores are connected)")
+    tools = commands.add_parser("tools", help="list, enable or disable the assistant's tools")
+    tools.add_argument("action", choices=["list", "enable", "disable"])
+    tools.add_argument("name", nargs="?", choices=TOOL_NAMES, metavar="NAME", help=", ".join(TOOL_NAMES))
+    tools.add_argument("--store", help="store hash (needed only when several stores are connected)")
+    disconnect = commands.add_parser(
+        "disconnect", help="forget a store: credentials, tools, vector collection and sync state"
+    )
+    disconnect.add_argument("--store", help="store hash (needed only when several stores are connected)")
+    disconnect.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _fail(problem: Exception) -> int:
+    print(f"error: {problem}", file=sys.stderr)
+    return 1
+
+
+def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
+    raw = args.token
+    if raw is None:
+        if not sys.stdin.isatty():
+            return _fail(ConnectionProblem("No token given: pass --token TOKEN."))
+        raw = getpass.getpass("Access token: ")
+    connections = ConnectionStore(settings.home)
+    try:
+        result = asyncio.run(connect_store(args.store_hash, Secret(raw), args.api_url, connections))
+    except ConnectionProblem as problem:
+        return _fail(problem)
+    verb = "Reconnected" if result.replaced else "Connected"
+    print(f"{verb} {result.connection.name}.")
+    print(render_connection(result.connection))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    connections = ConnectionStore(settings.home)
+    try:
+        store_hash = connections.resolve(args.store)
+        connection = connections.load(store_hash)
+    except ConnectionProblem as problem:
+        return _fail(problem)
+    print(render_connection(connection, last_sync(connections.folder(store_hash))))
+    return 0
+
+
+def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
+    connections = ConnectionStore(settings.home)
+    try:
+        store_hash = connections.resolve(args.store)
+        connection = connections.load(store_hash)
+    except ConnectionProblem as problem:
+        return _fail(problem)
+    if args.action != "list":
+        if not args.name:
+            return _fail(
+                ConnectionProblem(f"Say which tool to {args.action}: one of {', '.join(TOOL_NAMES)}.")
+            )
+        disabled = set(connection.disabled_tools)
+        if args.action == "disable":
+            disabled.add(args.name)
+        else:
+            disabled.discard(args.name)
+        connection.disabled_tools = sorted(disabled)
+        connections.update(connection)
+        print(f"{args.name}: {args.action}d by the merchant.")
+    print(render_connection(connection).split("Tools:\n", 1)[1].split("\nFeatures:", 1)[0])
+    return 0
+
+
+def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
+    connections = ConnectionStore(settings.home)
+    try:
+        store_hash = connections.resolve(args.store)
+        connection = connections.load(store_hash)
+    except ConnectionProblem as problem:
+        return _fail(problem)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            return _fail(ConnectionProblem("Refusing to disconnect without confirmation: pass --yes."))
+        answer = input(
+            f"Disconnect {connection.name} ({store_hash})? This deletes its credentials, vector collection "
+            "and sync state. [y/N] "
+        )
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing changed.")
+            return 1
+    connections.delete(store_hash)
+    print(
+        f"Disconnected {connection.name} ({store_hash}): credentials, tools, vectors and sync state removed."
+    )
+    return 0

@@ -1,0 +1,37 @@
+"""Settings: the one place that reads environment variables.
+
+``BCAGENT_HOME`` is the data directory (default ``~/.bcagent``) that holds every connected store's
+credentials, settings, vector collection, sync state and transcripts, each keyed by store hash.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_API_URL = "https://api.bigcommerce.com"
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    model: str = "offline"
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        home = Path(env.get("BCAGENT_HOME") or Path.home() / ".bcagent").expanduser()
+        return cls(
+            home=home,
+            model=env.get("BCAGENT_MODEL", "offline"),
+            openai_api_key=env.get("OPENAI_API_KEY"),
+            openai_base_url=env.get("OPENAI_BASE_URL"),
+        )
+
+    def __repr__(self) -> str:
+        key = "set" if self.openai_api_key else "unset"
+        return f"Settings(home={str(self.home)!r}, model={self.model!r}, openai_api_key={key})"
