@@ -15,18 +15,17 @@ The same (products, seed) always gives the same store.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
-import gc
 import itertools
 import random
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
+
+from ._gc import collector_paused
 
 __all__ = [
     "DEMO_STORE_HASH",
@@ -99,19 +98,6 @@ def _slug(text: str) -> str:
 
 def _chars(rng: random.Random, alphabet: str, length: int) -> str:
     return "".join(rng.choices(alphabet, k=length))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building: the store is a tree of acyclic dicts, and at
-    50,000 products the collector's repeated scans would otherwise take half the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Ids:
@@ -1218,7 +1204,7 @@ def generate_demo_store(products: int = 300, seed: int = 0) -> dict[str, Any]:
         random.Random(master.getrandbits(64)) for _ in range(4)
     )
     ids = _Ids()
-    with _collector_paused():
+    with collector_paused():
         catalog = _catalog(products, catalog_rng, ids)
         people = _people(people_rng)
         return {

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ._gc import collector_paused
 from .formats import iso8601, now_utc, rfc2822
 from .schema import Fixture, FixtureError, validate_fixture
 
@@ -93,7 +94,8 @@ class SandboxStore:
 
     @classmethod
     def from_data(cls, data: Any, source: str = "fixture") -> SandboxStore:
-        return cls(validate_fixture(data, source))
+        with collector_paused():
+            return cls(validate_fixture(data, source))
 
     @classmethod
     def from_file(cls, path: str | Path) -> SandboxStore:
@@ -103,7 +105,8 @@ class SandboxStore:
         except OSError as exc:
             raise FixtureError(f"{path}: cannot read the fixture file ({exc.strerror})") from None
         try:
-            data = json.loads(text)
+            with collector_paused():
+                data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise FixtureError(
                 f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
