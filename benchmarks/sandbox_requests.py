@@ -48,7 +48,9 @@ async def hammer(base_url: str, path: str, seconds: float, concurrency: int) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=4)
@@ -62,7 +64,9 @@ def main() -> None:
     print(f"{'request':<48} {'req/s':>8} {'products/s':>11} {'MB/s':>7}")
     print(f"{'GET /v2/time (baseline)':<48} {light:>8.1f} {'':>11} {'':>7}")
     print(f"{'GET 250 products, all includes':<48} {heavy:>8.1f} {heavy * 250:>11.0f} {mb:>7.1f}")
-    print(f"ratio page/baseline: {heavy / light:.3f} (store of {args.products:,} products, {args.concurrency} in flight)")
+    print(
+        f"ratio page/baseline: {heavy / light:.3f} (store of {args.products:,} products, {args.concurrency} in flight)"
+    )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,9 @@ def measure(products: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="5000,50000")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -62,7 +64,11 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(size)], capture_output=True, text=True, check=True, env=env
+            [sys.executable, __file__, "--child", str(size)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     base = rows[0]
@@ -78,7 +84,9 @@ def main() -> None:
             f"{row['products']:>9,} {row['generate_s']:>11.2f} {row['load_s']:>8.2f} {row['file_mb']:>8.1f} "
             f"{row['file_load_s']:>12.2f} {row['peak_mb']:>8.0f} {per_product:>11.1f} {per_product / base_per:>8.2f}"
         )
-    print("scaling = time per product relative to the smallest size (1.00 = linear); peak MB is the process RSS.")
+    print(
+        "scaling = time per product relative to the smallest size (1.00 = linear); peak MB is the process RSS."
+    )
 
 
 if __name__ == "__main__":
