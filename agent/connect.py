@@ -23,9 +23,10 @@ from bigcommerce import (
     RateLimitError,
     parse_store_hash,
 )
+from bigcommerce.money import MoneyFormat
 
 from .capabilities import FAMILIES
-from .connections import Connection, ConnectionProblem, ConnectionStore, MoneyFormat, Secret
+from .connections import Connection, ConnectionProblem, ConnectionStore, Secret
 
 log = logging.getLogger(__name__)
 

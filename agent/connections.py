@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bigcommerce.money import MoneyFormat
+
 
 class Secret:
     """A string that never shows itself in a repr, a str, a log line or a traceback."""
@@ -42,16 +44,6 @@ class Secret:
 
 class ConnectionProblem(Exception):
     """A connection problem a person can fix: the message says what and how."""
-
-
-@dataclass
-class MoneyFormat:
-    currency: str = "USD"
-    symbol: str = "$"
-    symbol_location: str = "left"
-    decimal_places: int = 2
-    decimal_separator: str = "."
-    thousands_separator: str = ","
 
 
 @dataclass

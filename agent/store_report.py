@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bigcommerce.money import format_money
+
 from .capabilities import FAMILIES, FAMILY_LABELS, evaluate
 from .connections import Connection
-from .money import format_money
 
 
 def last_sync(folder: Path) -> str:

