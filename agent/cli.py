@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent import cli_store
+from agent import cli_catalog, cli_store
 from agent.settings import Settings
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, serve_forever
 from bigcommerce.sandbox.schema import FixtureError
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="start the demo (the sandbox with the demo store)")
     _add_sandbox_arguments(demo)
     cli_store.add_commands(commands)
+    cli_catalog.add_commands(commands)
     return parser
 
 
@@ -96,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status": cli_store.cmd_status,
         "tools": cli_store.cmd_tools,
         "disconnect": cli_store.cmd_disconnect,
+        "ingest": cli_catalog.cmd_ingest,
+        "search": cli_catalog.cmd_search,
     }
     if args.command in store_commands:
         return store_commands[args.command](args, settings)

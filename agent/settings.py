@@ -2,6 +2,7 @@
 
 ``BCAGENT_HOME`` is the data directory (default ``~/.bcagent``) that holds every connected store's
 credentials, settings, vector collection, sync state and transcripts, each keyed by store hash.
+``BCAGENT_CHROMA_URL`` (e.g. ``http://localhost:8000``) uses a Chroma server instead of the embedded one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Settings:
     model: str = "offline"
     openai_api_key: str | None = None
     openai_base_url: str | None = None
+    chroma_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -30,6 +32,7 @@ class Settings:
             model=env.get("BCAGENT_MODEL", "offline"),
             openai_api_key=env.get("OPENAI_API_KEY"),
             openai_base_url=env.get("OPENAI_BASE_URL"),
+            chroma_url=env.get("BCAGENT_CHROMA_URL") or None,
         )
 
     def __repr__(self) -> str:

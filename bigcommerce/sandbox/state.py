@@ -60,6 +60,11 @@ def _number_nested(
             item[parent_key] = parent_id
 
 
+def _variant_total(product: dict[str, Any]) -> int:
+    """With inventory tracked by variant, BigCommerce reports the product's level as the variants' total."""
+    return sum(max(0, int(v["inventory_level"])) for v in product["variants"])
+
+
 def _max_nested_id(parents: Iterable[dict[str, Any]], key: str) -> int:
     return max((child.get("id") or 0 for parent in parents for child in parent[key]), default=0)
 
@@ -172,6 +177,8 @@ class SandboxStore:
                 variant["calculated_price"] = own if own is not None else product["calculated_price"]
             if variant["sku_id"] is None:
                 variant["sku_id"] = variant["id"]
+        if product["inventory_tracking"] == "variant" and product["variants"]:
+            product["inventory_level"] = _variant_total(product)
         if product["base_variant_id"] is None and len(product["variants"]) == 1:
             product["base_variant_id"] = product["variants"][0]["id"]
 
@@ -227,6 +234,7 @@ class SandboxStore:
                 for variant in product["variants"]:
                     if variant["id"] == item.get("variant_id"):
                         variant["inventory_level"] += quantity
+                product["inventory_level"] = _variant_total(product)
             else:
                 continue
             product["date_modified"] = iso8601(now_utc())

@@ -1,0 +1,222 @@
+"""The catalog sync: crawl products through the client, keep what the filters allow, embed what changed,
+delete what went away. Idempotent by construction (deterministic ids, content hashes, upsert), and
+safe to kill at any point: deletions happen only after a complete crawl, the sync state is written
+atomically, and a re-run skips everything already embedded.
+
+Full sync: one listing of every product with its sub-resources.
+Incremental sync: products modified since the last successful sync (minus a safety overlap), plus a
+cheap ids-and-stock listing (``include_fields``) that finds deletions, hidden products, stock-outs and
+products that came back, without reading every product's sub-resources.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bigcommerce import AsyncBigCommerce
+from bigcommerce.types.catalog import Product
+
+from .documents import CatalogContext, ProductDocument, build_document, document_id
+from .filters import judge, open_categories
+from .state import SyncState
+from .vectors import ProductIndex
+
+log = logging.getLogger(__name__)
+
+INCLUDES = ["variants", "images", "custom_fields", "videos"]
+STOCK_FIELDS = ["id", "is_visible", "availability", "inventory_tracking", "inventory_level", "categories"]
+PAGE_SIZE = 250
+OVERLAP = timedelta(minutes=5)
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass
+class SyncReport:
+    mode: str = "full"
+    resumed: bool = False
+    seen: int = 0
+    upserted: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    failed: int = 0
+    excluded: Counter[str] = field(default_factory=Counter)
+    api_requests: int = 0
+    seconds: float = 0.0
+    indexed: int = 0
+
+    def lines(self) -> list[str]:
+        excluded = ", ".join(f"{reason} {count}" for reason, count in sorted(self.excluded.items())) or "none"
+        return [
+            f"{self.mode} sync{' (resumed after an interrupted run)' if self.resumed else ''}: "
+            f"{self.seen} seen, {self.upserted} upserted, {self.skipped} unchanged, {self.deleted} deleted, "
+            f"{self.failed} failed",
+            f"left out: {excluded}",
+            f"{self.indexed} products in the index; {self.api_requests} API requests; {self.seconds:.1f} s",
+        ]
+
+
+@dataclass
+class _Run:
+    """The working state of one sync."""
+
+    index: ProductIndex
+    context: CatalogContext
+    open_ids: set[int] | None
+    existing: dict[str, str]
+    report: SyncReport
+    progress: Progress | None
+    keep: set[str] = field(default_factory=set)
+    drop: set[str] = field(default_factory=set)
+    reasons: dict[str, str] = field(default_factory=dict)
+    total: int | None = None
+
+    async def process(self, products: Iterable[Product]) -> None:
+        """Judge, build, skip unchanged, embed and upsert one batch of fully-read products."""
+        fresh: list[ProductDocument] = []
+        for product in products:
+            self.report.seen += 1
+            doc_id = document_id(product.id or 0)
+            verdict = judge(product, self.open_ids)
+            if not verdict.included:
+                self.reasons[doc_id] = verdict.reason or "unknown"
+                self.drop.add(doc_id)
+                continue
+            self.reasons.pop(doc_id, None)
+            try:
+                document = build_document(product, self.context)
+            except Exception:
+                log.exception("could not build the document of product %s", product.id)
+                self.report.failed += 1
+                if doc_id in self.existing:
+                    self.keep.add(doc_id)  # keep the last good version rather than lose it
+                continue
+            self.keep.add(doc_id)
+            if self.existing.get(doc_id) != document.content_hash:
+                fresh.append(document)
+        if fresh:
+            vectors = await asyncio.to_thread(self.index.embedder.encode, [d.text for d in fresh])
+            await asyncio.to_thread(self.index.upsert, fresh, vectors)
+            self.report.upserted += len(fresh)
+        if self.progress is not None:
+            self.progress(self.report.seen, self.total)
+
+
+async def _pages(
+    client: AsyncBigCommerce, run: _Run, count_total: bool = True, **kwargs: object
+) -> AsyncIterator[list[Product]]:
+    """Product pages, fetched one ahead of their processing so crawling overlaps embedding."""
+    queue: asyncio.Queue[list[Product] | BaseException | None] = asyncio.Queue(maxsize=2)
+
+    async def produce() -> None:
+        try:
+            async for page in client.products.iter(limit=PAGE_SIZE, **kwargs).pages():  # type: ignore[arg-type]
+                if count_total and page.pagination is not None and page.pagination.total is not None:
+                    run.total = page.pagination.total
+                await queue.put(page.items)
+            await queue.put(None)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            await queue.put(exc)
+
+    producer = asyncio.create_task(produce())
+    try:
+        while True:
+            item = await queue.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        producer.cancel()
+        await asyncio.gather(producer, return_exceptions=True)
+
+
+async def with_category_names(client: AsyncBigCommerce, context: CatalogContext) -> CatalogContext:
+    names = {c.id: c.name or "" async for c in client.categories.iter() if c.id is not None}
+    return replace(context, category_names=names)
+
+
+async def sync_catalog(
+    client: AsyncBigCommerce,
+    index: ProductIndex,
+    folder: Path,
+    context: CatalogContext,
+    *,
+    full: bool = False,
+    restrict_by_groups: bool = True,
+    progress: Progress | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SyncReport:
+    """Bring the index in line with the catalog; raise the client's error if the store fails us."""
+    started_clock = time.perf_counter()
+    requests_before = client.stats.requests
+    state = SyncState.load(folder)
+    started = now()
+    report = SyncReport(mode="full" if full or not state.last_success else "incremental")
+    report.resumed = state.in_progress is not None
+    state.in_progress = started.isoformat()
+    state.save(folder)
+    bulk = client.with_options(priority="bulk")
+    context = await with_category_names(bulk, context)
+    open_ids = open_categories([g async for g in bulk.customer_groups.iter()]) if restrict_by_groups else None
+    run = _Run(index, context, open_ids, await asyncio.to_thread(index.hashes), report, progress)
+    if report.mode == "full":
+        async for products in _pages(bulk, run, include=INCLUDES):
+            await run.process(products)
+        included = run.keep
+    else:
+        since = datetime.fromisoformat(state.last_success or started.isoformat()) - OVERLAP
+        included = await _incremental(bulk, run, since)
+    stale = set(run.existing) - included
+    report.excluded = Counter(run.reasons.values())
+    report.skipped = max(0, len(included) - report.upserted - report.failed)
+    if stale:
+        await asyncio.to_thread(index.delete, sorted(stale))
+        report.deleted = len(stale)
+    report.indexed = await asyncio.to_thread(index.count)
+    if report.failed == 0:
+        state.last_success = started.isoformat()
+    state.last_mode = report.mode
+    state.in_progress = None
+    state.indexed = report.indexed
+    state.save(folder)
+    report.api_requests = client.stats.requests - requests_before
+    report.seconds = time.perf_counter() - started_clock
+    return report
+
+
+async def _incremental(client: AsyncBigCommerce, run: _Run, since: datetime) -> set[str]:
+    """Read what changed since ``since`` and reconcile the rest with a cheap listing; return the ids
+    that belong in the index."""
+    candidates: set[str] = set()
+    listed = 0
+    async for page in client.products.iter(limit=PAGE_SIZE, include_fields=STOCK_FIELDS).pages():
+        for product in page.items:
+            listed += 1
+            doc_id = document_id(product.id or 0)
+            verdict = judge(product, run.open_ids)  # variant stock: the product level is the variants' sum
+            if verdict.included:
+                candidates.add(doc_id)
+            else:
+                run.reasons[doc_id] = verdict.reason or "unknown"
+    run.total = listed
+    async for products in _pages(
+        client, run, include=INCLUDES, filters={"date_modified:min": since.isoformat()}
+    ):
+        await run.process(products)
+    missing = sorted(int(d.split("-", 1)[1]) for d in candidates - set(run.existing) - run.keep - run.drop)
+    for start in range(0, len(missing), 50):
+        batch = missing[start : start + 50]
+        async for products in _pages(
+            client, run, count_total=False, include=INCLUDES, filters={"id:in": batch}
+        ):
+            await run.process(products)
+    run.report.seen = listed
+    return (candidates | run.keep) - run.drop

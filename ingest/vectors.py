@@ -1,0 +1,122 @@
+"""The per-store product collection in Chroma: opening it, reading hashes, upserting, deleting, searching.
+
+Chroma runs embedded (a persistent client under the store's data folder) by default, or as a server
+(``chroma run``) when a URL is configured. Collections are created with our registered embedding
+function, so Chroma never reaches for its default model.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from .documents import ProductDocument
+from .embeddings import MiniLMEmbedding
+
+Filters = Mapping[str, str | int | float | bool]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    product_id: int
+    score: float
+    name: str
+    metadata: dict[str, Any]
+
+
+def collection_name(store_hash: str) -> str:
+    return f"bcagent-products-{store_hash}"
+
+
+def chroma_client(path: Path | None = None, url: str | None = None) -> Any:
+    """A Chroma client: the server at ``url`` when given, else a persistent client at ``path``."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url)
+        return chromadb.HttpClient(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or 8000,
+            ssl=parsed.scheme == "https",
+            settings=settings,
+        )
+    if path is None:
+        raise ValueError("a persistent Chroma client needs a path")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class ProductIndex:
+    """One store's product vectors. Ids are ``product-<id>``; metadata carries a content hash."""
+
+    def __init__(self, client: Any, store_hash: str, embedder: MiniLMEmbedding) -> None:
+        self.client = client
+        self.store_hash = store_hash
+        self.embedder = embedder
+        self.collection = client.get_or_create_collection(
+            collection_name(store_hash),
+            embedding_function=embedder,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def hashes(self) -> dict[str, str]:
+        """Document id -> content hash of everything indexed."""
+        result = self.collection.get(include=["metadatas"])
+        return {
+            doc_id: str((meta or {}).get("content_hash", ""))
+            for doc_id, meta in zip(result["ids"], result["metadatas"] or [], strict=False)
+        }
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def upsert(self, documents: Sequence[ProductDocument], embeddings: Any) -> None:
+        if not documents:
+            return
+        self.collection.upsert(
+            ids=[d.id for d in documents],
+            documents=[d.text for d in documents],
+            metadatas=[dict(d.metadata) for d in documents],
+            embeddings=embeddings,
+        )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), 1000):
+            self.collection.delete(ids=list(ids[start : start + 1000]))
+
+    def get(self, doc_id: str) -> dict[str, Any] | None:
+        result = self.collection.get(ids=[doc_id], include=["metadatas", "documents"])
+        if not result["ids"]:
+            return None
+        return {"metadata": result["metadatas"][0], "document": result["documents"][0]}
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[SearchHit]:
+        """The k products closest to the query (score 1.0 = same direction), optionally filtered."""
+        if not query.strip() or self.count() == 0:
+            return []
+        vector = self.embedder.encode([query])
+        where: dict[str, Any] | None = None
+        if filters:
+            clauses = [{key: value} for key, value in filters.items()]
+            where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        result = self.collection.query(
+            query_embeddings=vector, n_results=max(1, k), where=where, include=["metadatas", "distances"]
+        )
+        hits = []
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=False):
+            meta = dict(meta or {})
+            hits.append(
+                SearchHit(int(meta["product_id"]), 1.0 - float(distance), str(meta.get("name", "")), meta)
+            )
+        return hits
+
+    def drop(self) -> None:
+        self.client.delete_collection(collection_name(self.store_hash))
