@@ -166,7 +166,7 @@ async def _none(seconds: float) -> None:
 async def test_search_returns_product_ids_with_scores(catalog: Catalog) -> None:
     await catalog.sync(restrict=False)
     hits = catalog.index.search("gloves for sparring", k=2)
-    assert [hit.product_id for hit in hits][0] == 2
+    assert hits[0].product_id == 2
     assert 0 < hits[-1].score <= hits[0].score <= 1
     bulk = catalog.index.search("hand wraps in bulk", k=1)
     assert bulk[0].product_id == 5
