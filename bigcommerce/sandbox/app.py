@@ -232,6 +232,17 @@ def _add_admin_routes(api: FastAPI, sandbox: Sandbox) -> None:
         sandbox.limiter.reset(store.store_hash)
         return json_response({"quota": quota, "window_ms": sandbox.limiter.window_ms})
 
+    @api.patch("/__sandbox__/stores/{store_hash}/products/{product_id:int}")
+    async def patch_product(request: Request, store_hash: str, product_id: int) -> Response:
+        """Change product fields as a merchant would (bumps date_modified), e.g. {"name": "..."}."""
+        store = _store(store_hash)
+        body = await request.json()
+        if not isinstance(body, dict) or not body:
+            raise SandboxError(422, "Send a JSON object of product fields to change.")
+        if product_id not in store.products:
+            raise SandboxError(404, f"No product {product_id} in store {store_hash!r}.")
+        return json_response(store.update_product(product_id, body))
+
     @api.get("/__sandbox__/stores/{store_hash}/fixture")
     async def get_fixture(store_hash: str) -> Response:
         return json_response(_store(store_hash).to_fixture())
