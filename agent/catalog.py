@@ -14,7 +14,7 @@ from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
 from ingest.explain import Explanation, explain_product
 from ingest.sync import Progress, SyncReport, sync_catalog, with_category_names
-from ingest.vectors import ProductIndex, SearchHit, chroma_client
+from ingest.vectors import ProductIndex, SearchHit, chroma_client, collection_name
 
 from .connections import Connection, ConnectionProblem, ConnectionStore
 from .settings import Settings
@@ -88,6 +88,20 @@ async def run_explain(settings: Settings, store: str | None, reference: str) -> 
         return await explain_product(
             runtime.client, runtime.index, reference, context, runtime.restrict_by_groups
         )
+
+
+def drop_remote_index(settings: Settings, store_hash: str) -> bool:
+    """Drop the store's collection from a configured Chroma server (the embedded one lives in the store's
+    folder and goes with it). True when a collection was dropped."""
+    if not settings.chroma_url:
+        return False
+    client = chroma_client(url=settings.chroma_url)
+    try:
+        client.delete_collection(collection_name(store_hash))
+    except Exception as exc:  # Chroma raises NotFoundError (or ValueError in older versions) when absent
+        log.info("no collection to drop for %s: %s", store_hash, exc)
+        return False
+    return True
 
 
 def run_search(settings: Settings, store: str | None, query: str, k: int) -> list[SearchHit]:

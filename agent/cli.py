@@ -11,7 +11,7 @@ from pathlib import Path
 
 from agent import cli_catalog, cli_store
 from agent.settings import Settings
-from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, serve_forever
+from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
 from bigcommerce.sandbox.schema import FixtureError
 
 
@@ -77,6 +77,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         sandbox.store.write_fixture(args.dump)
         print(f"wrote {args.dump}")
         return 0
+    try:
+        check_port(args.host, args.port)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(banner(sandbox, f"http://{args.host}:{args.port}"), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         serve_forever(sandbox, args.host, args.port)

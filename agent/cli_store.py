@@ -115,6 +115,9 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing changed.")
             return 1
+    from .catalog import drop_remote_index  # loads Chroma only when a store is really disconnected
+
+    drop_remote_index(settings, store_hash)
     connections.delete(store_hash)
     print(
         f"Disconnected {connection.name} ({store_hash}): credentials, tools, vectors and sync state removed."

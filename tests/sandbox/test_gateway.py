@@ -190,10 +190,16 @@ async def test_a_crash_is_a_json_500_not_a_stack_trace(sandbox: Sandbox) -> None
 
 async def test_admin_route_changes_a_product_and_bumps_date_modified(sandbox: Sandbox) -> None:
     before = sandbox.store.products[1]["date_modified"]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox), base_url="http://sandbox") as admin:
-        changed = await admin.patch("/__sandbox__/stores/smallshop/products/1", json={"name": "New Name", "price": 12.5})
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sandbox), base_url="http://sandbox"
+    ) as admin:
+        changed = await admin.patch(
+            "/__sandbox__/stores/smallshop/products/1", json={"name": "New Name", "price": 12.5}
+        )
         assert changed.status_code == 200
-        assert (await admin.patch("/__sandbox__/stores/smallshop/products/99", json={"name": "x"})).status_code == 404
+        assert (
+            await admin.patch("/__sandbox__/stores/smallshop/products/99", json={"name": "x"})
+        ).status_code == 404
         assert (await admin.patch("/__sandbox__/stores/smallshop/products/1", json=[])).status_code == 422
     product = sandbox.store.products[1]
     assert (product["name"], product["calculated_price"]) == ("New Name", 12.5)

@@ -67,3 +67,29 @@ def test_cli_dumps_a_fixture_and_refuses_a_bad_one(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "broken.json: products[0].name: Field required" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_cli_refuses_a_busy_port() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "agent.cli",
+                "sandbox",
+                "--fixture",
+                str(SMALL_STORE),
+                "--port",
+                str(port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
