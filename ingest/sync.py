@@ -101,7 +101,7 @@ class _Run:
             if self.existing.get(doc_id) != document.content_hash:
                 fresh.append(document)
         if fresh:
-            vectors = await asyncio.to_thread(self.index.embedder.encode, [d.text for d in fresh])
+            vectors = await self.index.embedder.aencode([d.text for d in fresh])
             await asyncio.to_thread(self.index.upsert, fresh, vectors)
             self.report.upserted += len(fresh)
         if self.progress is not None:

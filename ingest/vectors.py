@@ -7,7 +7,9 @@ function, so Chroma never reaches for its default model.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,18 @@ from .documents import ProductDocument
 from .embeddings import MiniLMEmbedding
 
 Filters = Mapping[str, str | int | float | bool]
+RERANK_POOL = 4
+NAME_WEIGHT = 0.5
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def _overlap(query: set[str], name: set[str]) -> float:
+    """Share of the name's words that the query contains (0..1)."""
+    return len(query & name) / len(name) if name else 0.0
 
 
 @dataclass(frozen=True)
@@ -98,25 +112,45 @@ class ProductIndex:
             return None
         return {"metadata": result["metadatas"][0], "document": result["documents"][0]}
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[SearchHit]:
-        """The k products closest to the query (score 1.0 = same direction), optionally filtered."""
-        if not query.strip() or self.count() == 0:
+    async def asearch(self, query: str, k: int = 5, filters: Filters | None = None) -> list[SearchHit]:
+        """``search`` for async callers: the query is embedded on the model's own worker thread."""
+        if not query.strip():
             return []
-        vector = self.embedder.encode([query])
+        vector = await self.embedder.aencode([query])
+        return await asyncio.to_thread(self._search, query, vector, k, filters)
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[SearchHit]:
+        """The k products that best match the query, optionally filtered.
+
+        Vector similarity finds candidates (``RERANK_POOL`` times k); their names then re-rank them by
+        the words they share with the query, so "Pro Gloves 5" finds that product and not its four
+        look-alikes. ``score`` is the cosine similarity plus that name bonus."""
+        if not query.strip():
+            return []
+        return self._search(query, self.embedder.encode([query]), k, filters)
+
+    def _search(self, query: str, vector: Any, k: int, filters: Filters | None) -> list[SearchHit]:
+        if self.count() == 0:
+            return []
         where: dict[str, Any] | None = None
         if filters:
             clauses = [{key: value} for key, value in filters.items()]
             where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
         result = self.collection.query(
-            query_embeddings=vector, n_results=max(1, k), where=where, include=["metadatas", "distances"]
+            query_embeddings=vector,
+            n_results=max(1, k) * RERANK_POOL,
+            where=where,
+            include=["metadatas", "distances"],
         )
+        words = _words(query)
         hits = []
         for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=False):
             meta = dict(meta or {})
-            hits.append(
-                SearchHit(int(meta["product_id"]), 1.0 - float(distance), str(meta.get("name", "")), meta)
-            )
-        return hits
+            name = str(meta.get("name", ""))
+            score = 1.0 - float(distance) + NAME_WEIGHT * _overlap(words, _words(name))
+            hits.append(SearchHit(int(meta["product_id"]), score, name, meta))
+        hits.sort(key=lambda hit: hit.score, reverse=True)
+        return hits[: max(1, k)]
 
     def drop(self) -> None:
         self.client.delete_collection(collection_name(self.store_hash))

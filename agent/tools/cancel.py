@@ -1,0 +1,206 @@
+"""cancel_order, in two steps around the shopper's confirmation.
+
+1. ``propose_cancellation``: the order must pass the identity rules, must not have shipped (not even in
+   part), and its status must be one the merchant allows (default Pending, Awaiting Payment, Awaiting
+   Shipment, Awaiting Fulfillment), within the maximum order age if one is set. The answer carries the
+   confirmation to show: order number, items, total and a proposal id bound to this order.
+2. ``execute_cancellation``: only with a "yes" that names the same order (and proposal). The order is
+   read again (an order already cancelled is reported, never written twice, across retries and resumes),
+   then ``PUT status_id=5``, then read back: the shopper is told it is done only when BigCommerce shows
+   it cancelled. Every outcome is written to the audit log.
+
+The graph's tool wrapper calls LangGraph's ``interrupt()`` between the two steps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from bigcommerce import APIConnectionError, APITimeoutError
+from bigcommerce.types.orders import Order
+
+from .context import Conversation, ToolContext
+from .orders import describe_order, verify_order
+from .results import ToolResult, ok, result, store_call
+
+CANCELLED = 5
+REASONS = {
+    2: "it has already shipped",
+    3: "part of it has already shipped",
+    10: "it is already completed",
+    4: "it has been refunded",
+    14: "it has been partly refunded",
+    6: "its payment was declined, so it will not be processed",
+    13: "it is under a payment dispute",
+}
+RETURNS = "Once it arrives you can return it under our returns policy, or I can connect you with our team."
+HUMAN = "I can connect you with a member of our team who can help."
+
+
+def proposal_id(conversation: Conversation, order: Order) -> str:
+    """Binds a confirmation to one conversation, one order, and the order as it was when proposed."""
+    created = order.date_created.isoformat() if order.date_created else ""
+    seed = f"{conversation.thread_id}|{order.id}|{created}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:12]
+
+
+def _refusal(ctx: ToolContext, order: Order) -> ToolResult | None:
+    status = order.status_id if order.status_id is not None else -1
+    label = order.custom_status or order.status or "its current status"
+    if status in REASONS:
+        next_step = RETURNS if status in (2, 3, 10) else HUMAN
+        return result(
+            "refused", f"Order #{order.id} can't be cancelled because {REASONS[status]}. {next_step}"
+        )
+    if (order.items_shipped or 0) > 0:
+        return result(
+            "refused", f"Order #{order.id} can't be cancelled because part of it has shipped. {RETURNS}"
+        )
+    if status not in ctx.policy.cancellable_status_ids:
+        return result("refused", f"Order #{order.id} can't be cancelled while it is {label}. {HUMAN}")
+    limit = ctx.policy.max_order_age_days
+    if limit is not None and order.date_created and ctx.clock() - order.date_created > timedelta(days=limit):
+        return result(
+            "refused",
+            f"Order #{order.id} is more than {limit} days old, so it can't be cancelled here. {HUMAN}",
+        )
+    return None
+
+
+@store_call
+async def propose_cancellation(
+    ctx: ToolContext, conversation: Conversation, order_id: object = None, email: object = None
+) -> ToolResult:
+    verified = await verify_order(ctx, conversation, order_id, email)
+    if verified.order is None:
+        assert verified.refusal is not None
+        return verified.refusal
+    order = verified.order
+    if order.status_id == CANCELLED:
+        return ok(f"Order #{order.id} is already cancelled.", order_id=order.id, cancelled=True)
+    refusal = _refusal(ctx, order)
+    if refusal is not None:
+        ctx.records.audit(
+            ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order.id, order.status
+        )
+        return refusal
+    details = await describe_order(ctx, order)
+    items = [
+        f"{i['quantity']} x {i['name']}" + (f" ({i['options']})" if i["options"] else "")
+        for i in details["items"]
+    ]
+    confirmation: dict[str, Any] = {
+        "type": "confirm_cancellation",
+        "order_id": order.id,
+        "proposal_id": proposal_id(conversation, order),
+        "items": items,
+        "total": details["total"],
+        "question": f"Cancel order #{order.id} ({len(items)} item(s), {details['total']})? This cannot be undone.",
+    }
+    ctx.records.audit(
+        ctx.store_hash, conversation.thread_id, "cancel_order", "proposed", order.id, order.status
+    )
+    return result("confirm", confirmation["question"], confirmation=confirmation)
+
+
+def confirmed(answer: object, confirmation: dict[str, Any]) -> bool:
+    """A clear yes, for this very order and proposal: ``{"confirm": true, "order_id": N, "proposal_id": P}``
+    (a bare True or "yes" counts for the proposal it answers)."""
+    if answer is True:
+        return True
+    if isinstance(answer, str):
+        return answer.strip().lower() in ("yes", "y", "confirm")
+    if not isinstance(answer, dict) or answer.get("confirm") is not True:
+        return False
+    if str(answer.get("order_id")) != str(confirmation["order_id"]):
+        return False
+    given = answer.get("proposal_id")
+    return given is None or given == confirmation["proposal_id"]
+
+
+async def _read_back(ctx: ToolContext, order_id: int) -> Order | None:
+    try:
+        return await ctx.client.orders.get(order_id)
+    except (APIConnectionError, APITimeoutError):
+        return None
+
+
+@store_call
+async def execute_cancellation(
+    ctx: ToolContext, conversation: Conversation, confirmation: dict[str, Any], answer: object
+) -> ToolResult:
+    order_id = int(confirmation["order_id"])
+    audit = ctx.records.audit
+    if not confirmed(answer, confirmation):
+        audit(ctx.store_hash, conversation.thread_id, "cancel_order", "abandoned", order_id)
+        return result(
+            "refused", f"Okay, I have not cancelled order #{order_id}. It stays as it is.", order_id=order_id
+        )
+    state = ctx.conversation_state(conversation)
+    if order_id not in state.verified_orders:
+        audit(
+            ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order_id, detail="not verified"
+        )
+        return result("refused", "I can only cancel an order you have verified in this conversation.")
+    order = await ctx.client.orders.get(order_id)
+    before = order.status
+    if order.status_id == CANCELLED:
+        audit(
+            ctx.store_hash,
+            conversation.thread_id,
+            "cancel_order",
+            "already_cancelled",
+            order_id,
+            before,
+            before,
+        )
+        return ok(f"Order #{order_id} is cancelled.", order_id=order_id, cancelled=True)
+    if proposal_id(conversation, order) != confirmation["proposal_id"] or _refusal(ctx, order) is not None:
+        audit(
+            ctx.store_hash,
+            conversation.thread_id,
+            "cancel_order",
+            "refused",
+            order_id,
+            before,
+            detail="changed",
+        )
+        return result(
+            "refused", f"Order #{order_id} changed since I asked, so I have not cancelled it. {HUMAN}"
+        )
+    with contextlib.suppress(APIConnectionError, APITimeoutError):
+        await ctx.client.orders.update_status(order_id, CANCELLED)  # landed or not: the read-back decides
+    after = await _read_back(ctx, order_id)
+    if after is not None and after.status_id == CANCELLED:
+        audit(
+            ctx.store_hash,
+            conversation.thread_id,
+            "cancel_order",
+            "cancelled",
+            order_id,
+            before,
+            after.status,
+        )
+        return ok(
+            f"Order #{order_id} is now cancelled.",
+            order_id=order_id,
+            cancelled=True,
+            order_status=after.status,
+        )
+    audit(
+        ctx.store_hash,
+        conversation.thread_id,
+        "cancel_order",
+        "failed",
+        order_id,
+        before,
+        after.status if after else None,
+    )
+    return result(
+        "unavailable",
+        f"I couldn't confirm that order #{order_id} was cancelled. Please try again in a minute, or I can connect "
+        "you with our team.",
+    )

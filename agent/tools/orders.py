@@ -1,0 +1,202 @@
+"""get_order_information, with the identity rules enforced here, in code.
+
+- An order is shown only when its number and billing email match (case and whitespace insensitive), or
+  when the conversation carries a verified customer who owns it. Every mismatch gets the same answer,
+  so the tool is no oracle for which order numbers exist.
+- Listing "my orders" by email alone is for verified customers only.
+- A conversation is bound to one shopper: after a successful lookup, other emails are refused.
+- After ``policy.max_failed_lookups`` failures the conversation is locked for order lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bigcommerce import NotFoundError
+from bigcommerce.types.orders import Order
+
+from ..storage import ConversationState
+from .context import Conversation, ToolContext
+from .inputs import email_address, mask_email, order_number
+from .results import ToolResult, ok, result, store_call
+
+NO_MATCH = "I couldn't find an order with that number and email. Please check both and try again."
+LOCKED = (
+    "For your security, order lookups are paused in this conversation after several unsuccessful tries. "
+    "I can connect you with a member of our team."
+)
+ASK = "To look up an order I need the order number and the email address used at checkout."
+NOT_SHIPPED = frozenset({0, 1, 7, 8, 9, 11, 12})
+
+
+@dataclass
+class Verified:
+    """An order the conversation may see, or the answer to give instead."""
+
+    order: Order | None
+    refusal: ToolResult | None
+    state: ConversationState
+
+
+def _status_label(order: Order) -> str:
+    return order.custom_status or order.status or "Unknown"
+
+
+def _order_email(order: Order) -> str | None:
+    return email_address(order.billing_address.email if order.billing_address else None)
+
+
+async def _fetch(ctx: ToolContext, number: int) -> Order | None:
+    try:
+        order = await ctx.client.orders.get(number)
+    except NotFoundError:
+        return None
+    return None if order.is_deleted else order
+
+
+def _fail(ctx: ToolContext, conversation: Conversation, state: ConversationState) -> Verified:
+    state.failed_lookups += 1
+    if state.failed_lookups >= ctx.policy.max_failed_lookups:
+        state.locked = True
+    ctx.save_state(conversation, state)
+    message = LOCKED if state.locked else NO_MATCH
+    return Verified(None, result("locked" if state.locked else "not_found", message), state)
+
+
+async def verify_order(
+    ctx: ToolContext, conversation: Conversation, order_id: object, email: object
+) -> Verified:
+    """Apply the identity rules; return the order only when this conversation may see it."""
+    state = ctx.conversation_state(conversation)
+    if state.locked:
+        return Verified(None, result("locked", LOCKED), state)
+    number = order_number(order_id)
+    if order_id is None or (isinstance(order_id, str) and not order_id.strip()):
+        return Verified(None, result("needs_info", ASK, missing=["order_number"]), state)
+    if number is None:
+        return Verified(None, result("invalid", "Order numbers are digits, like 12345."), state)
+    verified = conversation.verified_customer
+    given = email_address(email) if email not in (None, "") else None
+    if email not in (None, "") and given is None:
+        return Verified(None, result("invalid", "That doesn't look like an email address."), state)
+    shopper = given or (verified.email.lower() if verified else None)
+    if shopper is None:
+        return Verified(None, result("needs_info", ASK, missing=["email"], order_id=number), state)
+    if state.bound_email and shopper != state.bound_email:
+        refusal = result(
+            "refused",
+            f"This conversation is about orders for {mask_email(state.bound_email)}. For another shopper's "
+            "order, please start a new conversation.",
+        )
+        return Verified(None, refusal, state)
+    order = await _fetch(ctx, number)
+    owns = order is not None and (
+        _order_email(order) == shopper
+        or (verified is not None and shopper == verified.email.lower() and order.customer_id == verified.id)
+    )
+    if order is None or not owns:
+        return _fail(ctx, conversation, state)
+    state.bound_email = shopper
+    if number not in state.verified_orders:
+        state.verified_orders.append(number)
+    ctx.save_state(conversation, state)
+    return Verified(order, None, state)
+
+
+def _options(options: list[Any]) -> str | None:
+    parts = [f"{o.display_name}: {o.display_value}" for o in options if o.display_name and o.display_value]
+    return ", ".join(parts) or None
+
+
+async def describe_order(ctx: ToolContext, order: Order) -> dict[str, Any]:
+    """The shopper-facing facts of an order: no street address, no payment card details."""
+    number = order.id or 0
+    items = await ctx.client.orders.products(number)
+    shipments = await ctx.client.orders.shipments(number)
+    addresses = await ctx.client.orders.shipping_addresses(number)
+    ship_to = [", ".join(p for p in (a.city, a.state, a.country) if p) for a in addresses]
+    return {
+        "order_id": number,
+        "status": _status_label(order),
+        "status_id": order.status_id,
+        "placed_on": ctx.date(order.date_created),
+        "shipped_on": ctx.date(order.date_shipped),
+        "payment_status": order.payment_status or None,
+        "payment_method": order.payment_method or None,
+        "items": [
+            {
+                "name": item.name,
+                "options": _options(item.product_options),
+                "quantity": item.quantity,
+                "price": ctx.money(item.price_inc_tax if item.price_inc_tax is not None else item.base_price),
+                "shipped": item.quantity_shipped or 0,
+            }
+            for item in items
+        ],
+        "subtotal": ctx.money(order.subtotal_inc_tax),
+        "shipping": ctx.money(order.shipping_cost_inc_tax),
+        "discount": ctx.money(order.discount_amount) if order.discount_amount else None,
+        "tax": ctx.money(order.total_tax),
+        "total": ctx.money(order.total_inc_tax),
+        "currency": order.currency_code or ctx.connection.money.currency,
+        "shipments": [
+            {
+                "carrier": s.shipping_provider_display_name
+                or s.tracking_carrier
+                or s.shipping_provider
+                or None,
+                "tracking_number": s.tracking_number or None,
+                "tracking_link": s.tracking_link or s.generated_tracking_link or None,
+                "shipped_on": ctx.date(s.date_created),
+                "method": s.shipping_method or None,
+            }
+            for s in shipments
+        ],
+        "ship_to": [place for place in ship_to if place],
+    }
+
+
+async def _recent_orders(ctx: ToolContext, conversation: Conversation) -> ToolResult:
+    customer = conversation.verified_customer
+    if customer is None:
+        return result(
+            "refused",
+            "I can list orders only for shoppers signed in to the store. Give me an order number and the email "
+            "used at checkout, and I'll look it up.",
+        )
+    page = await ctx.client.orders.list(
+        customer_id=customer.id, sort="date_created:desc", limit=ctx.policy.recent_orders
+    )
+    state = ctx.conversation_state(conversation)
+    state.bound_email = customer.email.lower()
+    ctx.save_state(conversation, state)
+    orders = [
+        {
+            "order_id": o.id,
+            "placed_on": ctx.date(o.date_created),
+            "status": _status_label(o),
+            "total": ctx.money(o.total_inc_tax),
+        }
+        for o in page.items
+    ]
+    if not orders:
+        return ok("You have no orders with us yet.", orders=[])
+    return ok(f"Your {len(orders)} most recent orders.", orders=orders)
+
+
+@store_call
+async def get_order_information(
+    ctx: ToolContext, conversation: Conversation, order_id: object = None, email: object = None
+) -> ToolResult:
+    """Order status, items, totals and shipment tracking, for the shopper who placed it."""
+    if order_id in (None, "") and conversation.verified_customer is not None:
+        return await _recent_orders(ctx, conversation)
+    if order_id in (None, "") and email not in (None, ""):
+        return await _recent_orders(ctx, conversation)
+    verified = await verify_order(ctx, conversation, order_id, email)
+    if verified.order is None:
+        assert verified.refusal is not None
+        return verified.refusal
+    details = await describe_order(ctx, verified.order)
+    return ok(f"Order #{details['order_id']} is {details['status']}.", order=details)
