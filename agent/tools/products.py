@@ -1,0 +1,309 @@
+"""``get_product_information``: one product's live facts for a shopper (price, stock per variant, options,
+custom fields, videos, link), found by id, by the product page the shopper is on, or by name.
+
+Finding and truth are separate (DESIGN.md): the vector index and the catalog's keyword search only
+*find* candidates; everything quoted comes from a live read of the product. The index holds only
+in-stock products, so the keyword search always runs too, to find an out-of-stock product and say so.
+Hidden products, missing ones and ones restricted to customer groups (wholesale) all get the same
+"not_found": the tool is no oracle for what the store hides.
+
+Which product a name means:
+
+1. A candidate whose name equals the reference (case, punctuation and spacing ignored) wins.
+2. Otherwise each candidate's *name share* is the fraction of the reference's significant words (stop
+   words dropped, plurals folded) found in its name. When the best share is over 1/2 (both words of a
+   two-word reference, two of three...), the one candidate holding it wins; when several tie, the
+   result is "ambiguous" with the tied candidates (up to 5, best vector score first) so the assistant
+   can ask. The vector score does not break a tie: two names that hold the same words the shopper
+   said are equally plausible, and the index's score adds a name bonus that favours shorter names.
+3. When no name holds more than half the words, the reference names nothing we can show: "not_found",
+   with up to 5 ``similar`` products from the vector search (score >= ``FLOOR``). A hidden or
+   wholesale-only product's name ends here exactly as a name that does not exist does.
+
+The vector index is searched with ``asearch`` (embedding on the model's own worker thread).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from decimal import Decimal
+from typing import Any
+
+from bigcommerce import NotFoundError
+from bigcommerce.types.catalog import Product, Variant
+from ingest.documents import html_to_text
+from ingest.vectors import SearchHit
+
+from .context import Conversation, ToolContext
+from .results import ToolResult, ok, result, store_call
+
+MAX_REFERENCE = 200
+MAX_ID = 2_147_483_647
+MAX_CANDIDATES = 5
+MAX_KEYWORD_HITS = 10
+MAX_VARIANT_LINES = 30
+MAX_CUSTOM_FIELDS = 20
+FLOOR = 0.35  # below this a hit shares no name word and is semantically noise (MiniLM on our documents)
+INCLUDE = ["variants", "images", "custom_fields", "videos"]
+NOT_FOUND = "I couldn't find that product."
+WHICH = "Which product do you mean? Its name or product number helps."
+AMBIGUOUS = "Several products match; which one do you mean?"
+INVALID_ID = "Product numbers are positive whole numbers."
+AVAILABILITY = {"available": "available", "preorder": "pre-order", "disabled": "not purchasable"}
+SAID = {"pre-order": "; available to pre-order", "not purchasable": "; cannot be bought right now"}
+PAGE_REFERENCES = frozenset(
+    {"this", "this one", "it", "this product", "this item", "that", "that one", "that product"}
+)
+_ID = re.compile(r"^(?:product\s*)?(?:id\s*)?(?:no\.?\s*|number\s*)?#?\s*(-?\d{1,12})$", re.IGNORECASE)
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+_WORD = re.compile(r"[^\W_]+")
+_STOP_WORDS = (
+    "a an the this that these those it its one ones some any do does you your have has sell i me my we "
+    "for of in on with and or to is are what which about please product products item"
+)
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+def _id_of(value: object) -> int | None:
+    """The product id in an int or a "123" / "#123" / "product 123" string; 0 when it is a number that
+    cannot be an id (zero, negative, too big); None when it is no number at all."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and (match := _ID.match(value.strip())):
+        number = int(match.group(1))
+    else:
+        return None
+    return number if 0 < number <= MAX_ID else 0
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _fold(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _name_share(wanted: set[str], name: str) -> float:
+    return len(wanted & {_fold(w) for w in _words(name)}) / len(wanted) if wanted else 0.0
+
+
+def _shown(product: Product, open_ids: set[int] | None) -> bool:
+    """Whether any shopper may see the product: visible, and in a category open to guests."""
+    return product.is_visible is not False and (
+        open_ids is None or bool(open_ids.intersection(product.categories))
+    )
+
+
+@store_call
+async def get_product_information(
+    ctx: ToolContext,
+    conversation: Conversation,
+    product: str | None = None,
+    product_id: int | None = None,
+) -> ToolResult:
+    """Live facts about one product, by ``product_id``, by ``product`` (a name, a description, "#12",
+    "this one"), or, with neither, the product page the shopper is on."""
+    if product_id is not None:
+        chosen = _id_of(product_id)
+        return await _describe(ctx, chosen) if chosen else result("invalid", INVALID_ID)
+    text = "" if product is None else product if isinstance(product, str) else str(product)
+    reference = text[: MAX_REFERENCE * 2].strip()[:MAX_REFERENCE].strip()
+    words = _words(reference)
+    if not words or " ".join(words) in PAGE_REFERENCES:
+        page = _id_of(conversation.product_id)
+        return await _describe(ctx, page) if page else result("needs_info", WHICH)
+    number = _id_of(reference)
+    if number is not None:
+        return await _describe(ctx, number) if number else result("invalid", INVALID_ID)
+    return await _find(ctx, reference)
+
+
+# ------------------------------------------------------------------------------------------ finding
+
+
+async def _vector_hits(ctx: ToolContext, reference: str) -> list[SearchHit]:
+    if ctx.index is None:
+        return []
+    hits = await ctx.index.asearch(reference, MAX_CANDIDATES)
+    return [hit for hit in hits if hit.score >= FLOOR]
+
+
+async def _keyword_hits(ctx: ToolContext, reference: str) -> list[Product]:
+    """Visible products whose name, description or SKU hold every significant word (BigCommerce's
+    ``keyword`` search); single characters and bare numbers are too broad to search for."""
+    terms = [w for w in _words(reference) if w not in _STOP and len(w) > 1 and not w.isdigit()]
+    keyword = " ".join(terms[:8])
+    if not keyword:
+        return []
+    listing = ctx.client.products.iter(
+        limit=MAX_KEYWORD_HITS, filters={"keyword": keyword, "is_visible": True}
+    )
+    return await listing.collect(max_items=MAX_KEYWORD_HITS)
+
+
+async def _find(ctx: ToolContext, reference: str) -> ToolResult:
+    hits, listed, open_ids = await asyncio.gather(
+        _vector_hits(ctx, reference), _keyword_hits(ctx, reference), ctx.open_category_ids()
+    )
+    scores = {hit.product_id: hit.score for hit in hits}
+    live = {p.id: p for p in listed if p.id is not None}
+    unread = [pid for pid in scores if pid not in live]
+    if unread:  # the index only finds; names, prices and visibility are read live
+        listing = ctx.client.products.iter(
+            limit=MAX_CANDIDATES, filters={"id:in": unread, "is_visible": True}
+        )
+        live.update((p.id, p) for p in await listing.collect() if p.id is not None)
+    order = [pid for pid in scores if pid in live] + [pid for pid in live if pid not in scores]
+    candidates = [live[pid] for pid in order if _shown(live[pid], open_ids)]
+    chosen, tied = _choose(reference, candidates, scores)
+    if chosen is not None:
+        return await _describe(ctx, chosen)
+    if tied:
+        return result("ambiguous", AMBIGUOUS, candidates=[_summary(ctx, p) for p in tied])
+    similar = [_summary(ctx, p) for p in candidates if p.id in scores][:MAX_CANDIDATES]
+    return result("not_found", NOT_FOUND, similar=similar or None)
+
+
+def _choose(
+    reference: str, candidates: list[Product], scores: dict[int, float]
+) -> tuple[int | None, list[Product]]:
+    """The rule in the module docstring: (the chosen id, []) or (None, the tied candidates, maybe [])."""
+    exact = " ".join(_words(reference))
+    named = [p for p in candidates if " ".join(_words(p.name or "")) == exact]
+    if len(named) == 1:
+        return named[0].id, []
+    wanted = {_fold(w) for w in _words(reference) if w not in _STOP}
+    shares = [(_name_share(wanted, p.name or ""), p) for p in candidates]
+    best = max((share for share, _ in shares), default=0.0)
+    if best <= 0.5:
+        return None, []
+    tied = named or [p for share, p in shares if share == best]
+    if len(tied) == 1:
+        return tied[0].id, []
+    tied.sort(key=lambda p: -scores.get(p.id or 0, 0.0))  # stable: unscored keep the keyword order
+    return None, tied[:MAX_CANDIDATES]
+
+
+def _summary(ctx: ToolContext, product: Product) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": product.id, "name": product.name}
+    if not product.is_price_hidden:
+        entry["price"] = ctx.money(_current_price(product))
+    return entry
+
+
+# ------------------------------------------------------------------------------------------ facts
+
+
+async def _describe(ctx: ToolContext, product_id: int) -> ToolResult:
+    try:
+        product = await ctx.client.products.get(product_id, include=INCLUDE)
+    except NotFoundError:
+        return result("not_found", NOT_FOUND)
+    if not _shown(product, await ctx.open_category_ids()):
+        return result("not_found", NOT_FOUND)
+    return _facts(ctx, product)
+
+
+def _current_price(product: Product) -> Decimal:
+    if product.calculated_price is not None:
+        return product.calculated_price
+    if product.sale_price and product.sale_price > 0:
+        return product.sale_price
+    return product.price or Decimal(0)
+
+
+def _label(variant: Variant) -> str:
+    return ", ".join(f"{v.option_display_name} {v.label}" for v in variant.option_values if v.label)
+
+
+def _variant_state(variant: Variant, tracking: str) -> str:
+    if variant.purchasing_disabled:
+        return "not available"
+    if tracking == "variant" and (variant.inventory_level or 0) <= 0:
+        return "out of stock"
+    return "in stock"
+
+
+def _stock(ctx: ToolContext, product: Product) -> tuple[str, list[str]]:
+    """The overall stock state and one line per variant (one line when stock is not per variant)."""
+    tracking = product.inventory_tracking or "none"
+    if tracking == "variant" and product.variants:
+        prices = {v.calculated_price for v in product.variants}
+        lines, states = [], []
+        for variant in product.variants:
+            state = _variant_state(variant, tracking)
+            states.append(state)
+            label = _label(variant)
+            line = f"{label}: {state}" if label else state
+            if len(prices) > 1 and variant.calculated_price is not None:  # price varies by option
+                line += f" ({ctx.money(variant.calculated_price)})"
+            lines.append(line)
+        if all(s == "in stock" for s in states):
+            return "in stock", lines
+        overall = "some options out of stock" if "in stock" in states else "out of stock"
+        return overall, lines
+    level = product.inventory_level if tracking in ("product", "variant") else None
+    overall = "in stock" if level is None or level > 0 else "out of stock"
+    lines = [overall]
+    lines += [f"{_label(v)}: not available" for v in product.variants if v.purchasing_disabled and _label(v)]
+    return overall, lines
+
+
+def _options(product: Product) -> dict[str, list[str]]:
+    options: dict[str, list[str]] = {}
+    for variant in product.variants:
+        for value in variant.option_values:
+            if value.option_display_name and value.label:
+                labels = options.setdefault(value.option_display_name, [])
+                if value.label not in labels:
+                    labels.append(value.label)
+    return options
+
+
+def _facts(ctx: ToolContext, product: Product) -> ToolResult:
+    name = product.name or f"Product {product.id}"
+    stock, lines = _stock(ctx, product)
+    availability = AVAILABILITY.get(product.availability or "available", "available")
+    prices: dict[str, Any] = {}
+    if product.is_price_hidden:
+        prices["price_note"] = product.price_hidden_label or "price on request"
+        said = prices["price_note"]
+    else:
+        current = _current_price(product)
+        prices["price"] = ctx.money(product.price)
+        if product.sale_price and product.sale_price > 0:
+            prices["sale_price"] = ctx.money(product.sale_price)
+        prices["current_price"] = ctx.money(current)
+        on_sale = product.price is not None and current < product.price
+        said = prices["current_price"] + (f" (on sale, regularly {prices['price']})" if on_sale else "")
+    videos = [
+        f"https://www.youtube.com/watch?v={v.video_id}"
+        for v in product.videos
+        if v.type in (None, "youtube") and v.video_id and _YOUTUBE_ID.match(v.video_id)
+    ]
+    images = sorted(product.images, key=lambda i: (not i.is_thumbnail, i.sort_order or 0))
+    secure_url = ctx.connection.secure_url.rstrip("/")
+    path = product.custom_url.url if product.custom_url else None
+    fields = [{"name": f.name, "value": f.value} for f in product.custom_fields if f.name and f.value]
+    extra = len(lines) - MAX_VARIANT_LINES
+    return ok(
+        f"{name}: {said}; {stock}{SAID.get(availability, '')}.",
+        id=product.id,
+        name=name,
+        **prices,
+        availability=availability,
+        release_date=ctx.date(product.preorder_release_date) if availability == "pre-order" else None,
+        stock=stock,
+        variants=lines[:MAX_VARIANT_LINES],
+        variants_note=f"{extra} more variants not listed" if extra > 0 else None,
+        options=_options(product) or None,
+        custom_fields=fields[:MAX_CUSTOM_FIELDS] or None,
+        videos=videos or None,
+        url=f"{secure_url}{path}" if secure_url and path else None,
+        image=next((i.url_standard for i in images if i.url_standard), None),
+        description=html_to_text(product.description)[:300] or None,
+    )

@@ -1,0 +1,179 @@
+"""The tools as LangChain tools: exact names, pydantic argument schemas, docstrings as descriptions.
+
+Each tool finds its dependencies in the LangGraph run: ``runtime.context`` is an ``AgentContext``
+(holding the ToolContext), the thread id comes from the run's config, and the shopper's verified
+identity and current product page from the graph state. Tools the store's scopes or the merchant's
+switches disable are not offered to the model, and refuse if called anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.tools import BaseTool, StructuredTool
+from langgraph.prebuilt import ToolRuntime
+from langgraph.types import interrupt
+from pydantic import BaseModel, Field
+
+from ..capabilities import TOOL_NAMES
+from . import cancel, handoff, marketing, orders, products
+from .context import Conversation, ToolContext, VerifiedCustomer
+from .results import ToolResult, result, to_text
+
+
+@dataclass
+class AgentContext:
+    """The LangGraph run context: built once per process and passed to every run."""
+
+    tools: ToolContext
+
+
+def conversation_of(runtime: ToolRuntime[Any, Any]) -> Conversation:
+    configurable = (runtime.config or {}).get("configurable", {})
+    state = runtime.state if isinstance(runtime.state, Mapping) else {}
+    customer = state.get("verified_customer")
+    verified = None
+    if isinstance(customer, Mapping) and customer.get("id") is not None and customer.get("email"):
+        verified = VerifiedCustomer(int(customer["id"]), str(customer["email"]), customer.get("group_id"))
+    product_id = state.get("product_id")
+    return Conversation(
+        thread_id=str(configurable.get("thread_id", "default")),
+        verified_customer=verified,
+        product_id=int(product_id) if isinstance(product_id, int) else None,
+    )
+
+
+def _context(runtime: ToolRuntime[Any, Any]) -> ToolContext:
+    context = runtime.context
+    if not isinstance(context, AgentContext):
+        raise TypeError("run the graph with context=AgentContext(...) so the tools can reach the store")
+    return context.tools
+
+
+async def _guarded(
+    name: str,
+    runtime: ToolRuntime[Any, Any],
+    call: Callable[[ToolContext, Conversation], Awaitable[ToolResult]],
+) -> str:
+    ctx = _context(runtime)
+    if name not in ctx.enabled():
+        return to_text(result("disabled", "That isn't something I can help with in this store."))
+    return to_text(await call(ctx, conversation_of(runtime)))
+
+
+class OrderArgs(BaseModel):
+    order_id: str | None = Field(None, description="The order number, e.g. 12345 (a # is fine)")
+    email: str | None = Field(None, description="The email address used at checkout")
+
+
+class CodeArgs(BaseModel):
+    code: str = Field(description="The code exactly as the shopper gave it")
+
+
+class ProductArgs(BaseModel):
+    product: str | None = Field(
+        None, description="What the shopper calls the product, or 'this' for the page"
+    )
+    product_id: int | None = Field(None, description="The product id, when known")
+
+
+class NoArgs(BaseModel):
+    pass
+
+
+class HandoffArgs(BaseModel):
+    summary: str = Field(description="What the shopper needs, in a sentence or two, for the team")
+    reason: str | None = Field(None, description="Why a person is needed")
+
+
+async def _get_order_information(
+    runtime: ToolRuntime[Any, Any], order_id: str | None = None, email: str | None = None
+) -> str:
+    """Look up an order's status, items, totals and shipment tracking. Needs the order number and the
+    email used at checkout (not needed for a signed-in shopper; with neither, lists their recent orders)."""
+    return await _guarded(
+        "get_order_information", runtime, lambda c, v: orders.get_order_information(c, v, order_id, email)
+    )
+
+
+async def _cancel_order(
+    runtime: ToolRuntime[Any, Any], order_id: str | None = None, email: str | None = None
+) -> str:
+    """Cancel an order that has not shipped. Needs the order number and checkout email; the shopper is
+    asked to confirm before anything changes."""
+
+    async def run(ctx: ToolContext, conversation: Conversation) -> ToolResult:
+        proposal = await cancel.propose_cancellation(ctx, conversation, order_id, email)
+        if proposal["status"] != "confirm":
+            return proposal
+        answer = interrupt(proposal["confirmation"])
+        return await cancel.execute_cancellation(ctx, conversation, proposal["confirmation"], answer)
+
+    return await _guarded("cancel_order", runtime, run)
+
+
+async def _check_gift_card_balance(runtime: ToolRuntime[Any, Any], code: str) -> str:
+    """Check a gift certificate's balance, status and expiry by its code."""
+    return await _guarded(
+        "check_gift_card_balance", runtime, lambda c, v: marketing.check_gift_card_balance(c, v, code)
+    )
+
+
+async def _lookup_discount_code(runtime: ToolRuntime[Any, Any], code: str) -> str:
+    """Check whether a coupon or promotion code is valid, what it gives, and why not if it isn't."""
+    return await _guarded(
+        "lookup_discount_code", runtime, lambda c, v: marketing.lookup_discount_code(c, v, code)
+    )
+
+
+async def _list_active_promotions(runtime: ToolRuntime[Any, Any]) -> str:
+    """List the store's promotions running now, with their codes where shoppers can use them."""
+    return await _guarded(
+        "list_active_promotions", runtime, lambda c, v: marketing.list_active_promotions(c, v)
+    )
+
+
+async def _get_product_information(
+    runtime: ToolRuntime[Any, Any], product: str | None = None, product_id: int | None = None
+) -> str:
+    """Find a product and read it live: price, sale price, stock per variant, options, details, videos,
+    link. Use 'this' for the product page the shopper is on."""
+    return await _guarded(
+        "get_product_information",
+        runtime,
+        lambda c, v: products.get_product_information(c, v, product, product_id),
+    )
+
+
+async def _transfer_to_human(runtime: ToolRuntime[Any, Any], summary: str, reason: str | None = None) -> str:
+    """Hand the conversation to a member of the store's team, with a short summary of what is needed."""
+    return await _guarded(
+        "transfer_to_human", runtime, lambda c, v: handoff.transfer_to_human(c, v, summary, reason)
+    )
+
+
+_SPECS: dict[str, tuple[Callable[..., Awaitable[str]], type[BaseModel]]] = {
+    "get_order_information": (_get_order_information, OrderArgs),
+    "cancel_order": (_cancel_order, OrderArgs),
+    "check_gift_card_balance": (_check_gift_card_balance, CodeArgs),
+    "lookup_discount_code": (_lookup_discount_code, CodeArgs),
+    "list_active_promotions": (_list_active_promotions, NoArgs),
+    "get_product_information": (_get_product_information, ProductArgs),
+    "transfer_to_human": (_transfer_to_human, HandoffArgs),
+}
+assert set(_SPECS) == set(TOOL_NAMES)
+
+
+def build_tool(name: str) -> BaseTool:
+    function, schema = _SPECS[name]
+    return StructuredTool.from_function(
+        coroutine=function, name=name, description=(function.__doc__ or "").strip(), args_schema=schema
+    )
+
+
+def build_tools(names: Iterable[str] | None = None) -> list[BaseTool]:
+    """LangChain tools for ``names`` (default: all), in a stable order."""
+    wanted = set(TOOL_NAMES if names is None else names)
+    return [build_tool(name) for name in TOOL_NAMES if name in wanted]

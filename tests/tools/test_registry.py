@@ -1,0 +1,135 @@
+"""The tools as LangChain tools inside a LangGraph run: schemas, injection, switches, and a cancellation
+that pauses on interrupt() and resumes from the SQLite checkpointer after a restart."""
+
+from __future__ import annotations
+
+import json
+import operator
+from pathlib import Path
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.prebuilt import ToolNode
+from langgraph.types import Command
+
+from agent.capabilities import TOOL_NAMES
+from agent.tools.registry import AgentContext, build_tools
+from tests.tools.conftest import ToolsEnv
+
+
+class State(TypedDict, total=False):
+    messages: Annotated[list[AnyMessage], operator.add]
+    verified_customer: dict[str, Any] | None
+    product_id: int | None
+
+
+def graph(checkpointer: Any = None) -> Any:
+    builder = StateGraph(State)
+    builder.add_node("tools", ToolNode(build_tools()))
+    builder.add_edge(START, "tools")
+    builder.add_edge("tools", END)
+    return builder.compile(checkpointer=checkpointer)
+
+
+def call(name: str, **args: Any) -> dict[str, Any]:
+    return {
+        "messages": [AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call-{name}"}])]
+    }
+
+
+def tool_result(output: dict[str, Any]) -> dict[str, Any]:
+    message = output["messages"][-1]
+    assert isinstance(message, ToolMessage)
+    parsed: dict[str, Any] = json.loads(str(message.content))
+    return parsed
+
+
+def test_tools_have_exact_names_schemas_and_descriptions() -> None:
+    tools = build_tools()
+    assert [t.name for t in tools] == list(TOOL_NAMES)
+    for tool in tools:
+        assert tool.description and len(tool.description) > 30
+        assert "runtime" not in tool.args  # injected, never asked of the model
+    assert set(build_tools(["cancel_order"])[0].args) == {"order_id", "email"}
+
+
+async def test_a_tool_call_runs_with_the_injected_context(env: ToolsEnv) -> None:
+    output = await graph().ainvoke(
+        call("get_order_information", order_id="12345", email="jane.doe@example.com"),
+        {"configurable": {"thread_id": "thread-a"}},
+        context=AgentContext(env.ctx),
+    )
+    outcome = tool_result(output)
+    assert (
+        outcome["status"] == "ok"
+        and outcome["order"]["shipments"][0]["tracking_number"] == "1Z999AA10123456784"
+    )
+    assert env.ctx.records.load("thread-a").bound_email == "jane.doe@example.com"
+
+
+async def test_verified_customer_comes_from_the_graph_state(env: ToolsEnv) -> None:
+    state = call("get_order_information", order_id="12346")
+    state["verified_customer"] = {"id": 1, "email": "jane.doe@example.com"}
+    output = await graph().ainvoke(
+        state, {"configurable": {"thread_id": "t-v"}}, context=AgentContext(env.ctx)
+    )
+    assert tool_result(output)["status"] == "ok"
+
+
+async def test_disabled_tools_refuse(env: ToolsEnv) -> None:
+    env.ctx.connection.disabled_tools = ["lookup_discount_code"]
+    output = await graph().ainvoke(
+        call("lookup_discount_code", code="SAVE20"),
+        {"configurable": {"thread_id": "t"}},
+        context=AgentContext(env.ctx),
+    )
+    assert tool_result(output)["status"] == "disabled"
+    env.ctx.connection.disabled_tools = []
+    env.ctx.connection.scopes["marketing"] = "none"
+    output = await graph().ainvoke(
+        call("check_gift_card_balance", code="GIFT-DEMO-0001"),
+        {"configurable": {"thread_id": "t"}},
+        context=AgentContext(env.ctx),
+    )
+    assert tool_result(output)["status"] == "disabled"
+
+
+async def test_cancellation_waits_for_confirmation_and_resumes_after_a_restart(
+    env: ToolsEnv, tmp_path: Path
+) -> None:
+    config = {"configurable": {"thread_id": "cancel-thread"}}
+    context = AgentContext(env.ctx)
+    database = str(tmp_path / "checkpoints.sqlite")
+    async with AsyncSqliteSaver.from_conn_string(database) as saver:
+        paused = await graph(saver).ainvoke(
+            call("cancel_order", order_id="12346", email="jane.doe@example.com"), config, context=context
+        )
+    (pending,) = paused["__interrupt__"]
+    confirmation = pending.value
+    assert confirmation["order_id"] == 12346 and "Cancel order #12346" in confirmation["question"]
+    assert env.store.orders[12346]["status_id"] == 11
+    # The process "restarts": a new graph and a new connection to the same checkpoint file.
+    async with AsyncSqliteSaver.from_conn_string(database) as saver:
+        answer = {"confirm": True, "order_id": 12346, "proposal_id": confirmation["proposal_id"]}
+        resumed = await graph(saver).ainvoke(Command(resume=answer), config, context=context)
+    outcome = tool_result(resumed)
+    assert outcome["status"] == "ok" and outcome["cancelled"] is True
+    assert env.store.orders[12346]["status"] == "Cancelled"
+    assert [e.outcome for e in env.ctx.records.audit_entries(12346)] == ["proposed", "proposed", "cancelled"]
+
+
+async def test_resuming_with_another_order_changes_nothing(env: ToolsEnv, tmp_path: Path) -> None:
+    config = {"configurable": {"thread_id": "cancel-2"}}
+    context = AgentContext(env.ctx)
+    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
+        compiled = graph(saver)
+        paused = await compiled.ainvoke(
+            call("cancel_order", order_id="12346", email="jane.doe@example.com"), config, context=context
+        )
+        proposal_id = paused["__interrupt__"][0].value["proposal_id"]
+        answer = {"confirm": True, "order_id": 12345, "proposal_id": proposal_id}
+        resumed = await compiled.ainvoke(Command(resume=answer), config, context=context)
+    assert tool_result(resumed)["status"] == "refused"
+    assert env.store.orders[12346]["status_id"] == 11
