@@ -2,8 +2,9 @@
 
 Statuses: ``ok``; ``needs_info`` (ask the shopper for something); ``not_found``; ``refused`` (policy says
 no, with the reason and the next step); ``locked``; ``invalid`` (the input cannot be right);
-``ambiguous`` (several products match: ask which, from ``candidates``); ``disabled`` (the merchant's scopes or switches turn the tool off); ``unavailable`` (the store cannot be
-reached right now); ``confirm`` (a write waits for the shopper's confirmation).
+``ambiguous`` (several products match: ask which, from ``candidates``); ``disabled`` (the merchant's
+scopes or switches turn the tool off); ``unavailable`` (the store cannot be reached right now);
+``confirm`` (a write waits for the shopper's confirmation).
 """
 
 from __future__ import annotations
