@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent import cli_catalog, cli_store
+from agent import cli_catalog, cli_chat, cli_store
 from agent.settings import Settings
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
 from bigcommerce.sandbox.schema import FixtureError
@@ -43,10 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve a local stand-in for api.bigcommerce.com: the demo store or a fixture file.",
     )
     _add_sandbox_arguments(sandbox)
-    demo = commands.add_parser("demo", help="start the demo (the sandbox with the demo store)")
+    demo = commands.add_parser(
+        "demo",
+        help="the demo: a sandbox store, connected and synced, and a chat with the assistant",
+        description="Start the sandbox demo store on loopback, connect it, sync its catalog and open the chat.",
+    )
     _add_sandbox_arguments(demo)
     cli_store.add_commands(commands)
     cli_catalog.add_commands(commands)
+    cli_chat.add_commands(commands)
     return parser
 
 
@@ -94,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
-    if args.command in ("sandbox", "demo"):
+    if args.command == "sandbox":
         return cmd_sandbox(args)
     settings = Settings.from_env()
     store_commands = {
@@ -104,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "disconnect": cli_store.cmd_disconnect,
         "ingest": cli_catalog.cmd_ingest,
         "search": cli_catalog.cmd_search,
+        "chat": cli_chat.cmd_chat,
+        "demo": cli_chat.cmd_demo,
+        "nlu": cli_chat.cmd_nlu,
+        "handoffs": cli_chat.cmd_handoffs,
     }
     if args.command in store_commands:
         return store_commands[args.command](args, settings)

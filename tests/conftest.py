@@ -20,6 +20,14 @@ SMALL_FULL_TOKEN = "smallfulltoken00000000000000001"
 SMALL_READONLY_TOKEN = "smallreadonly000000000000000002"
 
 
+@pytest.fixture(scope="session")
+def embedder() -> Any:
+    """One embedding model for the whole test session (loading it takes seconds and ~500 MB)."""
+    from ingest.embeddings import MiniLMEmbedding
+
+    return MiniLMEmbedding()
+
+
 @pytest.fixture
 def small_data() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(SMALL_STORE.read_text())

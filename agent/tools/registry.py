@@ -9,7 +9,6 @@ switches disable are not offered to the model, and refuse if called anyway.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool
@@ -18,16 +17,10 @@ from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
 from ..capabilities import TOOL_NAMES
+from ..context import AgentContext
 from . import cancel, handoff, marketing, orders, products
 from .context import Conversation, ToolContext, VerifiedCustomer
 from .results import ToolResult, result, to_text
-
-
-@dataclass
-class AgentContext:
-    """The LangGraph run context: built once per process and passed to every run."""
-
-    tools: ToolContext
 
 
 def conversation_of(runtime: ToolRuntime[Any, Any]) -> Conversation:
@@ -79,8 +72,9 @@ class ProductArgs(BaseModel):
     product_id: int | None = Field(None, description="The product id, when known")
 
 
-class NoArgs(BaseModel):
-    pass
+class PromotionArgs(BaseModel):
+    # LangChain drops every argument, the injected runtime included, of a tool whose schema has no field.
+    topic: str | None = Field(None, description="Optional: the kind of offer the shopper asks about")
 
 
 class HandoffArgs(BaseModel):
@@ -128,7 +122,7 @@ async def _lookup_discount_code(runtime: ToolRuntime[Any, Any], code: str) -> st
     )
 
 
-async def _list_active_promotions(runtime: ToolRuntime[Any, Any]) -> str:
+async def _list_active_promotions(runtime: ToolRuntime[Any, Any], topic: str | None = None) -> str:
     """List the store's promotions running now, with their codes where shoppers can use them."""
     return await _guarded(
         "list_active_promotions", runtime, lambda c, v: marketing.list_active_promotions(c, v)
@@ -159,7 +153,7 @@ _SPECS: dict[str, tuple[Callable[..., Awaitable[str]], type[BaseModel]]] = {
     "cancel_order": (_cancel_order, OrderArgs),
     "check_gift_card_balance": (_check_gift_card_balance, CodeArgs),
     "lookup_discount_code": (_lookup_discount_code, CodeArgs),
-    "list_active_promotions": (_list_active_promotions, NoArgs),
+    "list_active_promotions": (_list_active_promotions, PromotionArgs),
     "get_product_information": (_get_product_information, ProductArgs),
     "transfer_to_human": (_transfer_to_human, HandoffArgs),
 }

@@ -21,11 +21,6 @@ from ingest.vectors import ProductIndex, chroma_client
 from tests.conftest import SMALL_FULL_TOKEN
 
 
-@pytest.fixture(scope="session")
-def embedder() -> MiniLMEmbedding:
-    return MiniLMEmbedding()
-
-
 @dataclass
 class Catalog:
     sandbox: Sandbox

@@ -54,8 +54,8 @@ async def _no_sleep(seconds: float) -> None:
 
 
 @pytest.fixture(scope="session")
-def tools_embedder() -> MiniLMEmbedding:
-    return MiniLMEmbedding()
+def tools_embedder(embedder: MiniLMEmbedding) -> MiniLMEmbedding:
+    return embedder
 
 
 @pytest.fixture

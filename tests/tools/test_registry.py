@@ -15,7 +15,8 @@ from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
 
 from agent.capabilities import TOOL_NAMES
-from agent.tools.registry import AgentContext, build_tools
+from agent.context import AgentContext
+from agent.tools.registry import build_tools
 from tests.tools.conftest import ToolsEnv
 
 

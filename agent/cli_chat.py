@@ -1,0 +1,123 @@
+"""The conversation commands of `bcagent`: chat, demo, nlu eval and handoffs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from bigcommerce import BigCommerceError
+from bigcommerce.sandbox.run import SandboxOptions
+from bigcommerce.sandbox.schema import FixtureError
+
+from .chat import ChatSession
+from .cli_catalog import terminal_progress
+from .connections import ConnectionProblem, ConnectionStore
+from .runtime import Agent, open_agent
+from .settings import Settings
+from .storage import AgentStore
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    chat = commands.add_parser("chat", help="chat with the assistant in the terminal")
+    chat.add_argument("--store", help="store hash (needed only when several stores are connected)")
+    chat.add_argument("--thread", help="continue a conversation by its thread id")
+    chat.add_argument("--as-customer", metavar="EMAIL", help="chat as this signed-in (verified) customer")
+    chat.add_argument("--product", type=int, metavar="ID", help="the product page the shopper is on")
+    nlu = commands.add_parser("nlu", help="measure the offline model's intent accuracy")
+    nlu.add_argument("action", choices=["eval"])
+    nlu.add_argument(
+        "--heldout", type=Path, help="a YAML file of labelled utterances (default: the packaged one)"
+    )
+    handoffs = commands.add_parser("handoffs", help="list or close requests to talk to a person")
+    handoffs.add_argument("action", choices=["list", "close"], nargs="?", default="list")
+    handoffs.add_argument("id", type=int, nargs="?")
+    handoffs.add_argument("--store", help="store hash (needed only when several stores are connected)")
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+async def _verified(agent: Agent, email: str | None) -> dict[str, Any] | None:
+    if not email:
+        return None
+    found = await agent.context.tools.client.customers.iter(filters={"email:in": [email]}).collect(
+        max_items=1
+    )
+    if not found:
+        raise ConnectionProblem(f"No customer with the email {email!r} in this store.")
+    customer = found[0]
+    return {"id": customer.id, "email": customer.email, "group_id": customer.customer_group_id}
+
+
+async def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    async with open_agent(settings, args.store) as agent:
+        verified = await _verified(agent, args.as_customer)
+        session = ChatSession(agent, args.thread, verified, args.product)
+        return await session.run()
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        return asyncio.run(_chat(settings, args))
+    except ConnectionProblem as problem:
+        return _fail(str(problem))
+    except BigCommerceError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from .demo import run_demo
+
+    options = SandboxOptions(products=args.products, seed=args.seed, fixture=args.fixture, port=args.port)
+    progress, close = terminal_progress()
+    try:
+        return asyncio.run(run_demo(settings, options, progress))
+    except (FixtureError, ValueError, ConnectionProblem) as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        close()
+
+
+def cmd_nlu(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.embeddings import MiniLMEmbedding
+
+    from .models.nlu import NLU, evaluate
+
+    report = evaluate(NLU(MiniLMEmbedding()), args.heldout)
+    for line in report.lines():
+        print(line)
+    return 0 if report.accuracy >= 0.95 else 1
+
+
+def cmd_handoffs(args: argparse.Namespace, settings: Settings) -> int:
+    connections = ConnectionStore(settings.home)
+    try:
+        store_hash = connections.resolve(args.store)
+    except ConnectionProblem as problem:
+        return _fail(str(problem))
+    records = AgentStore(connections.folder(store_hash) / "agent.sqlite")
+    try:
+        if args.action == "close":
+            if args.id is None:
+                return _fail("say which request to close: bcagent handoffs close ID")
+            if not records.close_handoff(args.id):
+                return _fail(f"no open request #{args.id}")
+            print(f"Closed request #{args.id}.")
+            return 0
+        open_requests = records.handoffs()
+        if not open_requests:
+            print("No open requests.")
+        for handoff in open_requests:
+            print(f"#{handoff.id}  {handoff.time}  thread {handoff.thread_id}  {handoff.summary}")
+        return 0
+    finally:
+        records.close()

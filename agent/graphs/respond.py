@@ -1,0 +1,136 @@
+"""Direct replies that need no store data: greetings, thanks, goodbyes, out-of-scope questions,
+attempts to get at the prompt or the token, clarifying questions, and handing off to a person."""
+
+from __future__ import annotations
+
+from ..context import AgentContext
+from ..models.offline import CAN_DO
+from ..tools.context import Conversation
+from ..tools.handoff import transfer_to_human
+
+CLARIFY = "I'm not sure I understood. Is this about an order, a product, or a discount or gift code?"
+
+
+ENGLISH = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "i",
+        "me",
+        "my",
+        "you",
+        "your",
+        "we",
+        "our",
+        "it",
+        "is",
+        "are",
+        "was",
+        "be",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "have",
+        "has",
+        "what",
+        "where",
+        "when",
+        "why",
+        "how",
+        "which",
+        "who",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "and",
+        "or",
+        "but",
+        "not",
+        "no",
+        "yes",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "with",
+        "about",
+        "any",
+        "some",
+        "order",
+        "orders",
+        "code",
+        "gift",
+        "card",
+        "price",
+        "much",
+        "many",
+        "stock",
+        "size",
+        "sizes",
+        "help",
+        "please",
+        "thanks",
+        "thank",
+        "hi",
+        "hello",
+        "hey",
+        "ok",
+        "okay",
+        "want",
+        "need",
+        "get",
+        "buy",
+        "still",
+        "valid",
+        "sale",
+        "sales",
+        "balance",
+        "track",
+        "tracking",
+        "ship",
+    ]
+)
+
+
+def _mostly_foreign(text: str) -> bool:
+    """Another language: many non-Latin letters, or several words and next to no common English ones."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(ord(c) > 0x24F for c in letters) / len(letters) > 0.3:
+        return True
+    words = [w.strip(".,!?¿¡:;\"'()").lower() for w in text.split()]
+    words = [w for w in words if w.isalpha()]
+    return len(words) >= 3 and sum(w in ENGLISH for w in words) / len(words) < 0.15
+
+
+async def direct_reply(context: AgentContext, conversation: Conversation, intent: str, text: str) -> str:
+    store = context.store_name
+    if not text.strip():
+        return f"How can I help? {CAN_DO}"
+    if _mostly_foreign(text) and intent not in ("greeting", "thanks", "goodbye"):
+        return f"Sorry, I can only help in English for now. {CAN_DO}"
+    if intent == "greeting":
+        return f"Hi! Welcome to {store}. {CAN_DO}"
+    if intent == "thanks":
+        return "You're welcome! Is there anything else I can help with?"
+    if intent == "goodbye":
+        return f"Thanks for visiting {store}. Goodbye!"
+    if intent == "prompt_attack":
+        return f"I can't help with that, and I can't share internal instructions, keys or other shoppers' details. {CAN_DO}"
+    if intent == "handoff":
+        outcome = await transfer_to_human(context.tools, conversation, text, "the shopper asked for a person")
+        return str(outcome["message"])
+    if intent == "out_of_scope":
+        return f"Sorry, that's not something I can help with. {CAN_DO}"
+    return CLARIFY

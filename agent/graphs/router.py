@@ -1,0 +1,184 @@
+"""The router graph: send each shopper message to Order Management, Product Expert, or a direct reply.
+
+    START -> route -> order_management -> ... -> ground -> END
+                   -> product_expert   -> ... -> ground
+                   -> respond          -> ... -> ground
+
+Routing first asks the semantic router (embedding nearest neighbours over labelled utterances); only
+when it is unsure, and a real LLM is configured, does it ask the LLM. A follow-up ("12345", "yes")
+stays in the active subgraph. A message with two requests runs both subgraphs, each on its part. The
+grounding guard checks every reply of the turn before it leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Sequence
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.config import get_config
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
+
+from ..context import AgentContext
+from ..models.nlu import ROUTE_OF_INTENT
+from ..models.offline import text_of
+from ..tools.context import Conversation
+from . import order_management, product_expert
+from .grounding import check_reply, evidence_of, fallback_reply
+from .respond import direct_reply
+from .state import AgentState
+
+log = logging.getLogger(__name__)
+CONFIDENT = 0.5
+SUBGRAPHS = ("order_management", "product_expert")
+Next = Literal["order_management", "product_expert", "respond", "ground"]
+
+
+def _turn_start(messages: Sequence[BaseMessage]) -> int:
+    return max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+
+
+async def _route_one(state: AgentState, context: AgentContext, text: str) -> tuple[str, str]:
+    """(route, intent) for one request."""
+    if context.nlu is None:
+        return "respond", "unknown"
+    understanding = context.nlu.understand(text)
+    route = ROUTE_OF_INTENT.get(understanding.intent, "respond")
+    active = state.get("active")
+    if route == "follow_up":
+        return (active or "respond"), understanding.intent
+    if understanding.confidence >= CONFIDENT:
+        return route, understanding.intent
+    if context.llm is not None:
+        from ..models import openai_model
+
+        context.counters.router_llm_calls += 1
+        context.counters.llm_calls += 1
+        try:
+            decision = await openai_model.llm_route(
+                context.llm, text, state.get("messages", []), store_name=context.store_name
+            )
+            return decision.route, understanding.intent
+        except openai_model.ModelError as exc:
+            log.warning(
+                "LLM routing failed, using the semantic route: %s", openai_model.describe_model_error(exc)
+            )
+    if active in SUBGRAPHS:
+        return active, understanding.intent
+    return route, understanding.intent
+
+
+async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    messages = state["messages"]
+    start = _turn_start(messages)
+    text = text_of(messages[start]) if messages else ""
+    nlu = runtime.context.nlu
+    parts = nlu.split_requests(text) if nlu is not None and text.strip() else [text]
+    plan: dict[str, str] = {}
+    intents: dict[str, str] = {}
+    for part in parts:
+        target, intent = await _route_one(state, runtime.context, part)
+        plan[target] = f"{plan[target]} {part}".strip() if target in plan else part
+        intents.setdefault(target, intent)
+    if len(plan) > 1:
+        plan.pop("respond", None)  # "hi, where is my order?" is a question about an order
+    if len(plan) == 1:
+        plan = {next(iter(plan)): text}
+    routes = [r for r in ("order_management", "product_expert", "respond") if r in plan]
+    requests = dict(plan)
+    requests["respond_intent"] = intents.get("respond", "unknown")
+    return {"routes": routes, "requests": requests, "turn_start": start, "last_routes": routes}
+
+
+def first_route(state: AgentState) -> Next:
+    return _next(state.get("routes", []), None)
+
+
+def _next(routes: list[str], done: str | None) -> Next:
+    remaining = routes[routes.index(done) + 1 :] if done in routes else routes
+    return remaining[0] if remaining else "ground"  # type: ignore[return-value]
+
+
+def _subgraph_input(state: AgentState, target: str) -> dict[str, Any]:
+    messages = state["messages"]
+    start = state.get("turn_start", _turn_start(messages))
+    request = state.get("requests", {}).get(target)
+    human = messages[start]
+    if request and request != text_of(human):
+        human = HumanMessage(content=request)
+    return {
+        "messages": [*messages[:start], human],
+        "verified_customer": state.get("verified_customer"),
+        "product_id": state.get("product_id"),
+    }
+
+
+def subgraph_node(target: str) -> Any:
+    graph = order_management.graph if target == "order_management" else product_expert.graph
+
+    async def run(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
+        given = _subgraph_input(state, target)
+        output = await graph.ainvoke(given, config)
+        new = output["messages"][len(given["messages"]) :]
+        return {"messages": new, "active": target}
+
+    return run
+
+
+async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    config = get_config()
+    requests = state.get("requests", {})
+    text = requests.get("respond") or text_of(state["messages"][state.get("turn_start", 0)])
+    conversation = Conversation(thread_id=str(config.get("configurable", {}).get("thread_id", "default")))
+    reply = await direct_reply(runtime.context, conversation, requests.get("respond_intent", "unknown"), text)
+    return {"messages": [AIMessage(content=reply)]}
+
+
+def after(done: str) -> Any:
+    def next_step(state: AgentState) -> Next:
+        return _next(state.get("routes", []), done)
+
+    return next_step
+
+
+async def ground(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    messages = state["messages"]
+    start = state.get("turn_start", 0)
+    evidence = evidence_of(messages)
+    question = text_of(messages[start]) if messages else ""
+    replaced: list[AIMessage] = []
+    for message in messages[start:]:
+        is_reply = isinstance(message, AIMessage) and not message.tool_calls and text_of(message)
+        if is_reply and not check_reply(text_of(message), evidence).grounded:
+            replaced.append(AIMessage(content=fallback_reply(messages, question), id=message.id))
+    if not replaced:
+        return {}
+    runtime.context.counters.grounding_replacements += len(replaced)
+    return {
+        "messages": replaced,
+        "grounding_violations": state.get("grounding_violations", 0) + len(replaced),
+    }
+
+
+def build(checkpointer: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:
+    builder = StateGraph(AgentState, context_schema=AgentContext)
+    builder.add_node("route", route)
+    builder.add_node("order_management", subgraph_node("order_management"))
+    builder.add_node("product_expert", subgraph_node("product_expert"))
+    builder.add_node("respond", respond)
+    builder.add_node("ground", ground)
+    builder.add_edge(START, "route")
+    targets: dict[Hashable, str] = {
+        "order_management": "order_management",
+        "product_expert": "product_expert",
+        "respond": "respond",
+    }
+    builder.add_conditional_edges("route", first_route, {**targets, "ground": "ground"})
+    for done in ("order_management", "product_expert", "respond"):
+        builder.add_conditional_edges(done, after(done), {**targets, "ground": "ground"})
+    builder.add_edge("ground", END)
+    return builder.compile(checkpointer=checkpointer, name="bcagent")

@@ -1,0 +1,35 @@
+"""Graph states. The router graph carries the whole conversation; each subgraph has its own narrow
+state with only what its model and tools read (the tools read ``verified_customer`` and ``product_id``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypedDict
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+
+Route = str  # "order_management" | "product_expert" | "respond"
+
+
+class AgentState(TypedDict, total=False):
+    messages: Annotated[list[AnyMessage], add_messages]
+    verified_customer: dict[str, Any] | None
+    product_id: int | None
+    active: str | None  # the subgraph a follow-up stays in
+    routes: list[str]  # this turn's plan, in order
+    requests: dict[str, str]  # route -> the part of the message it answers (two requests in one message)
+    last_routes: list[str]  # the routes the last turn took (for evals and the chat's activity line)
+    turn_start: int  # index of this turn's human message in ``messages``
+    grounding_violations: int
+
+
+class OrderState(TypedDict, total=False):
+    messages: Annotated[list[AnyMessage], add_messages]
+    verified_customer: dict[str, Any] | None
+    product_id: int | None
+
+
+class ProductState(TypedDict, total=False):
+    messages: Annotated[list[AnyMessage], add_messages]
+    verified_customer: dict[str, Any] | None
+    product_id: int | None

@@ -1,0 +1,224 @@
+"""The offline model: a deterministic task-oriented dialogue model behind LangChain's chat-model API.
+
+It is not an LLM. Each turn it either calls one of its bound tools or, once the tool results are in,
+replies from them:
+
+- intent: the NLU classifies the shopper's last message (embedding nearest neighbours plus rules);
+  a message that only supplies a detail ("12345", "it's jane@example.com") continues the last request;
+- slots: order number, email, code and product come from this message, else from earlier ones;
+- tools: the policy (what is missing, what is allowed) is the tools' job, so the model calls the tool
+  with what it has and relays the tool's answer, asking for what the tool says is missing;
+- replies: composed only from tool results (`replies.py`), so every figure is grounded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
+
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from pydantic import ConfigDict, PrivateAttr
+
+from .nlu import NLU, Understanding
+from .replies import Focus, compose
+
+TOOL_OF_INTENT = {
+    "order_status": "get_order_information",
+    "order_list": "get_order_information",
+    "order_cancel": "cancel_order",
+    "gift_card_balance": "check_gift_card_balance",
+    "discount_code": "lookup_discount_code",
+    "promotions": "list_active_promotions",
+    "product_info": "get_product_information",
+    "handoff": "transfer_to_human",
+}
+CONTINUATIONS = frozenset({"provide_info", "affirm", "deny"})
+CAN_DO = (
+    "I can help with order status and tracking, cancelling an order that hasn't shipped, product details, "
+    "prices and stock, discount codes, gift card balances and current promotions."
+)
+
+
+def text_of(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+
+
+class OfflineChatModel(BaseChatModel):
+    """Deterministic dialogue model; ``bind_tools`` decides which tools it may call."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    nlu: NLU
+    tool_names: tuple[str, ...] = ()
+    _cache: dict[str, Understanding] = PrivateAttr(default_factory=dict)
+
+    @property
+    def _llm_type(self) -> str:
+        return "bcagent-offline"
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Any | BaseTool],
+        *,
+        tool_choice: str | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        names = tuple(t.name if isinstance(t, BaseTool) else str(getattr(t, "name", t)) for t in tools)
+        bound = self.model_copy(update={"tool_names": names})
+        bound._cache = self._cache
+        return bound
+
+    def understand(self, text: str) -> Understanding:
+        cached = self._cache.get(text)
+        if cached is None:
+            cached = self._cache[text] = self.nlu.understand(text)
+        return cached
+
+    # ---- deciding ----
+
+    def decide(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        calls = [i for i, m in enumerate(messages) if isinstance(m, AIMessage) and m.tool_calls]
+        last_call = calls[-1] if calls else None
+        last_human = next(
+            (i for i in range(len(messages) - 1, -1, -1) if isinstance(messages[i], HumanMessage)), None
+        )
+        if last_call is not None and (last_human is None or last_call > last_human):
+            return AIMessage(content=self.reply_from_tools(messages, last_call))
+        humans = [text_of(m) for m in messages if isinstance(m, HumanMessage)]
+        if not humans:
+            return AIMessage(content=CAN_DO)
+        return self.next_action(humans)
+
+    def _task(self, humans: list[str]) -> str | None:
+        """The request this message serves: its own, or (for "12345", "yes"...) the last one made."""
+        intent = self.understand(humans[-1]).intent
+        if intent in TOOL_OF_INTENT and TOOL_OF_INTENT[intent] in self.tool_names:
+            return intent
+        if intent in CONTINUATIONS or intent not in TOOL_OF_INTENT:
+            for earlier in reversed(humans[:-1]):
+                previous = self.understand(earlier).intent
+                if previous in TOOL_OF_INTENT and TOOL_OF_INTENT[previous] in self.tool_names:
+                    return previous
+                if previous in TOOL_OF_INTENT:
+                    break
+        return None
+
+    def _slot(self, humans: list[str], pick: str) -> Any:
+        for text in reversed(humans):
+            entities = self.understand(text).entities
+            value: Any = {
+                "order_id": entities.order_ids[0] if entities.order_ids else None,
+                "email": entities.emails[0] if entities.emails else None,
+                "code": entities.codes[0] if entities.codes else None,
+                "product": entities.product or ("this" if entities.refers_to_page else None),
+            }[pick]
+            if value is not None:
+                return value
+        return None
+
+    def next_action(self, humans: list[str]) -> AIMessage:
+        intent = self._task(humans)
+        if intent is None:
+            return AIMessage(content=CAN_DO)
+        tool = TOOL_OF_INTENT[intent]
+        args: dict[str, Any] = {}
+        if tool in ("get_order_information", "cancel_order"):
+            order_id = self._slot(humans, "order_id") if intent != "order_list" else None
+            email = self._slot(humans, "email")
+            args = {"order_id": str(order_id) if order_id is not None else None, "email": email}
+        elif tool in ("check_gift_card_balance", "lookup_discount_code"):
+            args = {"code": self._slot(humans, "code") or ""}
+        elif tool == "get_product_information":
+            args = {"product": self._slot(humans, "product")}
+        elif tool == "transfer_to_human":
+            args = {"summary": " / ".join(humans[-3:])[:500], "reason": "the shopper asked for a person"}
+        args = {key: value for key, value in args.items() if value is not None}
+        call_id = f"call_{len(humans)}_{tool}"
+        return AIMessage(
+            content="", tool_calls=[{"name": tool, "args": args, "id": call_id, "type": "tool_call"}]
+        )
+
+    def reply_from_tools(self, messages: Sequence[BaseMessage], call_index: int) -> str:
+        call = messages[call_index]
+        assert isinstance(call, AIMessage)
+        question = next(
+            (text_of(m) for m in reversed(messages[:call_index]) if isinstance(m, HumanMessage)), ""
+        )
+        focus = Focus.of(question, self.understand(question).entities.options if question else ())
+        names = {c["id"]: c["name"] for c in call.tool_calls}
+        replies = []
+        for message in messages[call_index + 1 :]:
+            if not isinstance(message, ToolMessage):
+                continue
+            try:
+                result = json.loads(text_of(message))
+            except json.JSONDecodeError:
+                replies.append(text_of(message))
+                continue
+            if isinstance(result, dict):
+                replies.append(compose(names.get(message.tool_call_id, ""), result, focus))
+        return " ".join(r for r in replies if r) or "Sorry, I couldn't get an answer from the store."
+
+    # ---- LangChain plumbing ----
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.decide(messages))])
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return self._generate(messages, stop, None, **kwargs)
+
+    def _chunks(self, message: AIMessage) -> Iterator[ChatGenerationChunk]:
+        if message.tool_calls:
+            chunks = [
+                {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"], "index": i}
+                for i, c in enumerate(message.tool_calls)
+            ]
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", tool_call_chunks=chunks))
+            return
+        words = text_of(message).split(" ")
+        for i, word in enumerate(words):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=word if i == 0 else " " + word))
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        for chunk in self._chunks(self.decide(messages)):
+            if run_manager is not None:
+                run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+            yield chunk
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        for chunk in self._chunks(self.decide(messages)):
+            if run_manager is not None:
+                await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+            yield chunk

@@ -1,0 +1,179 @@
+"""Replies built only from tool results: the offline model's voice, and the grounding guard's fallback.
+
+Every number, code, date and tracking number in these replies is copied from a tool result, so they
+are grounded by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What the shopper asked about, to pick the relevant facts of a result."""
+
+    sizes: bool = False
+    colours: bool = False
+    price: bool = False
+    stock: bool = False
+    tracking: bool = False
+    options: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, text: str, options: tuple[str, ...] = ()) -> Focus:
+        lowered = text.lower()
+        return cls(
+            sizes=bool(re.search(r"\bsizes?\b|\bsizing\b|\bfit\b|\boz\b|\bweights?\b", lowered)),
+            colours=bool(re.search(r"\bcolou?rs?\b", lowered)),
+            price=bool(re.search(r"\bprice|\bcost|\bhow much\b|\bsale\b|\bcheap|\$", lowered)),
+            stock=bool(re.search(r"\bstock\b|\bavailab|\bsold out\b|\bhave\b.*\bin\b", lowered)),
+            tracking=bool(re.search(r"track|carrier|ship|deliver|arriv|where", lowered)),
+            options=tuple(o.lower() for o in options),
+        )
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def order_reply(result: dict[str, Any], focus: Focus) -> str:
+    order = result["order"]
+    lines = [f"Order #{order['order_id']} is {order['status']}."]
+    shipments = order.get("shipments") or []
+    for shipment in shipments:
+        parts = []
+        if shipment.get("carrier"):
+            parts.append(f"It shipped with {shipment['carrier']}")
+        else:
+            parts.append("It shipped")
+        if shipment.get("shipped_on"):
+            parts.append(f"on {shipment['shipped_on']}")
+        sentence = " ".join(parts) + "."
+        if shipment.get("tracking_number"):
+            sentence += f" Tracking number: {shipment['tracking_number']}."
+        if shipment.get("tracking_link"):
+            sentence += f" Track it here: {shipment['tracking_link']}"
+        lines.append(sentence)
+    if not shipments and order.get("status_id") in (0, 1, 7, 8, 9, 11, 12):
+        lines.append("It hasn't shipped yet.")
+    items = [
+        f"{i['quantity']} x {i['name']}" + (f" ({i['options']})" if i.get("options") else "")
+        for i in order["items"]
+    ]
+    if items and not focus.tracking:
+        lines.append(f"Items: {_join(items)}.")
+    lines.append(f"Total: {order['total']}.")
+    if order.get("ship_to"):
+        lines.append(f"Shipping to {order['ship_to'][0]}.")
+    return " ".join(lines)
+
+
+def orders_list_reply(result: dict[str, Any], focus: Focus) -> str:
+    orders = result.get("orders") or []
+    if not orders:
+        return str(result["message"])
+    rows = [f"#{o['order_id']} ({o['placed_on']}): {o['status']}, {o['total']}" for o in orders]
+    return "Here are your recent orders: " + "; ".join(rows) + ". Which one would you like to know about?"
+
+
+def product_reply(result: dict[str, Any], focus: Focus) -> str:
+    name = result["name"]
+    lines: list[str] = []
+    raw_options = result.get("options") or {}
+    options: dict[str, list[str]] = {str(k): [str(v) for v in values] for k, values in raw_options.items()}
+    variants = [str(v) for v in result.get("variants") or []]
+    wanted = [o for o in focus.options if o]
+    if wanted:
+        matching = [v for v in variants if all(o in v.lower() for o in wanted)]
+        if matching:
+            lines.append(f"{name}: " + "; ".join(matching) + ".")
+    if focus.sizes or focus.colours:
+        for option, values in options.items():
+            lowered = option.lower()
+            if (focus.sizes and ("size" in lowered or "weight" in lowered)) or (
+                focus.colours and "colo" in lowered
+            ):
+                lines.append(f"The {name} come in {option.lower()} {_join(values)}.")
+    if focus.price or not lines:
+        lines.append(str(result.get("message") or f"{name}: {result.get('current_price')}."))
+    if focus.stock and not wanted:
+        out = [v for v in variants if "out of stock" in v]
+        lines.append(
+            f"Out of stock: {'; '.join(out)}." if out else f"Stock: {result.get('stock', 'unknown')}."
+        )
+    if not (focus.sizes or focus.colours or focus.price or focus.stock or wanted):
+        if options:
+            lines.append("Options: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in options.items()) + ".")
+        for custom in (result.get("custom_fields") or [])[:3]:
+            lines.append(f"{custom['name']}: {custom['value']}.")
+        if result.get("videos"):
+            lines.append(f"Video: {result['videos'][0]}")
+    if result.get("url"):
+        lines.append(f"More: {result['url']}")
+    return " ".join(dict.fromkeys(lines))
+
+
+def candidates_reply(result: dict[str, Any], focus: Focus) -> str:
+    rows = [f"{c['name']} ({c['price']})" if c.get("price") else str(c["name"]) for c in result["candidates"]]
+    return f"I found several products: {_join(rows)}. Which one do you mean?"
+
+
+def gift_reply(result: dict[str, Any], focus: Focus) -> str:
+    return str(result["message"])
+
+
+def code_reply(result: dict[str, Any], focus: Focus) -> str:
+    return str(result["message"])
+
+
+def promotions_reply(result: dict[str, Any], focus: Focus) -> str:
+    promotions = result.get("promotions") or []
+    if not promotions:
+        return str(result["message"])
+    rows = []
+    for promotion in promotions:
+        text = str(promotion.get("name") or promotion.get("gives") or "An offer")
+        if promotion.get("gives") and promotion.get("name"):
+            text += f" ({promotion['gives']})"
+        if promotion.get("code"):
+            text += f": use code {promotion['code']}"
+        elif promotion.get("how"):
+            text += f": {promotion['how']}"
+        if promotion.get("ends"):
+            text += f", until {promotion['ends']}"
+        rows.append(text)
+    return "Running now: " + "; ".join(rows) + "."
+
+
+COMPOSERS: dict[str, Callable[[dict[str, Any], Focus], str]] = {
+    "check_gift_card_balance": gift_reply,
+    "lookup_discount_code": code_reply,
+    "list_active_promotions": promotions_reply,
+}
+
+
+def compose(tool: str, result: dict[str, Any], focus: Focus) -> str:
+    """The reply for one tool result."""
+    status = result.get("status")
+    if status == "confirm":
+        return str(result.get("message"))
+    if status == "ambiguous" and result.get("candidates"):
+        return candidates_reply(result, focus)
+    if status != "ok":
+        return str(result.get("message") or "Sorry, I couldn't do that.")
+    if tool in ("get_order_information", "cancel_order"):
+        if "order" in result:
+            return order_reply(result, focus)
+        if "orders" in result:
+            return orders_list_reply(result, focus)
+        return str(result["message"])
+    if tool == "get_product_information" and "name" in result:
+        return product_reply(result, focus)
+    composer = COMPOSERS.get(tool)
+    return composer(result, focus) if composer else str(result.get("message", ""))
