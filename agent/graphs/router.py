@@ -25,7 +25,7 @@ from langgraph.runtime import Runtime
 
 from ..context import AgentContext
 from ..models.nlu import ROUTE_OF_INTENT
-from ..models.offline import text_of
+from ..models.offline import guess_intent, text_of
 from ..tools.context import Conversation
 from . import order_management, product_expert
 from .grounding import check_reply, evidence_of, fallback_reply
@@ -34,6 +34,7 @@ from .state import AgentState
 
 log = logging.getLogger(__name__)
 CONFIDENT = 0.5
+ALWAYS_DIRECT = frozenset({"greeting", "thanks", "goodbye", "prompt_attack"})  # whatever the confidence
 SUBGRAPHS = ("order_management", "product_expert")
 Next = Literal["order_management", "product_expert", "respond", "ground"]
 
@@ -50,7 +51,12 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     route = ROUTE_OF_INTENT.get(understanding.intent, "respond")
     active = state.get("active")
     if route == "follow_up":
-        return (active or "respond"), understanding.intent
+        if active:
+            return active, understanding.intent
+        guessed = guess_intent(understanding)
+        return (ROUTE_OF_INTENT[guessed] if guessed else "respond"), understanding.intent
+    if understanding.intent in ALWAYS_DIRECT:
+        return "respond", understanding.intent
     if understanding.confidence >= CONFIDENT:
         return route, understanding.intent
     if context.llm is not None:

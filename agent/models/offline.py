@@ -45,6 +45,17 @@ CAN_DO = (
 )
 
 
+def guess_intent(understanding: Understanding) -> str | None:
+    """The request a bare detail most likely serves, when nothing was asked before it."""
+    entities = understanding.entities
+    if entities.codes:
+        code = entities.codes[0].upper()
+        return "gift_card_balance" if code.startswith(("GIFT", "GC-", "GC")) else "discount_code"
+    if entities.order_ids:
+        return "order_status"
+    return None
+
+
 def text_of(message: BaseMessage) -> str:
     content = message.content
     if isinstance(content, str):
@@ -99,7 +110,8 @@ class OfflineChatModel(BaseChatModel):
 
     def _task(self, humans: list[str]) -> str | None:
         """The request this message serves: its own, or (for "12345", "yes"...) the last one made."""
-        intent = self.understand(humans[-1]).intent
+        current = self.understand(humans[-1])
+        intent = current.intent
         if intent in TOOL_OF_INTENT and TOOL_OF_INTENT[intent] in self.tool_names:
             return intent
         if intent in CONTINUATIONS or intent not in TOOL_OF_INTENT:
@@ -109,6 +121,9 @@ class OfflineChatModel(BaseChatModel):
                     return previous
                 if previous in TOOL_OF_INTENT:
                     break
+            guessed = guess_intent(current) if intent in CONTINUATIONS else None
+            if guessed is not None and TOOL_OF_INTENT[guessed] in self.tool_names:
+                return guessed
         return None
 
     def _slot(self, humans: list[str], pick: str) -> Any:
