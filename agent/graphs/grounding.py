@@ -19,6 +19,8 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 DATE = re.compile(rf"\b(?:(?:{MONTHS}) \d{{1,2}}, \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
 CODE = re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{3,}\b")
 NUMBER = re.compile(r"\d[\d,.]*")
+NAMED_CODE = re.compile(r"\b(?:code|coupon|voucher)\s+\"?([A-Z][A-Z0-9-]{3,})\b")
+DECIMAL = re.compile(r"\d[\d,]*[.,]\d{2}\b")
 
 
 def _amount(text: str) -> Decimal | None:
@@ -45,13 +47,14 @@ class Check:
 def check_reply(reply: str, evidence: str) -> Check:
     """Which facts of ``reply`` are not in ``evidence`` (the tool results, as text)."""
     lowered = evidence.lower()
-    amounts = {a for a in (_amount(m) for m in NUMBER.findall(evidence)) if a is not None}
+    money_like = MONEY.findall(evidence) + DECIMAL.findall(evidence)  # not "12" of "12oz"
+    amounts = {a for a in (_amount(m) for m in money_like) if a is not None}
     missing: list[str] = []
     for match in MONEY.findall(reply):
         value = _amount(match)
         if value is not None and value not in amounts:
             missing.append(match.strip())
-    for pattern in (DATE, CODE):
+    for pattern in (DATE, CODE, NAMED_CODE):
         for match in pattern.findall(reply):
             if match.lower() not in lowered:
                 missing.append(match)

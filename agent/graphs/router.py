@@ -24,7 +24,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
-from ..models.nlu import ROUTE_OF_INTENT
+from ..models.nlu import ROUTE_OF_INTENT, Understanding
 from ..models.offline import guess_intent, text_of
 from ..tools.context import Conversation
 from . import order_management, product_expert
@@ -33,7 +33,7 @@ from .respond import direct_reply
 from .state import AgentState
 
 log = logging.getLogger(__name__)
-CONFIDENT = 0.5
+CONFIDENT = 0.4
 ALWAYS_DIRECT = frozenset({"greeting", "thanks", "goodbye", "prompt_attack"})  # whatever the confidence
 SUBGRAPHS = ("order_management", "product_expert")
 Next = Literal["order_management", "product_expert", "respond", "ground"]
@@ -41,6 +41,16 @@ Next = Literal["order_management", "product_expert", "respond", "ground"]
 
 def _turn_start(messages: Sequence[BaseMessage]) -> int:
     return max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=0)
+
+
+def _supported(understanding: Understanding) -> bool:
+    """A task intent backed by the detail it needs (an order number, a code) is trusted as is."""
+    entities = understanding.entities
+    if understanding.intent in ("order_status", "order_cancel"):
+        return bool(entities.order_ids)
+    if understanding.intent in ("gift_card_balance", "discount_code"):
+        return bool(entities.codes)
+    return False
 
 
 async def _route_one(state: AgentState, context: AgentContext, text: str) -> tuple[str, str]:
@@ -57,7 +67,7 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
         return (ROUTE_OF_INTENT[guessed] if guessed else "respond"), understanding.intent
     if understanding.intent in ALWAYS_DIRECT:
         return "respond", understanding.intent
-    if understanding.confidence >= CONFIDENT:
+    if understanding.confidence >= CONFIDENT or _supported(understanding):
         return route, understanding.intent
     if context.llm is not None:
         from ..models import openai_model

@@ -1,0 +1,17 @@
+"""langgraph.json points at a loadable compiled graph with the router's nodes."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+
+def test_langgraph_json_exposes_the_graph() -> None:
+    config = json.loads((Path(__file__).parents[2] / "langgraph.json").read_text())
+    path, _, attribute = config["graphs"]["bcagent"].partition(":")
+    module = importlib.import_module(path.removeprefix("./").removesuffix(".py").replace("/", "."))
+    graph = getattr(module, attribute)
+    assert {"route", "order_management", "product_expert", "respond", "ground"} <= set(
+        graph.get_graph().nodes
+    )

@@ -1,0 +1,80 @@
+"""The same graph on an OpenAI-compatible model (a local fake server): tool calls, replies, grounding,
+routing by the LLM when the semantic router is unsure, and LLM calls per turn."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from agent.context import AgentContext
+from agent.graphs import router
+from agent.models.nlu import NLU
+from agent.models.openai_model import make_openai_model
+from agent.runtime import Agent
+from agent.settings import Settings
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.tools.conftest import ToolsEnv
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def llm_agent(env: ToolsEnv, nlu: NLU, fake: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Agent]:
+    settings = Settings(home=tmp_path, model="openai:fake-model", openai_base_url=fake.base_url)
+    llm = make_openai_model("fake-model", settings, max_retries=0, timeout=10)
+    context = AgentContext(tools=env.ctx, model=llm, nlu=nlu, llm=llm, store_name="Knockout Fitness Supply")
+    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
+        yield Agent(router.build(saver), context)
+
+
+async def test_llm_calls_a_tool_and_answers_from_its_result(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
+    fake.reply_tool_call("get_order_information", {"order_id": "12345", "email": "jane.doe@example.com"})
+    fake.reply_text("Your order #12345 has shipped with UPS, tracking number 1Z999AA10123456784.")
+    result = await llm_agent.send(uuid.uuid4().hex, "Where is my order 12345? jane.doe@example.com")
+    assert "1Z999AA10123456784" in result.text
+    assert result.routes == ["order_management"]
+    assert result.llm_calls == 2  # confident semantic routing: no LLM call to route
+    offered = fake.requests[0].tool_names
+    assert set(offered) == {
+        "get_order_information",
+        "cancel_order",
+        "check_gift_card_balance",
+        "transfer_to_human",
+    }
+    sent_back = fake.requests[1].messages
+    assert any(m.get("role") == "tool" and "1Z999AA10123456784" in str(m.get("content")) for m in sent_back)
+
+
+async def test_an_invented_figure_is_replaced_by_the_tool_result(
+    llm_agent: Agent, fake: FakeOpenAIServer
+) -> None:
+    fake.reply_tool_call("get_product_information", {"product": "Premium Boxing Gloves"})
+    fake.reply_text("The Premium Boxing Gloves cost $12.00 today only, with code FREEGLOVES.")
+    context = llm_agent.context
+    result = await llm_agent.send(uuid.uuid4().hex, "How much are the Premium Boxing Gloves?")
+    assert "$12.00" not in result.text and "FREEGLOVES" not in result.text
+    assert "$79.99" in result.text
+    assert context.counters.grounding_replacements == 1
+
+
+async def test_unsure_routing_asks_the_llm(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
+    fake.reply_structured({"route": "respond", "reason": "small talk"})
+    result = await llm_agent.send(uuid.uuid4().hex, "can you help me with a thing")
+    assert result.routes == ["respond"]
+    assert llm_agent.context.counters.router_llm_calls == 1
+
+
+async def test_a_failing_llm_router_falls_back_to_the_semantic_route(
+    llm_agent: Agent, fake: FakeOpenAIServer
+) -> None:
+    fake.reply_error(500, "upstream exploded")
+    result = await llm_agent.send(uuid.uuid4().hex, "can you help me with a thing")
+    assert result.text  # the turn still answers
