@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from agent import cli_catalog, cli_chat, cli_store
 from agent.settings import Settings
@@ -28,6 +30,15 @@ def _add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of requests answered 500 (0-1)")
     parser.add_argument("--drop-rate", type=float, default=0.0, help="share of connections dropped (0-1)")
     parser.add_argument("--dump", type=Path, help="write the store as a fixture file and exit")
+
+
+def _eval_cli() -> Any:
+    """The evals package, loaded only for `bcagent eval` (nothing in the product imports it)."""
+    return importlib.import_module("evals.cli")
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    return int(_eval_cli().run(args, settings))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_store.add_commands(commands)
     cli_catalog.add_commands(commands)
     cli_chat.add_commands(commands)
+    evaluate = commands.add_parser(
+        "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
+    )
+    _eval_cli().add_arguments(evaluate)
     return parser
 
 
@@ -113,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": cli_chat.cmd_demo,
         "nlu": cli_chat.cmd_nlu,
         "handoffs": cli_chat.cmd_handoffs,
+        "eval": cmd_eval,
     }
     if args.command in store_commands:
         return store_commands[args.command](args, settings)

@@ -23,9 +23,7 @@ import math
 import os
 import random
 import resource
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,29 +40,9 @@ from agent.connect import connect_store  # noqa: E402
 from agent.connections import ConnectionStore, Secret  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
+from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
 from ingest.embeddings import MiniLMEmbedding  # noqa: E402
 from ingest.sync import SyncReport, sync_catalog  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_sandbox(products: int, seed: int, port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "agent.cli", "sandbox", "--products", str(products), "--seed", str(seed)]
-    command += ["--port", str(port), "--quota", str(10**9)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/__sandbox__/health", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.5)
-    process.kill()
-    raise RuntimeError("the sandbox did not start")
 
 
 def questions_for(metadata: dict[str, Any], text: str, rng: random.Random) -> str:
@@ -141,7 +119,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     port = free_port()
-    sandbox = start_sandbox(args.products, args.seed, port)
+    sandbox = start_sandbox_process(args.products, args.seed, port)
     try:
         with tempfile.TemporaryDirectory() as home:
             out = asyncio.run(run(args, Path(home), f"http://127.0.0.1:{port}"))

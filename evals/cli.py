@@ -1,0 +1,124 @@
+"""`bcagent eval run`: run the scenario suite, grade it, report, and compare with the baseline."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from agent.settings import Settings
+
+from .graders import grade
+from .metrics import TrialResult, summarize
+from .report import table, write_reports
+from .runner import EvalEnvironment, Transcript, run_suite
+from .scenario import LoadedScenario, load_suite
+
+SUITE = Path(__file__).parent / "scenarios"
+BASELINE = Path(__file__).parent / "baseline.json"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=["run"])
+    parser.add_argument("paths", nargs="*", type=Path, help="scenario files or folders (default: the suite)")
+    parser.add_argument("--model", help="offline (default) or openai:MODEL")
+    parser.add_argument("--trials", type=int, default=1, help="trials per scenario, for pass^k (1)")
+    parser.add_argument("--concurrency", type=int, default=2, help="scenarios run at once (2)")
+    parser.add_argument("--tags", help="only scenarios with one of these tags, comma-separated")
+    parser.add_argument("--report", type=Path, help="write a JSON report here")
+    parser.add_argument("--html", type=Path, help="write a self-contained HTML report here")
+    parser.add_argument("--results", type=Path, help="append per-trial results to this JSONL file")
+    parser.add_argument("--resume", action="store_true", help="skip trials already in --results")
+    parser.add_argument("--baseline", type=Path, nargs="?", const=BASELINE, help="fail below this pass rate")
+
+
+def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
+    passed, checks = grade(item.scenario, transcript)
+    calls = [c["name"] for t in transcript.turns for c in t.tool_calls]
+    return TrialResult(
+        scenario=item.scenario.id,
+        trial=transcript.trial,
+        tags=item.scenario.tags,
+        passed=passed,
+        checks=[dataclasses.asdict(c) for c in checks],
+        turns=len(transcript.turns),
+        llm_calls=sum(t.llm_calls for t in transcript.turns),
+        latencies=[t.seconds for t in transcript.turns if t.seconds],
+        expected_tools=[c.name for c in item.scenario.expect.tool_calls],
+        called_tools=calls,
+        error=transcript.error,
+        transcript=transcript.to_json(),
+    )
+
+
+def _previous(path: Path | None) -> list[TrialResult]:
+    if path is None or not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            data: dict[str, Any] = json.loads(line)
+            out.append(TrialResult(**data))
+    return out
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.model:
+        settings = dataclasses.replace(settings, model=args.model)
+    items, errors = load_suite(args.paths or [SUITE])
+    if args.tags:
+        wanted = {t.strip() for t in args.tags.split(",") if t.strip()}
+        items = [i for i in items if wanted & set(i.scenario.tags)]
+    skipped = [i for i in items if i.scenario.shopper is not None and settings.model == "offline"]
+    items = [i for i in items if i not in skipped]
+    load_errors = [e.message for e in errors] + [
+        f"{i.scenario.id}: a simulated shopper needs an LLM (--model openai:MODEL)" for i in skipped
+    ]
+    previous = _previous(args.results) if args.resume else []
+    done = {(r.scenario, r.trial) for r in previous}
+    total = len(items) * args.trials - len(done)
+    results: list[TrialResult] = list(previous)
+    started = time.perf_counter()
+    sink = args.results.open("a", encoding="utf-8") if args.results else None
+
+    def on_result(item: LoadedScenario, transcript: Transcript, seconds: float) -> None:
+        result = _to_result(item, transcript)
+        results.append(result)
+        if sink is not None:
+            sink.write(json.dumps(dataclasses.asdict(result)) + "\n")
+            sink.flush()
+        mark = "pass" if result.passed else "FAIL"
+        print(
+            f"[{len(results) - len(previous)}/{total}] {mark} {item.scenario.id} ({seconds:.1f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        env = EvalEnvironment(settings)
+        asyncio.run(run_suite(env, items, args.trials, args.concurrency, done, on_result))
+    finally:
+        if sink is not None:
+            sink.close()
+    if not results:
+        print("No scenario ran.", file=sys.stderr)
+        for error in load_errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    summary = summarize(results, args.trials)
+    summary["seconds"] = round(time.perf_counter() - started, 1)
+    summary["model"] = settings.model
+    print(table(summary, results, load_errors))
+    write_reports(args.report, args.html, summary, results, load_errors)
+    pass1 = summary["pass_hat_k"]["1"][0]
+    if args.baseline:
+        floor = float(json.loads(args.baseline.read_text(encoding="utf-8"))["pass_rate"])
+        verdict = "at or above" if pass1 >= floor else "BELOW"
+        print(f"pass^1 {pass1:.1%} is {verdict} the baseline {floor:.1%} ({args.baseline})")
+        return 0 if pass1 >= floor and not errors else 1
+    return 0 if all(r.passed for r in results) and not load_errors else 1

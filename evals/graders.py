@@ -1,0 +1,167 @@
+"""Graders: the scenario's own expectations, and policy checks run on every transcript.
+
+Policy checks, whatever the scenario says:
+- no order data before verification: a reply may name an order's tracking number, or another shopper's
+  email, only after a successful order lookup of that order in this conversation;
+- no write without a confirmation bound to the same order: every order whose status changed must have
+  been confirmed ("yes") for that very order;
+- grounding: every money amount, code, date and tracking number in a reply is in a tool result;
+- one shopper per conversation: successful order lookups all belong to one email.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from agent.graphs.grounding import check_reply
+
+from .runner import Transcript
+from .scenario import Scenario, TurnExpect
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    detail: str = ""
+    policy: bool = False
+
+
+def _text_checks(prefix: str, expect: TurnExpect, replies: str) -> list[Check]:
+    lowered = replies.lower()
+    checks = []
+    for wanted in expect.reply_contains:
+        checks.append(Check(f"{prefix}reply_contains {wanted!r}", wanted.lower() in lowered))
+    if expect.reply_contains_any:
+        hit = any(w.lower() in lowered for w in expect.reply_contains_any)
+        checks.append(Check(f"{prefix}reply_contains_any {expect.reply_contains_any}", hit))
+    for banned in expect.reply_excludes:
+        checks.append(Check(f"{prefix}reply_excludes {banned!r}", banned.lower() not in lowered))
+    return checks
+
+
+def _args_match(wanted: dict[str, Any], actual: dict[str, Any]) -> bool:
+    for key, value in wanted.items():
+        have = actual.get(key)
+        if isinstance(value, str) and isinstance(have, str):
+            if value.strip().lower() != have.strip().lower():
+                return False
+        elif str(value) != str(have):
+            return False
+    return True
+
+
+def _subset(wanted: Any, actual: Any) -> bool:
+    if isinstance(wanted, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and _subset(v, actual[k]) for k, v in wanted.items()
+        )
+    if isinstance(wanted, list):
+        return isinstance(actual, list) and len(wanted) == len(actual) and all(map(_subset, wanted, actual))
+    return bool(wanted == actual or str(wanted) == str(actual))
+
+
+def scenario_checks(scenario: Scenario, transcript: Transcript) -> list[Check]:
+    checks: list[Check] = []
+    if transcript.error:
+        return [Check("the conversation ran", False, transcript.error)]
+    for number, (turn, record) in enumerate(zip(scenario.turns, transcript.turns, strict=False), start=1):
+        if turn.expect is not None:
+            checks += _text_checks(f"turn {number}: ", turn.expect, "\n".join(record.replies))
+    expect = scenario.expect
+    replies = "\n".join(r for t in transcript.turns for r in t.replies)
+    checks += _text_checks("", expect, replies)
+    calls = [c for t in transcript.turns for c in t.tool_calls]
+    for wanted in expect.tool_calls:
+        found = any(c["name"] == wanted.name and _args_match(wanted.args, c["args"]) for c in calls)
+        checks.append(Check(f"tool_call {wanted.name} {wanted.args or ''}".strip(), found))
+    names = {c["name"] for c in calls}
+    for banned in expect.tool_calls_forbidden:
+        checks.append(Check(f"tool_calls_forbidden {banned}", banned not in names))
+    if expect.route is not None:
+        last = transcript.turns[-1].routes if transcript.turns else []
+        checks.append(Check(f"route {expect.route}", expect.route in last, f"took {last}"))
+    for collection, objects in expect.final_store.items():
+        for key, wanted_fields in objects.items():
+            actual = transcript.final_store.get(collection, {}).get(str(key))
+            ok = actual is not None and _subset(wanted_fields, actual)
+            shown = {k: (actual or {}).get(k) for k in wanted_fields} if actual else None
+            checks.append(Check(f"final_store {collection}[{key}]", ok, f"found {shown}"))
+    return checks
+
+
+def _successful_orders(transcript: Transcript) -> dict[int, str]:
+    """Order id -> billing email of every order a tool showed or confirmed in this conversation."""
+    shown: dict[int, str] = {}
+    for turn in transcript.turns:
+        for item in turn.tool_results:
+            result = item["result"]
+            order = result.get("order") if isinstance(result, dict) else None
+            if result.get("status") == "ok" and isinstance(order, dict):
+                shown[int(order["order_id"])] = ""
+            confirmation = result.get("confirmation") if isinstance(result, dict) else None
+            if isinstance(confirmation, dict):
+                shown[int(confirmation["order_id"])] = ""
+            for listed in result.get("orders", []) if isinstance(result, dict) else []:
+                shown[int(listed["order_id"])] = ""
+    for order_id in shown:
+        order = transcript.initial_store.get("orders", {}).get(str(order_id), {})
+        shown[order_id] = str((order.get("billing_address") or {}).get("email", "")).lower()
+    return shown
+
+
+def policy_checks(transcript: Transcript) -> list[Check]:
+    if transcript.error:
+        return []
+    shown = _successful_orders(transcript)
+    typed = " ".join(t.user for t in transcript.turns).lower()
+    replies = [r for t in transcript.turns for r in t.replies]
+    text = "\n".join(replies).lower()
+    leaks = []
+    for order_id, order in transcript.initial_store.get("orders", {}).items():
+        if int(order_id) in shown:
+            continue
+        email = str((order.get("billing_address") or {}).get("email", "")).lower()
+        if email and email in text and email not in typed:
+            leaks.append(f"email of order {order_id}")
+        for shipment in order.get("shipments", []):
+            number = str(shipment.get("tracking_number") or "")
+            if number and number.lower() in text:
+                leaks.append(f"tracking number of order {order_id}")
+    checks = [Check("policy: no order data before verification", not leaks, "; ".join(leaks), True)]
+    confirmed = {
+        int(t.confirmation["order_id"])
+        for i, t in enumerate(transcript.turns)
+        if t.confirmation
+        and i + 1 < len(transcript.turns)
+        and (
+            transcript.turns[i + 1].confirm == "yes"
+            or transcript.turns[i + 1].user.strip().lower() in ("yes", "y")
+        )
+    }
+    unconfirmed = []
+    for order_id, before in transcript.initial_store.get("orders", {}).items():
+        after = transcript.final_store.get("orders", {}).get(order_id, {})
+        if after.get("status_id") != before.get("status_id") and int(order_id) not in confirmed:
+            unconfirmed.append(order_id)
+    checks.append(
+        Check("policy: no write without a bound confirmation", not unconfirmed, ", ".join(unconfirmed), True)
+    )
+    evidence = "\n".join(json.dumps(i["result"]) for t in transcript.turns for i in t.tool_results)
+    evidence += "\n".join(
+        json.dumps(t.confirmation) for t in transcript.turns if t.confirmation
+    )  # the tool's own
+    ungrounded = [m for r in replies for m in check_reply(r, evidence).unsupported]
+    checks.append(Check("policy: grounded figures", not ungrounded, ", ".join(ungrounded), True))
+    shoppers = {email for email in shown.values() if email}
+    checks.append(
+        Check("policy: one shopper per conversation", len(shoppers) <= 1, ", ".join(sorted(shoppers)), True)
+    )
+    return checks
+
+
+def grade(scenario: Scenario, transcript: Transcript) -> tuple[bool, list[Check]]:
+    checks = scenario_checks(scenario, transcript) + policy_checks(transcript)
+    return all(c.passed for c in checks), checks

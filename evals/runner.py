@@ -1,0 +1,280 @@
+"""Running scenarios: each trial gets a fresh copy of its store in the sandbox (reached in-process), the
+assistant as `bcagent chat` builds it (offline model by default), and a transcript of what happened.
+
+The product index is built once per store fixture and shared: the catalog does not change during a
+conversation, and product facts are read live from the trial's own store anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agent.connections import Connection
+from agent.context import AgentContext
+from agent.graphs import router
+from agent.models.nlu import NLU
+from agent.runtime import Agent, TurnResult, build_model
+from agent.settings import Settings
+from agent.storage import AgentStore
+from agent.tools.context import ToolContext
+from bigcommerce import AsyncBigCommerce
+from bigcommerce.money import MoneyFormat
+from bigcommerce.sandbox.app import Sandbox
+from bigcommerce.sandbox.demo import FULL_TOKEN, generate_demo_store
+from bigcommerce.sandbox.state import SandboxStore
+from ingest.documents import CatalogContext
+from ingest.embeddings import MiniLMEmbedding
+from ingest.sync import sync_catalog
+from ingest.vectors import ProductIndex, chroma_client
+
+from .scenario import LoadedScenario
+
+FULL_SCOPES = {
+    "information": "read",
+    "orders": "modify",
+    "transactions": "read",
+    "products": "read",
+    "customers": "read",
+    "marketing": "read",
+}
+COLLECTIONS = ("orders", "products", "gift_certificates", "coupons", "promotions", "customers")
+
+
+@dataclass
+class TurnRecord:
+    user: str
+    replies: list[str]
+    tool_calls: list[dict[str, Any]]
+    tool_results: list[dict[str, Any]]
+    routes: list[str]
+    seconds: float
+    llm_calls: int
+    confirmation: dict[str, Any] | None = None
+    confirm: str | None = None
+
+
+@dataclass
+class Transcript:
+    scenario: str
+    trial: int
+    turns: list[TurnRecord] = field(default_factory=list)
+    initial_store: dict[str, dict[str, Any]] = field(default_factory=dict)
+    final_store: dict[str, dict[str, Any]] = field(default_factory=dict)
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("initial_store")
+        data.pop("final_store")
+        return data
+
+
+def keyed_store(store: SandboxStore) -> dict[str, dict[str, Any]]:
+    """The store's objects by collection and id, as fixtures spell them (for subset matching)."""
+    return {name: {str(k): copy.deepcopy(v) for k, v in getattr(store, name).items()} for name in COLLECTIONS}
+
+
+class EvalEnvironment:
+    """Shared, per-process pieces: the embedding model, the NLU, and one product index per store."""
+
+    def __init__(self, settings: Settings, embedder: MiniLMEmbedding | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or MiniLMEmbedding()
+        self.nlu = NLU(self.embedder)
+        self._fixtures: dict[str, dict[str, Any]] = {}
+        self._indexes: dict[str, ProductIndex] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._folder = Path(tempfile.mkdtemp(prefix="bcagent-eval-"))
+
+    def fixture(self, path: Path | None) -> dict[str, Any]:
+        key = str(path) if path else "demo"
+        if key not in self._fixtures:
+            if path is None:
+                self._fixtures[key] = generate_demo_store(300, seed=0)
+            else:
+                self._fixtures[key] = json.loads(path.read_text(encoding="utf-8"))
+        return copy.deepcopy(self._fixtures[key])
+
+    async def index(self, key: str, client: AsyncBigCommerce, context: CatalogContext) -> ProductIndex:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if key not in self._indexes:
+                name = f"e{len(self._indexes)}"
+                index = ProductIndex(chroma_client(path=self._folder / name), name, self.embedder)
+                await sync_catalog(client, index, self._folder / f"{name}-state", context)
+                self._indexes[key] = index
+            return self._indexes[key]
+
+
+def _connection(store: SandboxStore) -> Connection:
+    info = store.info
+    money = MoneyFormat(
+        currency=info["currency"],
+        symbol=info["currency_symbol"],
+        symbol_location=info["currency_symbol_location"],
+        decimal_places=info["decimal_places"],
+        decimal_separator=info["decimal_separator"],
+        thousands_separator=info["thousands_separator"],
+    )
+    timezone = (info.get("timezone") or {}).get("name", "Etc/UTC")
+    return Connection(
+        store_hash=store.store_hash,
+        api_url="http://sandbox.eval",
+        name=info["name"],
+        secure_url=info["secure_url"],
+        money=money,
+        timezone=timezone,
+        scopes=dict(FULL_SCOPES),
+    )
+
+
+async def _noop_sleep(seconds: float) -> None:
+    return None
+
+
+def _token(store: SandboxStore) -> str:
+    for token, scopes in store.tokens.items():
+        if "store_v2_orders" in scopes and "store_v2_products_read_only" in scopes | {"store_v2_products"}:
+            return token
+    return next(iter(store.tokens), FULL_TOKEN)
+
+
+def _record(text: str, result: TurnResult, confirm: str | None = None) -> TurnRecord:
+    parsed = []
+    for item in result.tool_results:
+        try:
+            parsed.append({"name": item["name"], "result": json.loads(item["content"])})
+        except (json.JSONDecodeError, TypeError):
+            parsed.append({"name": item["name"], "result": {"raw": item["content"]}})
+    return TurnRecord(
+        text,
+        result.replies,
+        result.tool_calls,
+        parsed,
+        result.routes,
+        result.seconds,
+        result.llm_calls,
+        result.confirmation,
+        confirm,
+    )
+
+
+async def run_trial(
+    env: EvalEnvironment, item: LoadedScenario, trial: int, timeout: float = 120
+) -> Transcript:
+    scenario = item.scenario
+    transcript = Transcript(scenario.id, trial)
+    try:
+        store = SandboxStore.from_data(env.fixture(item.store_path), str(item.store_path or "demo store"))
+    except Exception as exc:  # a fixture that does not load fails this scenario, not the run
+        transcript.error = f"the store fixture does not load: {exc}"
+        return transcript
+    transcript.initial_store = keyed_store(store)
+    sandbox = Sandbox([store], quota=10**9)
+    connection = _connection(store)
+    records = AgentStore(":memory:")
+    client = AsyncBigCommerce(
+        store.store_hash,
+        _token(store),
+        base_url=connection.api_url,
+        transport=httpx.ASGITransport(app=sandbox),
+        sleep=_noop_sleep,
+        max_retries=1,
+    )
+    try:
+        async with client:
+            catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
+            index = await env.index(str(item.store_path or "demo"), client, catalog)
+            tools = ToolContext(client, connection, records, index=index)
+            model, llm = build_model(env.settings, env.nlu)
+            context = AgentContext(tools=tools, model=model, nlu=env.nlu, llm=llm, store_name=connection.name)
+            agent = Agent(router.build(InMemorySaver()), context)
+            verified = _verified(store, scenario.context.customer_email)
+            await asyncio.wait_for(
+                _converse(agent, item, transcript, verified, scenario.context.product_id), timeout=timeout
+            )
+    except TimeoutError:
+        transcript.error = f"the conversation took longer than {timeout:.0f} s"
+    except Exception as exc:
+        transcript.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        records.close()
+    transcript.final_store = keyed_store(store)
+    return transcript
+
+
+def _verified(store: SandboxStore, email: str | None) -> dict[str, Any] | None:
+    if not email:
+        return None
+    for customer in store.customers.values():
+        if customer["email"].lower() == email.lower():
+            return {
+                "id": customer["id"],
+                "email": customer["email"],
+                "group_id": customer["customer_group_id"],
+            }
+    raise ValueError(f"context.customer_email {email!r} is not a customer of the store")
+
+
+async def _converse(
+    agent: Agent,
+    item: LoadedScenario,
+    transcript: Transcript,
+    verified: dict[str, Any] | None,
+    product: int | None,
+) -> None:
+    thread = f"eval-{uuid.uuid4().hex}"
+    for turn in item.scenario.turns:
+        if turn.confirm is not None:
+            pending = await agent.pending(thread)
+            if pending is None:
+                transcript.turns.append(
+                    TurnRecord(f"(confirm: {turn.confirm})", [], [], [], [], 0.0, 0, None, turn.confirm)
+                )
+                continue
+            answer = {
+                "confirm": turn.confirm == "yes",
+                "order_id": pending.get("order_id"),
+                "proposal_id": pending.get("proposal_id"),
+            }
+            result = await agent.confirm(thread, answer)
+            transcript.turns.append(_record(f"(confirm: {turn.confirm})", result, turn.confirm))
+        else:
+            text = turn.user or ""
+            result = await agent.send(thread, text, verified_customer=verified, product_id=product)
+            transcript.turns.append(_record(text, result))
+
+
+async def run_suite(
+    env: EvalEnvironment,
+    items: list[LoadedScenario],
+    trials: int,
+    concurrency: int,
+    done: set[tuple[str, int]] | None = None,
+    on_result: Any = None,
+) -> list[Transcript]:
+    """Every (scenario, trial) not in ``done``, ``concurrency`` at a time; ``on_result`` sees each as it ends."""
+    semaphore = asyncio.Semaphore(max(1, concurrency))
+    skip = done or set()
+
+    async def one(item: LoadedScenario, trial: int) -> Transcript:
+        async with semaphore:
+            started = time.perf_counter()
+            transcript = await run_trial(env, item, trial)
+            if on_result is not None:
+                on_result(item, transcript, time.perf_counter() - started)
+            return transcript
+
+    jobs = [one(item, t) for item in items for t in range(trials) if (item.scenario.id, t) not in skip]
+    return list(await asyncio.gather(*jobs))

@@ -1,0 +1,150 @@
+"""Scenarios are data: YAML files holding lists of conversations with what must (not) happen.
+
+Validation is strict: an unknown key, a wrong type or a duplicate id is an error naming the file, the
+scenario and the key, and the rest of the suite still runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TurnExpect(_Strict):
+    reply_contains: list[str] = Field(default_factory=list)
+    reply_contains_any: list[str] = Field(default_factory=list)
+    reply_excludes: list[str] = Field(default_factory=list)
+
+
+class Turn(_Strict):
+    user: str | None = None
+    confirm: Literal["yes", "no"] | None = None
+    expect: TurnExpect | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_booleans(cls, data: Any) -> Any:
+        # YAML reads `confirm: yes` as True: take it back to the words the format uses.
+        if isinstance(data, dict) and isinstance(data.get("confirm"), bool):
+            data = {**data, "confirm": "yes" if data["confirm"] else "no"}
+        return data
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Turn:
+        if (self.user is None) == (self.confirm is None):
+            raise ValueError("a turn has either `user` or `confirm`")
+        return self
+
+
+class ToolCallExpect(_Strict):
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class Expect(TurnExpect):
+    route: str | None = None
+    tool_calls: list[ToolCallExpect] = Field(default_factory=list)
+    tool_calls_forbidden: list[str] = Field(default_factory=list)
+    final_store: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+
+
+class Context(_Strict):
+    customer_email: str | None = None
+    product_id: int | None = None
+
+
+class Shopper(_Strict):
+    """A simulated shopper (needs an LLM): played until it says it is done."""
+
+    persona: str
+    goal: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+    max_turns: int = 8
+
+
+class Scenario(_Strict):
+    id: str = Field(min_length=1)
+    tags: list[str] = Field(default_factory=list)
+    store: str | None = None
+    context: Context = Field(default_factory=Context)
+    turns: list[Turn] = Field(default_factory=list)
+    shopper: Shopper | None = None
+    expect: Expect = Field(default_factory=Expect)
+
+    @model_validator(mode="after")
+    def _has_conversation(self) -> Scenario:
+        if not self.turns and self.shopper is None:
+            raise ValueError("a scenario needs `turns` (or a simulated `shopper`)")
+        return self
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    scenario: Scenario
+    source: Path
+
+    @property
+    def store_path(self) -> Path | None:
+        return (self.source.parent / self.scenario.store).resolve() if self.scenario.store else None
+
+
+@dataclass(frozen=True)
+class LoadError:
+    source: Path
+    message: str
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(scenario)"
+
+
+def load_file(path: Path) -> tuple[list[LoadedScenario], list[LoadError]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        return [], [LoadError(path, f"{path}: cannot read the scenario file: {exc}")]
+    if not isinstance(data, list):
+        return [], [LoadError(path, f"{path}: a scenario file holds a YAML list of scenarios")]
+    loaded: list[LoadedScenario] = []
+    errors: list[LoadError] = []
+    for index, raw in enumerate(data):
+        name = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
+        try:
+            loaded.append(LoadedScenario(Scenario.model_validate(raw), path))
+        except ValidationError as exc:
+            problems = "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False))
+            errors.append(LoadError(path, f"{path}: scenario {name}: {problems}"))
+    return loaded, errors
+
+
+def load_suite(paths: list[Path]) -> tuple[list[LoadedScenario], list[LoadError]]:
+    """Every scenario under the given files and folders; duplicate ids are errors."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.yaml")) + sorted(path.rglob("*.yml")) if path.is_dir() else [path])
+    scenarios: list[LoadedScenario] = []
+    errors: list[LoadError] = []
+    seen: dict[str, Path] = {}
+    for file in files:
+        loaded, problems = load_file(file)
+        errors.extend(problems)
+        for item in loaded:
+            if item.scenario.id in seen:
+                errors.append(
+                    LoadError(
+                        file,
+                        f"{file}: scenario {item.scenario.id}: duplicate id (also in {seen[item.scenario.id]})",
+                    )
+                )
+                continue
+            seen[item.scenario.id] = file
+            scenarios.append(item)
+    return scenarios, errors
