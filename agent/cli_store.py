@@ -9,7 +9,7 @@ import sys
 
 from .capabilities import TOOL_NAMES
 from .connect import connect_store
-from .connections import ConnectionProblem, ConnectionStore, Secret
+from .connections import Connection, ConnectionProblem, ConnectionStore, Secret
 from .settings import DEFAULT_API_URL, Settings
 from .store_report import last_sync, render_connection
 
@@ -63,11 +63,16 @@ def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+def _connected(settings: Settings, store: str | None) -> tuple[ConnectionStore, str, Connection]:
+    """The connected store a command is about (the only one, or --store)."""
     connections = ConnectionStore(settings.home)
+    store_hash = connections.resolve(store)
+    return connections, store_hash, connections.load(store_hash)
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        store_hash = connections.resolve(args.store)
-        connection = connections.load(store_hash)
+        connections, store_hash, connection = _connected(settings, args.store)
     except ConnectionProblem as problem:
         return _fail(problem)
     print(render_connection(connection, last_sync(connections.folder(store_hash))))
@@ -75,10 +80,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
-    connections = ConnectionStore(settings.home)
     try:
-        store_hash = connections.resolve(args.store)
-        connection = connections.load(store_hash)
+        connections, _, connection = _connected(settings, args.store)
     except ConnectionProblem as problem:
         return _fail(problem)
     if args.action != "list":
@@ -99,10 +102,8 @@ def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
-    connections = ConnectionStore(settings.home)
     try:
-        store_hash = connections.resolve(args.store)
-        connection = connections.load(store_hash)
+        connections, store_hash, connection = _connected(settings, args.store)
     except ConnectionProblem as problem:
         return _fail(problem)
     if not args.yes:

@@ -101,7 +101,8 @@ def _variant_lines(product: Product) -> list[str]:
     return lines
 
 
-def _options(product: Product) -> dict[str, list[str]]:
+def product_options(product: Product) -> dict[str, list[str]]:
+    """Option name -> its values, in the order the variants list them (e.g. Size: 10oz, 12oz)."""
     options: dict[str, list[str]] = {}
     for variant in product.variants:
         for value in variant.option_values:
@@ -126,7 +127,7 @@ def build_document(product: Product, context: CatalogContext) -> ProductDocument
     price_line = f"Price: {_money(product.price, context)}"
     if sale is not None:
         price_line += f", on sale for {_money(sale, context)}"
-    options = _options(product)
+    options = product_options(product)
     lines = [name]
     if categories:
         lines.append("Categories: " + ", ".join(categories))

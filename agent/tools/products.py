@@ -32,7 +32,7 @@ from typing import Any
 
 from bigcommerce import NotFoundError
 from bigcommerce.types.catalog import Product, Variant
-from ingest.documents import html_to_text
+from ingest.documents import html_to_text, product_options
 from ingest.vectors import SearchHit
 
 from .context import Conversation, ToolContext
@@ -253,17 +253,6 @@ def _stock(ctx: ToolContext, product: Product) -> tuple[str, list[str]]:
     return overall, lines
 
 
-def _options(product: Product) -> dict[str, list[str]]:
-    options: dict[str, list[str]] = {}
-    for variant in product.variants:
-        for value in variant.option_values:
-            if value.option_display_name and value.label:
-                labels = options.setdefault(value.option_display_name, [])
-                if value.label not in labels:
-                    labels.append(value.label)
-    return options
-
-
 def _facts(ctx: ToolContext, product: Product) -> ToolResult:
     name = product.name or f"Product {product.id}"
     stock, lines = _stock(ctx, product)
@@ -300,7 +289,7 @@ def _facts(ctx: ToolContext, product: Product) -> ToolResult:
         stock=stock,
         variants=lines[:MAX_VARIANT_LINES],
         variants_note=f"{extra} more variants not listed" if extra > 0 else None,
-        options=_options(product) or None,
+        options=product_options(product) or None,
         custom_fields=fields[:MAX_CUSTOM_FIELDS] or None,
         videos=videos or None,
         url=f"{secure_url}{path}" if secure_url and path else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -123,11 +124,16 @@ def _date_check(field: str, moment: datetime, minimum: bool) -> Check:
     return check
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
 def _keyword_check(keyword: str) -> Check:
+    """BigCommerce's keyword search: every word in the name, SKU or description (as text, not markup)."""
     terms = keyword.lower().split()
 
     def check(product: dict[str, Any]) -> bool:
-        text = f"{product['name']} {product['sku']} {product['description']}".lower()
+        description = _TAG.sub(" ", product["description"])
+        text = f"{product['name']} {product['sku']} {description}".lower()
         return all(term in text for term in terms)
 
     return check
