@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install demo test lint typecheck pytest evals bench clean
 
 install: $(STAMP)
 
@@ -32,11 +32,17 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+evals: install
+	$(BIN)/bcagent eval run --baseline evals/baseline.json --report eval-report.json
+
+test: lint typecheck evals pytest
 
 bench: install
 	$(BIN)/python benchmarks/sandbox_store.py
 	$(BIN)/python benchmarks/sandbox_requests.py
+	$(BIN)/python benchmarks/client_listing.py
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/turns.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -83,6 +83,12 @@ async def verify_order(
     shopper = given or (verified.email.lower() if verified else None)
     if shopper is None:
         return Verified(None, result("needs_info", ASK, missing=["email"], order_id=number), state)
+    if verified is not None and shopper != verified.email.lower():
+        refusal = result(
+            "refused",
+            f"You're signed in as {mask_email(verified.email.lower())}, so I can only look up your own orders here.",
+        )
+        return Verified(None, refusal, state)
     if state.bound_email and shopper != state.bound_email:
         refusal = result(
             "refused",

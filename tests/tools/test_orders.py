@@ -106,3 +106,13 @@ async def test_store_unreachable_is_a_short_answer(env: ToolsEnv) -> None:
         "status": "unavailable",
         "message": "I can't reach the store right now, please try again in a minute.",
     }
+
+
+async def test_a_signed_in_shopper_cannot_look_up_another_shoppers_order(env: ToolsEnv) -> None:
+    env.conversation.verified_customer = VerifiedCustomer(id=1, email=JANE)
+    other = next(o for o in env.store.orders.values() if o["customer_id"] not in (0, 1))
+    outcome = await get_order_information(
+        env.ctx, env.conversation, str(other["id"]), other["billing_address"]["email"]
+    )
+    assert outcome["status"] == "refused" and "signed in as j***@example.com" in outcome["message"]
+    assert "order" not in outcome
