@@ -51,13 +51,21 @@ class TurnResult:
         return "\n".join(self.replies)
 
 
-def _is_clear_answer(text: str) -> bool:
-    words = text.strip().lower().strip(".!").split()
-    return (
-        len(words) <= 3
-        and bool(words)
-        and words[0] in {"yes", "y", "yeah", "yep", "no", "n", "nope", "confirm"}
-    )
+YES = frozenset({"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "confirm", "confirmed", "please"})
+NO = frozenset({"no", "n", "nope", "nah", "don't", "dont", "stop", "never", "not", "keep", "wait"})
+
+
+def answer_kind(text: str) -> str:
+    """ "yes" for a clear yes ("yes please", "yep, cancel it"), "no" for a clear no, else "other"."""
+    words = [w.strip(".,!?'\"").lower() for w in text.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 6:
+        return "other"
+    if words[0] in NO or any(w in NO for w in words):
+        return "no"
+    if words[0] in YES or " ".join(words[:2]) in ("go ahead", "do it", "please do"):
+        return "yes"
+    return "other"
 
 
 class Agent:
@@ -88,9 +96,16 @@ class Agent:
     ) -> TurnResult:
         """One shopper message. If a cancellation is waiting, the message answers it (only a clear yes
         confirms); a message that is a new question abandons it and is then answered as usual."""
-        if await self.pending(thread_id) is not None:
-            answered = await self._run(thread_id, Command(resume=text), on_event)
-            if _is_clear_answer(text):
+        pending = await self.pending(thread_id)
+        if pending is not None:
+            kind = answer_kind(text)
+            answer = {
+                "confirm": kind == "yes",
+                "order_id": pending.get("order_id"),
+                "proposal_id": pending.get("proposal_id"),
+            }
+            answered = await self._run(thread_id, Command(resume=answer), on_event)
+            if kind != "other":
                 return answered
             rest = await self.send(
                 thread_id, text, verified_customer=verified_customer, product_id=product_id, on_event=on_event
@@ -141,6 +156,9 @@ class Agent:
             result.confirmation = await self.pending(thread_id)
         if result.confirmation is not None:
             result.replies.append(str(result.confirmation.get("question", "Please confirm.")))
+            if not any(c["name"] == "cancel_order" for c in result.tool_calls):  # paused inside the subgraph
+                order_id = result.confirmation.get("order_id")
+                result.tool_calls.append({"name": "cancel_order", "args": {"order_id": str(order_id)}})
         result.routes = list(after.values.get("last_routes", []))
         result.seconds = time.perf_counter() - started
         result.llm_calls = self.context.counters.llm_calls - calls_before

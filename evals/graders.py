@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.graphs.grounding import check_reply
+from agent.runtime import answer_kind
 
-from .runner import Transcript
+from .runner import Transcript, TurnRecord
 from .scenario import Scenario, TurnExpect
 
 
@@ -112,6 +113,11 @@ def _successful_orders(transcript: Transcript) -> dict[int, str]:
     return shown
 
 
+def _said_yes(turn: TurnRecord) -> bool:
+    """The turn after a confirmation question answered it with a clear yes (button or typed)."""
+    return turn.confirm == "yes" or (turn.confirm is None and answer_kind(turn.user) == "yes")
+
+
 def policy_checks(transcript: Transcript) -> list[Check]:
     if transcript.error:
         return []
@@ -134,12 +140,7 @@ def policy_checks(transcript: Transcript) -> list[Check]:
     confirmed = {
         int(t.confirmation["order_id"])
         for i, t in enumerate(transcript.turns)
-        if t.confirmation
-        and i + 1 < len(transcript.turns)
-        and (
-            transcript.turns[i + 1].confirm == "yes"
-            or transcript.turns[i + 1].user.strip().lower() in ("yes", "y")
-        )
+        if t.confirmation and i + 1 < len(transcript.turns) and _said_yes(transcript.turns[i + 1])
     }
     unconfirmed = []
     for order_id, before in transcript.initial_store.get("orders", {}).items():

@@ -3,11 +3,16 @@ attempts to get at the prompt or the token, clarifying questions, and handing of
 
 from __future__ import annotations
 
+import re
+
 from ..context import AgentContext
 from ..models.offline import CAN_DO
 from ..tools.context import Conversation
 from ..tools.handoff import transfer_to_human
 
+WHAT_CAN_YOU_DO = re.compile(
+    r"\bwhat (?:can|do|else can) you (?:do|help)|\bhow can you help\b|\bwhat are you for\b", re.I
+)
 CLARIFY = "I'm not sure I understood. Is this about an order, a product, or a discount or gift code?"
 
 
@@ -118,6 +123,8 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
     store = context.store_name
     if not text.strip():
         return f"How can I help? {CAN_DO}"
+    if WHAT_CAN_YOU_DO.search(text):
+        return f"{CAN_DO} What would you like to know?"
     if _mostly_foreign(text) and intent not in ("greeting", "thanks", "goodbye"):
         return f"Sorry, I can only help in English for now. {CAN_DO}"
     if intent == "greeting":

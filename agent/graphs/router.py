@@ -67,6 +67,9 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
         return (ROUTE_OF_INTENT[guessed] if guessed else "respond"), understanding.intent
     if understanding.intent in ALWAYS_DIRECT:
         return "respond", understanding.intent
+    guessed = guess_intent(understanding) if route == "respond" else None
+    if guessed is not None:  # "can I use SHIP5": out of scope by its words, about a code by its content
+        return ROUTE_OF_INTENT[guessed], understanding.intent
     if understanding.confidence >= CONFIDENT or _supported(understanding):
         return route, understanding.intent
     if context.llm is not None:

@@ -112,6 +112,8 @@ class OfflineChatModel(BaseChatModel):
         """The request this message serves: its own, or (for "12345", "yes"...) the last one made."""
         current = self.understand(humans[-1])
         intent = current.intent
+        if intent == "product_info" and current.entities.codes and not current.entities.product:
+            intent = guess_intent(current) or intent  # "does GLOVES10 work?" asks about a code
         if intent in TOOL_OF_INTENT and TOOL_OF_INTENT[intent] in self.tool_names:
             return intent
         if intent in CONTINUATIONS or intent not in TOOL_OF_INTENT:
@@ -121,45 +123,82 @@ class OfflineChatModel(BaseChatModel):
                     return previous
                 if previous in TOOL_OF_INTENT:
                     break
-            guessed = guess_intent(current) if intent in CONTINUATIONS else None
+            guessed = guess_intent(current)
             if guessed is not None and TOOL_OF_INTENT[guessed] in self.tool_names:
                 return guessed
         return None
 
     def _slot(self, humans: list[str], pick: str) -> Any:
+        page_reference = False
         for text in reversed(humans):
             entities = self.understand(text).entities
+            if pick == "product":
+                if entities.product:
+                    return entities.product
+                page_reference = page_reference or entities.refers_to_page
+                continue  # "how much are they?": the product named earlier, else the page's
             value: Any = {
                 "order_id": entities.order_ids[0] if entities.order_ids else None,
                 "email": entities.emails[0] if entities.emails else None,
                 "code": entities.codes[0] if entities.codes else None,
-                "product": entities.product or ("this" if entities.refers_to_page else None),
             }[pick]
             if value is not None:
                 return value
-        return None
+        return "this" if page_reference else None
+
+    def _call(self, tool: str, args: dict[str, Any], number: int) -> dict[str, Any]:
+        args = {key: value for key, value in args.items() if value is not None}
+        return {"name": tool, "args": args, "id": f"call_{number}_{tool}", "type": "tool_call"}
 
     def next_action(self, humans: list[str]) -> AIMessage:
         intent = self._task(humans)
         if intent is None:
             return AIMessage(content=CAN_DO)
         tool = TOOL_OF_INTENT[intent]
-        args: dict[str, Any] = {}
+        number = len(humans)
+        calls: list[dict[str, Any]] = []
         if tool in ("get_order_information", "cancel_order"):
             order_id = self._slot(humans, "order_id") if intent != "order_list" else None
             email = self._slot(humans, "email")
-            args = {"order_id": str(order_id) if order_id is not None else None, "email": email}
+            calls.append(
+                self._call(
+                    tool,
+                    {"order_id": str(order_id) if order_id is not None else None, "email": email},
+                    number,
+                )
+            )
         elif tool in ("check_gift_card_balance", "lookup_discount_code"):
-            args = {"code": self._slot(humans, "code") or ""}
+            codes = self.understand(humans[-1]).entities.codes or (self._slot(humans, "code") or "",)
+            calls += [self._call(tool, {"code": code}, number * 10 + i) for i, code in enumerate(codes[:3])]
         elif tool == "get_product_information":
-            args = {"product": self._slot(humans, "product")}
+            calls.append(self._call(tool, {"product": self._slot(humans, "product")}, number))
         elif tool == "transfer_to_human":
-            args = {"summary": " / ".join(humans[-3:])[:500], "reason": "the shopper asked for a person"}
-        args = {key: value for key, value in args.items() if value is not None}
-        call_id = f"call_{len(humans)}_{tool}"
-        return AIMessage(
-            content="", tool_calls=[{"name": tool, "args": args, "id": call_id, "type": "tool_call"}]
-        )
+            summary = " / ".join(humans[-3:])[:500]
+            calls.append(
+                self._call(tool, {"summary": summary, "reason": "the shopper asked for a person"}, number)
+            )
+        else:
+            calls.append(self._call(tool, {}, number))
+        calls += self._other_requests(humans[-1], intent, number)
+        return AIMessage(content="", tool_calls=calls)
+
+    def _other_requests(self, text: str, first: str, number: int) -> list[dict[str, Any]]:
+        """A second request in the same message for this subgraph ("is SAVE20 valid, and any sales?")."""
+        extra: list[dict[str, Any]] = []
+        parts = self.nlu.split_requests(text) if text.strip() else []
+        for i, part in enumerate(parts[1:], start=1):
+            intent = self.understand(part).intent
+            tool = TOOL_OF_INTENT.get(intent)
+            if intent == first or tool is None or tool not in self.tool_names:
+                continue
+            entities = self.understand(part).entities
+            if tool == "list_active_promotions":
+                extra.append(self._call(tool, {}, number * 100 + i))
+            elif tool in ("check_gift_card_balance", "lookup_discount_code") and entities.codes:
+                extra.append(self._call(tool, {"code": entities.codes[0]}, number * 100 + i))
+            elif tool == "get_product_information" and entities.product:
+                extra.append(self._call(tool, {"product": entities.product}, number * 100 + i))
+        return extra
 
     def reply_from_tools(self, messages: Sequence[BaseMessage], call_index: int) -> str:
         call = messages[call_index]

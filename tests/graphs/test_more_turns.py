@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from agent.runtime import Agent
+from tests.tools.conftest import ToolsEnv
 
 
 async def test_a_bare_code_is_understood_without_a_question(agent: Agent) -> None:
@@ -44,3 +45,26 @@ async def test_empty_huge_and_emoji_messages_are_safe(agent: Agent) -> None:
     for text in ("", "🥊🥊🥊", "x " * 10_000):
         result = await agent.send(uuid.uuid4().hex, text)
         assert result.text and result.tool_calls == []
+
+
+def test_answer_kind() -> None:
+    from agent.runtime import answer_kind
+
+    for text in ("yes", "Yes please", "yep, cancel it", "sure", "ok go ahead", "go ahead"):
+        assert answer_kind(text) == "yes", text
+    for text in ("no", "nope", "don't", "no thanks", "wait", "yes but not that one"):
+        assert answer_kind(text) == "no", text
+    for text in (
+        "How much are the gloves?",
+        "",
+        "maybe",
+        "what about order 12345 instead of this one please",
+    ):
+        assert answer_kind(text) == "other", text
+
+
+async def test_a_typed_yes_please_confirms(agent: Agent, env: ToolsEnv) -> None:
+    thread = uuid.uuid4().hex
+    await agent.send(thread, "cancel order 12346, jane.doe@example.com")
+    done = await agent.send(thread, "Yes please!")
+    assert "cancelled" in done.text.lower() and env.store.orders[12346]["status_id"] == 5
