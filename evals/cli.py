@@ -74,7 +74,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.tags:
         wanted = {t.strip() for t in args.tags.split(",") if t.strip()}
         items = [i for i in items if wanted & set(i.scenario.tags)]
-    skipped = [i for i in items if i.scenario.shopper is not None and settings.model == "offline"]
+    skipped = [
+        i
+        for i in items
+        if i.scenario.shopper is not None and settings.model == "offline" and not args.shopper_llm
+    ]
     items = [i for i in items if i not in skipped]
     load_errors = [e.message for e in errors] + [
         f"{i.scenario.id}: a simulated shopper needs an LLM (--model openai:MODEL)" for i in skipped

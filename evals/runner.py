@@ -88,10 +88,13 @@ def keyed_store(store: SandboxStore) -> dict[str, dict[str, Any]]:
 class EvalEnvironment:
     """Shared, per-process pieces: the embedding model, the NLU, and one product index per store."""
 
-    def __init__(self, settings: Settings, embedder: MiniLMEmbedding | None = None) -> None:
+    def __init__(
+        self, settings: Settings, embedder: MiniLMEmbedding | None = None, shopper_llm: Any = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder or MiniLMEmbedding()
         self.nlu = NLU(self.embedder)
+        self.shopper_llm = shopper_llm or build_model(settings, self.nlu)[1]  # None offline
         self._fixtures: dict[str, dict[str, Any]] = {}
         self._indexes: dict[str, ProductIndex] = {}
         self._locks: dict[str, asyncio.Lock] = {}
@@ -202,7 +205,8 @@ async def run_trial(
             agent = Agent(router.build(InMemorySaver()), context)
             verified = _verified(store, scenario.context.customer_email)
             await asyncio.wait_for(
-                _converse(agent, item, transcript, verified, scenario.context.product_id), timeout=timeout
+                _converse(env, agent, item, transcript, verified, scenario.context.product_id),
+                timeout=timeout,
             )
     except TimeoutError:
         transcript.error = f"the conversation took longer than {timeout:.0f} s"
@@ -227,7 +231,47 @@ def _verified(store: SandboxStore, email: str | None) -> dict[str, Any] | None:
     raise ValueError(f"context.customer_email {email!r} is not a customer of the store")
 
 
+SHOPPER_PROMPT = """You are role-playing a shopper talking to an online store's support assistant.
+Persona: {persona}
+Your goal: {goal}
+What you know: {facts}
+Write only your next message to the assistant, short and natural, in English. Give details only when they
+are asked for or needed. When your goal is met, or clearly cannot be met, reply with exactly DONE."""
+
+
+async def _simulate(
+    env: EvalEnvironment,
+    agent: Agent,
+    item: LoadedScenario,
+    transcript: Transcript,
+    thread: str,
+    verified: dict[str, Any] | None,
+    product: int | None,
+) -> None:
+    """An LLM plays the scenario's shopper until it says DONE (or runs out of turns)."""
+    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+    shopper = item.scenario.shopper
+    if shopper is None or env.shopper_llm is None:
+        raise ValueError("a simulated shopper needs an LLM (--model openai:MODEL)")
+    prompt = SHOPPER_PROMPT.format(
+        persona=shopper.persona, goal=shopper.goal, facts=json.dumps(shopper.facts)
+    )
+    history: list[BaseMessage] = [
+        SystemMessage(content=prompt),
+        HumanMessage(content="(The assistant greets you.)"),
+    ]
+    for _ in range(shopper.max_turns):
+        said = str((await env.shopper_llm.ainvoke(history)).content).strip()
+        if not said or said.upper().rstrip(".") == "DONE":
+            return
+        result = await agent.send(thread, said, verified_customer=verified, product_id=product)
+        transcript.turns.append(_record(said, result))
+        history += [AIMessage(content=said), HumanMessage(content=result.text or "(no reply)")]
+
+
 async def _converse(
+    env: EvalEnvironment,
     agent: Agent,
     item: LoadedScenario,
     transcript: Transcript,
@@ -235,6 +279,8 @@ async def _converse(
     product: int | None,
 ) -> None:
     thread = f"eval-{uuid.uuid4().hex}"
+    if item.scenario.shopper is not None:
+        await _simulate(env, agent, item, transcript, thread, verified, product)
     for turn in item.scenario.turns:
         if turn.confirm is not None:
             pending = await agent.pending(thread)

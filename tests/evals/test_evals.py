@@ -126,3 +126,29 @@ async def test_a_real_trial_on_a_fixture(eval_env: EvalEnvironment, tmp_path: Pa
     assert transcript.initial_store["orders"]["100"]["status_id"] == 11  # each trial starts from the fixture
     again = await run_trial(eval_env, item, 1)
     assert again.initial_store["orders"]["100"]["status_id"] == 11
+
+
+async def test_a_simulated_shopper_played_by_an_llm(embedder: MiniLMEmbedding, tmp_path: Path) -> None:
+    from agent.models.openai_model import make_openai_model
+    from tests.fakes.openai_server import FakeOpenAIServer
+
+    with FakeOpenAIServer() as fake:
+        settings = Settings(home=tmp_path, openai_base_url=fake.base_url)
+        shopper = make_openai_model("fake-shopper", settings, max_retries=0, timeout=10)
+        env = EvalEnvironment(Settings(home=tmp_path), embedder, shopper_llm=shopper)
+        fake.reply_text("Hi, is the code SAVE20 still valid?")
+        fake.reply_text("DONE")
+        path = write(
+            tmp_path,
+            """- id: simulated
+  shopper: {persona: "a bargain hunter", goal: "find out whether SAVE20 works", facts: {code: SAVE20}}
+  expect: {reply_contains: ["20%"], tool_calls: [{name: lookup_discount_code}]}
+""",
+        )
+        (item,), _ = load_file(path)
+        transcript = await run_trial(env, item, 0)
+        passed, checks = grade(item.scenario, transcript)
+        assert [t.user for t in transcript.turns] == ["Hi, is the code SAVE20 still valid?"]
+        assert passed, [c for c in checks if not c.passed]
+        second = fake.requests[1].messages
+        assert any("20%" in str(m.get("content")) for m in second)  # the shopper saw the assistant's reply
