@@ -82,7 +82,8 @@ async def verify_order(
         return Verified(None, result("invalid", "That doesn't look like an email address."), state)
     shopper = given or (verified.email.lower() if verified else None)
     if shopper is None:
-        return Verified(None, result("needs_info", ASK, missing=["email"], order_id=number), state)
+        ask = f"Thanks! What email address did you use at checkout for order #{number}?"
+        return Verified(None, result("needs_info", ask, missing=["email"], order_id=number), state)
     if verified is not None and shopper != verified.email.lower():
         refusal = result(
             "refused",
