@@ -45,6 +45,8 @@ class TurnResult:
     confirmation: dict[str, Any] | None = None
     seconds: float = 0.0
     llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
 
     @property
     def text(self) -> str:
@@ -147,6 +149,9 @@ class Agent:
         messages = after.values.get("messages", [])[seen:]
         for message in messages:
             if isinstance(message, AIMessage):
+                usage: dict[str, Any] = dict(message.usage_metadata or {})
+                result.input_tokens += int(usage.get("input_tokens", 0))
+                result.output_tokens += int(usage.get("output_tokens", 0))
                 result.tool_calls.extend({"name": c["name"], "args": c["args"]} for c in message.tool_calls)
                 if not message.tool_calls and text_of(message):
                     result.replies.append(text_of(message))

@@ -34,6 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--html", type=Path, help="write a self-contained HTML report here")
     parser.add_argument("--results", type=Path, help="append per-trial results to this JSONL file")
     parser.add_argument("--resume", action="store_true", help="skip trials already in --results")
+    parser.add_argument(
+        "--prices", help="USD per million input,output tokens for the cost line, e.g. 0.15,0.60 (LLM runs)"
+    )
     parser.add_argument("--baseline", type=Path, nargs="?", const=BASELINE, help="fail below this pass rate")
 
 
@@ -53,6 +56,8 @@ def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
         called_tools=calls,
         error=transcript.error,
         transcript=transcript.to_json(),
+        input_tokens=sum(t.input_tokens for t in transcript.turns),
+        output_tokens=sum(t.output_tokens for t in transcript.turns),
     )
 
 
@@ -114,7 +119,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for error in load_errors:
             print(f"  {error}", file=sys.stderr)
         return 1
-    summary = summarize(results, args.trials)
+    prices = tuple(float(x) for x in args.prices.split(",")) if args.prices else None
+    summary = summarize(results, args.trials, (prices[0], prices[1]) if prices and len(prices) == 2 else None)
     summary["seconds"] = round(time.perf_counter() - started, 1)
     summary["model"] = settings.model
     print(table(summary, results, load_errors))

@@ -25,6 +25,8 @@ class TrialResult:
     called_tools: list[str]
     error: str | None = None
     transcript: dict[str, Any] = field(default_factory=dict)
+    input_tokens: int = 0
+    output_tokens: int = 0
 
     def failed_checks(self) -> list[dict[str, Any]]:
         return [c for c in self.checks if not c["passed"]]
@@ -56,7 +58,10 @@ def pass_at(
     return statistics.fmean(values), means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
 
 
-def summarize(results: list[TrialResult], trials: int) -> dict[str, Any]:
+def summarize(
+    results: list[TrialResult], trials: int, prices: tuple[float, float] | None = None
+) -> dict[str, Any]:
+    """Everything the reports show; ``prices`` = (USD per 1M input tokens, per 1M output tokens)."""
     tags: dict[str, list[bool]] = defaultdict(list)
     for result in results:
         for tag in result.tags:
@@ -85,4 +90,12 @@ def summarize(results: list[TrialResult], trials: int) -> dict[str, Any]:
         if latencies
         else float("nan"),
         "errors": sum(1 for r in results if r.error),
+        "input_tokens": sum(r.input_tokens for r in results),
+        "output_tokens": sum(r.output_tokens for r in results),
+        "cost_usd": (
+            sum(r.input_tokens for r in results) * prices[0] / 1e6
+            + sum(r.output_tokens for r in results) * prices[1] / 1e6
+            if prices
+            else None
+        ),
     }

@@ -62,6 +62,8 @@ class TurnRecord:
     llm_calls: int
     confirmation: dict[str, Any] | None = None
     confirm: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
 
 
 @dataclass
@@ -170,6 +172,8 @@ def _record(text: str, result: TurnResult, confirm: str | None = None) -> TurnRe
         result.llm_calls,
         result.confirmation,
         confirm,
+        result.input_tokens,
+        result.output_tokens,
     )
 
 

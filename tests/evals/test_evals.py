@@ -66,6 +66,16 @@ def test_pass_hat_k() -> None:
     assert 0 <= low1 <= mean1 <= high1 <= 1
 
 
+def test_tokens_and_cost_are_summed() -> None:
+    from evals.metrics import summarize
+
+    results = [TrialResult("s", 0, [], True, [], 1, 2, [0.2], [], [], input_tokens=1000, output_tokens=200)]
+    summary = summarize(results, 1, (0.15, 0.60))
+    assert (summary["input_tokens"], summary["output_tokens"]) == (1000, 200)
+    assert summary["cost_usd"] == pytest.approx(1000 * 0.15 / 1e6 + 200 * 0.60 / 1e6)
+    assert summarize(results, 1)["cost_usd"] is None
+
+
 def _transcript(replies: list[str], tool_results: list[dict[str, object]] | None = None) -> Transcript:
     transcript = Transcript("x", 0)
     transcript.turns = [TurnRecord("hi", replies, [], tool_results or [], ["respond"], 0.1, 0)]

@@ -29,7 +29,7 @@ def fake() -> Iterator[FakeOpenAIServer]:
 @pytest.fixture
 async def llm_agent(env: ToolsEnv, nlu: NLU, fake: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Agent]:
     settings = Settings(home=tmp_path, model="openai:fake-model", openai_base_url=fake.base_url)
-    llm = make_openai_model("fake-model", settings, max_retries=0, timeout=10)
+    llm = make_openai_model("fake-model", settings, max_retries=0, timeout=10, streaming=False)
     context = AgentContext(tools=env.ctx, model=llm, nlu=nlu, llm=llm, store_name="Knockout Fitness Supply")
     async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
         yield Agent(router.build(saver), context)
@@ -42,6 +42,7 @@ async def test_llm_calls_a_tool_and_answers_from_its_result(llm_agent: Agent, fa
     assert "1Z999AA10123456784" in result.text
     assert result.routes == ["order_management"]
     assert result.llm_calls == 2  # confident semantic routing: no LLM call to route
+    assert result.input_tokens > 0 and result.output_tokens > 0  # usage reported by the server
     offered = fake.requests[0].tool_names
     assert set(offered) == {
         "get_order_information",
