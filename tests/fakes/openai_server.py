@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -33,9 +32,10 @@ from itertools import count
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from bigcommerce.sandbox.server import LoopbackServer
 
 JSON = dict[str, Any]
 
@@ -104,15 +104,8 @@ class FakeOpenAIServer:
         self._script: deque[Scripted] = deque()
         self._lock = threading.Lock()
         self._ids = count(1)
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
-        self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(self._app(), log_level="warning", lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
+        self._server = LoopbackServer(self._app(), host, port)
+        self.port: int = self._server.port
 
     @property
     def base_url(self) -> str:
@@ -295,18 +288,11 @@ class FakeOpenAIServer:
     # -- lifecycle --------------------------------------------------------------------------------
 
     def start(self) -> FakeOpenAIServer:
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the fake OpenAI server did not start")
-            time.sleep(0.01)
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
+        self._server.stop()
 
     def __enter__(self) -> FakeOpenAIServer:
         return self.start()
