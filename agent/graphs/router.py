@@ -13,6 +13,7 @@ grounding guard checks every reply of the turn before it leaves.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Hashable, Sequence
 from typing import Any, Literal
 
@@ -34,6 +35,11 @@ from .state import AgentState
 
 log = logging.getLogger(__name__)
 CONFIDENT = 0.4
+ASKS_FOR_A_PERSON = re.compile(
+    r"\b(?:connect|talk|speak|transfer|put|hand)\b.{0,20}\b(?:human|person|someone|agent|staff|"
+    r"representative|member of (?:your|the) team|your team)\b",
+    re.IGNORECASE,
+)
 ALWAYS_DIRECT = frozenset({"greeting", "thanks", "goodbye", "prompt_attack"})  # whatever the confidence
 SUBGRAPHS = ("order_management", "product_expert")
 Next = Literal["order_management", "product_expert", "respond", "ground"]
@@ -57,6 +63,8 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     """(route, intent) for one request."""
     if context.nlu is None:
         return "respond", "unknown"
+    if ASKS_FOR_A_PERSON.search(text):
+        return "respond", "handoff"
     understanding = context.nlu.understand(text)
     route = ROUTE_OF_INTENT.get(understanding.intent, "respond")
     active = state.get("active")

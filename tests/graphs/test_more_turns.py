@@ -68,3 +68,11 @@ async def test_a_typed_yes_please_confirms(agent: Agent, env: ToolsEnv) -> None:
     await agent.send(thread, "cancel order 12346, jane.doe@example.com")
     done = await agent.send(thread, "Yes please!")
     assert "cancelled" in done.text.lower() and env.store.orders[12346]["status_id"] == 5
+
+
+async def test_asking_for_a_person_records_a_handoff(agent: Agent, env: ToolsEnv) -> None:
+    thread = uuid.uuid4().hex
+    await agent.send(thread, "where is order 12345?")
+    reply = await agent.send(thread, "ok, connect me with a member of your team then")
+    assert reply.routes == ["respond"] and "team" in reply.text
+    assert len(env.ctx.records.handoffs()) == 1
