@@ -47,6 +47,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 )
 TOOL_NAMES = tuple(r.name for r in REQUIREMENTS if r.is_tool)
 _RANK = {"none": 0, "read": 1, "modify": 2}
+FULL_ACCESS: dict[str, str] = {family: "read" for family in FAMILIES} | {"orders": "modify"}
+"""Every scope the product uses, at the level it needs: what a full demo or eval token is probed to have."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 from langgraph.checkpoint.memory import InMemorySaver
 
+from agent.capabilities import FULL_ACCESS
 from agent.connections import Connection
 from agent.context import AgentContext
 from agent.graphs import router
@@ -40,14 +41,6 @@ from ingest.vectors import ProductIndex, chroma_client
 
 from .scenario import LoadedScenario
 
-FULL_SCOPES = {
-    "information": "read",
-    "orders": "modify",
-    "transactions": "read",
-    "products": "read",
-    "customers": "read",
-    "marketing": "read",
-}
 COLLECTIONS = ("orders", "products", "gift_certificates", "coupons", "promotions", "customers")
 
 
@@ -140,7 +133,7 @@ def _connection(store: SandboxStore) -> Connection:
         secure_url=info["secure_url"],
         money=money,
         timezone=timezone,
-        scopes=dict(FULL_SCOPES),
+        scopes=dict(FULL_ACCESS),
     )
 
 

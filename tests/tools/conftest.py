@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from agent.capabilities import FULL_ACCESS
 from agent.connections import Connection
 from agent.storage import AgentStore
 from agent.tools.context import Conversation, StorePolicy, ToolContext
@@ -24,14 +25,6 @@ from ingest.embeddings import MiniLMEmbedding
 from ingest.sync import sync_catalog
 from ingest.vectors import ProductIndex, chroma_client
 
-FULL_SCOPES = {
-    "information": "read",
-    "orders": "modify",
-    "transactions": "read",
-    "products": "read",
-    "customers": "read",
-    "marketing": "read",
-}
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
@@ -68,7 +61,7 @@ async def env() -> AsyncIterator[ToolsEnv]:
         secure_url="https://knockout-fitness.example",
         money=MoneyFormat(),
         timezone="America/Chicago",
-        scopes=dict(FULL_SCOPES),
+        scopes=dict(FULL_ACCESS),
     )
     client = AsyncBigCommerce(
         DEMO_STORE_HASH,
