@@ -11,7 +11,7 @@ from .tools.context import ToolContext
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from .models.nlu import NLU
+    from .models.intents import NLU
 
 
 @dataclass

@@ -21,14 +21,14 @@ from langgraph.types import Command
 from bigcommerce import AsyncBigCommerce
 from ingest.embeddings import MiniLMEmbedding
 
-from .catalog import open_index
-from .connections import ConnectionStore
 from .context import AgentContext
 from .graphs import router
-from .models.nlu import NLU
+from .models.intents import NLU
 from .models.offline import OfflineChatModel, text_of
 from .settings import Settings
 from .storage import AgentStore
+from .store.catalog import open_index
+from .store.connections import ConnectionStore
 from .tools.context import StorePolicy, ToolContext
 
 EventSink = Callable[

@@ -28,13 +28,13 @@ import httpx
 # This file sits next to benchmarks/ingest.py, named like a package: keep its folder off the import path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from agent.catalog import run_ingest  # noqa: E402
-from agent.connect import connect_store  # noqa: E402
-from agent.connections import ConnectionStore, Secret  # noqa: E402
 from agent.models import nlu as nlu_module  # noqa: E402
 from agent.models import offline  # noqa: E402
 from agent.runtime import open_agent  # noqa: E402
 from agent.settings import Settings  # noqa: E402
+from agent.store.catalog import run_ingest  # noqa: E402
+from agent.store.connect import connect_store  # noqa: E402
+from agent.store.connections import ConnectionStore, Secret  # noqa: E402
 from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
 from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
 

@@ -20,14 +20,14 @@ from typing import Any
 import httpx
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.capabilities import FULL_ACCESS
-from agent.connections import Connection
 from agent.context import AgentContext
 from agent.graphs import router
-from agent.models.nlu import NLU
+from agent.models.intents import NLU
 from agent.runtime import Agent, TurnResult, build_model
 from agent.settings import Settings
 from agent.storage import AgentStore
+from agent.store.capabilities import FULL_ACCESS
+from agent.store.connections import Connection
 from agent.tools.context import ToolContext
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat

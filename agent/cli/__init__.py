@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent import cli_catalog, cli_chat, cli_store
+from agent.cli import catalog as cli_catalog
+from agent.cli import chat as cli_chat
+from agent.cli import store as cli_store
 from agent.settings import Settings
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
 from bigcommerce.sandbox.schema import FixtureError

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from bigcommerce import BigCommerceError
 from ingest.sync import Progress
 
-from .catalog import run_explain, run_ingest, run_search
-from .connections import ConnectionProblem
-from .settings import Settings
+from ..settings import Settings
+from ..store.catalog import run_explain, run_ingest, run_search
+from ..store.connections import ConnectionProblem
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -12,12 +12,12 @@ from bigcommerce import BigCommerceError
 from bigcommerce.sandbox.run import SandboxOptions
 from bigcommerce.sandbox.schema import FixtureError
 
-from .chat import ChatSession
-from .cli_catalog import terminal_progress
-from .connections import ConnectionProblem, ConnectionStore
-from .runtime import Agent, open_agent
-from .settings import Settings
-from .storage import AgentStore
+from ..runtime import Agent, open_agent
+from ..settings import Settings
+from ..storage import AgentStore
+from ..store.connections import ConnectionProblem, ConnectionStore
+from .catalog import terminal_progress
+from .terminal import ChatSession
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -90,7 +90,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_nlu(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.embeddings import MiniLMEmbedding
 
-    from .models.nlu import NLU, evaluate
+    from ..models.intents import NLU, evaluate
 
     report = evaluate(NLU(MiniLMEmbedding()), args.heldout)
     for line in report.lines():

@@ -15,12 +15,12 @@ from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
 from bigcommerce.sandbox.run import SandboxOptions, load_store
 from bigcommerce.sandbox.server import SandboxServer
 
-from .catalog import run_ingest
-from .chat import ChatSession
-from .connect import connect_store
-from .connections import ConnectionStore, Secret
-from .runtime import open_agent
-from .settings import Settings
+from ..runtime import open_agent
+from ..settings import Settings
+from ..store.catalog import run_ingest
+from ..store.connect import connect_store
+from ..store.connections import ConnectionStore, Secret
+from .terminal import ChatSession
 
 TRY = """Try the example questions (the demo store's data is listed in the README):
   Where is my order #12345?            (the email is jane.doe@example.com)

@@ -7,11 +7,11 @@ import asyncio
 import getpass
 import sys
 
-from .capabilities import TOOL_NAMES
-from .connect import connect_store
-from .connections import Connection, ConnectionProblem, ConnectionStore, Secret
-from .settings import DEFAULT_API_URL, Settings
-from .store_report import last_sync, render_connection
+from ..settings import DEFAULT_API_URL, Settings
+from ..store.capabilities import TOOL_NAMES
+from ..store.connect import connect_store
+from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
+from ..store.report import last_sync, render_connection
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -116,7 +116,7 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing changed.")
             return 1
-    from .catalog import drop_remote_index  # loads Chroma only when a store is really disconnected
+    from ..store.catalog import drop_remote_index  # loads Chroma only when a store is really disconnected
 
     drop_remote_index(settings, store_hash)
     connections.delete(store_hash)

@@ -25,7 +25,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
-from ..models.nlu import ROUTE_OF_INTENT, Understanding
+from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.offline import guess_intent, text_of
 from ..tools.context import Conversation
 from . import order_management, product_expert

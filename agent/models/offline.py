@@ -25,7 +25,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, PrivateAttr
 
-from .nlu import NLU, Understanding
+from .intents import NLU, Understanding
 from .replies import Focus, compose
 
 TOOL_OF_INTENT = {

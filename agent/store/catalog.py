@@ -16,8 +16,8 @@ from ingest.explain import Explanation, explain_product
 from ingest.sync import Progress, SyncReport, sync_catalog, with_category_names
 from ingest.vectors import ProductIndex, SearchHit, chroma_client, collection_name
 
+from ..settings import Settings
 from .connections import Connection, ConnectionProblem, ConnectionStore
-from .settings import Settings
 
 log = logging.getLogger(__name__)
 

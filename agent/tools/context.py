@@ -16,9 +16,9 @@ from bigcommerce.types.customers import CustomerGroup
 from ingest.filters import open_categories
 from ingest.vectors import ProductIndex
 
-from ..capabilities import enabled_tools
-from ..connections import Connection
 from ..storage import AgentStore, ConversationState
+from ..store.capabilities import enabled_tools
+from ..store.connections import Connection
 
 CANCELLABLE_STATUS_IDS = frozenset(
     {1, 7, 9, 11}

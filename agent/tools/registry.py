@@ -16,8 +16,8 @@ from langgraph.prebuilt import ToolRuntime
 from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
-from ..capabilities import TOOL_NAMES
 from ..context import AgentContext
+from ..store.capabilities import TOOL_NAMES
 from . import cancel, handoff, marketing, orders, products
 from .context import Conversation, ToolContext, VerifiedCustomer
 from .results import ToolResult, result, to_text

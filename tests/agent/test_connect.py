@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from agent.capabilities import enabled_tools
-from agent.connect import connect_store
-from agent.connections import ConnectionProblem, ConnectionStore, Secret
+from agent.store.capabilities import enabled_tools
+from agent.store.connect import connect_store
+from agent.store.connections import ConnectionProblem, ConnectionStore, Secret
 from bigcommerce.sandbox.app import Sandbox
 from bigcommerce.sandbox.server import SandboxServer
 from bigcommerce.sandbox.state import SandboxStore
@@ -228,7 +228,7 @@ def test_cli_lifecycle_against_the_sandbox_over_loopback(small_data: dict[str, A
 
 
 def test_several_stores_need_store_flag(tmp_path: Path) -> None:
-    from agent.connections import Connection
+    from agent.store.connections import Connection
 
     connections = ConnectionStore(tmp_path)
     for store_hash in ("shopone", "shoptwo"):

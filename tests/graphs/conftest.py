@@ -10,7 +10,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from agent.context import AgentContext
 from agent.graphs import router
-from agent.models.nlu import NLU
+from agent.models.intents import NLU
 from agent.models.offline import OfflineChatModel
 from agent.runtime import Agent
 from ingest.documents import CatalogContext

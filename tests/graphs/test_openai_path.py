@@ -12,7 +12,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from agent.context import AgentContext
 from agent.graphs import router
-from agent.models.nlu import NLU
+from agent.models.intents import NLU
 from agent.models.openai_model import make_openai_model
 from agent.runtime import Agent
 from agent.settings import Settings

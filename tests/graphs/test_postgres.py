@@ -10,7 +10,7 @@ import pytest
 
 from agent.context import AgentContext
 from agent.graphs import router
-from agent.models.nlu import NLU
+from agent.models.intents import NLU
 from agent.models.offline import OfflineChatModel
 from agent.runtime import Agent, open_checkpointer
 from agent.settings import Settings

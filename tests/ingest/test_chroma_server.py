@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.catalog import drop_remote_index
 from agent.settings import Settings
+from agent.store.catalog import drop_remote_index
 from ingest.embeddings import MiniLMEmbedding
 from ingest.vectors import ProductIndex, chroma_client, collection_name
 from tests.ingest.conftest import Catalog

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.connect import connect_store
-from agent.connections import ConnectionStore, Secret
+from agent.store.connect import connect_store
+from agent.store.connections import ConnectionStore, Secret
 from bigcommerce.sandbox.app import Sandbox
 from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
 from bigcommerce.sandbox.server import SandboxServer

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from agent.models.nlu import (
+from agent.models.entities import Entities, extract_entities
+from agent.models.intents import (
     EXAMPLES,
     HELDOUT,
     INTENTS,
     NLU,
     ROUTE_OF_INTENT,
-    Entities,
     evaluate,
-    extract_entities,
     load_examples,
 )
 from ingest.embeddings import MiniLMEmbedding

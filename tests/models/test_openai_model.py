@@ -16,7 +16,6 @@ import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
 from langchain_openai import ChatOpenAI
 
-from agent.capabilities import TOOL_NAMES
 from agent.models.openai_model import (
     PLACEHOLDER_API_KEY,
     ModelError,
@@ -28,6 +27,7 @@ from agent.models.openai_model import (
 )
 from agent.models.prompts import PROMPT_KINDS, system_prompt
 from agent.settings import Settings
+from agent.store.capabilities import TOOL_NAMES
 from agent.tools.registry import build_tools
 from tests.fakes.openai_server import FakeOpenAIServer, RecordedRequest
 

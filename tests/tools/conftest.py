@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.capabilities import FULL_ACCESS
-from agent.connections import Connection
 from agent.storage import AgentStore
+from agent.store.capabilities import FULL_ACCESS
+from agent.store.connections import Connection
 from agent.tools.context import Conversation, StorePolicy, ToolContext
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat

@@ -14,8 +14,8 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
 
-from agent.capabilities import TOOL_NAMES
 from agent.context import AgentContext
+from agent.store.capabilities import TOOL_NAMES
 from agent.tools.registry import build_tools
 from tests.tools.conftest import ToolsEnv
 
