@@ -32,7 +32,7 @@ __all__ = [
     "make_status_error",
 ]
 
-API_ACCOUNTS_HINT = "in the control panel under Settings > Store-level API accounts"
+API_ACCOUNTS_HINT = "in the control panel under Settings > API > API Accounts"
 _MAX_TEXT = 300
 
 

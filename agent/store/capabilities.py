@@ -77,3 +77,26 @@ def evaluate(scopes: dict[str, str], disabled: list[str] | tuple[str, ...] = ())
 
 def enabled_tools(scopes: dict[str, str], disabled: list[str] | tuple[str, ...] = ()) -> list[str]:
     return [c.requirement.name for c in evaluate(scopes, disabled) if c.enabled and c.requirement.is_tool]
+
+
+def scope_problems(scopes: dict[str, str]) -> list[str]:
+    """One "Access forbidden" line per scope the product would use but the token lacks, naming the scope
+    and what it turns off, in the words BigCommerce's troubleshooting uses (for connect, status, readyz)."""
+    problems = []
+    for family in FAMILIES:
+        have = scopes.get(family, "none")
+        wanting = [
+            r
+            for r in REQUIREMENTS
+            if r.family == family and _RANK[have] < _RANK[r.level] and r.level != "none"
+        ]
+        if not wanting:
+            continue
+        level = "modify" if any(r.level == "modify" for r in wanting) else "read-only"
+        names = ", ".join(r.name for r in wanting)
+        problems.append(
+            f"Access forbidden: the token lacks the {FAMILY_LABELS[family]} {level} scope "
+            f"(it has {have}), so these are off: {names}. Add the scope to the store-level API account "
+            "(Settings > API > API Accounts) and run `bcagent connect` again."
+        )
+    return problems

@@ -70,9 +70,10 @@ async def probe_scopes(client: AsyncBigCommerce, information: bool) -> dict[str,
 def _explain(exc: BigCommerceError, api_url: str, store_hash: str) -> ConnectionProblem:
     if isinstance(exc, AuthenticationError):
         return ConnectionProblem(
-            f"The access token was refused for store {store_hash} (401 Unauthorized): use the access token of a "
-            "store-level API account created for this store, or create a new API account in the control panel "
-            "under Settings > Store-level API accounts."
+            f"Invalid access token: BigCommerce refused the token for store {store_hash} (401 Unauthorized). "
+            "Use the access token of a store-level API account created for this store (not an account-level "
+            "token); if it was revoked or its API account deleted, create a new one under Settings > API > "
+            "API Accounts. Nothing was saved."
         )
     if isinstance(exc, APIConnectionError):
         return ConnectionProblem(
@@ -129,12 +130,12 @@ async def _detect(client: AsyncBigCommerce, store_hash: str, api_url: str) -> Co
         if all(level == "none" for level in scopes.values()):
             if "required scope" in (exc.api_message or ""):
                 raise ConnectionProblem(
-                    f"The API account of store {store_hash} has none of the scopes this product uses: edit its "
-                    "scopes in the control panel under Settings > Store-level API accounts (Information, Orders, "
+                    f"Access forbidden: the API account of store {store_hash} has none of the scopes this product "
+                    "uses: edit its scopes under Settings > API > API Accounts (Information, Orders, "
                     "Products, Customers, Marketing, Order Transactions), or create a new API account."
                 ) from None
             raise ConnectionProblem(
-                f"BigCommerce refused every request for store {store_hash} (403): check the store hash (it is "
+                f"Access forbidden: BigCommerce refused every request for store {store_hash} (403): check the store hash (it is "
                 "the part after /stores/ in the API path), and that the API account has at least one scope."
             ) from None
     else:

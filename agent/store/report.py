@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bigcommerce.money import format_money
 
-from .capabilities import FAMILIES, FAMILY_LABELS, evaluate
+from .capabilities import FAMILIES, FAMILY_LABELS, evaluate, scope_problems
 from .connections import Connection
 
 
@@ -44,4 +44,8 @@ def render_connection(connection: Connection, sync: str | None = None) -> str:
             if capability.requirement.is_tool == tools:
                 mark = "on " if capability.enabled else "off"
                 lines.append(f"  [{mark}] {capability.requirement.name:<27}{capability.reason}")
+    problems = scope_problems(connection.scopes)
+    if problems:
+        lines.append("Problems:")
+        lines.extend(f"  {problem}" for problem in problems)
     return "\n".join(lines)

@@ -13,9 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from agent.store.capabilities import enabled_tools
+from agent.store.capabilities import enabled_tools, scope_problems
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionProblem, ConnectionStore, Secret
+from agent.store.report import render_connection
 from bigcommerce.sandbox.app import Sandbox
 from bigcommerce.sandbox.server import SandboxServer
 from bigcommerce.sandbox.state import SandboxStore
@@ -88,7 +89,7 @@ async def test_limited_token_disables_the_tools_it_cannot_serve(sandbox: Sandbox
 @pytest.mark.parametrize(
     ("store", "token", "message"),
     [
-        ("smallshop", "wrong-token-123", "access token was refused"),
+        ("smallshop", "wrong-token-123", "Invalid access token"),
         ("nosuchstore", SMALL_FULL_TOKEN, "check the store hash"),
         ("small shop!", SMALL_FULL_TOKEN, "Invalid store hash"),
         ("smallshop", "   ", "access token is empty"),
@@ -104,6 +105,33 @@ async def test_failures_are_one_sentence_and_save_nothing(
     assert not (tmp_path / "stores").exists() or not any((tmp_path / "stores").iterdir())
 
 
+async def test_refused_token_names_the_error_and_what_to_do(sandbox: Sandbox, tmp_path: Path) -> None:
+    with pytest.raises(ConnectionProblem) as caught:
+        await connect(sandbox, tmp_path, token="revoked-token-123")
+    message = str(caught.value)
+    assert message.startswith("Invalid access token")
+    assert "store-level API account" in message and "not an account-level token" in message
+    assert "Settings > API > API Accounts" in message
+
+
+async def test_missing_scopes_read_access_forbidden_and_name_the_tools(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    connection = (await connect(sandbox, tmp_path, token=SMALL_READONLY_TOKEN)).connection
+    problems = scope_problems(connection.scopes)
+    assert all(p.startswith("Access forbidden: ") for p in problems)
+    marketing = next(p for p in problems if "Marketing" in p)
+    assert "check_gift_card_balance, lookup_discount_code, list_active_promotions" in marketing
+    orders = next(p for p in problems if "Orders modify" in p)
+    assert "cancel_order" in orders and "get_order_information" not in orders
+    assert not any("Products" in p for p in problems)
+    report = render_connection(connection)
+    assert "Problems:" in report and orders in report
+    full = (await connect(sandbox, tmp_path)).connection
+    assert scope_problems(full.scopes) == []
+    assert "Problems:" not in render_connection(full)
+
+
 async def test_token_of_another_store_is_refused(small_data: dict[str, Any], tmp_path: Path) -> None:
     other = {
         "store": {"id": "othershop"},
@@ -117,7 +145,7 @@ async def test_token_of_another_store_is_refused(small_data: dict[str, Any], tmp
 async def test_token_without_any_product_scope(small_data: dict[str, Any], tmp_path: Path) -> None:
     small_data["api_accounts"].append({"token": "noscopes12345", "scopes": []})
     sandbox = Sandbox([SandboxStore.from_data(small_data)])
-    with pytest.raises(ConnectionProblem, match="none of the scopes"):
+    with pytest.raises(ConnectionProblem, match=r"Access forbidden: .*none of the scopes"):
         await connect(sandbox, tmp_path, "smallshop", "noscopes12345")
 
 
@@ -211,7 +239,7 @@ def test_cli_lifecycle_against_the_sandbox_over_loopback(small_data: dict[str, A
             "--api-url",
             server.base_url,
         )
-        assert bad.returncode == 1 and bad.stderr.startswith("error: The access token was refused")
+        assert bad.returncode == 1 and bad.stderr.startswith("error: Invalid access token")
         assert "Traceback" not in bad.stderr
     status = _bcagent(tmp_path, "status")
     assert status.returncode == 0 and "Last catalog sync: never" in status.stdout

@@ -138,7 +138,7 @@ async def test_401_explains_how_to_get_a_valid_token(make_client: MakeClient) ->
     message = str(error)
     assert message.startswith("Invalid access token")
     assert "store-level API account" in message
-    assert "Settings > Store-level API accounts" in message
+    assert "Settings > API > API Accounts" in message
     assert "create a new API account" in message
 
 
