@@ -3,7 +3,11 @@ attempts to get at the prompt or the token, clarifying questions, and handing of
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
+
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from ..context import AgentContext
 from ..models.offline import CAN_DO
@@ -119,6 +123,19 @@ def _mostly_foreign(text: str) -> bool:
     return len(words) >= 3 and sum(w in ENGLISH for w in words) / len(words) < 0.15
 
 
+async def handoff_messages(context: AgentContext, conversation: Conversation, text: str) -> list[BaseMessage]:
+    """A request for a person, answered by the router, recorded like a subgraph's ``transfer_to_human``
+    call: the call, its result and the reply, so evals and transcripts see every handoff the same way."""
+    args = {"summary": text, "reason": "the shopper asked for a person"}
+    outcome = await transfer_to_human(context.tools, conversation, **args)
+    call_id = f"call_handoff_{uuid.uuid4().hex[:12]}"
+    return [
+        AIMessage(content="", tool_calls=[{"name": "transfer_to_human", "args": args, "id": call_id}]),
+        ToolMessage(content=json.dumps(outcome), name="transfer_to_human", tool_call_id=call_id),
+        AIMessage(content=str(outcome["message"])),
+    ]
+
+
 async def direct_reply(context: AgentContext, conversation: Conversation, intent: str, text: str) -> str:
     store = context.store_name
     if not text.strip():
@@ -135,9 +152,6 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
         return f"Thanks for visiting {store}. Goodbye!"
     if intent == "prompt_attack":
         return f"I can't help with that, and I can't share internal instructions, keys or other shoppers' details. {CAN_DO}"
-    if intent == "handoff":
-        outcome = await transfer_to_human(context.tools, conversation, text, "the shopper asked for a person")
-        return str(outcome["message"])
     if intent == "out_of_scope":
         return f"Sorry, that's not something I can help with. {CAN_DO}"
     return CLARIFY

@@ -30,7 +30,7 @@ from ..models.offline import guess_intent, text_of
 from ..tools.context import Conversation
 from . import order_management, product_expert
 from .grounding import check_reply, evidence_of, fallback_reply
-from .respond import direct_reply
+from .respond import direct_reply, handoff_messages
 from .state import AgentState
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,10 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     requests = state.get("requests", {})
     text = requests.get("respond") or text_of(state["messages"][state.get("turn_start", 0)])
     conversation = Conversation(thread_id=str(config.get("configurable", {}).get("thread_id", "default")))
-    reply = await direct_reply(runtime.context, conversation, requests.get("respond_intent", "unknown"), text)
+    intent = requests.get("respond_intent", "unknown")
+    if intent == "handoff" and text.strip():
+        return {"messages": await handoff_messages(runtime.context, conversation, text)}
+    reply = await direct_reply(runtime.context, conversation, intent, text)
     return {"messages": [AIMessage(content=reply)]}
 
 
