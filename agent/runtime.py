@@ -47,6 +47,7 @@ class TurnResult:
     llm_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    surface: str = "chat"  # where the turn came from: "chat" (terminal), "serve" (HTTP API), "eval"
 
     @property
     def text(self) -> str:
@@ -95,6 +96,7 @@ class Agent:
         verified_customer: dict[str, Any] | None = None,
         product_id: int | None = None,
         on_event: EventSink | None = None,
+        surface: str = "chat",
     ) -> TurnResult:
         """One shopper message. If a cancellation is waiting, the message answers it (only a clear yes
         confirms); a message that is a new question abandons it and is then answered as usual."""
@@ -106,11 +108,16 @@ class Agent:
                 "order_id": pending.get("order_id"),
                 "proposal_id": pending.get("proposal_id"),
             }
-            answered = await self._run(thread_id, Command(resume=answer), on_event)
+            answered = await self._run(thread_id, Command(resume=answer), on_event, surface)
             if kind != "other":
                 return answered
             rest = await self.send(
-                thread_id, text, verified_customer=verified_customer, product_id=product_id, on_event=on_event
+                thread_id,
+                text,
+                verified_customer=verified_customer,
+                product_id=product_id,
+                on_event=on_event,
+                surface=surface,
             )
             rest.replies = answered.replies + rest.replies
             return rest
@@ -119,19 +126,23 @@ class Agent:
             inputs["verified_customer"] = verified_customer
         if product_id is not None:
             inputs["product_id"] = product_id
-        return await self._run(thread_id, inputs, on_event)
+        return await self._run(thread_id, inputs, on_event, surface)
 
-    async def confirm(self, thread_id: str, answer: Any, on_event: EventSink | None = None) -> TurnResult:
+    async def confirm(
+        self, thread_id: str, answer: Any, on_event: EventSink | None = None, surface: str = "chat"
+    ) -> TurnResult:
         """Answer a pending confirmation as the widget's buttons do, e.g. ``{"confirm": True, "order_id": N}``."""
-        return await self._run(thread_id, Command(resume=answer), on_event)
+        return await self._run(thread_id, Command(resume=answer), on_event, surface)
 
-    async def _run(self, thread_id: str, inputs: Any, on_event: EventSink | None) -> TurnResult:
+    async def _run(
+        self, thread_id: str, inputs: Any, on_event: EventSink | None, surface: str = "chat"
+    ) -> TurnResult:
         config = self._config(thread_id)
         before = await self.graph.aget_state(config)
         seen = len(before.values.get("messages", [])) if before.values else 0
         calls_before = self.context.counters.llm_calls
         started = time.perf_counter()
-        result = TurnResult()
+        result = TurnResult(surface=surface)
         async for _namespace, mode, chunk in self.graph.astream(
             inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
         ):
