@@ -15,6 +15,7 @@ from .catalog import (
 )
 from .common import Count, CursorPagination, FormField, Link, Meta, Pagination, PaginationLinks
 from .customers import CategoryAccess, Customer, CustomerAddress, CustomerGroup, DiscountRule, StoreCredit
+from .hooks import Hook, HookCreate, HookUpdate, WebhookPayload
 from .marketing import (
     AppliesTo,
     Coupon,
@@ -64,6 +65,9 @@ __all__ = [
     "DiscountRule",
     "FormField",
     "GiftCertificate",
+    "Hook",
+    "HookCreate",
+    "HookUpdate",
     "Link",
     "Meta",
     "Money",
@@ -102,4 +106,5 @@ __all__ = [
     "TreeCategoryUrl",
     "UnixTime",
     "Variant",
+    "WebhookPayload",
 ]
