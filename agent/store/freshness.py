@@ -5,7 +5,7 @@ worker that applies the changes.
 agent/server/webhooks.py only adapts it): check the secret header (constant time) and the store hash in
 ``producer``, drop a payload whose ``hash`` was seen before, record the event and make its products
 pending (one SQLite transaction), queue them and answer at once. ``CatalogFollower`` gathers queued
-products for ``debounce`` seconds, then re-reads them in one ``id:in`` listing per 100 and applies them
+products until none has arrived for ``debounce`` seconds (at most ``max_delay``), then re-reads them in one ``id:in`` listing per 100 and applies them
 with ingest's own rules (``ingest.sync.sync_products``): a product that became hidden, disabled, out of
 stock or restricted, or was deleted, leaves the index. It holds the store's sync lock while applying,
 so changes that arrive during a full sync wait for it and are applied after. When the store cannot be
@@ -95,11 +95,14 @@ class CatalogFollower:
         catalog: StoreCatalog,
         *,
         debounce: float = 0.25,
+        max_delay: float = 2.0,
         retry_initial: float = 1.0,
         retry_max: float = 60.0,
     ) -> None:
         self.catalog = catalog
         self.debounce = debounce
+        self.max_delay = max_delay
+        self._last_event = 0.0
         self.retry_initial = retry_initial
         self.retry_max = retry_max
         self.requests = 0
@@ -126,9 +129,10 @@ class CatalogFollower:
             self._task = None
 
     def enqueue(self, keys: Iterable[str]) -> None:
-        before = len(self._queued)
-        self._queued.update(keys)
-        if len(self._queued) != before:
+        keys = list(keys)
+        if keys:
+            self._queued.update(keys)
+            self._last_event = asyncio.get_running_loop().time()
             self._wakeup.set()
 
     @property
@@ -143,7 +147,10 @@ class CatalogFollower:
     async def _run(self) -> None:
         while True:
             await self._wakeup.wait()
-            await asyncio.sleep(self.debounce)
+            loop = asyncio.get_running_loop()
+            first = loop.time()
+            while (wait := min(self._last_event + self.debounce, first + self.max_delay) - loop.time()) > 0:
+                await asyncio.sleep(wait)  # until changes stop arriving for `debounce`, or `max_delay`
             self._wakeup.clear()
             keys = sorted(self._queued)
             self._queued.clear()
