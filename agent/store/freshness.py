@@ -154,6 +154,8 @@ class CatalogFollower:
             self._wakeup.clear()
             keys = sorted(self._queued)
             self._queued.clear()
+            if not keys:
+                continue
             self._busy = True
             try:
                 await self._apply(keys)

@@ -12,10 +12,11 @@ What `bcagent status` reads and `bcagent serve` writes, safe to share between th
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,26 +73,20 @@ class FreshnessLog:
         """Record a received webhook; False (and a ``duplicate`` event) when its hash was seen before.
         Otherwise its keys (``product:12``, ``category:3``) become pending in the same transaction."""
         now = time.time()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                if digest:
-                    fresh = self._db.execute(
-                        "INSERT OR IGNORE INTO seen(hash, at) VALUES (?, ?)", (digest, now)
-                    ).rowcount
-                    if not fresh:
-                        self._event(now, "duplicate", scope, product_id, None)
-                        self._db.execute("COMMIT")
-                        return False
-                self._event(now, "received", scope, product_id, None)
-                for key in keys:
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO pending(key, since, attempts) VALUES (?, ?, 0)", (key, now)
-                    )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._lock, self._transaction():
+            if (
+                digest
+                and not self._db.execute(
+                    "INSERT OR IGNORE INTO seen(hash, at) VALUES (?, ?)", (digest, now)
+                ).rowcount
+            ):
+                self._event(now, "duplicate", scope, product_id, None)
+                return False
+            self._event(now, "received", scope, product_id, None)
+            self._db.executemany(
+                "INSERT OR IGNORE INTO pending(key, since, attempts) VALUES (?, ?, 0)",
+                [(k, now) for k in keys],
+            )
         self._maybe_prune()
         return True
 
@@ -105,25 +100,31 @@ class FreshnessLog:
     def applied(self, keys: Iterable[str], outcomes: dict[int, str]) -> None:
         """The keys are in the index now: one ``applied`` event per product, and no longer pending."""
         now = time.time()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self._lock, self._transaction():
             for product_id, outcome in sorted(outcomes.items()):
                 kind = "failed" if outcome == "failed" else "applied"
                 self._event(now, kind, None, product_id, outcome)
             self._db.executemany("DELETE FROM pending WHERE key = ?", [(k,) for k in keys])
-            self._db.execute("COMMIT")
 
     def still_pending(self, keys: Iterable[str], error: str) -> None:
         now = time.time()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self._lock, self._transaction():
             for key in keys:
                 self._db.execute(
                     "UPDATE pending SET attempts = attempts + 1, last_error = ? WHERE key = ?", (error, key)
                 )
                 kind, _, ident = key.partition(":")
                 self._event(now, "pending", None, int(ident) if kind == "product" else None, error)
-            self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def _event(
         self, at: float, kind: str, scope: str | None, product_id: int | None, detail: str | None

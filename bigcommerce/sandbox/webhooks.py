@@ -58,14 +58,14 @@ def scope_matches(hook_scope: str, event_scope: str) -> bool:
 class HookRecord:
     id: int
     store_hash: str
-    owner: str  # the token that created it; never rendered
+    owner: str = field(repr=False)  # the token that created it; never rendered
     client_id: str
     scope: str
     destination: str
     is_active: bool
-    headers: dict[str, str]
-    created_at: int
-    updated_at: int
+    headers: dict[str, str] = field(repr=False)
+    created_at: int = 0
+    updated_at: int = 0
 
     def render(self) -> dict[str, Any]:
         return {
