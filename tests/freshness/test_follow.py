@@ -81,8 +81,10 @@ async def test_the_scheduled_sync_catches_a_change_made_while_webhooks_were_off(
         shop.admin("PATCH", "/products/1", {"name": "Bag Gloves Classic"})
         assert shop.sandbox.webhooks.deliveries == []  # no hooks: nothing delivered
         await eventually(
-            lambda: (index.get("product-1") or {}).get("metadata", {}).get("name") == "Bag Gloves Classic"
-            and run.store.scheduler.runs >= 2  # counted once the sync that wrote it has returned
+            lambda: (
+                (index.get("product-1") or {}).get("metadata", {}).get("name") == "Bag Gloves Classic"
+                and run.store.scheduler.runs >= 2
+            )  # counted once the sync that wrote it has returned
         )
         assert run.store.follower.batches == 0
         assert run.store.catalog.log.summary().counts["sync"] >= 2
