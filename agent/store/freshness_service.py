@@ -50,7 +50,11 @@ class FreshnessService:
         self.receiver = WebhookReceiver()
         self.stores: dict[str, StoreFreshness] = {}
 
-    async def start(self) -> None:
+    async def start(self, embedder: MiniLMEmbedding | None = None) -> None:
+        """Open every store's client, index and record, and start its follower and schedule.
+        ``embedder``: the process's shared model (else the one given at construction, else a new one)."""
+        if embedder is not None:
+            self.embedder = embedder
         connections = ConnectionStore(self.settings.home)
         for store_hash in self.store_hashes if self.store_hashes is not None else connections.hashes():
             try:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 import httpx
+import pytest
 
 from agent.store.freshness import SECRET_HEADER
 from tests.freshness.conftest import STORE, Shop, eventually
@@ -39,7 +41,10 @@ async def post(
     return await http.post(url, content=content, headers={**headers, "Content-Type": "application/json"})
 
 
-async def test_wrong_or_missing_secret_is_refused_and_nothing_is_queued(shop: Shop, running: Any) -> None:
+async def test_wrong_or_missing_secret_is_refused_and_nothing_is_queued(
+    shop: Shop, running: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     async with running(sync=False) as run:
         for secret in (None, "", "wrong", SECRET + "x"):
             response = await post(run.url, payload(1, f"h-{secret}"), secret)
@@ -48,6 +53,7 @@ async def test_wrong_or_missing_secret_is_refused_and_nothing_is_queued(shop: Sh
         log = run.store.catalog.log
         assert log.pending_keys() == [] and log.summary().counts.get("received", 0) == 0
         assert run.store.follower.idle
+    assert "refused" in caplog.text and SECRET not in caplog.text
 
 
 async def test_another_store_and_malformed_bodies_are_rejected(shop: Shop, running: Any) -> None:
@@ -75,6 +81,7 @@ async def test_duplicates_are_dropped_by_hash(shop: Shop, running: Any) -> None:
         assert document is not None and document["metadata"]["name"] == "Bag Gloves Deluxe"
 
 
+@pytest.mark.slow
 async def test_a_burst_for_one_product_is_one_read(shop: Shop, running: Any) -> None:
     async with running() as run:
         follower = run.store.follower
@@ -112,6 +119,7 @@ async def test_changes_during_a_sync_wait_for_it(shop: Shop, running: Any) -> No
         assert document is not None and document["document"].startswith("Sparring Gloves II")
 
 
+@pytest.mark.slow
 async def test_store_unreachable_keeps_the_change_pending_and_retries(shop: Shop, running: Any) -> None:
     async with running() as run:
         follower = run.store.follower
