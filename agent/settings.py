@@ -6,16 +6,70 @@ credentials, settings, vector collection, sync state and transcripts, each keyed
 ``BCAGENT_DATABASE_URL`` (``postgresql://...``) keeps conversation state in Postgres instead of SQLite.
 ``BCAGENT_MODEL`` is ``offline`` (default) or ``openai:<model>`` (with ``OPENAI_API_KEY`` and/or
 ``OPENAI_BASE_URL`` for any OpenAI-compatible server).
+
+``bcagent serve`` (``ServeSettings``): ``BCAGENT_HOST`` / ``BCAGENT_PORT`` (127.0.0.1:8378),
+``BCAGENT_CORS_ORIGINS`` (comma-separated; default each served store's storefront URL and the server's own
+origin), ``BCAGENT_MAX_MESSAGE_CHARS`` (2000), ``BCAGENT_MAX_BODY_BYTES`` (16384),
+``BCAGENT_RATE_PER_CLIENT`` and ``BCAGENT_RATE_PER_THREAD`` (requests per minute; 120 and 30),
+``BCAGENT_JWT_LEEWAY_SECONDS`` (30).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
+DEFAULT_SERVE_PORT = 8378
+
+
+class SettingsError(ValueError):
+    """An environment variable with a value that cannot be right; the message names it."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """What `bcagent serve` listens on and the limits it applies."""
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_SERVE_PORT
+    cors_origins: tuple[str, ...] | None = None  # None: the stores' storefront URLs + the server's origin
+    max_message_chars: int = 2000
+    max_body_bytes: int = 16_384
+    rate_per_client: int = 120  # requests per minute per client address
+    rate_per_thread: int = 30  # messages and confirmations per minute per thread
+    jwt_leeway_seconds: int = 30
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ServeSettings:
+        origins = env.get("BCAGENT_CORS_ORIGINS")
+        return cls(
+            host=env.get("BCAGENT_HOST") or "127.0.0.1",
+            port=_int(env, "BCAGENT_PORT", DEFAULT_SERVE_PORT, minimum=0),
+            cors_origins=tuple(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
+            if origins
+            else None,
+            max_message_chars=_int(env, "BCAGENT_MAX_MESSAGE_CHARS", 2000),
+            max_body_bytes=_int(env, "BCAGENT_MAX_BODY_BYTES", 16_384, minimum=256),
+            rate_per_client=_int(env, "BCAGENT_RATE_PER_CLIENT", 120),
+            rate_per_thread=_int(env, "BCAGENT_RATE_PER_THREAD", 30),
+            jwt_leeway_seconds=_int(env, "BCAGENT_JWT_LEEWAY_SECONDS", 30, minimum=0),
+        )
 
 
 @dataclass(frozen=True)
@@ -26,6 +80,7 @@ class Settings:
     openai_base_url: str | None = None
     chroma_url: str | None = None
     database_url: str | None = None
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +93,7 @@ class Settings:
             openai_base_url=env.get("OPENAI_BASE_URL"),
             chroma_url=env.get("BCAGENT_CHROMA_URL") or None,
             database_url=env.get("BCAGENT_DATABASE_URL") or None,
+            serve=ServeSettings.from_env(env),
         )
 
     def __repr__(self) -> str:
