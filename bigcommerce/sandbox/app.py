@@ -173,7 +173,7 @@ def build_api(sandbox: Sandbox) -> FastAPI:
 
     async def sandbox_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SandboxError)
-        return error_response(exc)
+        return error_response(exc, request.url.path)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         version: ApiVersion = "v2" if "/v2/" in request.url.path else "v3"
