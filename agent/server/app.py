@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from ..runtime import open_agent
 from ..settings import Settings
@@ -33,16 +33,27 @@ from .threads import ThreadRegistry
 log = logging.getLogger(__name__)
 
 
+RouterFactory = Callable[[ServerState], APIRouter]
+
+
+def extra_routers() -> list[RouterFactory]:
+    """Routers every `bcagent serve` mounts besides the chat API, each built from the server state
+    (``state.stores[hash].agent`` etc.; also reachable in a route as ``request.app.state.server``).
+    HOOK(webhooks): the webhooks receiver's router factory goes here."""
+    return []
+
+
 @dataclass
 class ServeOptions:
     """What the caller may inject: a shared embedder (tests), the limiter and turn locks (Redis later),
-    the store policy, and the sandbox base URL whose storefront routes the demo proxies."""
+    the store policy, the sandbox base URL whose storefront routes the demo proxies, and more routers."""
 
     embedder: Any = None
     limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     locks: TurnLocks = field(default_factory=MemoryTurnLocks)
     policy: StorePolicy | None = None
     demo_storefront: str | None = None
+    routers: list[RouterFactory] = field(default_factory=extra_routers)
 
 
 def served_hashes(settings: Settings, stores: Sequence[str] | None) -> list[str]:
@@ -130,6 +141,8 @@ def create_app(
     install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(health.router)
+    for build in options.routers:
+        app.include_router(build(server))
     add_pages(app)
     if options.demo_storefront:
         add_demo_storefront(app)

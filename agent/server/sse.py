@@ -36,11 +36,3 @@ async def stream(turn: Turn) -> AsyncIterator[bytes]:
         yield event("confirmation", answer["confirmation"])
     yield event("links", answer["links"])
     yield event("done", {"timings": answer["timings"]})
-
-
-def error_stream(code: str, message: str) -> AsyncIterator[bytes]:
-    async def only() -> AsyncIterator[bytes]:
-        yield event("error", {"code": code, "message": message})
-        yield event("done", {"timings": {}})
-
-    return only()
