@@ -81,8 +81,9 @@ async def _serve(settings: Settings, sandbox_url: str) -> int:
     from ..server.run import serve
 
     host, port = settings.serve.host, settings.serve.port
-    app = create_app(settings, [DEMO_STORE_HASH], ServeOptions(demo_storefront=sandbox_url))
     base = f"http://{host}:{port}"
+    options = ServeOptions(demo_storefront=sandbox_url, on_ready=lambda: print(f"Ready: {base}/", flush=True))
+    app = create_app(settings, [DEMO_STORE_HASH], options)
     print(
         f"\nThe demo page:   {base}/   (API docs at {base}/docs)\n"
         f"Sign in as a demo shopper: POST {base}/__sandbox__/storefront/{DEMO_STORE_HASH}/login "

@@ -41,22 +41,22 @@ def with_address(settings: Settings, host: str | None, port: int | None) -> Sett
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from ..server.app import create_app, served_hashes
+    from ..server.app import ServeOptions, create_app, served_hashes
     from ..server.run import serve
 
     settings = with_address(settings, args.host, args.port)
     host, port = settings.serve.host, settings.serve.port
     try:
         hashes = served_hashes(settings, args.store)
-        app = create_app(settings, hashes)
+        ready = (
+            f"Ready: http://{host}:{port}/  (API docs: http://{host}:{port}/docs). Ctrl-C stops the server."
+        )
+        app = create_app(settings, hashes, ServeOptions(on_ready=lambda: print(ready, flush=True)))
         check_port(host, port)
     except (ConnectionProblem, OSError) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    print(
-        f"bcagent serve: store(s) {', '.join(hashes)} at http://{host}:{port}  (API docs: /docs)", flush=True
-    )
-    print("Loading the assistant... Ctrl-C stops the server.", flush=True)
+    print(f"bcagent serve: store(s) {', '.join(hashes)}; loading the assistant...", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(app, host, port))
     return 0

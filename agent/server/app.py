@@ -54,6 +54,7 @@ class ServeOptions:
     policy: StorePolicy | None = None
     demo_storefront: str | None = None
     routers: list[RouterFactory] = field(default_factory=extra_routers)
+    on_ready: Callable[[], None] | None = None  # called once every store's agent is open
 
 
 def served_hashes(settings: Settings, stores: Sequence[str] | None) -> list[str]:
@@ -124,6 +125,8 @@ def create_app(
                     connections.storefront_app(store_hash),
                 )
             log.info("serving %s", ", ".join(hashes))
+            if options.on_ready is not None:
+                options.on_ready()
             try:
                 yield
             finally:

@@ -71,7 +71,10 @@ def start_turn(
     async def run() -> TurnResult:
         try:
             result = await work(on_event)
-            await _stamp(store, thread_id, received)
+            try:
+                await _stamp(store, thread_id, received)
+            except Exception:  # the times are a nicety; the turn itself succeeded
+                log.exception("could not record the message times of a turn")
             return result
         finally:
             await server.locks.release(key)
