@@ -48,6 +48,7 @@ class TurnResult:
     input_tokens: int = 0
     output_tokens: int = 0
     surface: str = "chat"  # where the turn came from: "chat" (terminal), "serve" (HTTP API), "eval"
+    message_ids: list[tuple[str, str]] = field(default_factory=list)  # (type, id) of the turn's new messages
 
     @property
     def text(self) -> str:
@@ -120,6 +121,7 @@ class Agent:
                 surface=surface,
             )
             rest.replies = answered.replies + rest.replies
+            rest.message_ids = answered.message_ids + rest.message_ids
             return rest
         inputs: dict[str, Any] = {"messages": [HumanMessage(content=text)]}
         if verified_customer is not None:
@@ -163,6 +165,8 @@ class Agent:
         after = await self.graph.aget_state(config)
         messages = after.values.get("messages", [])[seen:]
         for message in messages:
+            if message.id:
+                result.message_ids.append((message.type, message.id))
             if isinstance(message, AIMessage):
                 usage: dict[str, Any] = dict(message.usage_metadata or {})
                 result.input_tokens += int(usage.get("input_tokens", 0))

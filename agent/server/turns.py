@@ -15,8 +15,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.messages import HumanMessage
-
 from bigcommerce import BigCommerceError
 
 from ..runtime import EventSink, TurnResult
@@ -72,7 +70,7 @@ def start_turn(
         try:
             result = await work(on_event)
             try:
-                await _stamp(store, thread_id, received)
+                _stamp(store, thread_id, result, received)
             except Exception:  # the times are a nicety; the turn itself succeeded
                 log.exception("could not record the message times of a turn")
             return result
@@ -96,13 +94,10 @@ def _log_failure(task: asyncio.Task[TurnResult]) -> None:
         log.warning("turn failed: the store answered %s", error)
 
 
-async def _stamp(store: ServedStore, thread_id: str, received: str) -> None:
+def _stamp(store: ServedStore, thread_id: str, result: TurnResult, received: str) -> None:
     """Record when each new message of the thread was seen (the shopper's: when the request came)."""
-    state = await store.agent.graph.aget_state({"configurable": {"thread_id": thread_id}})
-    known = store.threads.times(thread_id)
-    messages = (state.values or {}).get("messages", [])
-    human = [m.id for m in messages if isinstance(m, HumanMessage) and m.id and m.id not in known]
-    other = [m.id for m in messages if not isinstance(m, HumanMessage) and m.id and m.id not in known]
+    human = [message_id for kind, message_id in result.message_ids if kind == "human"]
+    other = [message_id for kind, message_id in result.message_ids if kind != "human"]
     store.threads.stamp(thread_id, human, received)
     store.threads.stamp(thread_id, other)
 

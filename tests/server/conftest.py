@@ -117,9 +117,11 @@ def serve_stores(
             yield Served(sandbox_server, server, settings, app)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Served]:
-    with serve_stores(tmp_path_factory.mktemp("home"), embedder) as served:
+    """The demo store and the small store behind one server, shared by the modules that keep the
+    default limits."""
+    with serve_stores(tmp_path_factory.mktemp("home"), embedder, small=True) as served:
         yield served
 
 

@@ -8,22 +8,20 @@ import base64
 import json
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import jwt
 import pytest
 
 from bigcommerce.sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, DEMO_STORE_HASH
-from tests.server.conftest import SMALL_APP_SECRET, SMALL_HASH, Served, serve_stores
+from tests.server.conftest import SMALL_APP_SECRET, SMALL_HASH, Served
 
 JANE = "jane.doe@example.com"
 
 
-@pytest.fixture(scope="module")
-def two_stores(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Served]:
-    with serve_stores(tmp_path_factory.mktemp("home"), embedder, small=True) as served:
-        yield served
+@pytest.fixture
+def two_stores(served: Served) -> Served:
+    return served
 
 
 def claims(**changes: Any) -> dict[str, Any]:
