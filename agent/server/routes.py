@@ -28,7 +28,7 @@ from .schemas import (
     confirmation_view,
 )
 from .state import ServedStore, ServerState
-from .turns import Turn, start_turn, take_lock, wait_answer
+from .turns import Turn, answer_now, in_background, prepare_turn, take_lock
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 404, 409, 413, 415, 422, 429, 503)
@@ -80,8 +80,9 @@ def _wants_stream(request: Request) -> bool:
 
 async def _answer(request: Request, turn: Turn) -> Response:
     if _wants_stream(request):
-        return StreamingResponse(sse.stream(turn), media_type="text/event-stream", headers=sse.HEADERS)
-    return JSONResponse(await wait_answer(turn))
+        stream = sse.stream(in_background(server_of(request), turn))
+        return StreamingResponse(stream, media_type="text/event-stream", headers=sse.HEADERS)
+    return JSONResponse(await answer_now(turn))
 
 
 def _check_text(server: ServerState, text: str) -> str:
@@ -135,7 +136,7 @@ async def post_message(
             surface="serve",
         )
 
-    turn = start_turn(server, store, thread_id, key, work, started)
+    turn = prepare_turn(server, store, thread_id, key, work, started)
     turn.timings = timings
     return await _answer(request, turn)
 
@@ -173,7 +174,7 @@ async def post_confirmation(
     async def work(on_event: EventSink) -> TurnResult:
         return await store.agent.confirm(thread_id, answer, on_event=on_event, surface="serve")
 
-    return await _answer(request, start_turn(server, store, thread_id, key, work, started))
+    return await _answer(request, prepare_turn(server, store, thread_id, key, work, started))
 
 
 @router.get("/threads/{thread_id}", response_model=ThreadView, summary="The conversation so far")

@@ -6,6 +6,7 @@ If the client goes away, Starlette cancels this generator, never the turn: it ru
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,8 +21,10 @@ def event(name: str, data: Any) -> bytes:
 
 
 async def stream(turn: Turn) -> AsyncIterator[bytes]:
+    assert turn.task is not None, "start the turn with turns.in_background first"
     while (item := await turn.events.get()) is not None:
         yield event(*item)
+    await asyncio.wait([turn.task])  # the queue closes just before the task ends
     error = turn.task.exception()
     if error is not None:
         problem = failure(error)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,16 +47,17 @@ async def take_lock(server: ServerState, store: ServedStore, thread_id: str) -> 
 
 @dataclass
 class Turn:
-    task: asyncio.Task[TurnResult]
+    run: Callable[[], Coroutine[Any, Any, TurnResult]]  # the turn itself, to be awaited once
     events: asyncio.Queue[Event | None]
     started: float
     timings: dict[str, float] = field(default_factory=dict)
+    task: asyncio.Task[TurnResult] | None = None
 
 
-def start_turn(
+def prepare_turn(
     server: ServerState, store: ServedStore, thread_id: str, key: str, work: Work, started: float
 ) -> Turn:
-    """Run ``work`` in its own task; the lock ``key`` (already taken) is released when it ends."""
+    """The turn running ``work``; the lock ``key`` (already taken) is released when it ends."""
     events: asyncio.Queue[Event | None] = asyncio.Queue()
     received = now_iso()
 
@@ -78,20 +79,43 @@ def start_turn(
             await server.locks.release(key)
             events.put_nowait(None)
 
-    task = asyncio.create_task(run(), name=f"turn {key}")
-    server.keep(task)
-    task.add_done_callback(_log_failure)
-    return Turn(task, events, started)
+    return Turn(run, events, started)
+
+
+def in_background(server: ServerState, turn: Turn) -> Turn:
+    """Start the turn in a task of its own (for a stream: Starlette cancels the stream, never this task,
+    when the client goes away)."""
+    turn.task = asyncio.create_task(turn.run(), name="turn")
+    server.keep(turn.task)
+    turn.task.add_done_callback(_log_failure)
+    return turn
+
+
+async def answer_now(turn: Turn) -> dict[str, Any]:
+    """Run the turn in the request's own task and answer JSON. Neither uvicorn nor Starlette cancels a
+    plain (non-streaming) request when its client disconnects, so the turn still finishes; running it
+    here saves two trips through a busy event loop."""
+    try:
+        result = await turn.run()
+    except Exception as error:
+        _log_error(error)
+        raise failure(error) from None
+    return answer_of(result, turn)
+
+
+def _log_error(error: BaseException) -> None:
+    if isinstance(error, BigCommerceError):
+        log.warning("turn failed: the store answered %s", error)
+    elif not isinstance(error, ApiError):
+        log.error("turn failed", exc_info=error)
 
 
 def _log_failure(task: asyncio.Task[TurnResult]) -> None:
     if task.cancelled():
         return
     error = task.exception()  # also marks it retrieved when nobody is listening any more
-    if error is not None and not isinstance(error, BigCommerceError):
-        log.error("turn failed", exc_info=error)
-    elif error is not None:
-        log.warning("turn failed: the store answered %s", error)
+    if error is not None:
+        _log_error(error)
 
 
 def _stamp(store: ServedStore, thread_id: str, result: TurnResult, received: str) -> None:
@@ -128,14 +152,3 @@ def answer_of(result: TurnResult, turn: Turn) -> dict[str, Any]:
         "timings": timings,
         "links": links_of(result.tool_results),
     }
-
-
-async def wait_answer(turn: Turn) -> dict[str, Any]:
-    """The JSON answer: the turn's outcome (the task is shielded from the request's cancellation)."""
-    try:
-        result = await asyncio.shield(turn.task)
-    except asyncio.CancelledError:
-        raise
-    except Exception as error:
-        raise failure(error) from None
-    return answer_of(result, turn)

@@ -245,6 +245,25 @@ def test_a_client_that_disconnects_mid_stream_does_not_stop_the_turn(
         assert answer.status_code == 200
 
 
+def test_a_json_client_that_gives_up_does_not_stop_the_turn(limited: Served, slow_store: None) -> None:
+    with limited.client() as client:
+        thread_id, headers = limited.thread(client)
+        with pytest.raises(httpx.ReadTimeout):
+            client.post(
+                limited.messages(thread_id),
+                json={"text": "Where is my order #12345? jane.doe@example.com"},
+                headers=headers,
+                timeout=0.3,
+            )
+        deadline = time.monotonic() + 60
+        replies: list[str] = []
+        while time.monotonic() < deadline and not replies:
+            view = client.get(f"/v1/stores/{DEMO_STORE_HASH}/threads/{thread_id}", headers=headers).json()
+            replies = [m["text"] for m in view["messages"] if m["role"] == "assistant"]
+            time.sleep(0.1)
+    assert replies and "1Z999AA10123456784" in replies[0]
+
+
 def test_cors_only_for_configured_origins(limited: Served) -> None:
     storefront = "https://knockout-fitness.example"
     preflight_headers = {
