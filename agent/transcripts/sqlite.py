@@ -100,11 +100,13 @@ class SqliteTranscripts(TranscriptStore):
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            new = not self.path.exists()
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            if new:
+                self.path.chmod(0o600)  # shoppers' messages: readable by the owner only
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             self._db = db
-            self.path.chmod(0o600)
         return self._db
 
     async def setup(self) -> None:
