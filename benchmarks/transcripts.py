@@ -110,9 +110,12 @@ async def turn_overhead(rounds: int, postgres: str | None, folder: Path) -> None
     if postgres:
         stores["postgres"] = PostgresTranscripts(postgres, schema=schema)
     agents = {"off": Agent(graph, context)}
+    writes: dict[str, list[float]] = {}
     for name, store in stores.items():
         await store.setup()
         agents[name] = Agent(graph, context, Recorder(store, DEMO_STORE_HASH, secrets=[FULL_TOKEN]))
+        writes[name] = []
+        store.add = _timed(store.add, writes[name])  # type: ignore[method-assign]
     times: dict[str, list[float]] = {name: [] for name in agents}
     async with client:
         for conversation in CONVERSATIONS:  # warm up every path once
@@ -131,8 +134,19 @@ async def turn_overhead(rounds: int, postgres: str | None, folder: Path) -> None
     for name, values in times.items():
         ratio = statistics.median(values) / statistics.median(times["off"])
         print(f"  recording {name:8}  {_ms(values)}   median ratio to off: {ratio:.2f}")
+    for name, values in writes.items():
+        print(f"  the turn waited for its {name} write: {_ms(values)}")
     for store in stores.values():
         await _drop(store)
+
+
+def _timed(add: Any, into: list[float]) -> Any:
+    async def timed(turn: TurnRecord) -> None:
+        started = time.perf_counter()
+        await add(turn)
+        into.append(time.perf_counter() - started)
+
+    return timed
 
 
 def _synthetic(i: int, now: datetime, rng: random.Random) -> TurnRecord:

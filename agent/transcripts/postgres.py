@@ -62,8 +62,10 @@ CREATE TABLE IF NOT EXISTS {schema}.transcript_thread_tools (
     tool TEXT NOT NULL,
     store_hash TEXT NOT NULL,
     thread_id TEXT NOT NULL,
+    last_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (tool, store_hash, thread_id)
 );
+CREATE INDEX IF NOT EXISTS transcript_thread_tools_last ON {schema}.transcript_thread_tools (tool, last_at);
 """
 
 # The arrays keep their first-seen order: unnest WITH ORDINALITY, one row per value, ordered by first place.
@@ -76,9 +78,12 @@ WITH turn AS (
     INSERT INTO {schema}.transcript_turns (turn_id, store_hash, thread_id, started_at, surface, search_text, record)
     VALUES (%s, %s, %s, %s, %s, %s, %s)
 ), tools AS (
-    INSERT INTO {schema}.transcript_thread_tools (tool, store_hash, thread_id)
-    SELECT name, %s, %s FROM unnest(%s::text[]) AS name
-    ON CONFLICT DO NOTHING
+    INSERT INTO {schema}.transcript_thread_tools AS tt (tool, store_hash, thread_id, last_at)
+    SELECT name, %s, %s, %s FROM unnest(%s::text[]) AS name
+    ON CONFLICT (tool, store_hash, thread_id) DO UPDATE SET last_at = GREATEST(tt.last_at, EXCLUDED.last_at)
+), other_tools AS (
+    UPDATE {schema}.transcript_thread_tools SET last_at = GREATEST(last_at, %s)
+    WHERE store_hash = %s AND thread_id = %s AND tool <> ALL(%s::text[])
 )
 INSERT INTO {schema}.transcript_threads AS t (store_hash, thread_id, first_at, last_at, surface, turns, routes,
     tools, handoff, grounding_replacements, errors, customer_id)
@@ -166,6 +171,7 @@ class PostgresTranscripts(TranscriptStore):
         record = dumps(turn.to_json())
         started = parse_time(turn.started_at)
         key = (turn.store_hash, turn.thread_id)
+        tools = sorted(set(turn.tool_names))
         async with self._pool.connection() as db:
             await db.execute(
                 self._q(ADD),
@@ -177,7 +183,11 @@ class PostgresTranscripts(TranscriptStore):
                     search_text(turn),
                     record,
                     *key,
-                    sorted(set(turn.tool_names)),
+                    started,
+                    tools,
+                    started,
+                    *key,
+                    tools,
                     *key,
                     started,
                     started,
@@ -236,21 +246,24 @@ class PostgresTranscripts(TranscriptStore):
             where.append("th.handoff")
         if query.errors:
             where.append("th.errors > 0")
-        if query.tool:
-            where.append(
-                "EXISTS (SELECT 1 FROM {schema}.transcript_thread_tools tt WHERE tt.tool = %s "
-                "AND tt.store_hash = th.store_hash AND tt.thread_id = th.thread_id)"
+        source, order = "{schema}.transcript_threads th", "th.last_at"
+        if query.tool:  # walk the tool's index newest first
+            source = (
+                "{schema}.transcript_thread_tools tt JOIN {schema}.transcript_threads th "
+                "ON th.store_hash = tt.store_hash AND th.thread_id = tt.thread_id"
             )
-            params.append(query.tool)
+            order = "tt.last_at"
+            where.insert(0, "tt.tool = %s")
+            params.insert(0, query.tool)
         if query.grep:
-            where.append(
-                "EXISTS (SELECT 1 FROM {schema}.transcript_turns t WHERE t.store_hash = th.store_hash "
-                "AND t.thread_id = th.thread_id AND t.search_text LIKE %s)"
+            where.append(  # one scan of the turns, not one per conversation
+                "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id "
+                "FROM {schema}.transcript_turns t WHERE t.search_text LIKE %s)"
             )
             params.append(like_pattern(query.grep))
         columns = ", ".join(f"th.{c.strip()}" for c in THREAD_COLUMNS.split(","))
-        text = f"SELECT {columns} FROM {{schema}}.transcript_threads th WHERE " + " AND ".join(where)
-        text += " ORDER BY th.last_at DESC"
+        text = f"SELECT {columns} FROM {source} WHERE " + " AND ".join(where)
+        text += f" ORDER BY {order} DESC"
         if query.limit:
             text += f" LIMIT {int(query.limit)}"
         async with self._pool.connection() as db:
