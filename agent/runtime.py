@@ -8,7 +8,9 @@ turn; a pending cancellation waits for the shopper's next message, across restar
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,7 +32,11 @@ from .storage import AgentStore
 from .store.catalog import open_index
 from .store.connections import ConnectionStore
 from .tools.context import StorePolicy, ToolContext
+from .transcripts.capture import CapturingTransport, capturing, default_transport
+from .transcripts.recorder import Recorder, TurnInProgress, TurnInput, store_settings
+from .transcripts.store import open_transcripts
 
+log = logging.getLogger(__name__)
 EventSink = Callable[
     [str, Any], None
 ]  # ("token", text) | ("route", {"route"}) | ("tool", {"name", "args"}), each as soon as it is known
@@ -49,6 +55,7 @@ class TurnResult:
     output_tokens: int = 0
     surface: str = "chat"  # where the turn came from: "chat" (terminal), "serve" (HTTP API), "eval"
     message_ids: list[tuple[str, str]] = field(default_factory=list)  # (type, id) of the turn's new messages
+    turn_id: str | None = None  # the transcript record of the (last) turn, when recording
 
     @property
     def text(self) -> str:
@@ -73,9 +80,15 @@ def answer_kind(text: str) -> str:
 
 
 class Agent:
-    def __init__(self, graph: Any, context: AgentContext) -> None:
+    """Runs turns against the compiled graph. With a ``recorder``, every turn is recorded once, in
+    ``_run``, whatever the surface (``chat``, ``serve``, ``eval``)."""
+
+    def __init__(self, graph: Any, context: AgentContext, recorder: Recorder | None = None) -> None:
         self.graph = graph
         self.context = context
+        self.recorder = recorder
+        if recorder is not None and not recorder.store_info:
+            recorder.store_info = store_settings(context)
 
     def _config(self, thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}, "recursion_limit": 50}
@@ -98,9 +111,11 @@ class Agent:
         product_id: int | None = None,
         on_event: EventSink | None = None,
         surface: str = "chat",
+        _request_id: str | None = None,
     ) -> TurnResult:
         """One shopper message. If a cancellation is waiting, the message answers it (only a clear yes
         confirms); a message that is a new question abandons it and is then answered as usual."""
+        request_id = _request_id or uuid.uuid4().hex
         pending = await self.pending(thread_id)
         if pending is not None:
             kind = answer_kind(text)
@@ -109,7 +124,8 @@ class Agent:
                 "order_id": pending.get("order_id"),
                 "proposal_id": pending.get("proposal_id"),
             }
-            answered = await self._run(thread_id, Command(resume=answer), on_event, surface)
+            given = TurnInput("confirmation", text, answer, verified_customer, product_id, request_id)
+            answered = await self._run(thread_id, Command(resume=answer), on_event, surface, given)
             if kind != "other":
                 return answered
             rest = await self.send(
@@ -119,6 +135,7 @@ class Agent:
                 product_id=product_id,
                 on_event=on_event,
                 surface=surface,
+                _request_id=request_id,
             )
             rest.replies = answered.replies + rest.replies
             rest.message_ids = answered.message_ids + rest.message_ids
@@ -128,17 +145,65 @@ class Agent:
             inputs["verified_customer"] = verified_customer
         if product_id is not None:
             inputs["product_id"] = product_id
-        return await self._run(thread_id, inputs, on_event, surface)
+        given = TurnInput("message", text, None, verified_customer, product_id, request_id)
+        return await self._run(thread_id, inputs, on_event, surface, given)
 
     async def confirm(
         self, thread_id: str, answer: Any, on_event: EventSink | None = None, surface: str = "chat"
     ) -> TurnResult:
         """Answer a pending confirmation as the widget's buttons do, e.g. ``{"confirm": True, "order_id": N}``."""
-        return await self._run(thread_id, Command(resume=answer), on_event, surface)
+        given = TurnInput("confirmation", None, answer if isinstance(answer, dict) else {"value": answer})
+        return await self._run(thread_id, Command(resume=answer), on_event, surface, given)
 
     async def _run(
-        self, thread_id: str, inputs: Any, on_event: EventSink | None, surface: str = "chat"
+        self,
+        thread_id: str,
+        inputs: Any,
+        on_event: EventSink | None,
+        surface: str = "chat",
+        given: TurnInput | None = None,
     ) -> TurnResult:
+        """THE turn: every surface's turns run (and are recorded) here."""
+        turn = self.recorder.begin(thread_id, surface, given or TurnInput()) if self.recorder else None
+        router_calls = self.context.counters.router_llm_calls
+        with capturing(turn.capture if turn else None):
+            try:
+                result, history = await self._stream(thread_id, inputs, on_event, surface, turn)
+            except BaseException as exc:
+                if turn is not None:
+                    calls = self.context.counters.router_llm_calls - router_calls
+                    await self._record(turn, None, [], calls, exc)
+                raise
+        if turn is not None:
+            result.turn_id = turn.turn_id
+            calls = self.context.counters.router_llm_calls - router_calls
+            await self._record(turn, result, history, calls, None)
+        return result
+
+    async def _record(
+        self,
+        turn: TurnInProgress,
+        result: TurnResult | None,
+        history: list[Any],
+        router_calls: int,
+        error: BaseException | None,
+    ) -> None:
+        """Build and keep the turn's record; a failure here is logged and never fails the turn."""
+        try:
+            record = turn.finish(result, history, router_llm_calls=router_calls, error=error)
+        except Exception:
+            log.exception("Could not build the transcript of turn %s", turn.turn_id)
+            return
+        await turn.recorder.write(record)
+
+    async def _stream(
+        self,
+        thread_id: str,
+        inputs: Any,
+        on_event: EventSink | None,
+        surface: str,
+        turn: TurnInProgress | None,
+    ) -> tuple[TurnResult, list[Any]]:
         config = self._config(thread_id)
         before = await self.graph.aget_state(config)
         seen = len(before.values.get("messages", [])) if before.values else 0
@@ -147,9 +212,11 @@ class Agent:
         result = TurnResult(surface=surface)
         announced: set[str] = set()  # tool call ids already sent to on_event
         announced_calls: list[tuple[str, str]] = []
-        async for _namespace, mode, chunk in self.graph.astream(
+        async for namespace, mode, chunk in self.graph.astream(
             inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
         ):
+            if turn is not None:
+                turn.observe(namespace, mode, chunk)
             if mode == "messages" and on_event is not None:
                 message, meta = chunk
                 if (
@@ -163,7 +230,8 @@ class Agent:
             elif mode == "updates" and isinstance(chunk, dict) and on_event is not None:
                 announced_calls += _progress(chunk, on_event, announced)
         after = await self.graph.aget_state(config)
-        messages = after.values.get("messages", [])[seen:]
+        history = list(after.values.get("messages", []))
+        messages = history[seen:]
         for message in messages:
             if message.id:
                 result.message_ids.append((message.type, message.id))
@@ -193,7 +261,7 @@ class Agent:
                     announced_calls.remove(key)
                 else:
                     on_event("tool", call)
-        return result
+        return result, history
 
 
 def _progress(chunk: dict[str, Any], on_event: EventSink, announced: set[str]) -> list[tuple[str, str]]:
@@ -254,7 +322,10 @@ async def open_agent(
     transport: httpx.AsyncBaseTransport | None = None,
     embedder: MiniLMEmbedding | None = None,
     policy: StorePolicy | None = None,
+    record: bool | None = None,
 ) -> AsyncIterator[Agent]:
+    """The assistant for ``store``. Turns are recorded (``record``, default: the ``transcripts``
+    setting) into the store's transcript store; the client's transport captures BigCommerce traffic."""
     connections = ConnectionStore(settings.home)
     store_hash = connections.resolve(store)
     connection = connections.load(store_hash)
@@ -263,7 +334,12 @@ async def open_agent(
     embedder = embedder or MiniLMEmbedding()
     async with AsyncExitStack() as stack:
         client = await stack.enter_async_context(
-            AsyncBigCommerce(store_hash, token.reveal(), base_url=connection.api_url, transport=transport)
+            AsyncBigCommerce(
+                store_hash,
+                token.reveal(),
+                base_url=connection.api_url,
+                transport=CapturingTransport(transport or default_transport()),
+            )
         )
         records = AgentStore(folder / "agent.sqlite")
         stack.callback(records.close)
@@ -277,4 +353,8 @@ async def open_agent(
             tools=tools, model=model, nlu=nlu, llm=llm, store_name=connection.name or store_hash
         )
         checkpointer = await stack.enter_async_context(open_checkpointer(settings, folder))
-        yield Agent(router.build(checkpointer), context)
+        recorder = None
+        if settings.transcripts if record is None else record:
+            transcripts = await stack.enter_async_context(open_transcripts(settings, folder))
+            recorder = Recorder(transcripts, store_hash, model_name=settings.model, secrets=[token.reveal()])
+        yield Agent(router.build(checkpointer), context, recorder)

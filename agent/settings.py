@@ -9,6 +9,9 @@ neither it nor a database URL, a file lock in the store's folder).
 ``BCAGENT_SYNC_INTERVAL_MINUTES`` is how often `bcagent serve` runs the incremental catalog sync
 (default 15; 0 turns it off). ``BCAGENT_WEBHOOK_DEBOUNCE_MS`` is how long webhook changes are gathered
 before one batched re-read (default 250).
+``BCAGENT_TRANSCRIPTS=off`` stops recording turns (on by default: SQLite under the store's folder, or
+the ``BCAGENT_DATABASE_URL`` database); ``BCAGENT_TRANSCRIPT_RETENTION_DAYS`` (default 30) is what
+``bcagent transcripts prune`` deletes when given no ``--older-than``.
 ``BCAGENT_MODEL`` is ``offline`` (default) or ``openai:<model>`` (with ``OPENAI_API_KEY`` and/or
 ``OPENAI_BASE_URL`` for any OpenAI-compatible server).
 
@@ -94,6 +97,24 @@ class ServeSettings:
         )
 
 
+OFF = frozenset({"off", "0", "false", "no"})
+DEFAULT_RETENTION_DAYS = 30
+
+
+def _days(text: str | None) -> int:
+    if not text or not text.strip():
+        return DEFAULT_RETENTION_DAYS
+    try:
+        days = int(text)
+    except ValueError:
+        raise ValueError(
+            f"BCAGENT_TRANSCRIPT_RETENTION_DAYS must be a whole number of days, not {text!r}"
+        ) from None
+    if days < 1:
+        raise ValueError("BCAGENT_TRANSCRIPT_RETENTION_DAYS must be at least 1")
+    return days
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -106,6 +127,8 @@ class Settings:
     sync_interval_minutes: int = DEFAULT_SYNC_INTERVAL_MINUTES
     webhook_debounce_ms: int = DEFAULT_WEBHOOK_DEBOUNCE_MS
     serve: ServeSettings = field(default_factory=ServeSettings)
+    transcripts: bool = True
+    transcript_retention_days: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -126,6 +149,8 @@ class Settings:
                 env, "BCAGENT_WEBHOOK_DEBOUNCE_MS", DEFAULT_WEBHOOK_DEBOUNCE_MS
             ),
             serve=ServeSettings.from_env(env),
+            transcripts=env.get("BCAGENT_TRANSCRIPTS", "on").strip().lower() not in OFF,
+            transcript_retention_days=_days(env.get("BCAGENT_TRANSCRIPT_RETENTION_DAYS")),
         )
 
     def __repr__(self) -> str:

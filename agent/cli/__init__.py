@@ -15,6 +15,7 @@ from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
 from agent.cli import serve as cli_serve
 from agent.cli import store as cli_store
+from agent.cli import transcripts as cli_transcripts
 from agent.cli import webhooks as cli_webhooks
 from agent.settings import Settings, SettingsError
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_chat.add_commands(commands)
     cli_webhooks.add_commands(commands)
     cli_serve.add_commands(commands)
+    cli_transcripts.add_commands(commands)
     evaluate = commands.add_parser(
         "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
     )
@@ -145,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "handoffs": cli_chat.cmd_handoffs,
         "serve": cli_serve.cmd_serve,
         "storefront-app": cli_store.cmd_storefront_app,
+        "transcripts": cli_transcripts.cmd_transcripts,
         "eval": cmd_eval,
         "webhooks": cli_webhooks.cmd_webhooks,
     }
