@@ -68,7 +68,9 @@ class DemoPage:
     sign_out_path: str = "/demo/sign-out"
 
 
-def _variant(product: Product, variant_options: dict[str, str], level: int | None, disabled: bool) -> DemoVariant:
+def _variant(
+    product: Product, variant_options: dict[str, str], level: int | None, disabled: bool
+) -> DemoVariant:
     tracked = product.inventory_tracking == "variant"
     in_stock = not disabled and (not tracked or (level or 0) > 0)
     return DemoVariant(options=variant_options, in_stock=in_stock, inventory=level if tracked else None)
@@ -88,7 +90,9 @@ def demo_product_of(product: Product, storefront_url: str = "") -> DemoProduct:
             if label not in values:
                 values.append(label)
         if chosen:
-            variants.append(_variant(product, chosen, variant.inventory_level, bool(variant.purchasing_disabled)))
+            variants.append(
+                _variant(product, chosen, variant.inventory_level, bool(variant.purchasing_disabled))
+            )
     path = product.custom_url.url if product.custom_url and product.custom_url.url else ""
     return DemoProduct(
         id=product.id or 0,
@@ -110,7 +114,9 @@ async def load_demo_product(
     """The product to show: ``product_id``, else the Premium Boxing Gloves, else the first visible product."""
     if product_id is not None:
         return demo_product_of(await client.products.get(product_id, include=["variants"]), storefront_url)
-    page = await client.products.list(limit=5, include=["variants"], keyword=DEMO_PRODUCT_NAME, is_visible=True)
+    page = await client.products.list(
+        limit=5, include=["variants"], keyword=DEMO_PRODUCT_NAME, is_visible=True
+    )
     exact = [p for p in page.items if p.name == DEMO_PRODUCT_NAME]
     chosen = exact or page.items
     if not chosen:
@@ -214,7 +220,7 @@ def _stock_table(product: DemoProduct) -> str:
         body.append(f'<tr><th scope="row">{_e(r)}</th>{"".join(tds)}</tr>')
     return (
         f'<table class="stock"><caption class="stockline">Stock by {_e(rows_of.lower())} and '
-        f'{_e(cols_of.lower())}</caption><thead><tr><td></td>{head}</tr></thead>'
+        f"{_e(cols_of.lower())}</caption><thead><tr><td></td>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -274,4 +280,3 @@ def render_demo_page(product: DemoProduct | None, page: DemoPage) -> str:
         f'{_bar(page)}<header class="shop"><a href="/">{store}</a></header>{body}'
         f"<script>{_SIGN_IN_SCRIPT}</script>{_widget_tag(page, product)}</body></html>"
     )
-

@@ -119,7 +119,7 @@
   var title = el("h2");
   title.id = "bca-title";
   var titleText = el("span", "", "Chat with us");
-  var sub = el("span", "sub", "Automated assistant");
+  var sub = el("span", "sub", "Support chat \u00b7 automated assistant");
   title.appendChild(titleText);
   title.appendChild(sub);
   var closeBtn = el("button", "close", "\u00d7");
@@ -289,7 +289,7 @@
     if (asked) return;
     var items = opt.quickReplies ? opt.quickReplies.split("|") : [
       "Where is my order?", "Do you have any discount codes?",
-      productId() ? "What sizes and colours does this come in?" : "Help me find a product"];
+      productId() ? "What sizes does this come in?" : "Help me find a product"];
     items.forEach(function (text) {
       text = text.trim();
       if (!text) return;
@@ -454,9 +454,10 @@
     persist();
   }
   async function customerToken() {
-    if (!opt.appClientId) return undefined;
+    var app = opt.appClientId || (config && config.app_client_id);
+    if (!app) return undefined;
     try {
-      var res = await fetch(STOREFRONT + "/customer/current.jwt?app_client_id=" + encodeURIComponent(opt.appClientId),
+      var res = await fetch(STOREFRONT + "/customer/current.jwt?app_client_id=" + encodeURIComponent(String(app)),
         { credentials: "include", headers: { Accept: "text/plain" } });
       if (res.status !== 200) return undefined;   // 404: a guest
       var jwt = (await res.text()).trim();
@@ -511,7 +512,11 @@
       if (!state.done) throw new Error("stream ended early");
       finishTurn(state);
       failure = null;
-      if (state.error) showAlert(state.error.code in MESSAGES ? state.error.code : "internal_error");
+      if (state.error) {
+        // The server ran the turn and says it failed: asking again is a new turn, not a duplicate.
+        failure = { kind: kind, text: text, body: body, seen: seen, resend: true };
+        showAlert(state.error.code in MESSAGES ? state.error.code : "internal_error");
+      }
       measure("bcagent:reply", t0);
     } catch (err) {
       if (state.current) state.current.classList.add("partial");
@@ -531,11 +536,12 @@
       if (why === "network" && !started && !(await reachable())) why = "network";
       else if (why === "network" && !started) why = "blocked";
       else if (why === "network") why = "dropped";
-      failure = { kind: kind, text: text, body: body, seen: seen, validation: isValidation(err) };
+      failure = { kind: kind, text: text, body: body, seen: seen, validation: isValidation(err), resend: err instanceof ApiError };
       if (failure.validation) { failure = null; bubble("note", (err instanceof ApiError && err.message) || "That message can't be sent."); }
       else showAlert(why, why !== "blocked");
       if (why === "blocked") console.warn("bcagent widget: " + API + " refused this page's origin (" + location.origin + "); add it to the server's CORS origins.");
     } finally {
+      host.dataset.turns = String(Number(host.dataset.turns || 0) + 1);
       setBusy(false);
       setProgress("");
       if (!pending && isOpen() && (root.activeElement === sendBtn || document.activeElement === document.body)) {
@@ -650,7 +656,7 @@
       }
       var f = failure;
       if (!f) { hideAlert(); return; }
-      if (!thread) { failure = null; return await turn(f.kind, f.text, f.body); }
+      if (!thread || f.resend) { failure = null; return await turn(f.kind, f.text, f.body); }
       var t = await call("GET", threadPath());
       var arrived = f.kind === "message"
         ? (t.messages || []).filter(function (m) { return m.role === "shopper" && m.text === f.text; }).length > f.seen
@@ -687,7 +693,7 @@
       }
       return;
     }
-    titleText.textContent = opt.title || ("Chat with " + (config.store_name || "us"));
+    titleText.textContent = opt.title || config.store_name || "Chat with us";
     if (thread) {
       try { renderHistory(await call("GET", threadPath())); }
       catch (err) {
