@@ -66,6 +66,7 @@ class DemoPage:
     signed_in_as: str | None = None
     sign_in_path: str = "/demo/sign-in"
     sign_out_path: str = "/demo/sign-out"
+    notice: str = ""  # a line above the product, e.g. when the store could not be read
 
 
 def _variant(
@@ -257,15 +258,16 @@ def _widget_tag(page: DemoPage, product: DemoProduct | None) -> str:
 def render_demo_page(product: DemoProduct | None, page: DemoPage) -> str:
     """The whole HTML document. ``product`` None (an empty catalog) still renders the store and the widget."""
     store = _e(page.store_name or page.store_hash)
+    notice = f'<p class="crumbs" role="status">{_e(page.notice)}</p>' if page.notice else ""
     if product is None:
-        body = '<main><p class="crumbs">This store has no visible products yet.</p></main>'
+        body = f'<main>{notice or "<p class=crumbs>This store has no visible products yet.</p>"}</main>'
         title = store
     else:
         name = _e(product.name)
         stock = "In stock" if product.in_stock else "Out of stock"
         body = (
             f'<main data-bcagent-product-id="{product.id}">'
-            f'<p class="crumbs">Home / Products / {name}</p>'
+            f'{notice}<p class="crumbs">Home / Products / {name}</p>'
             f'<div class="photo" aria-hidden="true">{name}</div>'
             f"<section><h1>{name}</h1>{_price(product, page.money)}"
             f'<p class="desc">{_e(product.description)}</p>{_options(product)}'

@@ -324,11 +324,15 @@
     var text = bodyText(li), needles = [];
     (links.tracking || []).forEach(function (t) {
       var url = trackingUrl(t);
-      if (t && t.number && url) needles.push({ text: String(t.number), url: url, label: "Track parcel " + t.number });
+      if (t && t.number && url) {
+        needles.push({ text: String(t.number), url: url, label: "Track parcel " + t.number });
+        needles.push({ text: url, url: url, label: "Track parcel " + t.number });
+        if (t.url) needles.push({ text: String(t.url), url: url, label: "Track parcel " + t.number });
+      }
     });
     (links.products || []).forEach(function (p) {
       var url = p && p.name && p.url ? safeUrl(p.url) : null;
-      if (url) needles.push({ text: String(p.name), url: url });
+      if (url) { needles.push({ text: String(p.name), url: url }); needles.push({ text: String(p.url), url: url }); }
     });
     needles.sort(function (a, b) { return b.text.length - a.text.length; });
     var parts = [], pos = 0, found = false;
