@@ -260,7 +260,7 @@ def render_demo_page(product: DemoProduct | None, page: DemoPage) -> str:
     store = _e(page.store_name or page.store_hash)
     notice = f'<p class="crumbs" role="status">{_e(page.notice)}</p>' if page.notice else ""
     if product is None:
-        body = f'<main>{notice or "<p class=crumbs>This store has no visible products yet.</p>"}</main>'
+        body = f"<main>{notice or '<p class=crumbs>This store has no visible products yet.</p>'}</main>"
         title = store
     else:
         name = _e(product.name)

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from agent.server.app import ServeOptions, create_app
 from agent.server.run import BackgroundServer
+
 from agent.settings import ServeSettings, Settings
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret, StorefrontApp
