@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from agent.server.app import ServeOptions, create_app
-from agent.server.run import BackgroundServer
 
+from agent.server import app as serve_app
+from agent.server import run as serve_run
 from agent.settings import ServeSettings, Settings
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret, StorefrontApp
@@ -88,6 +88,7 @@ def serve_stores(home: Path, embedder: Any) -> Iterator[Served]:
             )
         port = free_port()
         settings = Settings(home=home, serve=ServeSettings(port=port))
-        app = create_app(settings, options=ServeOptions(embedder=embedder, demo_storefront=sandbox.base_url))
-        with BackgroundServer(app, port=port) as server:
+        options = serve_app.ServeOptions(embedder=embedder, demo_storefront=sandbox.base_url)
+        app = serve_app.create_app(settings, options=options)
+        with serve_run.BackgroundServer(app, port=port) as server:
             yield Served(server.base_url, sandbox.base_url, demo, xss)

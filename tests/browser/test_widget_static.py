@@ -82,6 +82,9 @@ def test_server_down_when_the_widget_loads(store_site: LoopbackServer, new_page:
     assert "Comic" not in launcher.evaluate("b => getComputedStyle(b).fontFamily")
     assert page.locator("#store-button").evaluate("b => getComputedStyle(b).position") == "static"
     assert page.locator("#store-div").evaluate("d => getComputedStyle(d).borderRadius") == "0px"
+    # data-color="#0f766e": the accent, with white text picked for contrast
+    assert launcher.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(15, 118, 110)"
+    assert launcher.evaluate("b => getComputedStyle(b).color") == "rgb(255, 255, 255)"
 
     launcher.focus()
     page.keyboard.press("Enter")
@@ -197,3 +200,30 @@ def test_long_and_markup_replies_are_shown_as_text(store_site: LoopbackServer, n
     page.wait_for_timeout(300)  # any onerror handler would have run by now
     assert page.evaluate("window.__xss") is None
     assert page.errors == []
+    for selector, ratio in contrast(page).items():
+        assert ratio >= 4.5, f"{selector}: contrast {ratio:.2f} is below WCAG AA"
+
+
+CONTRAST = """() => {
+  const root = document.querySelector('bcagent-chat').shadowRoot;
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126*r + 0.7152*g + 0.0722*b; };
+  const background = e => { for (; e; e = e.parentElement || e.getRootNode().host) {
+    const c = getComputedStyle(e).backgroundColor; if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
+    return 'rgb(255, 255, 255)'; };
+  const out = {};
+  for (const sel of ['.launcher', '.head h2', '.msg.bot', '.msg.me', '.composer button', '.quick button', '.sub',
+                     '.composer textarea', '.progress', '.alert span', '.alert button']) {
+    const e = root.querySelector(sel); if (!e) continue;
+    const a = lum(getComputedStyle(e).color), b = lum(background(e));
+    out[sel] = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  }
+  return out; }"""
+
+
+def contrast(page: Any) -> dict[str, float]:
+    """Text / background contrast of the widget's parts (the nearest opaque background)."""
+    ratios: dict[str, float] = page.evaluate(CONTRAST)
+    assert len(ratios) >= 6
+    return ratios
