@@ -171,6 +171,7 @@ def test_xss_store_is_shown_as_text(served: Any, new_page: Any) -> None:
     assert page.evaluate("window.__xss") is None
     assert page.evaluate("document.images.length") == 0
     assert page.evaluate(f"{ROOT}.querySelectorAll('img, script, b').length") == 0
+    shot(page, "xss-store")
     assert page.errors == []
 
 
@@ -223,6 +224,7 @@ def test_a_dropped_stream_shows_what_arrived_and_is_not_sent_twice(served: Any, 
     assert "dropped" in page.locator("bcagent-chat .alert").inner_text()
     partial = page.locator("bcagent-chat li.msg.bot.partial")
     assert partial.count() == 1 and "1Z999AA10123456784" in partial.text_content()
+    shot(page, "stream-dropped")
     page.unroute("**/messages")
     page.locator("bcagent-chat .alert button").click()
     page.wait_for_selector("bcagent-chat .alert", state="hidden")

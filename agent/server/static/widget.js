@@ -314,6 +314,7 @@
     alertText.textContent = MESSAGES[kind] || MESSAGES.internal_error;
     retryBtn.hidden = retryable === false;
     alertBox.hidden = false;
+    scrollDown();
     host.dataset.alert = kind;
     announce(alertText.textContent);
   }
