@@ -207,7 +207,7 @@
     panel.setAttribute("aria-modal", phone.matches ? "true" : "false");
     save(sessionStorage, KEY + ":open", true);
     if (!greeted) greet();
-    if (config === null) showAlert("unavailable");
+    if (host.dataset.state === "unavailable") showAlert("unavailable");
     scrollDown();
     if (focus !== false) input.focus({ preventScroll: true });
   }
@@ -387,7 +387,7 @@
       if (bodyText(replies[i]).trim() === question.trim()) target = replies[i];
     }
     if (!target) target = bubble("assistant", question);
-    target.id = "bca-q-" + conf.proposal_id.replace(/[^\w-]/g, "");
+    target.id = "bca-q-" + String(conf.proposal_id).replace(/[^\w-]/g, "");
     var group = el("div", "confirm");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Answer: " + question);
@@ -693,6 +693,7 @@
     } catch (err) {
       config = null;
       host.dataset.state = "unavailable";
+      if (isOpen()) showAlert("unavailable");
       if (!(err instanceof ApiError) && (await reachable())) {
         console.warn("bcagent widget: " + API + " refused this page's origin (" + location.origin + "); add it to the server's CORS origins.");
       }
