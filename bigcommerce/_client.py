@@ -20,6 +20,7 @@ from .resources import (
     CustomerGroups,
     Customers,
     GiftCertificates,
+    Hooks,
     Orders,
     OrderStatuses,
     Products,
@@ -71,6 +72,7 @@ class AsyncBigCommerce:
     gift_certificates: GiftCertificates
     coupons: Coupons
     promotions: Promotions
+    hooks: Hooks
 
     def __init__(
         self,
@@ -141,6 +143,7 @@ class AsyncBigCommerce:
         self.gift_certificates = GiftCertificates(requester)
         self.coupons = Coupons(requester)
         self.promotions = Promotions(requester)
+        self.hooks = Hooks(requester)
 
     def with_options(
         self,

@@ -261,27 +261,45 @@ def _parse_body(content: bytes) -> Any:
         return None
 
 
+def _item_texts(items: list[Any]) -> list[str]:
+    """The texts of a list of errors: each item's ``message`` (v2) or ``title`` (promotions), or a string."""
+    texts: list[str] = []
+    for item in items:
+        text = (item.get("message") or item.get("title")) if isinstance(item, dict) else item
+        if isinstance(text, str) and text.strip():
+            texts.append(text.strip().rstrip("."))
+    return list(dict.fromkeys(texts))
+
+
 def extract_message(
     body: Any, fallback_text: str, status_code: int
 ) -> tuple[str, str | None, dict[str, Any]]:
-    """Pull ``(message, title, errors)`` out of a v3 envelope, a v2 error array, or anything else."""
+    """Pull ``(message, title, errors)`` out of any of BigCommerce's error bodies.
+
+    The shapes: the v3 envelope ``{"status", "title", "type", "errors": {field: text}}``; that envelope
+    nested under ``"errors"`` (category trees' 422); a list of errors under ``"errors"`` (promotions:
+    ``{"errors": [{"status", "title"}]}``); the v2 array ``[{"status", "message"}]``; anything else.
+    """
     if isinstance(body, dict):
+        nested = body.get("errors")
+        if not body.get("title") and isinstance(nested, dict) and nested.get("title"):
+            body, nested = nested, nested.get("errors")
+        if isinstance(nested, list) and not body.get("title"):
+            texts = _item_texts(nested)
+            if texts:
+                message = _clip("; ".join(texts))
+                return message, message, {}
         title = body.get("title") or body.get("message") or body.get("detail")
         title = str(title) if title else None
-        raw_errors = body.get("errors")
-        errors = dict(raw_errors) if isinstance(raw_errors, dict) else {}
+        errors = dict(nested) if isinstance(nested, dict) else {}
         details = _format_details(errors, title)
         message = " — ".join(part.rstrip(".") for part in (title, details) if part)
         if message:
             return _clip(message), title, errors
     elif isinstance(body, list):
-        texts = [
-            str(item["message"]).strip().rstrip(".")
-            for item in body
-            if isinstance(item, dict) and item.get("message")
-        ]
+        texts = _item_texts(body)
         if texts:
-            return _clip("; ".join(dict.fromkeys(texts))), None, {}
+            return _clip("; ".join(texts)), None, {}
     text = fallback_text.strip()
     if text and not text.startswith("<"):
         return _clip(text), None, {}

@@ -4,6 +4,10 @@ safe to kill at any point: deletions happen only after a complete crawl, the syn
 atomically, and a re-run skips everything already embedded.
 
 Full sync: one listing of every product with its sub-resources.
+Some products (``sync_products``): the webhook path. One ``id:in`` listing per batch of ids; each
+product is judged and built exactly as a full sync does, and one that is gone, hidden, disabled, out of
+stock or restricted leaves the index.
+
 Incremental sync: products modified since the last successful sync (minus a safety overlap), plus a
 cheap ids-and-stock listing (``include_fields``) that finds deletions, hidden products, stock-outs and
 products that came back, without reading every product's sub-resources.
@@ -75,6 +79,8 @@ class _Run:
     keep: set[str] = field(default_factory=set)
     drop: set[str] = field(default_factory=set)
     reasons: dict[str, str] = field(default_factory=dict)
+    upserted_ids: set[str] = field(default_factory=set)
+    failed_ids: set[str] = field(default_factory=set)
     total: int | None = None
 
     async def process(self, products: Iterable[Product]) -> None:
@@ -94,6 +100,7 @@ class _Run:
             except Exception:
                 log.exception("could not build the document of product %s", product.id)
                 self.report.failed += 1
+                self.failed_ids.add(doc_id)
                 if doc_id in self.existing:
                     self.keep.add(doc_id)  # keep the last good version rather than lose it
                 continue
@@ -104,6 +111,7 @@ class _Run:
             vectors = await self.index.embedder.aencode([d.text for d in fresh])
             await asyncio.to_thread(self.index.upsert, fresh, vectors)
             self.report.upserted += len(fresh)
+            self.upserted_ids.update(d.id for d in fresh)
         if self.progress is not None:
             self.progress(self.report.seen, self.total)
 
@@ -220,3 +228,73 @@ async def _incremental(client: AsyncBigCommerce, run: _Run, since: datetime) -> 
             await run.process(products)
     run.report.seen = listed
     return (candidates | run.keep) - run.drop
+
+
+ID_BATCH = 100
+
+
+@dataclass
+class ProductsResult:
+    """What ``sync_products`` did to each product id it was given (and to any found by category)."""
+
+    report: SyncReport
+    outcomes: dict[int, str] = field(default_factory=dict)
+
+
+async def sync_products(
+    client: AsyncBigCommerce,
+    index: ProductIndex,
+    context: CatalogContext,
+    product_ids: Iterable[int],
+    *,
+    open_ids: set[int] | None,
+    category_ids: Iterable[int] = (),
+) -> ProductsResult:
+    """Bring the documents of these products (and of the products in ``category_ids``) in line with the
+    store: one ``id:in`` listing per ``ID_BATCH`` ids. Outcomes: ``indexed``, ``unchanged``,
+    ``left out: <reason>``, ``deleted from the store``, ``failed``. Raise the client's error when the
+    store fails us; nothing has been deleted then, so the caller can simply retry."""
+    started_clock = time.perf_counter()
+    requests_before = client.stats.requests
+    ids = sorted(set(product_ids))
+    report = SyncReport(mode="products")
+    wanted = [document_id(i) for i in ids]
+    existing = await asyncio.to_thread(index.hashes_of, wanted)
+    run = _Run(index, context, open_ids, existing, report, None)
+    seen: set[str] = set()
+
+    async def read(filters: dict[str, object]) -> None:
+        async for products in _pages(client, run, count_total=False, include=INCLUDES, filters=filters):
+            fresh = [p for p in products if document_id(p.id or 0) not in seen]
+            seen.update(document_id(p.id or 0) for p in fresh)
+            run.existing.update(
+                await asyncio.to_thread(index.hashes_of, [document_id(p.id or 0) for p in fresh])
+            )
+            await run.process(fresh)
+
+    for start in range(0, len(ids), ID_BATCH):
+        await read({"id:in": ids[start : start + ID_BATCH]})
+    for category in sorted(set(category_ids)):
+        await read({"categories:in": [category]})
+    gone = set(wanted) - seen
+    stale = sorted((run.drop | gone) & set(run.existing))
+    if stale:
+        await asyncio.to_thread(index.delete, stale)
+    report.deleted = len(stale)
+    report.excluded = Counter(run.reasons.values())
+    report.skipped = max(0, len(run.keep) - report.upserted - report.failed)
+    outcomes: dict[int, str] = {}
+    for doc_id in sorted(seen | gone, key=lambda d: int(d.split("-", 1)[1])):
+        product_id = int(doc_id.split("-", 1)[1])
+        if doc_id in gone:
+            outcomes[product_id] = "deleted from the store"
+        elif doc_id in run.drop:
+            outcomes[product_id] = f"left out: {run.reasons.get(doc_id, 'unknown')}"
+        elif doc_id in run.failed_ids:
+            outcomes[product_id] = "failed"
+        else:
+            outcomes[product_id] = "indexed" if doc_id in run.upserted_ids else "unchanged"
+    report.seen = len(seen)
+    report.api_requests = client.stats.requests - requests_before
+    report.seconds = time.perf_counter() - started_clock
+    return ProductsResult(report, outcomes)

@@ -89,6 +89,16 @@ class ProductIndex:
             for doc_id, meta in zip(result["ids"], result["metadatas"] or [], strict=False)
         }
 
+    def hashes_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """Document id -> content hash of those of ``ids`` that are indexed."""
+        if not ids:
+            return {}
+        result = self.collection.get(ids=list(ids), include=["metadatas"])
+        return {
+            doc_id: str((meta or {}).get("content_hash", ""))
+            for doc_id, meta in zip(result["ids"], result["metadatas"] or [], strict=False)
+        }
+
     def count(self) -> int:
         return int(self.collection.count())
 

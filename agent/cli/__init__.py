@@ -14,6 +14,7 @@ from typing import Any
 from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
 from agent.cli import store as cli_store
+from agent.cli import webhooks as cli_webhooks
 from agent.settings import Settings
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
 from bigcommerce.sandbox.schema import FixtureError
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_store.add_commands(commands)
     cli_catalog.add_commands(commands)
     cli_chat.add_commands(commands)
+    cli_webhooks.add_commands(commands)
     evaluate = commands.add_parser(
         "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
     )
@@ -131,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "nlu": cli_chat.cmd_nlu,
         "handoffs": cli_chat.cmd_handoffs,
         "eval": cmd_eval,
+        "webhooks": cli_webhooks.cmd_webhooks,
     }
     if args.command in store_commands:
         return store_commands[args.command](args, settings)

@@ -11,7 +11,7 @@ from ..settings import DEFAULT_API_URL, Settings
 from ..store.capabilities import TOOL_NAMES
 from ..store.connect import connect_store
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
-from ..store.report import last_sync, render_connection
+from ..store.report import last_sync, render_connection, render_freshness
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,6 +76,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     except ConnectionProblem as problem:
         return _fail(problem)
     print(render_connection(connection, last_sync(connections.folder(store_hash))))
+    print(render_freshness(connections.folder(store_hash), connection))
     return 0
 
 
@@ -118,6 +119,18 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
             return 1
     from ..store.catalog import drop_remote_index  # loads Chroma only when a store is really disconnected
 
+    if connection.webhook_ids:
+        from ..store.hooks import remove
+
+        try:
+            removed = asyncio.run(remove(connections, store_hash))
+            print(f"Removed the {removed} webhooks `bcagent webhooks register` created.")
+        except ConnectionProblem as problem:
+            print(
+                f"warning: could not remove the webhooks ({problem}) Delete hooks "
+                f"{', '.join(map(str, connection.webhook_ids))} in the store, or with its API.",
+                file=sys.stderr,
+            )
     drop_remote_index(settings, store_hash)
     connections.delete(store_hash)
     print(

@@ -18,6 +18,7 @@ from ingest.vectors import ProductIndex, SearchHit, chroma_client, collection_na
 
 from ..settings import Settings
 from .connections import Connection, ConnectionProblem, ConnectionStore
+from .locks import LockBusy, sync_lock
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +72,25 @@ async def run_ingest(
     settings: Settings, store: str | None, full: bool, progress: Progress | None = None
 ) -> SyncReport:
     async with catalog_runtime(settings, store) as runtime:
-        return await sync_catalog(
-            runtime.client,
-            runtime.index,
-            runtime.folder,
-            runtime.context,
-            full=full,
-            restrict_by_groups=runtime.restrict_by_groups,
-            progress=progress,
+        lock = sync_lock(
+            runtime.folder, runtime.connection.store_hash, settings.database_url, settings.redis_url
         )
+        try:
+            async with lock.hold(wait=False):
+                return await sync_catalog(
+                    runtime.client,
+                    runtime.index,
+                    runtime.folder,
+                    runtime.context,
+                    full=full,
+                    restrict_by_groups=runtime.restrict_by_groups,
+                    progress=progress,
+                )
+        except LockBusy:
+            raise ConnectionProblem(
+                f"A catalog sync of {runtime.connection.store_hash} is already running (`bcagent serve`'s "
+                "scheduled sync or another `bcagent ingest`); run this again when it has finished."
+            ) from None
 
 
 async def run_explain(settings: Settings, store: str | None, reference: str) -> Explanation:

@@ -112,7 +112,9 @@ async def connect_store(
         raise _explain(exc, api_url, store_hash) from None
     replaced = store_hash in connections.hashes()
     if replaced:
-        connection.disabled_tools = connections.load(store_hash).disabled_tools
+        previous = connections.load(store_hash)
+        connection.disabled_tools = previous.disabled_tools
+        connection.webhook_url, connection.webhook_ids = previous.webhook_url, previous.webhook_ids
     connections.save(connection, Secret(token.reveal().strip()))
     log.info("connected store %s", store_hash)
     return ConnectResult(connection, replaced)

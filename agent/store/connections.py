@@ -1,7 +1,8 @@
 """Connected stores on disk: one folder per store hash under the data directory.
 
     $BCAGENT_HOME/stores/<hash>/connection.json   what was detected and decided (no secrets)
-    $BCAGENT_HOME/stores/<hash>/credentials.json  the access token, readable by its owner only (0600)
+    $BCAGENT_HOME/stores/<hash>/credentials.json  the access token and the webhook secret, readable by
+                                                  its owner only (0600)
 
 Every write is atomic (temporary file + rename), so a crash never leaves half a connection behind.
 """
@@ -60,6 +61,8 @@ class Connection:
     scopes: dict[str, str] = field(default_factory=dict)  # family -> "modify" | "read" | "none"
     disabled_tools: list[str] = field(default_factory=list)
     connected_at: str = ""
+    webhook_url: str = ""  # where `bcagent webhooks register` pointed the store's hooks
+    webhook_ids: list[int] = field(default_factory=list)  # the hooks it created
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -105,8 +108,30 @@ class ConnectionStore:
         """Credentials first, then the connection: a store is listed only once both are on disk."""
         folder = self.folder(connection.store_hash)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_atomic(folder / "credentials.json", {"access_token": token.reveal()}, mode=0o600)
+        credentials = {**self._credentials(connection.store_hash), "access_token": token.reveal()}
+        _write_atomic(folder / "credentials.json", credentials, mode=0o600)
         _write_atomic(folder / "connection.json", connection.to_json())
+
+    def _credentials(self, store_hash: str) -> dict[str, Any]:
+        try:
+            data = json.loads((self.folder(store_hash) / "credentials.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def save_webhook_secret(self, store_hash: str, secret: Secret | None) -> None:
+        """Keep (or, with None, forget) the secret the store's hooks send, beside the access token."""
+        credentials = self._credentials(store_hash)
+        if not credentials:
+            raise ConnectionProblem(f"Store {store_hash!r} is not connected: connect it first.")
+        credentials.pop("webhook_secret", None)
+        if secret is not None:
+            credentials["webhook_secret"] = secret.reveal()
+        _write_atomic(self.folder(store_hash) / "credentials.json", credentials, mode=0o600)
+
+    def webhook_secret(self, store_hash: str) -> Secret | None:
+        value = self._credentials(store_hash).get("webhook_secret")
+        return Secret(value) if isinstance(value, str) and value else None
 
     def update(self, connection: Connection) -> None:
         _write_atomic(self.folder(connection.store_hash) / "connection.json", connection.to_json())

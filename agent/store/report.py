@@ -1,14 +1,18 @@
-"""Plain-text reports about a connected store: details, scopes, tools and features."""
+"""Plain-text reports about a connected store: details, scopes, tools and features, catalog freshness."""
 
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bigcommerce.money import format_money
 
 from .capabilities import FAMILIES, FAMILY_LABELS, evaluate, scope_problems
 from .connections import Connection
+from .freshness_log import FILE as FRESHNESS_FILE
+from .freshness_log import FreshnessLog
 
 
 def last_sync(folder: Path) -> str:
@@ -48,4 +52,68 @@ def render_connection(connection: Connection, sync: str | None = None) -> str:
     if problems:
         lines.append("Problems:")
         lines.extend(f"  {problem}" for problem in problems)
+    return "\n".join(lines)
+
+
+def _ago(seconds: float) -> str:
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def _stamp(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds")
+
+
+def render_freshness(folder: Path, connection: Connection, now: float | None = None) -> str:
+    """The catalog's freshness: last sync, last webhook, the index's age, webhook counts, the hooks."""
+    now = time.time() if now is None else now
+    lines = ["Catalog freshness:"]
+    sync = last_sync(folder)
+    sync_at = datetime.fromisoformat(sync).timestamp() if sync != "never" else None
+    lines.append(f"  Last sync:     {sync}" + (f" ({_ago(now - sync_at)} ago)" if sync_at else ""))
+    summary = FreshnessLog(folder).summary() if (folder / FRESHNESS_FILE).exists() else None
+    received = summary.last.get("received") if summary else None
+    applied = summary.last.get("applied") if summary else None
+    if received is not None:
+        lines.append(
+            f"  Last webhook:  {_stamp(received.at)} ({received.scope}, {_ago(now - received.at)} ago)"
+        )
+    else:
+        lines.append("  Last webhook:  none received")
+    fresh_at = max([t for t in (sync_at, applied.at if applied else None) if t is not None], default=None)
+    if fresh_at is None:
+        lines.append("  Index age:     no index yet (run `bcagent ingest`)")
+    else:
+        source = "a webhook" if applied and applied.at == fresh_at else "a sync"
+        lines.append(f"  Index age:     {_ago(now - fresh_at)} (last brought up to date by {source})")
+    if summary is not None:
+        counts = summary.counts
+        kinds = ("received", "duplicate", "rejected", "applied", "failed")
+        lines.append("  Webhooks:      " + ", ".join(f"{kind} {counts.get(kind, 0)}" for kind in kinds))
+        if summary.pending:
+            since = _ago(now - (summary.oldest_pending or now))
+            lines.append(
+                f"  Pending:       {summary.pending} changes not yet in the index (oldest {since} ago)"
+            )
+        syncs = ", ".join(
+            f"{k.split('_')[-1]} {counts.get(k, 0)}" for k in ("sync", "sync_skipped", "sync_failed")
+        )
+        lines.append(f"  Scheduled syncs: {syncs.replace('sync ', 'ran ', 1)}")
+        failed = summary.last.get("sync_failed")
+        if failed is not None:
+            lines.append(f"  Last failed sync: {_stamp(failed.at)}: {failed.detail}")
+    if connection.webhook_ids:
+        lines.append(
+            f"  Hooks:         {len(connection.webhook_ids)} registered, delivering to {connection.webhook_url}"
+        )
+    else:
+        lines.append(
+            "  Hooks:         none (`bcagent webhooks register --url https://<host>/webhooks/bigcommerce`)"
+        )
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from .catalog import Categories, Products
 from .customers import CustomerGroups, Customers
+from .hooks import Hooks
 from .marketing import Coupons, GiftCertificates, Promotions
 from .orders import OrderFilters, Orders, OrderStatuses
 from .store import StoreResource
@@ -12,6 +13,7 @@ __all__ = [
     "CustomerGroups",
     "Customers",
     "GiftCertificates",
+    "Hooks",
     "OrderFilters",
     "OrderStatuses",
     "Orders",

@@ -14,11 +14,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from . import routes_catalog, routes_customers, routes_orders
+from . import changes, routes_catalog, routes_customers, routes_hooks, routes_orders
 from .faults import FaultConfig, Faults
 from .formats import SCOPE_MESSAGE, ApiVersion, SandboxError, error_body, error_response, json_response
 from .ratelimit import WINDOW_MS, RateLimiter
 from .state import SandboxStore
+from .webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class Sandbox:
         for store in self.stores.values():
             self.limiter.set_quota(store.store_hash, quota or int(store.settings["rate_limit_quota"]))
         self.faults = Faults(faults)
+        self.webhooks = WebhookDispatcher()
         self.api = build_api(self)
 
     @property
@@ -161,17 +163,19 @@ def _abort_connection(send: Send) -> bool:
 
 def build_api(sandbox: Sandbox) -> FastAPI:
     api = FastAPI(title="BigCommerce sandbox", docs_url=None, redoc_url=None, openapi_url=None)
-    routers = (routes_orders.router, routes_catalog.router, routes_customers.router)
+    routers = (routes_orders.router, routes_catalog.router, routes_customers.router, routes_hooks.router)
     for router in routers:
         api.include_router(router)
     known_paths = [
         route.path_regex for router in routers for route in router.routes if isinstance(route, APIRoute)
     ]
+    api.state.webhooks = sandbox.webhooks
     _add_admin_routes(api, sandbox)
+    changes.add_change_routes(api, sandbox)
 
     async def sandbox_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SandboxError)
-        return error_response(exc)
+        return error_response(exc, request.url.path)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         version: ApiVersion = "v2" if "/v2/" in request.url.path else "v3"
@@ -241,7 +245,9 @@ def _add_admin_routes(api: FastAPI, sandbox: Sandbox) -> None:
             raise SandboxError(422, "Send a JSON object of product fields to change.")
         if product_id not in store.products:
             raise SandboxError(404, f"No product {product_id} in store {store_hash!r}.")
-        return json_response(store.update_product(product_id, body))
+        product = store.update_product(product_id, body)
+        changes.product_changed(sandbox, store, product_id, body)
+        return json_response(product)
 
     @api.get("/__sandbox__/stores/{store_hash}/fixture")
     async def get_fixture(store_hash: str) -> Response:

@@ -396,7 +396,7 @@ def _build_product(ids: _Ids, spec: _Spec, rng: random.Random) -> Json:
         "total_sold": spec.total_sold,
         "reviews_count": spec.total_sold // 25,
         "reviews_rating_sum": spec.total_sold // 25 * 4,
-        "base_variant_id": variants[0]["id"] if len(variants) == 1 else None,
+        "base_variant_id": variants[0]["id"] if len(variants) == 1 else 0,  # 0: no single base variant
         "variants": variants,
         "options": options,
         "images": _images(ids, spec, slug),
@@ -654,7 +654,7 @@ def _customers(people: list[tuple[int, int, Json]]) -> list[Json]:
                 "address_count": 1,
                 "attribute_count": 0,
                 "origin_channel_id": 1,
-                "channel_ids": None,
+                "channel_ids": [1],
                 "store_credit_amounts": [{"amount": 25.0 if cid == 2 else 0.0}],
                 "accepts_product_review_abandoned_cart_emails": cid % 2 == 0,
                 "registration_ip_address": f"203.0.113.{cid}",
@@ -823,39 +823,48 @@ def _shipment(
 
 
 def _transaction(
-    ids: _Ids, spec: _OrderSpec, event: str, amount: float, when: datetime, rng: random.Random
+    ids: _Ids,
+    spec: _OrderSpec,
+    event: str,
+    amount: float,
+    when: datetime,
+    rng: random.Random,
+    reference: int | None = None,
 ) -> Json:
+    """A v3 transaction; a follow-up event (capture, refund, void) references the first transaction."""
     card, offline = spec.payment == "Credit Card", spec.payment == "Bank Deposit"
     card_type, iin = _CARDS[spec.oid % len(_CARDS)]
-    credit_card = {
-        "card_type": card_type,
-        "card_iin": iin,
-        "card_last4": f"{spec.oid % 10000:04d}",
-        "card_expiry_month": spec.oid % 12 + 1,
-        "card_expiry_year": 2027 + spec.oid % 5,
-    }
-    return {
+    transaction: Json = {
         "id": next(ids.transaction),
         "order_id": str(spec.oid),
         "event": event,
         "method": "credit_card" if card else "offline" if offline else "electronic_wallet",
         "amount": amount,
         "currency": "USD",
-        "gateway": "braintree" if card else "bankdeposit" if offline else "paypalcommerce",
+        "gateway": "braintree" if card else "bankdeposit" if offline else "paypalexpress",
         "gateway_transaction_id": "" if offline else _chars(rng, _DIGITS + "abcdef", 12),
         "status": "ok",
         "test": False,
         "fraud_review": spec.status == 12,
-        "reference_transaction_id": None,
         "date_created": _iso(when),
-        "avs_result": {"code": "Y", "message": "Street address and postal code match"} if card else None,
-        "cvv_result": {"code": "M", "message": "CVV matches"} if card else None,
-        "credit_card": credit_card if card else None,
         "offline": {"display_name": "Bank Deposit"} if offline else None,
         "gift_certificate": None,
         "store_credit": None,
         "custom": None,
     }
+    if reference is not None:  # the schema types it an integer, so it is left out rather than null
+        transaction["reference_transaction_id"] = reference
+    if card:  # likewise the card details and the AVS/CVV results, which only card payments have
+        transaction["avs_result"] = {"code": "Y", "message": "Street address and postal code match"}
+        transaction["cvv_result"] = {"code": "M", "message": "CVV matches"}
+        transaction["credit_card"] = {
+            "card_type": card_type,
+            "card_iin": iin,
+            "card_last4": f"{spec.oid % 10000:04d}",
+            "card_expiry_month": spec.oid % 12 + 1,
+            "card_expiry_year": 2027 + spec.oid % 5,
+        }
+    return transaction
 
 
 def _build_order(ids: _Ids, spec: _OrderSpec, rng: random.Random) -> Json:
@@ -882,17 +891,12 @@ def _build_order(ids: _Ids, spec: _OrderSpec, rng: random.Random) -> Json:
     if shipped_items:
         number = spec.tracking or _tracking_number(spec.carrier, rng)
         shipments.append(_shipment(ids, spec, shipped_items, address_id, shipped_at, number))
-    transactions = [  # a follow-up event (capture, refund, void) comes a few days after the first
-        _transaction(
-            ids,
-            spec,
-            event,
-            refunded if event == "refund" else total,
-            created + timedelta(days=3 * n, minutes=1),
-            rng,
-        )
-        for n, event in enumerate(_EVENTS.get(status, ("purchase",)))
-    ]
+    transactions: list[Json] = []  # a follow-up event (capture, refund, void) comes days after the first
+    for n, event in enumerate(_EVENTS.get(status, ("purchase",))):
+        when = created + timedelta(days=3 * n, minutes=1)
+        amount = refunded if event == "refund" else total
+        first = transactions[0]["id"] if transactions else None
+        transactions.append(_transaction(ids, spec, event, amount, when, rng, first))
     shipping_address = {
         "id": address_id,
         "order_id": oid,
@@ -1171,7 +1175,6 @@ def _promotions(rng: random.Random, ids: _Ids) -> list[Json]:
                 "group_ids": [],
                 "excluded_group_ids": [2] if pid == 8 else [],
                 "minimum_order_count": 0,
-                "segments": None,
             },
             "notifications": [
                 {"content": f"<p>{display}</p>", "type": "APPLIED", "locations": ["CART_PAGE"]}
@@ -1180,7 +1183,6 @@ def _promotions(rng: random.Random, ids: _Ids) -> list[Json]:
             "can_be_used_with_other_promotions": kind == "AUTOMATIC",
             "currency_code": "USD",
             "channels": [],
-            "schedule": None,
             "created_from": "api",
         }
         if kind == "COUPON":

@@ -2,7 +2,9 @@
 
 v2 answers bare JSON arrays, money as 4-decimal strings, RFC-2822 dates and errors as
 ``[{"status", "message"}]``; v3 answers ``{"data", "meta"}``, numbers, ISO-8601 dates and errors as
-``{"status", "title", "type", "errors"}``.
+``{"status", "title", "type", "errors"}``, except where an API's own spec documents another error body:
+promotions answer ``{"errors": [{"status", "title"}]}`` and category trees answer a 422 as
+``{"errors": {"status", "title", "type", "errors"}}``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Literal
 from starlette.responses import Response
 
 ApiVersion = Literal["v2", "v3"]
+ErrorStyle = Literal["v2", "v3", "v3-list", "v3-nested"]
 
 STATUS_CODES_URL = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
 SCOPE_MESSAGE = "You don't have a required scope to access the endpoint"
@@ -98,14 +101,30 @@ def no_content() -> Response:
     return Response(b"", status_code=204)
 
 
-def error_body(status: int, message: str, version: ApiVersion, errors: dict[str, str] | None = None) -> Any:
-    if version == "v2":
+def error_body(status: int, message: str, style: ErrorStyle, errors: dict[str, str] | None = None) -> Any:
+    """An error in one of BigCommerce's error bodies (``style``: the API version, or a variant of v3)."""
+    if style == "v2":
         return [{"status": status, "message": message}]
-    return {"status": status, "title": message, "type": STATUS_CODES_URL, "errors": errors or {}}
+    if style == "v3-list":
+        return {"errors": [{"status": status, "title": message}]}
+    envelope = {"status": status, "title": message, "type": STATUS_CODES_URL, "errors": errors or {}}
+    return {"errors": envelope} if style == "v3-nested" else envelope
 
 
-def error_response(error: SandboxError) -> Response:
-    return json_response(error_body(error.status, error.message, error.version, error.errors), error.status)
+def error_style(path: str, error: SandboxError) -> ErrorStyle:
+    """The error body an API route answers with: promotions.v3.yml and category-trees_catalog.v3.yml
+    document their own; every other route uses its version's."""
+    rest = path.partition("/v3/")[2]
+    if error.version == "v3" and rest.startswith("promotions"):
+        return "v3-list"
+    if error.version == "v3" and rest.startswith("catalog/trees") and error.status == 422:
+        return "v3-nested"
+    return error.version
+
+
+def error_response(error: SandboxError, path: str = "") -> Response:
+    body = error_body(error.status, error.message, error_style(path, error), error.errors)
+    return json_response(body, error.status)
 
 
 def v3_list(items: list[Any], total: int, page: int, limit: int) -> dict[str, Any]:

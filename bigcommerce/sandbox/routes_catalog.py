@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .checks import COMPARISONS, Check, compare, equals, outside, text_equals, truthy_equals, within
-from .formats import SandboxError, json_response, v3_object
+from .formats import SandboxError, json_response, no_content, v3_object
 from .query import Query
 from .routing import not_found, sort_key_and_direction, store_of, v3_page, v3_query
 
@@ -230,6 +230,9 @@ async def product_variant(request: Request, product_id: int, variant_id: int) ->
 
 @router.get(V3 + "/products/{product_id:int}/images")
 async def product_images(request: Request, product_id: int) -> Response:
+    """A product's images; 204 when it has none (as products_catalog.v3.yml documents)."""
+    if not _product(request, product_id)["images"]:
+        return no_content()
     return _sub_page(request, product_id, "images")
 
 

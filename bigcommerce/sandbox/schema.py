@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -16,8 +16,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
 )
 
 from .formats import money_v2
@@ -66,9 +68,40 @@ Date2 = Annotated[str, AfterValidator(_rfc2822)]
 Date3 = Annotated[str | None, AfterValidator(_iso)]
 Unix = Annotated[str, BeforeValidator(_unix)]
 
+# Enumerations of orders.v3.yml (transactions), products and categories v3, and marketing.v2.yml.
+TransactionEvent = Literal["purchase", "authorization", "capture", "refund", "void", "pending", "settled"]
+PaymentMethod = Literal[
+    "credit_card", "electronic_wallet", "gift_certificate", "store_credit", "apple_pay_card", "bigpay_token",
+    "apple_pay_token", "token", "custom", "offsite", "offline", "nonce",
+]  # fmt: skip
+Gateway = Literal[
+    "2checkout", "adyen", "amazon", "authorizenet", "bankdeposit", "braintree", "cheque", "cod", "custom",
+    "firstdatagge4", "giftcertificate", "hps", "instore", "klarna", "migs", "moneyorder", "nmi",
+    "paypalexpress", "paypalpaymentsprous", "paypalpaymentsprouk", "plugnpay", "qbmsv2", "securenet",
+    "square", "storecredit", "stripe", "testgateway", "usaepay",
+]  # fmt: skip
+ProductSort = Literal[
+    "use_store_settings", "featured", "newest", "best_selling", "alpha_asc", "alpha_desc",
+    "avg_customer_review", "price_asc", "price_desc",
+]  # fmt: skip
+CertificateTemplate = Literal[
+    "birthday.html", "girl.html", "boy.html", "celebration.html", "christmas.html", "general.html"
+]
+
 
 class _Api(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+class _OmitsNulls(_Api):
+    """A resource with optional fields BigCommerce never sends as null: null in a fixture means absent."""
+
+    OMIT_IF_NULL: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _omit_nulls(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k not in self.OMIT_IF_NULL}
 
 
 class StoreInfo(_Api):
@@ -110,7 +143,7 @@ class Category(_Api):
     image_url: str = ""
     page_title: str = ""
     search_keywords: str = ""
-    default_product_sort: str = "use_store_settings"
+    default_product_sort: ProductSort = "use_store_settings"
 
 
 class Variant(_Api):
@@ -181,10 +214,10 @@ class Product(_Api):
     categories: list[int] = Field(default_factory=list)
     brand_id: int = 0
     custom_url: dict[str, Any] | None = None
-    condition: str = "New"
+    condition: Literal["New", "Used", "Refurbished"] = "New"
     weight: float = 0.0
     total_sold: int = 0
-    base_variant_id: int | None = None
+    base_variant_id: int | None = None  # omitted: the only variant's id, else 0 (see FIXTURES.md)
     date_created: Date3 = DEFAULT_V3_DATE
     date_modified: Date3 = DEFAULT_V3_DATE
     variants: list[Variant] = Field(default_factory=list)
@@ -205,6 +238,23 @@ class CustomerGroup(_Api):
     date_modified: Date2 = DEFAULT_V2_DATE
 
 
+class CustomerAddress(_Api):
+    id: int | None = None
+    customer_id: int | None = None
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    state_or_province: str = ""
+    postal_code: str = ""
+    country: str = ""
+    country_code: str = ""
+    phone: str = ""
+    address_type: Literal["residential", "commercial"] = "residential"
+
+
 class Customer(_Api):
     id: int
     email: str = Field(min_length=3)
@@ -216,9 +266,9 @@ class Customer(_Api):
     customer_group_id: int = 0
     date_created: Date3 = DEFAULT_V3_DATE
     date_modified: Date3 = DEFAULT_V3_DATE
-    addresses: list[dict[str, Any]] = Field(default_factory=list)
+    addresses: list[CustomerAddress] = Field(default_factory=list)
     origin_channel_id: int = 1
-    channel_ids: list[int] | None = None
+    channel_ids: list[int] | None = None  # omitted: [origin_channel_id]
     store_credit_amounts: list[dict[str, Any]] = Field(default_factory=lambda: [{"amount": 0}])
 
 
@@ -285,19 +335,46 @@ class ShippingAddress(_Api):
     cost_inc_tax: Money2 = "0.0000"
 
 
-class Transaction(_Api):
+class Transaction(_OmitsNulls):
+    OMIT_IF_NULL = frozenset({"reference_transaction_id", "avs_result", "cvv_result", "credit_card"})
     id: int | None = None
     order_id: str | None = None
-    event: str = "purchase"
-    method: str = "credit_card"
+    event: TransactionEvent = "purchase"
+    method: PaymentMethod = "credit_card"
     amount: float = 0.0
     currency: str = "USD"
-    gateway: str = "custom"
+    gateway: Gateway = "custom"
     gateway_transaction_id: str = ""
     status: Literal["ok", "error"] = "ok"
     test: bool = False
     fraud_review: bool = False
     date_created: Date3 = DEFAULT_V3_DATE
+
+
+class BillingAddress(_Api):
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    street_1: str = ""
+    street_2: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""
+    country_iso2: str = ""
+    phone: str = ""
+    email: str = ""
+    form_fields: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class OrderCoupon(_Api):
+    id: int | None = None
+    coupon_id: int = 0
+    order_id: int | None = None
+    code: str | None = ""
+    amount: float | str = 0
+    type: int = Field(default=0, ge=0, le=5)
+    discount: float = 0.0
 
 
 class Order(_Api):
@@ -323,7 +400,7 @@ class Order(_Api):
     items_total: int = 0
     items_shipped: int = 0
     payment_method: str = ""
-    payment_provider_id: str | int | None = None
+    payment_provider_id: str | int = ""
     payment_status: str = ""
     currency_code: str = "USD"
     default_currency_code: str = "USD"
@@ -338,12 +415,12 @@ class Order(_Api):
     external_id: str | None = None
     external_source: str | None = None
     cart_id: str = ""
-    billing_address: dict[str, Any] = Field(default_factory=dict)
+    billing_address: BillingAddress = Field(default_factory=BillingAddress)
     products: list[LineItem] = Field(default_factory=list)
     shipments: list[Shipment] = Field(default_factory=list)
     shipping_addresses: list[ShippingAddress] = Field(default_factory=list)
     transactions: list[Transaction] = Field(default_factory=list)
-    coupons: list[dict[str, Any]] = Field(default_factory=list)
+    coupons: list[OrderCoupon] = Field(default_factory=list)
 
 
 class GiftCertificate(_Api):
@@ -358,7 +435,7 @@ class GiftCertificate(_Api):
     from_email: str = ""
     customer_id: int = 0
     order_id: int = 0
-    template: str = "general.html"
+    template: CertificateTemplate = "general.html"
     message: str = ""
     purchase_date: Unix = "1767268800"
     expiry_date: Unix = "0"
@@ -385,8 +462,8 @@ class Coupon(_Api):
     max_uses: int = 0
     max_uses_per_customer: int = 0
     applies_to: dict[str, Any] = Field(default_factory=lambda: {"entity": "categories", "ids": [0]})
-    restricted_to: dict[str, Any] | list[Any] = Field(default_factory=list)
-    shipping_methods: list[str] | None = None
+    restricted_to: dict[str, Any] = Field(default_factory=dict)
+    shipping_methods: list[str] = Field(default_factory=list)
     date_created: Date2 = DEFAULT_V2_DATE
 
 
@@ -399,7 +476,18 @@ class CouponCode(_Api):
     created: Date3 = DEFAULT_V3_DATE
 
 
-class Promotion(_Api):
+class PromotionCustomer(_OmitsNulls):
+    OMIT_IF_NULL = frozenset({"segments"})
+    group_ids: list[int] = Field(default_factory=list)
+    excluded_group_ids: list[int] = Field(default_factory=list)
+    minimum_order_count: int = 0
+    segments: dict[str, Any] | None = None
+
+
+class Promotion(_OmitsNulls):
+    OMIT_IF_NULL = frozenset(
+        {"end_date", "max_uses", "schedule", "coupon_type", "coupon_overrides_other_promotions"}
+    )
     id: int
     name: str = Field(min_length=1)
     display_name: str = ""
@@ -411,13 +499,15 @@ class Promotion(_Api):
     max_uses: int | None = None
     channels: list[dict[str, Any]] = Field(default_factory=list)
     currency_code: str = "*"
-    customer: dict[str, Any] = Field(default_factory=lambda: {"group_ids": [], "minimum_order_count": 0})
+    customer: PromotionCustomer = Field(default_factory=PromotionCustomer)
     rules: list[dict[str, Any]] = Field(default_factory=list)
     notifications: list[dict[str, Any]] = Field(default_factory=list)
     stop: bool = False
     can_be_used_with_other_promotions: bool = True
     created_from: str = "api"
-    coupon_type: Literal["SINGLE", "BULK"] | None = None
+    schedule: dict[str, Any] | None = None
+    coupon_type: Literal["SINGLE", "BULK"] | None = None  # coupon promotions; omitted: by the codes
+    coupon_overrides_other_promotions: bool | None = None  # coupon promotions; omitted: false
     codes: list[CouponCode] = Field(default_factory=list)
 
 

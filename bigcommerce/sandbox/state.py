@@ -143,8 +143,14 @@ class SandboxStore:
         }
         for product in products:
             self._fill_product(product, counters)
+        customers = list(self.customers.values())
+        address_counter = [_max_nested_id(customers, "addresses")]
+        for customer in customers:
+            _number_nested(customer["addresses"], "customer_id", customer["id"], address_counter)
+            if customer["channel_ids"] is None:
+                customer["channel_ids"] = [customer["origin_channel_id"]]
         orders = list(self.orders.values())
-        for key in ("products", "shipments", "shipping_addresses", "transactions"):
+        for key in ("products", "shipments", "shipping_addresses", "transactions", "coupons"):
             counter = [_max_nested_id(orders, key)]
             for order in orders:
                 _number_nested(order[key], "order_id", order["id"], counter)
@@ -159,6 +165,11 @@ class SandboxStore:
         for promotion in self.promotions.values():
             promotion["display_name"] = promotion["display_name"] or promotion["name"]
             _number_nested(promotion["codes"], "", None, code_counter)
+            if promotion["redemption_type"] == "COUPON":
+                several = len(promotion["codes"]) > 1
+                promotion.setdefault("coupon_type", "BULK" if several else "SINGLE")
+                promotion.setdefault("coupon_overrides_other_promotions", False)
+                promotion.setdefault("multiple_codes", {"has_multiple_codes": several})
         for coupon in self.coupons.values():
             coupon["name"] = coupon["name"] or coupon["code"]
 
@@ -179,8 +190,9 @@ class SandboxStore:
                 variant["sku_id"] = variant["id"]
         if product["inventory_tracking"] == "variant" and product["variants"]:
             product["inventory_level"] = _variant_total(product)
-        if product["base_variant_id"] is None and len(product["variants"]) == 1:
-            product["base_variant_id"] = product["variants"][0]["id"]
+        if product["base_variant_id"] is None:
+            variants = product["variants"]
+            product["base_variant_id"] = variants[0]["id"] if len(variants) == 1 else 0
 
     # ---- writing back out --------------------------------------------------------------------------------
 

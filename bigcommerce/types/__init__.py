@@ -15,10 +15,12 @@ from .catalog import (
 )
 from .common import Count, CursorPagination, FormField, Link, Meta, Pagination, PaginationLinks
 from .customers import CategoryAccess, Customer, CustomerAddress, CustomerGroup, DiscountRule, StoreCredit
+from .hooks import Hook, HookCreate, HookUpdate, WebhookPayload
 from .marketing import (
     AppliesTo,
     Coupon,
     CouponCode,
+    CouponRestrictions,
     GiftCertificate,
     Promotion,
     PromotionChannel,
@@ -53,6 +55,7 @@ __all__ = [
     "Count",
     "Coupon",
     "CouponCode",
+    "CouponRestrictions",
     "CursorPagination",
     "CustomField",
     "CustomUrl",
@@ -64,6 +67,9 @@ __all__ = [
     "DiscountRule",
     "FormField",
     "GiftCertificate",
+    "Hook",
+    "HookCreate",
+    "HookUpdate",
     "Link",
     "Meta",
     "Money",
@@ -102,4 +108,5 @@ __all__ = [
     "TreeCategoryUrl",
     "UnixTime",
     "Variant",
+    "WebhookPayload",
 ]

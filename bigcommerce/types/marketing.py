@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ._base import BCModel, DateTime, Money, UnixTime
 
@@ -12,6 +12,7 @@ __all__ = [
     "AppliesTo",
     "Coupon",
     "CouponCode",
+    "CouponRestrictions",
     "GiftCertificate",
     "Promotion",
     "PromotionChannel",
@@ -45,8 +46,18 @@ class AppliesTo(BCModel):
     ids: list[int] = Field(default_factory=list)
 
 
+class CouponRestrictions(BCModel):
+    """Where a legacy coupon may be used, e.g. ``{"countries": "AU"}``; empty means anywhere."""
+
+    countries: str | list[str] | None = None
+
+
 class Coupon(BCModel):
-    """A legacy v2 coupon. ``amount`` is money or a percentage depending on ``type``."""
+    """A legacy v2 coupon. ``amount`` is money or a percentage depending on ``type``.
+
+    ``restricted_to`` is an object in the spec (``{}`` when unrestricted); an empty array, as PHP-style
+    APIs send for an empty map, means the same. ``shipping_methods`` is a list; null means none.
+    """
 
     id: int | None = None
     name: str | None = None
@@ -60,9 +71,19 @@ class Coupon(BCModel):
     max_uses: int | None = None
     max_uses_per_customer: int | None = None
     applies_to: AppliesTo | None = None
-    restricted_to: dict[str, Any] | list[Any] | None = None
-    shipping_methods: list[str] | None = None
+    restricted_to: CouponRestrictions | None = None
+    shipping_methods: list[str] = Field(default_factory=list)
     date_created: DateTime = None
+
+    @field_validator("restricted_to", mode="before")
+    @classmethod
+    def _empty_restrictions(cls, value: Any) -> Any:
+        return {} if value == [] else value
+
+    @field_validator("shipping_methods", mode="before")
+    @classmethod
+    def _no_methods(cls, value: Any) -> Any:
+        return [] if value is None else value
 
 
 class PromotionChannel(BCModel):

@@ -263,6 +263,8 @@ class Transaction(BCModel):
     test: bool | None = None
     fraud_review: bool | None = None
     date_created: DateTime = None
+    reference_transaction_id: int | None = None
+    payment_method_id: str | None = None
     credit_card: TransactionCreditCard | None = None
     gift_certificate: TransactionGiftCertificate | None = None
     store_credit: dict[str, Any] | None = None

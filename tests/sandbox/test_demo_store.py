@@ -210,7 +210,7 @@ def test_premium_boxing_gloves() -> None:
     assert len(sold_out) == 1
     assert [ov["label"] for ov in sold_out[0]["option_values"]] == ["16oz", "Blue"]
     assert gloves["inventory_level"] == sum(v["inventory_level"] for v in variants) > 0
-    assert gloves["base_variant_id"] is None
+    assert gloves["base_variant_id"] == 0  # several variants: no single base variant
     assert {"name": "Material", "value": "Genuine leather"} in [
         {"name": f["name"], "value": f["value"]} for f in gloves["custom_fields"]
     ]
@@ -268,7 +268,8 @@ def test_products_are_internally_consistent() -> None:
         assert p["categories"] and set(p["categories"]) <= category_ids
         assert isinstance(p["brand_id"], int) and p["brand_id"] > 0
         assert p["custom_url"]["url"].startswith("/") and p["custom_url"]["url"].endswith("/")
-        assert (p["base_variant_id"] is None) == (len(p["variants"]) > 1)
+        single = p["variants"][0]["id"] if len(p["variants"]) == 1 else 0
+        assert p["base_variant_id"] == single
         if p["inventory_tracking"] == "variant":
             assert p["inventory_level"] == sum(v["inventory_level"] for v in p["variants"])
         if p["inventory_tracking"] == "none":

@@ -1,0 +1,287 @@
+"""Keeping one store's index in step with the store between syncs: the webhook receiver's logic and the
+worker that applies the changes.
+
+``WebhookReceiver.accept`` is everything `POST /webhooks/bigcommerce` does (the FastAPI route in
+agent/server/webhooks.py only adapts it): check the secret header (constant time) and the store hash in
+``producer``, drop a payload whose ``hash`` was seen before, record the event and make its products
+pending (one SQLite transaction), queue them and answer at once. ``CatalogFollower`` gathers queued
+products until none has arrived for ``debounce`` seconds (at most ``max_delay``), then re-reads them in one ``id:in`` listing per 100 and applies them
+with ingest's own rules (``ingest.sync.sync_products``): a product that became hidden, disabled, out of
+stock or restricted, or was deleted, leaves the index. It holds the store's sync lock while applying,
+so changes that arrive during a full sync wait for it and are applied after. When the store cannot be
+reached the products stay pending and are retried with a growing delay; nothing is lost, not even
+across a restart (the pending set is on disk).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bigcommerce import AsyncBigCommerce
+from bigcommerce.types.hooks import WebhookPayload
+from ingest.documents import CatalogContext
+from ingest.filters import open_categories
+from ingest.sync import sync_products, with_category_names
+from ingest.vectors import ProductIndex
+
+from .connections import Secret
+from .freshness_log import FreshnessLog
+from .locks import SyncLock
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Bcagent-Webhook-Secret"
+HOOK_SCOPES = ("store/product/*", "store/sku/*", "store/category/*")
+
+
+@dataclass
+class StoreCatalog:
+    """What the follower and the scheduled sync of one store share."""
+
+    store_hash: str
+    client: AsyncBigCommerce  # a bulk-priority view: chat goes first
+    index: ProductIndex
+    folder: Path
+    lock: SyncLock
+    log: FreshnessLog
+    base_context: CatalogContext
+    restrict_by_groups: bool
+    context: CatalogContext = field(init=False)
+    open_ids: set[int] | None = None
+
+    def __post_init__(self) -> None:
+        self.context = self.base_context
+
+    async def refresh_categories(self) -> None:
+        self.context = await with_category_names(self.client, self.base_context)
+
+    async def refresh(self) -> None:
+        """Category names and the categories open to guests (two requests)."""
+        await self.refresh_categories()
+        if self.restrict_by_groups:
+            self.open_ids = open_categories([g async for g in self.client.customer_groups.iter()])
+
+
+def keys_of(payload: WebhookPayload) -> list[str]:
+    """The pending keys an event makes: ``product:<id>`` or ``category:<id>``; [] for other events."""
+    data = payload.data or {}
+    scope = payload.scope or ""
+    ident = data.get("id")
+    if scope.startswith("store/product/") and isinstance(ident, int):
+        return [f"product:{ident}"]
+    if scope.startswith("store/sku/"):
+        for nested in ("sku", "inventory"):
+            product_id = (data.get(nested) or {}).get("product_id")
+            if isinstance(product_id, int):
+                return [f"product:{product_id}"]
+        return []
+    if scope.startswith("store/category/") and isinstance(ident, int):
+        return [f"category:{ident}"]
+    return []
+
+
+class CatalogFollower:
+    """The worker: ``await start()``, ``enqueue(keys)``, ``await stop()``."""
+
+    def __init__(
+        self,
+        catalog: StoreCatalog,
+        *,
+        debounce: float = 0.25,
+        max_delay: float = 2.0,
+        retry_initial: float = 1.0,
+        retry_max: float = 60.0,
+    ) -> None:
+        self.catalog = catalog
+        self.debounce = debounce
+        self.max_delay = max_delay
+        self._last_event = 0.0
+        self.retry_initial = retry_initial
+        self.retry_max = retry_max
+        self.requests = 0
+        self.batches = 0
+        self._queued: set[str] = set()
+        self._wakeup = asyncio.Event()
+        self._busy = False
+        self._failures = 0
+        self._retry: asyncio.TimerHandle | None = None
+        self._retry_keys: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self._task is None:
+            self.enqueue(self.catalog.log.pending_keys())  # what a previous run left pending
+            self._task = asyncio.create_task(self._run(), name=f"follow-{self.catalog.store_hash}")
+
+    async def stop(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    def enqueue(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if keys:
+            self._queued.update(keys)
+            self._last_event = asyncio.get_running_loop().time()
+            self._wakeup.set()
+
+    @property
+    def idle(self) -> bool:
+        return not self._queued and not self._busy and self._retry is None
+
+    async def wait_idle(self, timeout: float = 30.0) -> None:
+        async with asyncio.timeout(timeout):
+            while not self.idle:
+                await asyncio.sleep(0.02)
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            loop = asyncio.get_running_loop()
+            first = loop.time()
+            while (wait := min(self._last_event + self.debounce, first + self.max_delay) - loop.time()) > 0:
+                await asyncio.sleep(wait)  # until changes stop arriving for `debounce`, or `max_delay`
+            self._wakeup.clear()
+            keys = sorted(self._queued)
+            self._queued.clear()
+            if not keys:
+                continue
+            self._busy = True
+            try:
+                await self._apply(keys)
+                self._failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._failed(keys, exc)
+            finally:
+                self._busy = False
+
+    async def _apply(self, keys: list[str]) -> None:
+        catalog = self.catalog
+        products = [int(k.split(":", 1)[1]) for k in keys if k.startswith("product:")]
+        categories = [int(k.split(":", 1)[1]) for k in keys if k.startswith("category:")]
+        async with catalog.lock.hold(wait=True):
+            before = catalog.client.stats.requests
+            try:
+                if categories:
+                    await catalog.refresh_categories()
+                result = await sync_products(
+                    catalog.client,
+                    catalog.index,
+                    catalog.context,
+                    products,
+                    open_ids=catalog.open_ids,
+                    category_ids=categories,
+                )
+            finally:
+                self.requests += catalog.client.stats.requests - before
+        self.batches += 1
+        catalog.log.applied(keys, result.outcomes)
+        log.info("applied %d webhook changes of %s: %s", len(keys), catalog.store_hash, result.outcomes)
+
+    def _failed(self, keys: list[str], exc: Exception) -> None:
+        self._failures += 1
+        delay = min(self.retry_max, self.retry_initial * 2 ** (self._failures - 1))
+        error = str(exc) or type(exc).__name__
+        log.warning(
+            "could not apply %d changes of %s (%s); retrying in %.0f s",
+            len(keys),
+            self.catalog.store_hash,
+            error,
+            delay,
+        )
+        self.catalog.log.still_pending(keys, error)
+        self._queued.difference_update(keys)  # the retry covers them
+        self._retry_keys.update(keys)
+        if self._retry is not None:
+            self._retry.cancel()
+        self._retry = asyncio.get_running_loop().call_later(delay, self._retry_now)
+
+    def _retry_now(self) -> None:
+        self._retry = None
+        keys, self._retry_keys = self._retry_keys, set()
+        self.enqueue(keys)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: int
+    message: str
+
+
+@dataclass
+class _Subscriber:
+    secret: Secret
+    follower: CatalogFollower
+
+
+class WebhookReceiver:
+    """The stores whose webhooks this process accepts, by their secret."""
+
+    def __init__(self) -> None:
+        self._stores: dict[str, _Subscriber] = {}
+
+    def add(self, store_hash: str, secret: Secret, follower: CatalogFollower) -> None:
+        self._stores[store_hash] = _Subscriber(secret, follower)
+
+    def remove(self, store_hash: str) -> None:
+        self._stores.pop(store_hash, None)
+
+    @property
+    def store_hashes(self) -> list[str]:
+        return sorted(self._stores)
+
+    def _match(self, presented: str | None) -> str | None:
+        """The store whose secret was presented; every secret is compared, each in constant time."""
+        matched = None
+        given = (presented or "").encode()
+        for store_hash, subscriber in self._stores.items():
+            if hmac.compare_digest(given, subscriber.secret.reveal().encode()) and given:
+                matched = store_hash
+        return matched
+
+    def accept(self, headers: Mapping[str, str], body: bytes) -> Verdict:
+        """Judge one delivery; queue its products when it is good. Never raises for bad input."""
+        store_hash = self._match(headers.get(SECRET_HEADER) or headers.get(SECRET_HEADER.lower()))
+        if store_hash is None:
+            log.warning("webhook refused: missing or wrong %s header", SECRET_HEADER)
+            return Verdict(401, "Missing or wrong webhook secret.")
+        subscriber = self._stores[store_hash]
+        events = subscriber.follower.catalog.log
+        payload = _parse(body)
+        if payload is None:
+            events.record("rejected", detail="malformed body")
+            return Verdict(400, "The body must be a JSON webhook payload with scope, data and producer.")
+        if payload.producer_store_hash != store_hash:
+            events.record("rejected", payload.scope, detail=f"producer {payload.producer!r} is another store")
+            return Verdict(403, "This webhook is from another store.")
+        keys = keys_of(payload)
+        product_id = next((int(k.split(":")[1]) for k in keys if k.startswith("product:")), None)
+        if not events.accept(payload.hash, payload.scope or "", keys, product_id):
+            return Verdict(200, "duplicate")
+        subscriber.follower.enqueue(keys)
+        return Verdict(200, "accepted")
+
+
+def _parse(body: bytes) -> WebhookPayload | None:
+    try:
+        data: Any = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    payload = WebhookPayload.model_validate(data)
+    if not isinstance(payload.scope, str) or not isinstance(payload.data, dict) or not payload.producer:
+        return None
+    return payload

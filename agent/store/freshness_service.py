@@ -1,0 +1,105 @@
+"""What `bcagent serve` runs to keep every connected store's index fresh: per store a webhook follower
+(when `bcagent webhooks register` gave it a secret) and a scheduled sync (when the interval is not 0).
+
+Build it when building the app (its ``receiver`` is what the webhook route needs), ``await start()`` in
+the app's lifespan, ``await stop()`` at shutdown."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bigcommerce import AsyncBigCommerce
+from ingest.documents import CatalogContext
+from ingest.embeddings import MiniLMEmbedding
+
+from ..settings import Settings
+from .catalog import open_index
+from .connections import ConnectionProblem, ConnectionStore
+from .freshness import CatalogFollower, StoreCatalog, WebhookReceiver
+from .freshness_log import FreshnessLog
+from .locks import sync_lock
+from .schedule import SyncScheduler
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StoreFreshness:
+    catalog: StoreCatalog
+    follower: CatalogFollower
+    scheduler: SyncScheduler
+    client: AsyncBigCommerce
+
+
+class FreshnessService:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: MiniLMEmbedding | None = None,
+        store_hashes: list[str] | None = None,
+        *,
+        interval_seconds: float | None = None,
+        debounce_seconds: float | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store_hashes = store_hashes
+        self.interval = settings.sync_interval_minutes * 60 if interval_seconds is None else interval_seconds
+        self.debounce = settings.webhook_debounce_ms / 1000 if debounce_seconds is None else debounce_seconds
+        self.receiver = WebhookReceiver()
+        self.stores: dict[str, StoreFreshness] = {}
+
+    async def start(self, embedder: MiniLMEmbedding | None = None) -> None:
+        """Open every store's client, index and record, and start its follower and schedule.
+        ``embedder``: the process's shared model (else the one given at construction, else a new one)."""
+        if embedder is not None:
+            self.embedder = embedder
+        connections = ConnectionStore(self.settings.home)
+        for store_hash in self.store_hashes if self.store_hashes is not None else connections.hashes():
+            try:
+                await self._start_store(connections, store_hash)
+            except ConnectionProblem as problem:
+                log.warning("catalog freshness is off for %s: %s", store_hash, problem)
+
+    async def _start_store(self, connections: ConnectionStore, store_hash: str) -> None:
+        connection = connections.load(store_hash)
+        if connection.scopes.get("products", "none") == "none":
+            raise ConnectionProblem("the token has no Products scope")
+        if self.embedder is None:
+            self.embedder = MiniLMEmbedding()
+        client = AsyncBigCommerce(
+            store_hash, connections.token(store_hash).reveal(), base_url=connection.api_url
+        )
+        folder = connections.folder(store_hash)
+        catalog = StoreCatalog(
+            store_hash=store_hash,
+            client=client.with_options(priority="bulk"),
+            index=open_index(self.settings, connections, store_hash, self.embedder),
+            folder=folder,
+            lock=sync_lock(folder, store_hash, self.settings.database_url, self.settings.redis_url),
+            log=FreshnessLog(folder),
+            base_context=CatalogContext(storefront_url=connection.secure_url, money=connection.money),
+            restrict_by_groups=connection.scopes.get("customers", "none") != "none",
+        )
+        try:
+            await catalog.refresh()
+        except Exception as exc:  # the store may be down right now; the first sync refreshes it
+            log.warning("could not read the categories of %s: %s", store_hash, exc)
+        follower = CatalogFollower(catalog, debounce=self.debounce)
+        scheduler = SyncScheduler(catalog, self.interval)
+        self.stores[store_hash] = StoreFreshness(catalog, follower, scheduler, client)
+        secret = connections.webhook_secret(store_hash)
+        if secret is not None:
+            self.receiver.add(store_hash, secret, follower)
+        await follower.start()
+        await scheduler.start()
+
+    async def stop(self) -> None:
+        for store_hash, store in list(self.stores.items()):
+            self.receiver.remove(store_hash)
+            await store.scheduler.stop()
+            await store.follower.stop()
+            await store.client.aclose()
+            store.catalog.log.close()
+        self.stores.clear()

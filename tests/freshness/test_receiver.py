@@ -1,0 +1,151 @@
+"""POST /webhooks/bigcommerce: the secret, the producer, malformed bodies, duplicates, bursts, and
+changes that arrive while a sync holds the lock or while the store is unreachable."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from agent.store.freshness import SECRET_HEADER
+from tests.freshness.conftest import STORE, Shop, eventually
+
+SECRET = "test-secret-0123456789"
+
+
+def payload(
+    product_id: int, digest: str, scope: str = "store/product/updated", store: str = STORE
+) -> dict[str, Any]:
+    return {
+        "scope": scope,
+        "store_id": "1001",
+        "data": {"type": "product", "id": product_id},
+        "hash": digest,
+        "created_at": 1_700_000_000,
+        "producer": f"stores/{store}",
+    }
+
+
+async def post(
+    url: str, body: Any, secret: str | None = SECRET, http: httpx.AsyncClient | None = None
+) -> httpx.Response:
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    if http is None:
+        async with httpx.AsyncClient() as own:
+            return await post(url, body, secret, own)
+    return await http.post(url, content=content, headers={**headers, "Content-Type": "application/json"})
+
+
+async def test_wrong_or_missing_secret_is_refused_and_nothing_is_queued(
+    shop: Shop, running: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running(sync=False) as run:
+        for secret in (None, "", "wrong", SECRET + "x"):
+            response = await post(run.url, payload(1, f"h-{secret}"), secret)
+            assert response.status_code == 401
+            assert SECRET not in response.text
+        log = run.store.catalog.log
+        assert log.pending_keys() == [] and log.summary().counts.get("received", 0) == 0
+        assert run.store.follower.idle
+    assert "refused" in caplog.text and SECRET not in caplog.text
+
+
+async def test_another_store_and_malformed_bodies_are_rejected(shop: Shop, running: Any) -> None:
+    async with running(sync=False) as run:
+        assert (await post(run.url, payload(1, "other", store="otherstore"))).status_code == 403
+        for bad in (b"{not json", b"[1, 2]", json.dumps({"scope": "store/product/updated"}).encode()):
+            assert (await post(run.url, bad)).status_code == 400
+        log = run.store.catalog.log
+        assert log.summary().counts == {"rejected": 4}
+        assert log.pending_keys() == []
+
+
+async def test_duplicates_are_dropped_by_hash(shop: Shop, running: Any) -> None:
+    async with running() as run:
+        shop.admin("PATCH", "/products/1", {"name": "Bag Gloves Deluxe"})  # delivered by the sandbox
+        await eventually(lambda: run.store.catalog.log.summary().counts.get("received", 0) >= 1)
+        delivered = shop.sandbox.webhooks.deliveries[0].hash
+        for _ in range(3):  # BigCommerce retrying the same event
+            response = await post(run.url, {**payload(1, delivered)})
+            assert response.json() == {"status": "duplicate"}
+        await run.store.follower.wait_idle()
+        counts = run.store.catalog.log.summary().counts
+        assert (counts["received"], counts["duplicate"]) == (1, 3)
+        document = run.store.catalog.index.get("product-1")
+        assert document is not None and document["metadata"]["name"] == "Bag Gloves Deluxe"
+
+
+@pytest.mark.slow
+async def test_a_burst_for_one_product_is_one_read(shop: Shop, running: Any) -> None:
+    async with running() as run:
+        follower = run.store.follower
+        follower.debounce, follower.max_delay = 1.0, 30.0
+        shop.store.update_product(1, {"price": 12.5})  # a change the store made, its events follow
+        limit = asyncio.Semaphore(20)
+
+        async with httpx.AsyncClient() as http:
+
+            async def one(i: int) -> int:
+                async with limit:
+                    return (await post(run.url, payload(1, f"burst-{i}"), http=http)).status_code
+
+            statuses = await asyncio.gather(*(one(i) for i in range(1000)))
+        assert set(statuses) == {200}
+        await follower.wait_idle()
+        assert (follower.batches, follower.requests) == (1, 1)
+        assert run.store.catalog.log.summary().counts["received"] == 1000
+        document = run.store.catalog.index.get("product-1")
+        assert document is not None and document["metadata"]["price"] == 12.5
+
+
+async def test_changes_during_a_sync_wait_for_it(shop: Shop, running: Any) -> None:
+    async with running() as run:
+        catalog = run.store.catalog
+        async with catalog.lock.hold():  # a full sync is running
+            shop.store.update_product(2, {"name": "Sparring Gloves II"})
+            assert (await post(run.url, payload(2, "during-sync"))).status_code == 200
+            await asyncio.sleep(0.5)
+            assert catalog.log.pending_keys() == ["product:2"]
+            assert run.store.follower.batches == 0
+        await eventually(lambda: run.store.follower.idle)
+        assert catalog.log.pending_keys() == []
+        document = catalog.index.get("product-2")
+        assert document is not None and document["document"].startswith("Sparring Gloves II")
+
+
+@pytest.mark.slow
+async def test_store_unreachable_keeps_the_change_pending_and_retries(shop: Shop, running: Any) -> None:
+    async with running() as run:
+        follower = run.store.follower
+        follower.retry_initial = 0.2
+        shop.store.update_product(1, {"is_visible": False})
+        httpx.put(f"{shop.base_url}/__sandbox__/faults", json={"error_rate": 1.0})
+        try:
+            assert (await post(run.url, payload(1, "while-down"))).status_code == 200
+            log = run.store.catalog.log
+            await eventually(lambda: log.summary().counts.get("pending", 0) >= 1, timeout=30)
+            assert log.pending_keys() == ["product:1"]
+            assert run.store.catalog.index.get("product-1") is not None  # nothing deleted on a failure
+        finally:
+            httpx.put(f"{shop.base_url}/__sandbox__/faults", json={"error_rate": 0.0})
+        await eventually(lambda: follower.idle, timeout=30)
+        assert log.pending_keys() == []
+        assert run.store.catalog.index.get("product-1") is None
+        applied = log.events("applied", limit=1)[0]
+        assert (applied.product_id, applied.detail) == (1, "left out: hidden")
+
+
+async def test_a_product_that_no_longer_exists_leaves_the_index(shop: Shop, running: Any) -> None:
+    async with running() as run:
+        assert run.store.catalog.index.get("product-2") is not None
+        shop.store.delete_product(2)
+        assert (await post(run.url, payload(2, "gone", scope="store/product/deleted"))).status_code == 200
+        await eventually(lambda: run.store.follower.idle and run.store.follower.batches == 1)
+        assert run.store.catalog.index.get("product-2") is None
+        assert run.store.catalog.log.events("applied", limit=1)[0].detail == "deleted from the store"
