@@ -227,3 +227,36 @@ def contrast(page: Any) -> dict[str, float]:
     ratios: dict[str, float] = page.evaluate(CONTRAST)
     assert len(ratios) >= 6
     return ratios
+
+
+def test_store_unreachable_then_retry_sends_the_turn_again(store_site: LoopbackServer, new_page: Any) -> None:
+    page = new_page()
+    sent = fake_api(
+        page,
+        [
+            [
+                ("tool", {"name": "get_order_information"}),
+                ("error", {"code": "store_unreachable", "message": "The store cannot be reached right now."}),
+                ("done", {"timings": {}}),
+            ],
+            [
+                ("delta", {"text": "Order #12345 is Shipped."}),
+                ("reply", {"text": "Order #12345 is Shipped."}),
+                ("done", {"timings": {}}),
+            ],
+        ],
+    )
+    page.goto(store_site.base_url + "/")
+    wait_ready(page)
+    page.locator("bcagent-chat button.launcher").click()
+    send(page, "Where is my order #12345?")
+    assert "can't reach the store" in page.locator("bcagent-chat .alert").inner_text()
+    page.wait_for_function(  # announced once, through the one live region
+        "document.querySelector('bcagent-chat').shadowRoot.querySelector('[aria-live]')"
+        '.textContent.includes("can\'t reach the store")'
+    )
+    page.locator("bcagent-chat .alert button").click()  # the server said the turn failed: ask again
+    page.wait_for_selector("bcagent-chat .alert", state="hidden")
+    assert bot_texts(page)[-1] == "Order #12345 is Shipped."
+    assert [m["text"] for m in sent] == ["Where is my order #12345?"] * 2
+    assert page.locator("bcagent-chat li.msg.me").count() == 1  # one bubble for the one question
