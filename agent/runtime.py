@@ -33,7 +33,7 @@ from .tools.context import StorePolicy, ToolContext
 
 EventSink = Callable[
     [str, Any], None
-]  # ("token", text) | ("tool", {"name", "args"}) | ("tool_result", {...})
+]  # ("token", text) | ("route", {"route"}) | ("tool", {"name", "args"}), each as soon as it is known
 
 
 @dataclass
@@ -48,6 +48,7 @@ class TurnResult:
     input_tokens: int = 0
     output_tokens: int = 0
     surface: str = "chat"  # where the turn came from: "chat" (terminal), "serve" (HTTP API), "eval"
+    message_ids: list[tuple[str, str]] = field(default_factory=list)  # (type, id) of the turn's new messages
 
     @property
     def text(self) -> str:
@@ -120,6 +121,7 @@ class Agent:
                 surface=surface,
             )
             rest.replies = answered.replies + rest.replies
+            rest.message_ids = answered.message_ids + rest.message_ids
             return rest
         inputs: dict[str, Any] = {"messages": [HumanMessage(content=text)]}
         if verified_customer is not None:
@@ -143,6 +145,8 @@ class Agent:
         calls_before = self.context.counters.llm_calls
         started = time.perf_counter()
         result = TurnResult(surface=surface)
+        announced: set[str] = set()  # tool call ids already sent to on_event
+        announced_calls: list[tuple[str, str]] = []
         async for _namespace, mode, chunk in self.graph.astream(
             inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
         ):
@@ -156,9 +160,13 @@ class Agent:
                     on_event("token", text_of(message))
             elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
                 result.confirmation = chunk["__interrupt__"][0].value
+            elif mode == "updates" and isinstance(chunk, dict) and on_event is not None:
+                announced_calls += _progress(chunk, on_event, announced)
         after = await self.graph.aget_state(config)
         messages = after.values.get("messages", [])[seen:]
         for message in messages:
+            if message.id:
+                result.message_ids.append((message.type, message.id))
             if isinstance(message, AIMessage):
                 usage: dict[str, Any] = dict(message.usage_metadata or {})
                 result.input_tokens += int(usage.get("input_tokens", 0))
@@ -179,9 +187,35 @@ class Agent:
         result.seconds = time.perf_counter() - started
         result.llm_calls = self.context.counters.llm_calls - calls_before
         if on_event is not None:
-            for call in result.tool_calls:
-                on_event("tool", call)
+            for call in result.tool_calls:  # those not seen while the graph ran (e.g. a paused cancel_order)
+                key = (call["name"], repr(call["args"]))
+                if key in announced_calls:
+                    announced_calls.remove(key)
+                else:
+                    on_event("tool", call)
         return result
+
+
+def _progress(chunk: dict[str, Any], on_event: EventSink, announced: set[str]) -> list[tuple[str, str]]:
+    """Send the routes and tool calls of one graph update at once; the (name, args) of calls sent."""
+    sent: list[tuple[str, str]] = []
+    for node, update in chunk.items():
+        if not isinstance(update, dict):
+            continue
+        if node == "route":
+            for route in update.get("routes", []):
+                on_event("route", {"route": route})
+        for message in update.get("messages", []) or []:
+            if not isinstance(message, AIMessage):
+                continue
+            for index, call in enumerate(message.tool_calls):
+                key = call.get("id") or f"{message.id}:{index}"
+                if key in announced:
+                    continue
+                announced.add(key)
+                on_event("tool", {"name": call["name"], "args": call["args"]})
+                sent.append((call["name"], repr(call["args"])))
+    return sent
 
 
 @asynccontextmanager

@@ -13,9 +13,10 @@ from typing import Any
 
 from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
+from agent.cli import serve as cli_serve
 from agent.cli import store as cli_store
 from agent.cli import webhooks as cli_webhooks
-from agent.settings import Settings
+from agent.settings import Settings, SettingsError
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
 from bigcommerce.sandbox.schema import FixtureError
 
@@ -60,13 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="the demo: a sandbox store, connected and synced, and a chat with the assistant",
-        description="Start the sandbox demo store on loopback, connect it, sync its catalog and open the chat.",
+        description="Start the sandbox demo store on loopback, connect it, sync its catalog and serve the chat "
+        "API and demo page (`bcagent serve`); --terminal chats in the terminal instead.",
     )
     _add_sandbox_arguments(demo)
+    demo.add_argument(
+        "--terminal", action="store_true", help="chat in the terminal instead of serving the demo page"
+    )
+    demo.add_argument("--serve-port", type=int, help="port of the chat server (BCAGENT_PORT, default 8378)")
     cli_store.add_commands(commands)
     cli_catalog.add_commands(commands)
     cli_chat.add_commands(commands)
     cli_webhooks.add_commands(commands)
+    cli_serve.add_commands(commands)
     evaluate = commands.add_parser(
         "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
     )
@@ -120,7 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "sandbox":
         return cmd_sandbox(args)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     store_commands = {
         "connect": cli_store.cmd_connect,
         "status": cli_store.cmd_status,
@@ -132,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": cli_chat.cmd_demo,
         "nlu": cli_chat.cmd_nlu,
         "handoffs": cli_chat.cmd_handoffs,
+        "serve": cli_serve.cmd_serve,
+        "storefront-app": cli_store.cmd_storefront_app,
         "eval": cmd_eval,
         "webhooks": cli_webhooks.cmd_webhooks,
     }

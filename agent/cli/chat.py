@@ -74,12 +74,14 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from .demo import run_demo
+    from .serve import with_address
 
     options = SandboxOptions(products=args.products, seed=args.seed, fixture=args.fixture, port=args.port)
+    settings = with_address(settings, None, getattr(args, "serve_port", None))
     progress, close = terminal_progress()
     try:
-        return asyncio.run(run_demo(settings, options, progress))
-    except (FixtureError, ValueError, ConnectionProblem) as exc:
+        return asyncio.run(run_demo(settings, options, progress, terminal=getattr(args, "terminal", False)))
+    except (FixtureError, ValueError, ConnectionProblem, OSError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 0

@@ -1,7 +1,11 @@
-"""The demo: a sandbox store on loopback, connected, its catalog synced, and a chat with the assistant.
+"""The demo: a sandbox store on loopback, connected, its catalog synced, and the assistant served by
+`bcagent serve` with the demo page at ``/`` (or, with ``--terminal``, a chat in this terminal).
 
 Everything is local and offline: the store is the sandbox's generated demo shop, the model is the
-offline dialogue model. State lives in its own folder (``$BCAGENT_HOME/demo``).
+offline dialogue model. State lives in its own folder (``$BCAGENT_HOME/demo``). The sandbox also plays
+the storefront: the demo store's app signs shoppers' Current Customer JWTs, and the chat server proxies
+the storefront sign-in and ``/customer/current.jwt`` to it, so the demo page on the server's own origin
+can sign a shopper in. Ctrl-C stops the server (after the turn in flight) and then the sandbox.
 """
 
 from __future__ import annotations
@@ -11,15 +15,15 @@ import sys
 from typing import TextIO
 
 from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
-from bigcommerce.sandbox.run import SandboxOptions, load_store
+from bigcommerce.sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, DEMO_STORE_HASH, FULL_TOKEN
+from bigcommerce.sandbox.run import SandboxOptions, check_port, load_store
 from bigcommerce.sandbox.server import SandboxServer
 
 from ..runtime import open_agent
 from ..settings import Settings
 from ..store.catalog import run_ingest
 from ..store.connect import connect_store
-from ..store.connections import ConnectionStore, Secret
+from ..store.connections import ConnectionStore, Secret, StorefrontApp
 from .terminal import ChatSession
 
 TRY = """Try the example questions (the demo store's data is listed in the README):
@@ -34,22 +38,60 @@ TRY = """Try the example questions (the demo store's data is listed in the READM
 """
 
 
+def demo_settings(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, home=settings.home / "demo")
+
+
 async def run_demo(
-    settings: Settings, options: SandboxOptions, progress: object = None, stdin: TextIO | None = None
+    settings: Settings,
+    options: SandboxOptions,
+    progress: object = None,
+    stdin: TextIO | None = None,
+    *,
+    terminal: bool = True,
 ) -> int:
-    demo_settings = dataclasses.replace(settings, home=settings.home / "demo")
+    """Set the demo up, then chat in the terminal (``terminal``) or serve the chat API until Ctrl-C."""
+    local = demo_settings(settings)
+    if not terminal:
+        check_port(local.serve.host, local.serve.port)
     store = load_store(options)
     sandbox = Sandbox([store], quota=options.quota)
     with SandboxServer(sandbox, port=options.port if options.port != 8377 else 0) as server:
         print(
             f"Sandbox store {store.info['name']!r} running at {server.base_url} (a local stand-in for BigCommerce)."
         )
-        connections = ConnectionStore(demo_settings.home)
+        connections = ConnectionStore(local.home)
         await connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), server.base_url, connections)
+        connections.save_storefront_app(
+            DEMO_STORE_HASH, StorefrontApp(DEMO_APP_CLIENT_ID, Secret(DEMO_APP_CLIENT_SECRET))
+        )
         print("Connected. Syncing the catalog into the vector store...", flush=True)
-        report = await run_ingest(demo_settings, DEMO_STORE_HASH, full=False, progress=progress)  # type: ignore[arg-type]
+        report = await run_ingest(local, DEMO_STORE_HASH, full=False, progress=progress)  # type: ignore[arg-type]
         print(report.lines()[0])
-        print(TRY, flush=True)
-        async with open_agent(demo_settings, DEMO_STORE_HASH) as agent:
-            session = ChatSession(agent, out=sys.stdout)
-            return await session.run(stdin)
+        if terminal:
+            print(TRY, flush=True)
+            async with open_agent(local, DEMO_STORE_HASH) as agent:
+                session = ChatSession(agent, out=sys.stdout)
+                return await session.run(stdin)
+        return await _serve(local, server.base_url)
+
+
+async def _serve(settings: Settings, sandbox_url: str) -> int:
+    from ..server.app import ServeOptions, create_app
+    from ..server.run import serve
+
+    host, port = settings.serve.host, settings.serve.port
+    base = f"http://{host}:{port}"
+    options = ServeOptions(demo_storefront=sandbox_url, on_ready=lambda: print(f"Ready: {base}/", flush=True))
+    app = create_app(settings, [DEMO_STORE_HASH], options)
+    print(
+        f"\nThe demo page:   {base}/   (API docs at {base}/docs)\n"
+        f"Sign in as a demo shopper: POST {base}/__sandbox__/storefront/{DEMO_STORE_HASH}/login "
+        '{"email": "jane.doe@example.com"}\n'
+        f"Terminal chat:   BCAGENT_HOME={settings.home} bcagent chat   (while this runs), "
+        "or `bcagent demo --terminal`\n"
+        f"{TRY}Loading the assistant... Ctrl-C stops the server and the sandbox.",
+        flush=True,
+    )
+    await serve(app, host, port)
+    return 0

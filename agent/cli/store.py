@@ -10,7 +10,7 @@ import sys
 from ..settings import DEFAULT_API_URL, Settings
 from ..store.capabilities import TOOL_NAMES
 from ..store.connect import connect_store
-from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
+from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret, StorefrontApp
 from ..store.report import last_sync, render_connection, render_freshness
 
 
@@ -28,6 +28,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     connect.add_argument("--token", help="the API account's access token (asked for when omitted)")
     connect.add_argument("--api-url", default=DEFAULT_API_URL, help=f"API base URL ({DEFAULT_API_URL})")
+    _add_app_arguments(connect)
+    app = commands.add_parser(
+        "storefront-app",
+        help="set the app whose client secret signs signed-in shoppers' tokens (Current Customer JWT)",
+        description="The client id and secret of an app API account: `bcagent serve` verifies the storefront's "
+        "Current Customer JWTs with the secret, so signed-in shoppers can see their orders without an email.",
+    )
+    app.add_argument("action", choices=["set", "show", "clear"])
+    app.add_argument("--store", help="store hash (needed only when several stores are connected)")
+    _add_app_arguments(app)
     status = commands.add_parser("status", help="show a connected store: scopes, tools, last sync")
     status.add_argument("--store", help="store hash (needed only when several stores are connected)")
     tools = commands.add_parser("tools", help="list, enable or disable the assistant's tools")
@@ -39,6 +49,29 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     disconnect.add_argument("--store", help="store hash (needed only when several stores are connected)")
     disconnect.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _add_app_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--client-id", help="client id of the app API account (storefront sign-in)")
+    parser.add_argument(
+        "--client-secret", help="client secret of that app (asked for when --client-id is given without it)"
+    )
+
+
+def _app_from(args: argparse.Namespace) -> StorefrontApp | None:
+    """The app credentials given on the command line, the secret asked for on a terminal if missing."""
+    if not args.client_id:
+        if args.client_secret:
+            raise ConnectionProblem("--client-secret needs --client-id too.")
+        return None
+    secret = args.client_secret
+    if secret is None:
+        if not sys.stdin.isatty():
+            raise ConnectionProblem("No client secret given: pass --client-secret SECRET.")
+        secret = getpass.getpass("App client secret: ")
+    if not secret.strip():
+        raise ConnectionProblem("The client secret is empty: pass the app's client secret.")
+    return StorefrontApp(args.client_id.strip(), Secret(secret.strip()))
 
 
 def _fail(problem: Exception) -> int:
@@ -54,12 +87,41 @@ def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
         raw = getpass.getpass("Access token: ")
     connections = ConnectionStore(settings.home)
     try:
+        app = _app_from(args)
         result = asyncio.run(connect_store(args.store_hash, Secret(raw), args.api_url, connections))
+        if app is not None:
+            connections.save_storefront_app(result.connection.store_hash, app)
     except ConnectionProblem as problem:
         return _fail(problem)
     verb = "Reconnected" if result.replaced else "Connected"
     print(f"{verb} {result.connection.name}.")
     print(render_connection(result.connection))
+    if app is not None:
+        print(f"Storefront app {app.client_id}: signed-in shoppers are verified with its client secret.")
+    return 0
+
+
+def cmd_storefront_app(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        connections, store_hash, _ = _connected(settings, args.store)
+        if args.action == "set":
+            app = _app_from(args)
+            if app is None:
+                raise ConnectionProblem("Say which app: --client-id ID --client-secret SECRET.")
+            connections.save_storefront_app(store_hash, app)
+            print(f"Storefront app {app.client_id} set for {store_hash} (the secret is kept, never shown).")
+            return 0
+        if args.action == "clear":
+            cleared = connections.clear_storefront_app(store_hash)
+            print("Storefront app removed." if cleared else "No storefront app was set.")
+            return 0
+        current = connections.storefront_app(store_hash)
+    except ConnectionProblem as problem:
+        return _fail(problem)
+    if current is None:
+        print(f"No storefront app set for {store_hash}: every shopper is anonymous to `bcagent serve`.")
+    else:
+        print(f"Storefront app for {store_hash}: client id {current.client_id}, client secret set.")
     return 0
 
 

@@ -3,6 +3,8 @@
     $BCAGENT_HOME/stores/<hash>/connection.json   what was detected and decided (no secrets)
     $BCAGENT_HOME/stores/<hash>/credentials.json  the access token and the webhook secret, readable by
                                                   its owner only (0600)
+    $BCAGENT_HOME/stores/<hash>/storefront_app.json  the app client id and secret that sign the storefront's
+                                                  Current Customer JWTs (optional; 0600)
 
 Every write is atomic (temporary file + rename), so a crash never leaves half a connection behind.
 """
@@ -41,6 +43,17 @@ class Secret:
 
     def __hash__(self) -> int:
         return hash(self._value)
+
+
+@dataclass(frozen=True)
+class StorefrontApp:
+    """The app API account whose client secret signs the storefront's Current Customer JWTs."""
+
+    client_id: str
+    client_secret: Secret
+
+    def __repr__(self) -> str:
+        return f"StorefrontApp(client_id={self.client_id!r}, client_secret=Secret('********'))"
 
 
 class ConnectionProblem(Exception):
@@ -154,6 +167,32 @@ class ConnectionStore:
                 f"The credentials of store {store_hash!r} are missing or damaged. Connect it again with "
                 "`bcagent connect`."
             ) from None
+
+    def save_storefront_app(self, store_hash: str, app: StorefrontApp) -> None:
+        if not app.client_id.strip() or not app.client_secret.reveal().strip():
+            raise ConnectionProblem("Give both the app's client id and its client secret.")
+        payload = {"client_id": app.client_id.strip(), "client_secret": app.client_secret.reveal().strip()}
+        _write_atomic(self.folder(store_hash) / "storefront_app.json", payload, mode=0o600)
+
+    def storefront_app(self, store_hash: str) -> StorefrontApp | None:
+        """The store's storefront app, or None when none is set (shoppers are then all anonymous)."""
+        path = self.folder(store_hash) / "storefront_app.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return StorefrontApp(str(data["client_id"]), Secret(str(data["client_secret"])))
+        except FileNotFoundError:
+            return None
+        except (KeyError, TypeError, json.JSONDecodeError):
+            raise ConnectionProblem(
+                f"The storefront app file of store {store_hash!r} is damaged. Set it again with "
+                "`bcagent storefront-app set`."
+            ) from None
+
+    def clear_storefront_app(self, store_hash: str) -> bool:
+        path = self.folder(store_hash) / "storefront_app.json"
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        return existed
 
     def resolve(self, store_hash: str | None) -> str:
         """The store a command is about: the one given, or the only one connected."""

@@ -19,6 +19,7 @@ from .faults import FaultConfig, Faults
 from .formats import SCOPE_MESSAGE, ApiVersion, SandboxError, error_body, error_response, json_response
 from .ratelimit import WINDOW_MS, RateLimiter
 from .state import SandboxStore
+from .storefront import add_storefront_routes
 from .webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,7 @@ def build_api(sandbox: Sandbox) -> FastAPI:
     api.state.webhooks = sandbox.webhooks
     _add_admin_routes(api, sandbox)
     changes.add_change_routes(api, sandbox)
+    api.state.storefront = add_storefront_routes(api, sandbox)  # sign-in and /customer/current.jwt
 
     async def sandbox_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SandboxError)

@@ -28,6 +28,8 @@ from typing import Any
 from ._gc import collector_paused
 
 __all__ = [
+    "DEMO_APP_CLIENT_ID",
+    "DEMO_APP_CLIENT_SECRET",
     "DEMO_STORE_HASH",
     "FULL_SCOPES",
     "FULL_TOKEN",
@@ -42,6 +44,9 @@ Json = dict[str, Any]
 DEMO_STORE_HASH = "demostore"
 FULL_TOKEN = "demofulltoken0000000000000000001"
 LIMITED_TOKEN = "demolimitedtoken000000000000002"
+# A made-up app API account: its client secret signs the demo storefront's Current Customer JWTs.
+DEMO_APP_CLIENT_ID = "demoappclientid0000000000000001"
+DEMO_APP_CLIENT_SECRET = "demoappclientsecret00000000000000000001"
 FULL_SCOPES: tuple[str, ...] = (
     "store_v2_information_read_only",
     "store_v2_orders",
@@ -1222,6 +1227,14 @@ def generate_demo_store(products: int = 300, seed: int = 0) -> dict[str, Any]:
             "api_accounts": [
                 {"token": FULL_TOKEN, "scopes": list(FULL_SCOPES)},
                 {"token": LIMITED_TOKEN, "scopes": list(LIMITED_SCOPES)},
+            ],
+            "apps": [
+                {
+                    "client_id": DEMO_APP_CLIENT_ID,
+                    "client_secret": DEMO_APP_CLIENT_SECRET,
+                    "name": "bcagent chat widget",
+                    "application_id": "demoapp",
+                }
             ],
             "settings": {"restock_on_cancel": True, "rate_limit_quota": 150},
         }

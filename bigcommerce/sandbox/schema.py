@@ -525,6 +525,16 @@ class ApiAccount(BaseModel):
         return scopes
 
 
+class App(BaseModel):
+    """An app API account: its client secret signs the storefront's Current Customer JWTs."""
+
+    model_config = ConfigDict(extra="forbid")
+    client_id: str = Field(min_length=8)
+    client_secret: str = Field(min_length=8)
+    name: str = ""
+    application_id: str = ""
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     restock_on_cancel: bool = True
@@ -543,6 +553,7 @@ class Fixture(BaseModel):
     coupons: list[Coupon] = Field(default_factory=list)
     promotions: list[Promotion] = Field(default_factory=list)
     api_accounts: list[ApiAccount] = Field(default_factory=list)
+    apps: list[App] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)
 
 

@@ -80,6 +80,7 @@ class SandboxStore:
         self.tokens: dict[str, frozenset[str]] = {
             a["token"]: frozenset(a["scopes"]) for a in data["api_accounts"]
         }
+        self.apps: dict[str, dict[str, Any]] = {a["client_id"]: a for a in data["apps"]}
         self.categories: dict[int, dict[str, Any]] = {c["id"]: c for c in data["categories"]}
         self.products: dict[int, dict[str, Any]] = {p["id"]: p for p in data["products"]}
         self.customer_groups: dict[int, dict[str, Any]] = {g["id"]: g for g in data["customer_groups"]}
@@ -203,6 +204,7 @@ class SandboxStore:
             for name in COLLECTIONS:
                 data[name] = copy.deepcopy(list(getattr(self, name).values()))
             data["api_accounts"] = [{"token": t, "scopes": sorted(s)} for t, s in self.tokens.items()]
+            data["apps"] = copy.deepcopy(list(self.apps.values()))
             data["settings"] = dict(self.settings)
         return data
 

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from bigcommerce.sandbox.demo import (
+    DEMO_APP_CLIENT_ID,
+    DEMO_APP_CLIENT_SECRET,
     DEMO_STORE_HASH,
     FULL_SCOPES,
     FULL_TOKEN,
@@ -26,7 +28,7 @@ from bigcommerce.sandbox.demo import (
 V2_MONEY = re.compile(r"^-?\d+\.\d{4}$")
 TOP_LEVEL_KEYS = {
     "store", "categories", "products", "customer_groups", "customers", "orders", "gift_certificates",
-    "coupons", "promotions", "api_accounts", "settings",
+    "coupons", "promotions", "api_accounts", "apps", "settings",
 }  # fmt: skip
 ORDER_MONEY = (
     "subtotal_ex_tax", "subtotal_inc_tax", "subtotal_tax", "base_shipping_cost", "shipping_cost_ex_tax",
@@ -109,6 +111,8 @@ def test_top_level_keys_accounts_and_settings() -> None:
         {"token": LIMITED_TOKEN, "scopes": list(LIMITED_SCOPES)},
     ]
     assert store["settings"] == {"restock_on_cancel": True, "rate_limit_quota": 150}
+    assert [app["client_id"] for app in store["apps"]] == [DEMO_APP_CLIENT_ID]
+    assert store["apps"][0]["client_secret"] == DEMO_APP_CLIENT_SECRET
 
 
 def test_store_information() -> None:

@@ -1,0 +1,62 @@
+"""`bcagent serve`: the chat API for one or more connected stores, on uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import sys
+
+from bigcommerce.sandbox.run import check_port
+
+from ..settings import Settings
+from ..store.connections import ConnectionProblem
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the storefront chat API (JSON + Server-Sent Events) for connected stores",
+        description="Serve the chat API of API-CONTRACT.md for one or more connected stores; docs at /docs.",
+    )
+    serve.add_argument("--host", help="address to listen on (BCAGENT_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (BCAGENT_PORT, default 8378)")
+    serve.add_argument(
+        "--store",
+        action="extend",
+        nargs="+",
+        metavar="HASH",
+        help="serve these connected stores (default: every connected store)",
+    )
+
+
+def with_address(settings: Settings, host: str | None, port: int | None) -> Settings:
+    serve = dataclasses.replace(
+        settings.serve,
+        host=host or settings.serve.host,
+        port=settings.serve.port if port is None else port,
+    )
+    return dataclasses.replace(settings, serve=serve)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from ..server.app import ServeOptions, create_app, served_hashes
+    from ..server.run import serve
+
+    settings = with_address(settings, args.host, args.port)
+    host, port = settings.serve.host, settings.serve.port
+    try:
+        hashes = served_hashes(settings, args.store)
+        ready = (
+            f"Ready: http://{host}:{port}/  (API docs: http://{host}:{port}/docs). Ctrl-C stops the server."
+        )
+        app = create_app(settings, hashes, ServeOptions(on_ready=lambda: print(ready, flush=True)))
+        check_port(host, port)
+    except (ConnectionProblem, OSError) as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    print(f"bcagent serve: store(s) {', '.join(hashes)}; loading the assistant...", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(app, host, port))
+    return 0

@@ -1,0 +1,75 @@
+"""``/healthz`` (the process answers) and ``/readyz`` (every served store is reachable with a cheap
+``GET /v2/time``, and its product index is loaded), with the scope problems that turn tools off."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import JSONResponse
+
+from bigcommerce import BigCommerceError
+
+from ..store.capabilities import scope_problems
+from .state import ServedStore, ServerState
+
+router = APIRouter(tags=["health"])
+CACHE_SECONDS = 5.0  # a load balancer polling every second costs the store one request per 5 s
+TIMEOUT_SECONDS = 5.0
+
+
+async def _check(store: ServedStore) -> dict[str, Any]:
+    tools = store.agent.context.tools
+    reachable, problem = True, None
+    try:
+        await asyncio.wait_for(tools.client.store.time(), TIMEOUT_SECONDS)
+    except (BigCommerceError, TimeoutError) as exc:
+        reachable, problem = False, str(exc) or "timed out"
+    needs_index = store.connection.scopes.get("products", "none") != "none"
+    if not needs_index:
+        index = "not_needed"
+    elif tools.index is None:
+        index = "missing"
+    else:
+        index = "loaded" if await asyncio.to_thread(tools.index.count) > 0 else "empty"
+    ready = reachable and index in ("loaded", "not_needed")
+    answer: dict[str, Any] = {
+        "ready": ready,
+        "reachable": reachable,
+        "index": index,
+        "problems": scope_problems(store.connection.scopes),
+    }
+    if problem:
+        answer["error"] = problem
+    if index == "empty":
+        answer["problems"].append("The product index is empty: run `bcagent ingest` for this store.")
+    return answer
+
+
+async def readiness(server: ServerState, store: ServedStore) -> dict[str, Any]:
+    cached = server.readiness.get(store.store_hash)
+    if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
+        return cached[1]
+    answer = await _check(store)
+    server.readiness[store.store_hash] = (time.monotonic(), answer)
+    return answer
+
+
+@router.get("/healthz", summary="The process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Every served store is reachable and its index loaded")
+async def readyz(request: Request) -> JSONResponse:
+    server = request.app.state.server
+    assert isinstance(server, ServerState)
+    stores = list(server.stores.values())
+    answers = await asyncio.gather(*(readiness(server, s) for s in stores))
+    by_store = {s.store_hash: a for s, a in zip(stores, answers, strict=True)}
+    ready = bool(by_store) and all(a["ready"] for a in answers)
+    return JSONResponse(
+        {"status": "ready" if ready else "not_ready", "stores": by_store}, status_code=200 if ready else 503
+    )

@@ -1,0 +1,113 @@
+"""The request and answer bodies of the chat API (API-CONTRACT.md), as pydantic models for validation
+and for the OpenAPI document. Unknown request fields are ignored, so older servers accept newer widgets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ThreadIn(_In):
+    """Creating a thread takes no fields yet (send ``{}`` or nothing)."""
+
+
+class Page(_In):
+    product_id: int | None = Field(None, ge=1, description="the product page the shopper is on")
+    url: str | None = Field(None, max_length=2048, description="the storefront page's URL")
+
+
+class MessageIn(_In):
+    text: str = Field(description="what the shopper typed (at most 2,000 characters by default)")
+    page: Page | None = None
+    customer_token: str | None = Field(
+        None, description="the storefront's Current Customer JWT for a signed-in shopper; omit for a guest"
+    )
+
+
+class ConfirmationIn(_In):
+    proposal_id: str = Field(min_length=1, max_length=200)
+    confirm: StrictBool
+
+
+class ThreadCreated(BaseModel):
+    thread_id: str
+    secret: str
+
+
+class Confirmation(BaseModel):
+    question: str
+    order_id: int | None = None
+    proposal_id: str | None = None
+
+
+class TrackingLink(BaseModel):
+    number: str
+    url: str | None = None
+    carrier: str | None = None
+
+
+class ProductLink(BaseModel):
+    name: str
+    url: str
+
+
+class Links(BaseModel):
+    tracking: list[TrackingLink] = Field(default_factory=list)
+    products: list[ProductLink] = Field(default_factory=list)
+
+
+class TurnAnswer(BaseModel):
+    replies: list[str]
+    confirmation: Confirmation | None = None
+    tools: list[str]
+    routes: list[str]
+    timings: dict[str, float]
+    links: Links
+
+
+class ThreadMessage(BaseModel):
+    role: str = Field(description='"shopper" or "assistant"')
+    text: str
+    time: str
+
+
+class ThreadView(BaseModel):
+    thread_id: str
+    messages: list[ThreadMessage]
+    confirmation: Confirmation | None = None
+
+
+class StoreConfig(BaseModel):
+    store_name: str
+    storefront_url: str
+    greeting: str
+    currency: str
+    app_client_id: str | None = Field(
+        None, description="client id for /customer/current.jwt, when the store has a storefront app set"
+    )
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def confirmation_view(pending: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The shopper-facing fields of a pending confirmation (question, order id, proposal id)."""
+    if pending is None:
+        return None
+    order_id = pending.get("order_id")
+    return {
+        "question": str(pending.get("question", "Please confirm.")),
+        "order_id": int(order_id) if isinstance(order_id, int | str) and str(order_id).isdigit() else None,
+        "proposal_id": str(pending["proposal_id"]) if pending.get("proposal_id") else None,
+    }

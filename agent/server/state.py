@@ -1,0 +1,59 @@
+"""What one ``bcagent serve`` process holds: the served stores (an ``Agent`` each), the limits, and the
+turns in flight (kept so a client that disconnects does not cancel them, and so shutdown can wait)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..runtime import Agent
+from ..settings import Settings
+from ..store.connections import Connection, StorefrontApp
+from .errors import unknown_store
+from .limits import MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
+from .threads import ThreadRegistry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServedStore:
+    store_hash: str
+    agent: Agent
+    connection: Connection
+    threads: ThreadRegistry
+    app: StorefrontApp | None = None
+
+
+@dataclass
+class ServerState:
+    settings: Settings
+    limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
+    locks: TurnLocks = field(default_factory=MemoryTurnLocks)
+    stores: dict[str, ServedStore] = field(default_factory=dict)
+    turns: set[asyncio.Task[Any]] = field(default_factory=set)
+    demo_storefront: str | None = None  # the sandbox's base URL, when the demo proxies its storefront
+    readiness: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
+
+    def store(self, store_hash: str) -> ServedStore:
+        served = self.stores.get(store_hash)
+        if served is None:
+            raise unknown_store(store_hash)
+        return served
+
+    def keep(self, task: asyncio.Task[Any]) -> None:
+        """Hold a turn's task until it ends, whatever happens to the request that started it."""
+        self.turns.add(task)
+        task.add_done_callback(self.turns.discard)
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Let the turns in flight finish (shutdown), up to ``timeout`` seconds."""
+        pending = [t for t in self.turns if not t.done()]
+        if not pending:
+            return
+        log.info("waiting for %d turn(s) to finish", len(pending))
+        _, late = await asyncio.wait(pending, timeout=timeout)
+        for task in late:
+            task.cancel()
