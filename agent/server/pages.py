@@ -1,5 +1,6 @@
-"""The pages ``bcagent serve`` serves besides the API: ``/`` (the demo page, once the widget provides
-``static/index.html``; until then a redirect to ``/docs``), ``/widget.js`` and ``/static/...``.
+"""The pages ``bcagent serve`` serves besides the API: ``/`` (the demo page, ``widget_pages.demo_page``),
+``/widget.js`` (the widget with its stylesheet inlined, ``widget_pages.widget_response``) and
+``/static/...`` (agent/server/static/ as it is).
 
 In demo mode (``bcagent demo``) the demo page is a storefront on this server's own origin, so the
 storefront routes the widget calls are proxied to the sandbox that plays the store:
@@ -13,11 +14,12 @@ from pathlib import Path
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
 from .errors import ApiError
 from .state import ServerState
+from .widget_pages import demo_page, widget_response
 
 STATIC = Path(__file__).parent / "static"
 PASSED_HEADERS = ("content-type", "cache-control", "set-cookie")
@@ -27,18 +29,12 @@ def add_pages(app: FastAPI) -> None:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/")
-    async def home() -> Response:
-        page = STATIC / "index.html"
-        if page.is_file():
-            return FileResponse(page, media_type="text/html")
-        return RedirectResponse("/docs", status_code=307)
+    async def home(request: Request) -> Response:
+        return await demo_page(request, request.app.state.server)
 
     @router.get("/widget.js")
     async def widget() -> Response:
-        script = STATIC / "widget.js"
-        if not script.is_file():
-            raise ApiError(404, "not_found", "The widget script is not installed in this build.")
-        return FileResponse(script, media_type="text/javascript")
+        return widget_response()
 
     app.include_router(router)
     if STATIC.is_dir():
