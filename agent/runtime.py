@@ -9,6 +9,7 @@ turn; a pending cancellation waits for the shopper's next message, across restar
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ from .storage import AgentStore
 from .store.catalog import open_index
 from .store.connections import ConnectionStore
 from .tools.context import StorePolicy, ToolContext
+from .transcripts.capture import CapturingTransport, capturing, default_transport
+from .transcripts.recorder import Recorder, TurnInProgress, TurnInput, store_settings
+from .transcripts.store import open_transcripts
 
 EventSink = Callable[
     [str, Any], None
@@ -48,6 +52,7 @@ class TurnResult:
     input_tokens: int = 0
     output_tokens: int = 0
     surface: str = "chat"  # where the turn came from: "chat" (terminal), "serve" (HTTP API), "eval"
+    turn_id: str | None = None  # the transcript record of the (last) turn, when recording
 
     @property
     def text(self) -> str:
@@ -72,9 +77,15 @@ def answer_kind(text: str) -> str:
 
 
 class Agent:
-    def __init__(self, graph: Any, context: AgentContext) -> None:
+    """Runs turns against the compiled graph. With a ``recorder``, every turn is recorded once, in
+    ``_run``, whatever the surface (``chat``, ``serve``, ``eval``)."""
+
+    def __init__(self, graph: Any, context: AgentContext, recorder: Recorder | None = None) -> None:
         self.graph = graph
         self.context = context
+        self.recorder = recorder
+        if recorder is not None and not recorder.store_info:
+            recorder.store_info = store_settings(context)
 
     def _config(self, thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}, "recursion_limit": 50}
@@ -97,9 +108,11 @@ class Agent:
         product_id: int | None = None,
         on_event: EventSink | None = None,
         surface: str = "chat",
+        _request_id: str | None = None,
     ) -> TurnResult:
         """One shopper message. If a cancellation is waiting, the message answers it (only a clear yes
         confirms); a message that is a new question abandons it and is then answered as usual."""
+        request_id = _request_id or uuid.uuid4().hex
         pending = await self.pending(thread_id)
         if pending is not None:
             kind = answer_kind(text)
@@ -108,7 +121,8 @@ class Agent:
                 "order_id": pending.get("order_id"),
                 "proposal_id": pending.get("proposal_id"),
             }
-            answered = await self._run(thread_id, Command(resume=answer), on_event, surface)
+            given = TurnInput("confirmation", text, answer, verified_customer, product_id, request_id)
+            answered = await self._run(thread_id, Command(resume=answer), on_event, surface, given)
             if kind != "other":
                 return answered
             rest = await self.send(
@@ -118,6 +132,7 @@ class Agent:
                 product_id=product_id,
                 on_event=on_event,
                 surface=surface,
+                _request_id=request_id,
             )
             rest.replies = answered.replies + rest.replies
             return rest
@@ -126,26 +141,60 @@ class Agent:
             inputs["verified_customer"] = verified_customer
         if product_id is not None:
             inputs["product_id"] = product_id
-        return await self._run(thread_id, inputs, on_event, surface)
+        given = TurnInput("message", text, None, verified_customer, product_id, request_id)
+        return await self._run(thread_id, inputs, on_event, surface, given)
 
     async def confirm(
         self, thread_id: str, answer: Any, on_event: EventSink | None = None, surface: str = "chat"
     ) -> TurnResult:
         """Answer a pending confirmation as the widget's buttons do, e.g. ``{"confirm": True, "order_id": N}``."""
-        return await self._run(thread_id, Command(resume=answer), on_event, surface)
+        given = TurnInput("confirmation", None, answer if isinstance(answer, dict) else {"value": answer})
+        return await self._run(thread_id, Command(resume=answer), on_event, surface, given)
 
     async def _run(
-        self, thread_id: str, inputs: Any, on_event: EventSink | None, surface: str = "chat"
+        self,
+        thread_id: str,
+        inputs: Any,
+        on_event: EventSink | None,
+        surface: str = "chat",
+        given: TurnInput | None = None,
     ) -> TurnResult:
+        """THE turn: every surface's turns run (and are recorded) here."""
+        turn = self.recorder.begin(thread_id, surface, given or TurnInput()) if self.recorder else None
+        router_calls = self.context.counters.router_llm_calls
+        with capturing(turn.capture if turn else None):
+            try:
+                result, history = await self._stream(thread_id, inputs, on_event, surface, turn)
+            except BaseException as exc:
+                if turn is not None and self.recorder is not None:
+                    calls = self.context.counters.router_llm_calls - router_calls
+                    await self.recorder.write(turn.finish(None, router_llm_calls=calls, error=exc))
+                raise
+        if turn is not None and self.recorder is not None:
+            result.turn_id = turn.turn_id
+            calls = self.context.counters.router_llm_calls - router_calls
+            await self.recorder.write(turn.finish(result, history, router_llm_calls=calls))
+        return result
+
+    async def _stream(
+        self,
+        thread_id: str,
+        inputs: Any,
+        on_event: EventSink | None,
+        surface: str,
+        turn: TurnInProgress | None,
+    ) -> tuple[TurnResult, list[Any]]:
         config = self._config(thread_id)
         before = await self.graph.aget_state(config)
         seen = len(before.values.get("messages", [])) if before.values else 0
         calls_before = self.context.counters.llm_calls
         started = time.perf_counter()
         result = TurnResult(surface=surface)
-        async for _namespace, mode, chunk in self.graph.astream(
+        async for namespace, mode, chunk in self.graph.astream(
             inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
         ):
+            if turn is not None:
+                turn.observe(namespace, mode, chunk)
             if mode == "messages" and on_event is not None:
                 message, meta = chunk
                 if (
@@ -157,7 +206,8 @@ class Agent:
             elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
                 result.confirmation = chunk["__interrupt__"][0].value
         after = await self.graph.aget_state(config)
-        messages = after.values.get("messages", [])[seen:]
+        history = list(after.values.get("messages", []))
+        messages = history[seen:]
         for message in messages:
             if isinstance(message, AIMessage):
                 usage: dict[str, Any] = dict(message.usage_metadata or {})
@@ -181,7 +231,7 @@ class Agent:
         if on_event is not None:
             for call in result.tool_calls:
                 on_event("tool", call)
-        return result
+        return result, history
 
 
 @asynccontextmanager
@@ -220,7 +270,10 @@ async def open_agent(
     transport: httpx.AsyncBaseTransport | None = None,
     embedder: MiniLMEmbedding | None = None,
     policy: StorePolicy | None = None,
+    record: bool | None = None,
 ) -> AsyncIterator[Agent]:
+    """The assistant for ``store``. Turns are recorded (``record``, default: the ``transcripts``
+    setting) into the store's transcript store; the client's transport captures BigCommerce traffic."""
     connections = ConnectionStore(settings.home)
     store_hash = connections.resolve(store)
     connection = connections.load(store_hash)
@@ -229,7 +282,12 @@ async def open_agent(
     embedder = embedder or MiniLMEmbedding()
     async with AsyncExitStack() as stack:
         client = await stack.enter_async_context(
-            AsyncBigCommerce(store_hash, token.reveal(), base_url=connection.api_url, transport=transport)
+            AsyncBigCommerce(
+                store_hash,
+                token.reveal(),
+                base_url=connection.api_url,
+                transport=CapturingTransport(transport or default_transport()),
+            )
         )
         records = AgentStore(folder / "agent.sqlite")
         stack.callback(records.close)
@@ -243,4 +301,8 @@ async def open_agent(
             tools=tools, model=model, nlu=nlu, llm=llm, store_name=connection.name or store_hash
         )
         checkpointer = await stack.enter_async_context(open_checkpointer(settings, folder))
-        yield Agent(router.build(checkpointer), context)
+        recorder = None
+        if settings.transcripts if record is None else record:
+            transcripts = await stack.enter_async_context(open_transcripts(settings, folder))
+            recorder = Recorder(transcripts, store_hash, model_name=settings.model, secrets=[token.reveal()])
+        yield Agent(router.build(checkpointer), context, recorder)

@@ -14,6 +14,7 @@ from typing import Any
 from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
 from agent.cli import store as cli_store
+from agent.cli import transcripts as cli_transcripts
 from agent.settings import Settings
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
 from bigcommerce.sandbox.schema import FixtureError
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_store.add_commands(commands)
     cli_catalog.add_commands(commands)
     cli_chat.add_commands(commands)
+    cli_transcripts.add_commands(commands)
     evaluate = commands.add_parser(
         "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
     )
@@ -130,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": cli_chat.cmd_demo,
         "nlu": cli_chat.cmd_nlu,
         "handoffs": cli_chat.cmd_handoffs,
+        "transcripts": cli_transcripts.cmd_transcripts,
         "eval": cmd_eval,
     }
     if args.command in store_commands:

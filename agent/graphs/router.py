@@ -28,6 +28,7 @@ from ..context import AgentContext
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.offline import guess_intent, text_of
 from ..tools.context import Conversation
+from ..transcripts.capture import timed
 from . import order_management, product_expert
 from .grounding import check_reply, evidence_of, fallback_reply
 from .respond import direct_reply, handoff_messages
@@ -181,26 +182,39 @@ async def ground(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
     evidence = evidence_of(messages)
     question = text_of(messages[start]) if messages else ""
     replaced: list[AIMessage] = []
+    notes: list[dict[str, Any]] = []  # what was replaced, for the transcript (read from this update)
     for message in messages[start:]:
         is_reply = isinstance(message, AIMessage) and not message.tool_calls and text_of(message)
-        if is_reply and not check_reply(text_of(message), evidence).grounded:
-            replaced.append(AIMessage(content=fallback_reply(messages, question), id=message.id))
+        if not is_reply:
+            continue
+        check = check_reply(text_of(message), evidence)
+        if not check.grounded:
+            replacement = fallback_reply(messages, question)
+            replaced.append(AIMessage(content=replacement, id=message.id))
+            notes.append(
+                {
+                    "original": text_of(message),
+                    "replacement": replacement,
+                    "unsupported": list(check.unsupported),
+                }
+            )
     if not replaced:
         return {}
     runtime.context.counters.grounding_replacements += len(replaced)
     return {
         "messages": replaced,
         "grounding_violations": state.get("grounding_violations", 0) + len(replaced),
+        "grounding_replaced": notes,
     }
 
 
 def build(checkpointer: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:
     builder = StateGraph(AgentState, context_schema=AgentContext)
-    builder.add_node("route", route)
-    builder.add_node("order_management", subgraph_node("order_management"))
-    builder.add_node("product_expert", subgraph_node("product_expert"))
-    builder.add_node("respond", respond)
-    builder.add_node("ground", ground)
+    builder.add_node("route", timed("route", "bcagent", route))
+    for target in SUBGRAPHS:
+        builder.add_node(target, timed(target, "bcagent", subgraph_node(target)))
+    builder.add_node("respond", timed("respond", "bcagent", respond))
+    builder.add_node("ground", timed("ground", "bcagent", ground))
     builder.add_edge(START, "route")
     targets: dict[Hashable, str] = {
         "order_management": "order_management",

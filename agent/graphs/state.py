@@ -21,6 +21,7 @@ class AgentState(TypedDict, total=False):
     last_routes: list[str]  # the routes the last turn took (for evals and the chat's activity line)
     turn_start: int  # index of this turn's human message in ``messages``
     grounding_violations: int
+    grounding_replaced: list[dict[str, Any]]  # the last replacements: original, replacement, unsupported
 
 
 class OrderState(TypedDict, total=False):

@@ -17,6 +17,7 @@ from langgraph.runtime import Runtime
 from ..context import AgentContext
 from ..models.prompts import system_prompt
 from ..tools.registry import build_tools
+from ..transcripts.capture import timed
 
 MAX_MODEL_CALLS = 4  # per turn in one subgraph: a tool call, its reply, and a little slack
 OFFLINE = "bcagent-offline"
@@ -55,7 +56,7 @@ def build_subgraph(
     state_type: type[Any], kind: str, tool_names: Sequence[str]
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
     builder = StateGraph(state_type, context_schema=AgentContext)
-    builder.add_node("model", model_node(kind, tool_names))
+    builder.add_node("model", timed("model", kind, model_node(kind, tool_names)))
     builder.add_node("tools", ToolNode(build_tools(tool_names)))
     builder.add_edge(START, "model")
     builder.add_conditional_edges("model", tools_or_end, {"tools": "tools", "__end__": END})

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from ..context import AgentContext
 from ..store.capabilities import TOOL_NAMES
+from ..transcripts.capture import tool_scope
 from . import cancel, handoff, marketing, orders, products
 from .context import Conversation, ToolContext, VerifiedCustomer
 from .results import ToolResult, result, to_text
@@ -53,7 +54,8 @@ async def _guarded(
     ctx = _context(runtime)
     if name not in ctx.enabled():
         return to_text(result("disabled", "That isn't something I can help with in this store."))
-    return to_text(await call(ctx, conversation_of(runtime)))
+    with tool_scope(name, runtime.tool_call_id):  # the transcript attributes requests to this call
+        return to_text(await call(ctx, conversation_of(runtime)))
 
 
 class OrderArgs(BaseModel):
