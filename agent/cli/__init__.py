@@ -13,6 +13,7 @@ from typing import Any
 
 from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
+from agent.cli import replay as cli_replay
 from agent.cli import store as cli_store
 from agent.cli import transcripts as cli_transcripts
 from agent.settings import Settings
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_catalog.add_commands(commands)
     cli_chat.add_commands(commands)
     cli_transcripts.add_commands(commands)
+    cli_replay.add_commands(commands)
     evaluate = commands.add_parser(
         "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
     )
@@ -133,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "nlu": cli_chat.cmd_nlu,
         "handoffs": cli_chat.cmd_handoffs,
         "transcripts": cli_transcripts.cmd_transcripts,
+        "replay": cli_replay.cmd_replay,
         "eval": cmd_eval,
     }
     if args.command in store_commands:

@@ -102,7 +102,11 @@ def compare_turn(number: int, recorded: TurnRecord, now: TurnRecord) -> list[Div
             for key in sorted(set(was.args) | set(is_.args)):
                 a, b = was.args.get(key, MISSING), is_.args.get(key, MISSING)
                 if a != b:
-                    add(f"{was.name} {key}", short(a) if a is not MISSING else a, short(b) if b is not MISSING else b)
+                    add(
+                        f"{was.name} {key}",
+                        short(a) if a is not MISSING else a,
+                        short(b) if b is not MISSING else b,
+                    )
             if was.status != is_.status:
                 add(f"{was.name} call", was.status, is_.status)
             elif _result_status(was.result) != _result_status(is_.result):

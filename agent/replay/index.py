@@ -46,8 +46,13 @@ class RecordedIndex:
                             hits.append(SearchHit(product["id"], score, str(product.get("name", "")), {}))
                     ids = [v for k, v in exchange.query if k == "id:in"]
                     order = [int(i) for part in ids for i in part.split(",") if i.strip().isdigit()]
-                    hits.sort(key=lambda h: order.index(h.product_id) if h.product_id in order else len(order))
-                    hits = [SearchHit(h.product_id, round(0.9 - 0.01 * i, 4), h.name, {}) for i, h in enumerate(hits)]
+                    hits.sort(
+                        key=lambda h: order.index(h.product_id) if h.product_id in order else len(order)
+                    )
+                    hits = [
+                        SearchHit(h.product_id, round(0.9 - 0.01 * i, 4), h.name, {})
+                        for i, h in enumerate(hits)
+                    ]
                 self.found.setdefault(_reference(call.args["product"]), hits)
 
     async def asearch(self, reference: str, limit: int = 5) -> list[SearchHit]:

@@ -120,7 +120,13 @@ def _header(path: Path, line: str) -> dict[str, Any]:
             f"{path}: recording format version {version!r} is newer than this build reads "
             f"({FORMAT_VERSION}); replay it with a newer bcagent"
         )
-    for key, kind in (("store_hash", str), ("thread_id", str), ("turns", int), ("store", dict), ("tools", dict)):
+    for key, kind in (
+        ("store_hash", str),
+        ("thread_id", str),
+        ("turns", int),
+        ("store", dict),
+        ("tools", dict),
+    ):
         if not isinstance(data.get(key), kind):
             raise RecordingError(f"{path}:1: the header's {key!r} is missing or malformed")
     return data
@@ -192,4 +198,6 @@ def check_tools(recording: Recording) -> None:
     for turn in recording.turns:
         for call in turn.tool_calls:
             if call.name not in recording.tools and call.name not in _SPECS:
-                raise RecordingError(f"{recording.name}: made with the tool {call.name!r}, which this build no longer has")
+                raise RecordingError(
+                    f"{recording.name}: made with the tool {call.name!r}, which this build no longer has"
+                )

@@ -10,6 +10,7 @@ client's transport is the one ``--against`` names (see transport.py).
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
 from collections.abc import Iterator
@@ -144,7 +145,7 @@ def connection_of(recording: Recording, api_url: str) -> Connection:
         scopes["customers"] = "none"  # no customer read was recorded: none is replayed
     enabled = store.get("enabled_tools")
     disabled = [name for name in TOOL_NAMES if isinstance(enabled, list) and name not in enabled]
-    money = store.get("money") if isinstance(store.get("money"), dict) else {}
+    money: dict[str, Any] = store["money"] if isinstance(store.get("money"), dict) else {}
     return Connection(
         store_hash=recording.store_hash,
         api_url=api_url,
@@ -160,14 +161,13 @@ def connection_of(recording: Recording, api_url: str) -> Connection:
 def policy_of(recording: Recording) -> StorePolicy:
     values = dict(recording.store.get("policy") or {})
     known = StorePolicy.__dataclass_fields__
+    given: dict[str, Any] = {
+        key: frozenset(value) if isinstance(value, list) else value
+        for key, value in values.items()
+        if key in known
+    }
     try:
-        return StorePolicy(
-            **{
-                key: frozenset(value) if isinstance(value, list) else value
-                for key, value in values.items()
-                if key in known
-            }
-        )
+        return StorePolicy(**given)
     except TypeError as exc:
         raise RecordingError(f"{recording.name}: the recorded store policy is malformed ({exc})") from None
 
@@ -261,14 +261,22 @@ async def replay(
                     policy=policy_of(recording),
                     clock=clock,
                 )
-                recorded_groups = any("/customer_groups" in e.path for t in recording.turns for e in t.requests)
+                recorded_groups = any(
+                    "/customer_groups" in e.path for t in recording.turns for e in t.requests
+                )
                 if not recorded_groups:  # the recording's process had them cached: all categories open
                     tools._open_categories = (time.monotonic(), None)
                     tools.groups_ttl_seconds = float("inf")
                 context = AgentContext(
-                    tools=tools, model=model, nlu=nlu, llm=llm, store_name=connection.name or recording.store_hash
+                    tools=tools,
+                    model=model,
+                    nlu=nlu,
+                    llm=llm,
+                    store_name=connection.name or recording.store_hash,
                 )
-                recorder = Recorder(transcripts, recording.store_hash, model_name=options.model, secrets=[token])
+                recorder = Recorder(
+                    transcripts, recording.store_hash, model_name=options.model, secrets=[token]
+                )
                 agent = Agent(router.build(InMemorySaver()), context, recorder)
                 flat = 0
                 for group in groups:
@@ -315,8 +323,6 @@ def iter_recordings(folder: Path) -> Iterator[Path]:
 def recording_of_thread(turns: list[TurnRecord], settings: Settings) -> Recording:
     """A recording made in memory from the transcript of one thread (with the connection's scopes)."""
     scopes: dict[str, str] = {}
-    try:
+    with contextlib.suppress(ConnectionProblem):
         scopes = ConnectionStore(settings.home).load(turns[0].store_hash).scopes
-    except ConnectionProblem:
-        pass
     return from_turns(turns, scopes=scopes)

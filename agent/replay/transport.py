@@ -138,7 +138,9 @@ class ReadOnlyTransport(httpx.AsyncBaseTransport):
             return await self.inner.handle_async_request(request)
         exchange = self.recorded_answers.recorded(_key(request))
         if exchange is None:
-            self.recorded_answers.note(request, "a write not in the recording; refused, never sent to the store")
+            self.recorded_answers.note(
+                request, "a write not in the recording; refused, never sent to the store"
+            )
             return _refusal(403, "Replays never write to a live store (bcagent replay)", request)
         self.writes_answered += 1
         return _response(exchange, request)
