@@ -173,9 +173,10 @@ def policy_of(recording: Recording) -> StorePolicy:
 
 
 def _transport(
-    recording: Recording, settings: Settings, against: str
+    recording: Recording, settings: Settings, against: str, inner: httpx.AsyncBaseTransport | None = None
 ) -> tuple[Any, str, str, Connection | None]:
-    """(transport, base URL, token, the live connection) for the mode."""
+    """(transport, base URL, token, the live connection) for the mode (``inner``: what reaches the
+    sandbox or the live store, for tests; default the in-process sandbox or httpx's own)."""
     from .transport import CountingTransport, ReadOnlyTransport, RecordedTransport
 
     if against == "recorded":
@@ -189,8 +190,8 @@ def _transport(
                 f"{recording.name}: a recording of store {recording.store_hash}; --against sandbox replays "
                 f"recordings of the sandbox demo store ({DEMO_STORE_HASH}) only; use --against recorded"
             )
-        sandbox = build_sandbox(SandboxOptions(quota=10**6))
-        inner = httpx.ASGITransport(app=sandbox)
+        if inner is None:
+            inner = httpx.ASGITransport(app=build_sandbox(SandboxOptions(quota=10**6)))
         return CountingTransport(inner, recording), "http://sandbox.replay", FULL_TOKEN, None
     if against == "live":
         connections = ConnectionStore(settings.home)
@@ -201,7 +202,12 @@ def _transport(
             )
         connection = connections.load(recording.store_hash)
         token = connections.token(recording.store_hash).reveal()
-        return ReadOnlyTransport(default_transport(), recording), connection.api_url, token, connection
+        return (
+            ReadOnlyTransport(inner or default_transport(), recording),
+            connection.api_url,
+            token,
+            connection,
+        )
     raise RecordingError(f"--against must be one of {', '.join(MODES)}, not {against!r}")
 
 
@@ -228,10 +234,11 @@ async def replay(
     *,
     embedder: MiniLMEmbedding | None = None,
     nlu: NLU | None = None,
+    inner: httpx.AsyncBaseTransport | None = None,
 ) -> ReplayResult:
     """Run the recording's shopper actions again and compare (RecordingError: cannot be replayed)."""
     check_tools(recording)
-    transport, base_url, token, live = _transport(recording, settings, options.against)
+    transport, base_url, token, live = _transport(recording, settings, options.against, inner)
     connection = connection_of(recording, base_url)
     if live is not None:
         connection = replace(connection, api_url=live.api_url, scopes=live.scopes)

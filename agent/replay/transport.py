@@ -10,7 +10,9 @@ here; the replay reports it).
 
 ``ReadOnlyTransport`` (``--against live``) passes reads (GET, HEAD) to the real store and never sends
 a write: a write the recording holds is answered from it (the cancel's PUT, so the conversation can go
-on as recorded), any other write is refused (answered 403, and a divergence).
+on as recorded), any other write is refused (answered 403, and a divergence). Once a write to a path
+has been answered from the recording, reads of that path that the recording holds are answered from
+it too (the cancel's read-back sees the order as the recording left it, not the untouched live one).
 """
 
 from __future__ import annotations
@@ -124,6 +126,8 @@ class ReadOnlyTransport(httpx.AsyncBaseTransport):
         self.recorded_answers = RecordedTransport(recording)
         self.sent = 0
         self.writes_answered = 0
+        self.answered = 0
+        self._written: set[str] = set()
 
     @property
     def unanswered(self) -> list[Unanswered]:
@@ -133,16 +137,23 @@ class ReadOnlyTransport(httpx.AsyncBaseTransport):
         self.recorded_answers.begin_turn(indexes)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        key = _key(request)
         if request.method.upper() in READS:
+            shadow = self.recorded_answers.recorded(key)  # keeps the recording's place either way
+            if shadow is not None and key[1] in self._written:
+                self.answered += 1
+                return _response(shadow, request)
             self.sent += 1
             return await self.inner.handle_async_request(request)
-        exchange = self.recorded_answers.recorded(_key(request))
+        exchange = self.recorded_answers.recorded(key)
         if exchange is None:
             self.recorded_answers.note(
                 request, "a write not in the recording; refused, never sent to the store"
             )
             return _refusal(403, "Replays never write to a live store (bcagent replay)", request)
         self.writes_answered += 1
+        self.answered += 1
+        self._written.add(key[1])
         return _response(exchange, request)
 
     async def aclose(self) -> None:

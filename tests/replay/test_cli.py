@@ -165,7 +165,7 @@ async def test_bad_input_exit_2(talked: Path, tmp_path: Path, capsys: pytest.Cap
         ),
         "missing": (tmp_path / "missing.jsonl", "no such recording"),
     }
-    for name, (case, message) in cases.items():
+    for name, (case, _) in cases.items():
         before = case.read_bytes() if case.exists() else None
         assert await _run(["replay", "run", str(case), "--update"]) == 2, name
         capsys.readouterr()
