@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.settings import Settings
+from agent.transcripts.sqlite import SqliteTranscripts
 
 from .graders import grade
 from .metrics import TrialResult, summarize
@@ -37,6 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--prices", help="USD per million input,output tokens for the cost line, e.g. 0.15,0.60 (LLM runs)"
     )
+    parser.add_argument(
+        "--transcripts",
+        type=Path,
+        metavar="FILE.sqlite",
+        help="record every turn into this SQLite file (default: one in the run's temporary folder)",
+    )
+    parser.add_argument("--no-transcripts", action="store_true", help="record no turn")
     parser.add_argument("--baseline", type=Path, nargs="?", const=BASELINE, help="fail below this pass rate")
 
 
@@ -70,6 +78,28 @@ def _previous(path: Path | None) -> list[TrialResult]:
             data: dict[str, Any] = json.loads(line)
             out.append(TrialResult(**data))
     return out
+
+
+async def _run_recorded(
+    env: EvalEnvironment,
+    path: Path | None,
+    items: list[LoadedScenario],
+    args: argparse.Namespace,
+    done: set[tuple[str, int]],
+    on_result: Any,
+) -> None:
+    """The suite, its turns recorded into the SQLite file ``path`` (None: not recorded)."""
+    if path is None:
+        await run_suite(env, items, args.trials, args.concurrency, done, on_result)
+        return
+    transcripts = SqliteTranscripts(path)
+    await transcripts.setup()
+    env.transcripts = transcripts
+    try:
+        await run_suite(env, items, args.trials, args.concurrency, done, on_result)
+    finally:
+        env.transcripts = None
+        await transcripts.aclose()
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -108,12 +138,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             flush=True,
         )
 
+    recorded: Path | None = None
     try:
         env = EvalEnvironment(settings)
-        asyncio.run(run_suite(env, items, args.trials, args.concurrency, done, on_result))
+        if not args.no_transcripts:
+            recorded = args.transcripts or env.folder / "transcripts.sqlite"
+        asyncio.run(_run_recorded(env, recorded, items, args, done, on_result))
     finally:
         if sink is not None:
             sink.close()
+    if recorded is not None:
+        print(
+            f"Turns recorded in {recorded} (bcagent transcripts export --db {recorded} -o FILE.jsonl)",
+            file=sys.stderr,
+        )
     if not results:
         print("No scenario ran.", file=sys.stderr)
         for error in load_errors:

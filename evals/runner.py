@@ -29,6 +29,7 @@ from agent.storage import AgentStore
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection
 from agent.tools.context import ToolContext
+from agent.transcripts import CapturingTransport, Recorder, TranscriptStore
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
 from bigcommerce.sandbox.app import Sandbox
@@ -81,19 +82,25 @@ def keyed_store(store: SandboxStore) -> dict[str, dict[str, Any]]:
 
 
 class EvalEnvironment:
-    """Shared, per-process pieces: the embedding model, the NLU, and one product index per store."""
+    """Shared, per-process pieces: the embedding model, the NLU, one product index per store, and
+    where the trials' turns are recorded (``transcripts``; None records nothing)."""
 
     def __init__(
-        self, settings: Settings, embedder: MiniLMEmbedding | None = None, shopper_llm: Any = None
+        self,
+        settings: Settings,
+        embedder: MiniLMEmbedding | None = None,
+        shopper_llm: Any = None,
+        transcripts: TranscriptStore | None = None,
     ) -> None:
         self.settings = settings
+        self.transcripts = transcripts
         self.embedder = embedder or MiniLMEmbedding()
         self.nlu = NLU(self.embedder)
         self.shopper_llm = shopper_llm or build_model(settings, self.nlu)[1]  # None offline
         self._fixtures: dict[str, dict[str, Any]] = {}
         self._indexes: dict[str, ProductIndex] = {}
         self._locks: dict[str, asyncio.Lock] = {}
-        self._folder = Path(tempfile.mkdtemp(prefix="bcagent-eval-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="bcagent-eval-"))
 
     def fixture(self, path: Path | None) -> dict[str, Any]:
         key = str(path) if path else "demo"
@@ -109,8 +116,8 @@ class EvalEnvironment:
         async with lock:
             if key not in self._indexes:
                 name = f"e{len(self._indexes)}"
-                index = ProductIndex(chroma_client(path=self._folder / name), name, self.embedder)
-                await sync_catalog(client, index, self._folder / f"{name}-state", context)
+                index = ProductIndex(chroma_client(path=self.folder / name), name, self.embedder)
+                await sync_catalog(client, index, self.folder / f"{name}-state", context)
                 self._indexes[key] = index
             return self._indexes[key]
 
@@ -184,11 +191,15 @@ async def run_trial(
     sandbox = Sandbox([store], quota=10**9)
     connection = _connection(store)
     records = AgentStore(":memory:")
+    token = _token(store)
+    transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=sandbox)
+    if env.transcripts is not None:
+        transport = CapturingTransport(transport)
     client = AsyncBigCommerce(
         store.store_hash,
-        _token(store),
+        token,
         base_url=connection.api_url,
-        transport=httpx.ASGITransport(app=sandbox),
+        transport=transport,
         sleep=_noop_sleep,
         max_retries=1,
     )
@@ -199,7 +210,12 @@ async def run_trial(
             tools = ToolContext(client, connection, records, index=index)
             model, llm = build_model(env.settings, env.nlu)
             context = AgentContext(tools=tools, model=model, nlu=env.nlu, llm=llm, store_name=connection.name)
-            agent = Agent(router.build(InMemorySaver()), context)
+            recorder = None
+            if env.transcripts is not None:
+                recorder = Recorder(
+                    env.transcripts, store.store_hash, model_name=env.settings.model, secrets=[token]
+                )
+            agent = Agent(router.build(InMemorySaver()), context, recorder)
             verified = _verified(store, scenario.context.customer_email)
             await asyncio.wait_for(
                 _converse(env, agent, item, transcript, verified, scenario.context.product_id),
@@ -262,7 +278,9 @@ async def _simulate(
         said = str((await env.shopper_llm.ainvoke(history)).content).strip()
         if not said or said.upper().rstrip(".") == "DONE":
             return
-        result = await agent.send(thread, said, verified_customer=verified, product_id=product)
+        result = await agent.send(
+            thread, said, verified_customer=verified, product_id=product, surface="eval"
+        )
         transcript.turns.append(_record(said, result))
         history += [AIMessage(content=said), HumanMessage(content=result.text or "(no reply)")]
 
@@ -275,7 +293,7 @@ async def _converse(
     verified: dict[str, Any] | None,
     product: int | None,
 ) -> None:
-    thread = f"eval-{uuid.uuid4().hex}"
+    thread = f"eval-{item.scenario.id}-{transcript.trial}-{uuid.uuid4().hex[:12]}"
     if item.scenario.shopper is not None:
         await _simulate(env, agent, item, transcript, thread, verified, product)
     for turn in item.scenario.turns:
@@ -291,11 +309,13 @@ async def _converse(
                 "order_id": pending.get("order_id"),
                 "proposal_id": pending.get("proposal_id"),
             }
-            result = await agent.confirm(thread, answer)
+            result = await agent.confirm(thread, answer, surface="eval")
             transcript.turns.append(_record(f"(confirm: {turn.confirm})", result, turn.confirm))
         else:
             text = turn.user or ""
-            result = await agent.send(thread, text, verified_customer=verified, product_id=product)
+            result = await agent.send(
+                thread, text, verified_customer=verified, product_id=product, surface="eval"
+            )
             transcript.turns.append(_record(text, result))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from ..runtime import open_checkpointer
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
 from ..transcripts.export import export_jsonl, prune
+from ..transcripts.sqlite import SqliteTranscripts
 from ..transcripts.store import Query, is_postgres, open_transcripts, parse_age, parse_since, sqlite_path
 
 
@@ -29,6 +31,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     export.add_argument("--thread", help="only this conversation")
     export.add_argument("--since", help="only turns since then: an age (2d, 12h) or an ISO date/time (UTC)")
     export.add_argument("--until", help="only turns before then: an age or an ISO date/time")
+    export.add_argument(
+        "--db",
+        type=Path,
+        metavar="FILE.sqlite",
+        help="read this transcript file (e.g. an eval run's) instead",
+    )
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.jsonl")
     pruning = actions.add_parser(
         "prune", help="delete old conversations: their transcripts and their saved conversation state"
@@ -54,7 +62,29 @@ def _folder(settings: Settings, store: str | None) -> tuple[str, Path]:
     return store_hash, connections.folder(store_hash)
 
 
+async def _export_file(args: argparse.Namespace) -> int:
+    if not args.db.is_file():
+        return _fail(f"no transcript file at {args.db}")
+    query = Query(
+        store_hash=args.store,
+        thread_id=args.thread,
+        since=parse_since(args.since) if args.since else None,
+        until=parse_since(args.until) if args.until else None,
+    )
+    transcripts = SqliteTranscripts(args.db)
+    try:
+        written = await export_jsonl(transcripts, query, args.output)
+    except sqlite3.DatabaseError:
+        return _fail(f"{args.db} is not a transcript file")
+    finally:
+        await transcripts.aclose()
+    print(f"Wrote {written} turn(s) from {args.db} to {args.output}")
+    return 0
+
+
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    if args.db is not None:
+        return await _export_file(args)
     store_hash, folder = _folder(settings, args.store)
     if not is_postgres(settings.database_url) and not sqlite_path(folder).exists():
         print(f"No transcripts recorded for {store_hash} yet (nothing at {sqlite_path(folder)}).")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,7 @@ from bigcommerce.types.catalog import Product, Variant
 from ingest.documents import html_to_text, product_options
 from ingest.vectors import SearchHit
 
+from ..transcripts.capture import note_retrieval
 from .context import Conversation, ToolContext
 from .results import ToolResult, ok, result, store_call
 
@@ -128,7 +130,10 @@ async def get_product_information(
 async def _vector_hits(ctx: ToolContext, reference: str) -> list[SearchHit]:
     if ctx.index is None:
         return []
+    started = time.perf_counter()
     hits = await ctx.index.asearch(reference, MAX_CANDIDATES)
+    elapsed = (time.perf_counter() - started) * 1000
+    note_retrieval(reference, MAX_CANDIDATES, [(h.product_id, h.score, h.name) for h in hits], elapsed)
     return [hit for hit in hits if hit.score >= FLOOR]
 
 

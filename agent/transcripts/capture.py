@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .records import Exchange, Step
+from .records import Exchange, Retrieval, Step
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
@@ -61,6 +61,7 @@ class TurnCapture:
     started: float = field(default_factory=time.perf_counter)
     exchanges: list[Exchange] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
+    retrievals: list[Retrieval] = field(default_factory=list)
     tools: dict[str, ToolTiming] = field(default_factory=dict)
     kept_bytes: int = 0
     truncated: bool = False
@@ -124,6 +125,24 @@ def tool_scope(name: str, call_id: str | None) -> Iterator[None]:
     finally:
         timing.ms = round((time.perf_counter() - started) * 1000, 3)
         _tool.reset(token)
+
+
+def note_retrieval(query: str, k: int, hits: list[tuple[int, float, str]], ms: float) -> None:
+    """A product-index search made during the turn (by the current tool), for replay without the index."""
+    capture = _turn.get()
+    if capture is None:
+        return
+    tool = _tool.get()
+    capture.retrievals.append(
+        Retrieval(
+            query=query[: capture.limits.max_text_chars],
+            k=k,
+            hits=[{"product_id": p, "score": round(s, 6), "name": n} for p, s, n in hits],
+            ms=round(ms, 3),
+            tool=tool[0] if tool else None,
+            tool_call_id=tool[1] if tool else None,
+        )
+    )
 
 
 def timed(node: str, graph: str, function: F) -> F:

@@ -21,7 +21,6 @@ from .store import (
     dumps,
     iso,
     like_pattern,
-    merged_summary,
     parse_time,
     search_text,
 )
@@ -47,8 +46,8 @@ CREATE TABLE IF NOT EXISTS {schema}.transcript_threads (
     last_at TIMESTAMPTZ NOT NULL,
     surface TEXT NOT NULL,
     turns INTEGER NOT NULL,
-    routes TEXT NOT NULL,
-    tools TEXT NOT NULL,
+    routes TEXT[] NOT NULL,
+    tools TEXT[] NOT NULL,
     handoff BOOLEAN NOT NULL,
     grounding_replacements INTEGER NOT NULL,
     errors INTEGER NOT NULL,
@@ -63,9 +62,49 @@ CREATE TABLE IF NOT EXISTS {schema}.transcript_thread_tools (
     tool TEXT NOT NULL,
     store_hash TEXT NOT NULL,
     thread_id TEXT NOT NULL,
+    last_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (tool, store_hash, thread_id)
 );
+CREATE INDEX IF NOT EXISTS transcript_thread_tools_last ON {schema}.transcript_thread_tools (tool, last_at);
 """
+
+# The arrays keep their first-seen order: unnest WITH ORDINALITY, one row per value, ordered by first place.
+_MERGE = (
+    "ARRAY(SELECT u.v FROM unnest({old} || {new}) WITH ORDINALITY AS u(v, n) GROUP BY u.v ORDER BY min(u.n))"
+)
+ADD = (
+    """
+WITH turn AS (
+    INSERT INTO {schema}.transcript_turns (turn_id, store_hash, thread_id, started_at, surface, search_text, record)
+    VALUES (%s, %s, %s, %s, %s, %s, %s)
+), tools AS (
+    INSERT INTO {schema}.transcript_thread_tools AS tt (tool, store_hash, thread_id, last_at)
+    SELECT name, %s, %s, %s FROM unnest(%s::text[]) AS name
+    ON CONFLICT (tool, store_hash, thread_id) DO UPDATE SET last_at = GREATEST(tt.last_at, EXCLUDED.last_at)
+), other_tools AS (
+    UPDATE {schema}.transcript_thread_tools SET last_at = GREATEST(last_at, %s)
+    WHERE store_hash = %s AND thread_id = %s AND tool <> ALL(%s::text[])
+)
+INSERT INTO {schema}.transcript_threads AS t (store_hash, thread_id, first_at, last_at, surface, turns, routes,
+    tools, handoff, grounding_replacements, errors, customer_id)
+VALUES (%s, %s, %s, %s, %s, 1, %s::text[], %s::text[], %s, %s, %s, %s)
+ON CONFLICT (store_hash, thread_id) DO UPDATE SET
+    first_at = LEAST(t.first_at, EXCLUDED.first_at),
+    last_at = GREATEST(t.last_at, EXCLUDED.last_at),
+    surface = EXCLUDED.surface,
+    turns = t.turns + 1,
+    routes = """
+    + _MERGE.format(old="t.routes", new="EXCLUDED.routes")
+    + """,
+    tools = """
+    + _MERGE.format(old="t.tools", new="EXCLUDED.tools")
+    + """,
+    handoff = t.handoff OR EXCLUDED.handoff,
+    grounding_replacements = t.grounding_replacements + EXCLUDED.grounding_replacements,
+    errors = t.errors + EXCLUDED.errors,
+    customer_id = COALESCE(EXCLUDED.customer_id, t.customer_id)
+"""
+)
 
 THREAD_COLUMNS = (
     "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
@@ -81,8 +120,8 @@ def _summary(row: tuple[Any, ...]) -> ThreadSummary:
         last_at=iso(row[3]),
         surface=row[4],
         turns=int(row[5]),
-        routes=json.loads(row[6]),
-        tools=json.loads(row[7]),
+        routes=list(row[6]),
+        tools=list(row[7]),
         handoff=bool(row[8]),
         grounding_replacements=int(row[9]),
         errors=int(row[10]),
@@ -90,12 +129,23 @@ def _summary(row: tuple[Any, ...]) -> ThreadSummary:
     )
 
 
+async def _configure(db: AsyncConnection[Any]) -> None:
+    # A transcript write returns before its WAL record reaches the disk (no fsync wait in the turn). A
+    # database crash may lose the last few hundred milliseconds of transcripts, never corrupt them.
+    await db.execute("SET synchronous_commit = off")
+
+
 class PostgresTranscripts(TranscriptStore):
     def __init__(self, url: str, *, schema: str = "public", max_connections: int = 4) -> None:
         self._url = url
         self.schema = schema
         self._pool = AsyncConnectionPool(
-            url, min_size=1, max_size=max_connections, open=False, kwargs={"autocommit": True}
+            url,
+            min_size=1,
+            max_size=max_connections,
+            open=False,
+            kwargs={"autocommit": True},
+            configure=_configure,
         )
         self._opened = False
 
@@ -116,66 +166,39 @@ class PostgresTranscripts(TranscriptStore):
             await db.execute(self._q(SCHEMA))
 
     async def add(self, turn: TurnRecord) -> None:
+        """One statement, so one round trip: the turn, its tools and the conversation's summary."""
         await self._open()
         record = dumps(turn.to_json())
-        async with self._pool.connection() as db, db.transaction():
-            await self._add(db, turn, record)
-
-    async def _add(self, db: AsyncConnection[Any], turn: TurnRecord, record: str) -> None:
         started = parse_time(turn.started_at)
-        await db.execute(
-            self._q(
-                "INSERT INTO {schema}.transcript_turns (turn_id, store_hash, thread_id, started_at, "
-                "surface, search_text, record) VALUES (%s, %s, %s, %s, %s, %s, %s)"
-            ),
-            (turn.turn_id, turn.store_hash, turn.thread_id, started, turn.surface, search_text(turn), record),
-        )
         key = (turn.store_hash, turn.thread_id)
-        await db.execute(
-            self._q(
-                "INSERT INTO {schema}.transcript_threads (store_hash, thread_id, first_at, last_at, surface, "
-                "turns, routes, tools, handoff, grounding_replacements, errors) "
-                "VALUES (%s, %s, %s, %s, %s, 0, '[]', '[]', false, 0, 0) ON CONFLICT DO NOTHING"
-            ),
-            (*key, started, started, turn.surface),
-        )
-        cursor = await db.execute(
-            self._q(
-                f"SELECT {THREAD_COLUMNS} FROM {{schema}}.transcript_threads "
-                "WHERE store_hash = %s AND thread_id = %s FOR UPDATE"
-            ),
-            key,
-        )
-        row = await cursor.fetchone()
-        existing = _summary(row) if row and row[5] else None
-        summary = merged_summary(existing, turn)
-        await db.execute(
-            self._q(
-                "UPDATE {schema}.transcript_threads SET first_at = %s, last_at = %s, surface = %s, "
-                "turns = %s, routes = %s, tools = %s, handoff = %s, grounding_replacements = %s, "
-                "errors = %s, customer_id = %s WHERE store_hash = %s AND thread_id = %s"
-            ),
-            (
-                parse_time(summary.first_at),
-                parse_time(summary.last_at),
-                summary.surface,
-                summary.turns,
-                json.dumps(summary.routes),
-                json.dumps(summary.tools),
-                summary.handoff,
-                summary.grounding_replacements,
-                summary.errors,
-                summary.customer_id,
-                *key,
-            ),
-        )
-        for name in sorted(set(turn.tool_names)):
+        tools = sorted(set(turn.tool_names))
+        async with self._pool.connection() as db:
             await db.execute(
-                self._q(
-                    "INSERT INTO {schema}.transcript_thread_tools (tool, store_hash, thread_id) "
-                    "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
+                self._q(ADD),
+                (
+                    turn.turn_id,
+                    *key,
+                    started,
+                    turn.surface,
+                    search_text(turn),
+                    record,
+                    *key,
+                    started,
+                    tools,
+                    started,
+                    *key,
+                    tools,
+                    *key,
+                    started,
+                    started,
+                    turn.surface,
+                    list(dict.fromkeys(turn.routes)),
+                    list(dict.fromkeys(turn.tool_names)),
+                    turn.handoff,
+                    len(turn.grounding),
+                    1 if turn.error else 0,
+                    turn.customer_id,
                 ),
-                (name, *key),
             )
 
     async def turns(self, query: Query = ALL) -> list[TurnRecord]:
@@ -223,21 +246,24 @@ class PostgresTranscripts(TranscriptStore):
             where.append("th.handoff")
         if query.errors:
             where.append("th.errors > 0")
-        if query.tool:
-            where.append(
-                "EXISTS (SELECT 1 FROM {schema}.transcript_thread_tools tt WHERE tt.tool = %s "
-                "AND tt.store_hash = th.store_hash AND tt.thread_id = th.thread_id)"
+        source, order = "{schema}.transcript_threads th", "th.last_at"
+        if query.tool:  # walk the tool's index newest first
+            source = (
+                "{schema}.transcript_thread_tools tt JOIN {schema}.transcript_threads th "
+                "ON th.store_hash = tt.store_hash AND th.thread_id = tt.thread_id"
             )
-            params.append(query.tool)
+            order = "tt.last_at"
+            where.insert(0, "tt.tool = %s")
+            params.insert(0, query.tool)
         if query.grep:
-            where.append(
-                "EXISTS (SELECT 1 FROM {schema}.transcript_turns t WHERE t.store_hash = th.store_hash "
-                "AND t.thread_id = th.thread_id AND t.search_text LIKE %s)"
+            where.append(  # one scan of the turns, not one per conversation
+                "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id "
+                "FROM {schema}.transcript_turns t WHERE t.search_text LIKE %s)"
             )
             params.append(like_pattern(query.grep))
         columns = ", ".join(f"th.{c.strip()}" for c in THREAD_COLUMNS.split(","))
-        text = f"SELECT {columns} FROM {{schema}}.transcript_threads th WHERE " + " AND ".join(where)
-        text += " ORDER BY th.last_at DESC"
+        text = f"SELECT {columns} FROM {source} WHERE " + " AND ".join(where)
+        text += f" ORDER BY {order} DESC"
         if query.limit:
             text += f" LIMIT {int(query.limit)}"
         async with self._pool.connection() as db:

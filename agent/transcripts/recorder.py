@@ -204,6 +204,7 @@ class TurnInProgress:
             routes=list(result.routes if result else routes),
             tool_calls=self._tool_calls(history),
             requests=list(self.capture.exchanges),
+            retrievals=list(self.capture.retrievals),
             replies=replies,
             grounding=self._grounding,
             confirmation_asked=result.confirmation if result else None,

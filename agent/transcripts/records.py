@@ -60,6 +60,19 @@ def request_key(
 
 
 @dataclass
+class Retrieval:
+    """A search of the store's product index (local, not BigCommerce) made by a tool: the query, how
+    many hits were asked for, and the hits (product id, score, name) in the order returned."""
+
+    query: str
+    k: int
+    hits: list[dict[str, Any]] = field(default_factory=list)
+    ms: float = 0.0
+    tool: str | None = None
+    tool_call_id: str | None = None
+
+
+@dataclass
 class ToolCallRecord:
     """A tool call the model (or the router, for a handoff) made, and what the tool returned.
 
@@ -143,6 +156,7 @@ class TurnRecord:
     routes: list[str] = field(default_factory=list)
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
     requests: list[Exchange] = field(default_factory=list)
+    retrievals: list[Retrieval] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
     grounding: list[Grounding] = field(default_factory=list)
     confirmation_asked: dict[str, Any] | None = None
@@ -186,6 +200,7 @@ class TurnRecord:
             values = dict(data)
             values["tool_calls"] = [ToolCallRecord(**c) for c in data.get("tool_calls", [])]
             values["requests"] = [Exchange(**r) for r in data.get("requests", [])]
+            values["retrievals"] = [Retrieval(**r) for r in data.get("retrievals", [])]
             values["grounding"] = [Grounding(**g) for g in data.get("grounding", [])]
             timings = dict(data.get("timings", {}))
             timings["steps"] = [Step(**s) for s in timings.get("steps", [])]

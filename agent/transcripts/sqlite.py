@@ -57,8 +57,10 @@ CREATE TABLE IF NOT EXISTS transcript_thread_tools (
     tool TEXT NOT NULL,
     store_hash TEXT NOT NULL,
     thread_id TEXT NOT NULL,
+    last_at TEXT NOT NULL,  -- the conversation's last_at, so "by tool, newest first" reads one index
     PRIMARY KEY (tool, store_hash, thread_id)
 );
+CREATE INDEX IF NOT EXISTS transcript_thread_tools_last ON transcript_thread_tools (tool, last_at);
 """
 
 THREAD_COLUMNS = (
@@ -100,11 +102,13 @@ class SqliteTranscripts(TranscriptStore):
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            new = not self.path.exists()
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            if new:
+                self.path.chmod(0o600)  # shoppers' messages: readable by the owner only
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             self._db = db
-            self.path.chmod(0o600)
         return self._db
 
     async def setup(self) -> None:
@@ -154,8 +158,13 @@ class SqliteTranscripts(TranscriptStore):
                 ),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id) VALUES (?, ?, ?)",
-                [(name, turn.store_hash, turn.thread_id) for name in set(turn.tool_names)],
+                "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(name, turn.store_hash, turn.thread_id, summary.last_at) for name in set(turn.tool_names)],
+            )
+            db.execute(
+                "UPDATE transcript_thread_tools SET last_at = ? WHERE store_hash = ? AND thread_id = ?",
+                (summary.last_at, turn.store_hash, turn.thread_id),
             )
             db.execute("COMMIT")
         except BaseException:
@@ -205,23 +214,26 @@ class SqliteTranscripts(TranscriptStore):
             where.append("th.handoff = 1")
         if query.errors:
             where.append("th.errors > 0")
-        if query.tool:
-            where.append(
-                "EXISTS (SELECT 1 FROM transcript_thread_tools tt WHERE tt.tool = ? "
-                "AND tt.store_hash = th.store_hash AND tt.thread_id = th.thread_id)"
+        source, order = "transcript_threads th", "th.last_at"
+        if query.tool:  # walk the tool's index newest first
+            source = (
+                "transcript_thread_tools tt JOIN transcript_threads th "
+                "ON th.store_hash = tt.store_hash AND th.thread_id = tt.thread_id"
             )
-            params.append(query.tool)
+            order = "tt.last_at"
+            where.insert(0, "tt.tool = ?")
+            params.insert(0, query.tool)
         if query.grep:
-            where.append(
-                "EXISTS (SELECT 1 FROM transcript_turns t WHERE t.store_hash = th.store_hash "
-                "AND t.thread_id = th.thread_id AND t.search_text LIKE ? ESCAPE '\\')"
+            where.append(  # one scan of the turns, not one per conversation
+                "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id FROM transcript_turns t "
+                "WHERE t.search_text LIKE ? ESCAPE '\\')"
             )
             params.append(like_pattern(query.grep))
         columns = ", ".join(f"th.{c.strip()}" for c in THREAD_COLUMNS.split(","))
-        sql = f"SELECT {columns} FROM transcript_threads th"
+        sql = f"SELECT {columns} FROM {source}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY th.last_at DESC"
+        sql += f" ORDER BY {order} DESC"
         if query.limit:
             sql += f" LIMIT {int(query.limit)}"
         rows = await self._call(lambda db: db.execute(sql, params).fetchall())

@@ -74,6 +74,9 @@ def check_conversation(turns: list[TurnRecord], thread: str, surface: str = "ser
     assert info.name == "get_product_information" and info.status == "ok"
     assert any(path.startswith("/v3/catalog/products") for _, path in _requests_of(product, info.name))
     assert any("$79.99" in reply for reply in product.replies)
+    (search,) = product.retrievals  # the product index, searched by the tool: kept for replay
+    assert search.query.lower() == "premium boxing gloves" and search.tool_call_id == info.id
+    assert search.hits[0]["product_id"] == 1 and search.hits[0]["name"] == "Premium Boxing Gloves"
 
     # 3. the cancellation: asked, the tool paused until the answer
     assert cancel.confirmation_asked is not None

@@ -1,0 +1,235 @@
+"""Benchmark: what recording every turn costs, and how fast conversations list from many transcripts.
+
+1. Turn latency with the offline model against an in-process sandbox store, the same turns run with
+   recording off and on (SQLite; PostgreSQL too with --postgres), interleaved in one run: medians,
+   p95 and the ratio on / off.
+2. ``threads()`` (what ``bcagent replay list`` reads) over N synthetic conversations: newest 50, by
+   tool, handoffs, errors, since a date, grep; and the write rate while filling the store.
+
+    python benchmarks/transcripts.py [--rounds 5] [--conversations 100000] [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+# This file sits next to benchmarks/ingest.py, named like a package: keep its folder off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
+
+from agent.context import AgentContext  # noqa: E402
+from agent.graphs import router  # noqa: E402
+from agent.models.intents import NLU  # noqa: E402
+from agent.models.offline import OfflineChatModel  # noqa: E402
+from agent.runtime import Agent  # noqa: E402
+from agent.storage import AgentStore  # noqa: E402
+from agent.store.capabilities import FULL_ACCESS  # noqa: E402
+from agent.store.connections import Connection  # noqa: E402
+from agent.tools.context import ToolContext  # noqa: E402
+from agent.transcripts import (  # noqa: E402
+    CapturingTransport,
+    Query,
+    Recorder,
+    ToolCallRecord,
+    TranscriptStore,
+    TurnRecord,
+)
+from agent.transcripts.postgres import PostgresTranscripts  # noqa: E402
+from agent.transcripts.sqlite import SqliteTranscripts  # noqa: E402
+from agent.transcripts.store import iso  # noqa: E402
+from bigcommerce import AsyncBigCommerce  # noqa: E402
+from bigcommerce.money import MoneyFormat  # noqa: E402
+from bigcommerce.sandbox.app import Sandbox  # noqa: E402
+from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store  # noqa: E402
+from bigcommerce.sandbox.state import SandboxStore  # noqa: E402
+from ingest.documents import CatalogContext  # noqa: E402
+from ingest.embeddings import MiniLMEmbedding  # noqa: E402
+from ingest.sync import sync_catalog  # noqa: E402
+from ingest.vectors import ProductIndex, chroma_client  # noqa: E402
+
+JANE = "jane.doe@example.com"
+CONVERSATIONS = [
+    [f"Where is my order 12345? My email is {JANE}"],
+    ["How much are the Premium Boxing Gloves?"],
+    [f"Cancel my order 12346, {JANE}", "no"],
+    ["Is the code SAVE20 still valid?"],
+    ["hi there", "thanks!"],
+]
+TOOLS = ["get_order_information", "get_product_information", "lookup_discount_code", "cancel_order"]
+
+
+def _ms(values: list[float]) -> str:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"median {statistics.median(ordered) * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms"
+
+
+async def _context(folder: Path, embedder: MiniLMEmbedding) -> tuple[AgentContext, AsyncBigCommerce]:
+    sandbox = Sandbox([SandboxStore.from_data(generate_demo_store(40, seed=0))], quota=10**9)
+    connection = Connection(
+        store_hash=DEMO_STORE_HASH,
+        api_url="http://sandbox.bench",
+        name="Knockout Fitness Supply",
+        secure_url="https://knockout-fitness.example",
+        money=MoneyFormat(),
+        timezone="UTC",
+        scopes=dict(FULL_ACCESS),
+    )
+    client = AsyncBigCommerce(
+        DEMO_STORE_HASH,
+        FULL_TOKEN,
+        base_url=connection.api_url,
+        transport=CapturingTransport(httpx.ASGITransport(app=sandbox)),
+    )
+    index = ProductIndex(chroma_client(path=folder / "chroma"), DEMO_STORE_HASH, embedder)
+    catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
+    await sync_catalog(client, index, folder / "state", catalog)
+    nlu = NLU(embedder)
+    tools = ToolContext(client, connection, AgentStore(":memory:"), index=index)
+    return AgentContext(tools=tools, model=OfflineChatModel(nlu=nlu), nlu=nlu), client
+
+
+async def turn_overhead(rounds: int, postgres: str | None, folder: Path) -> None:
+    context, client = await _context(folder, MiniLMEmbedding())
+    graph = router.build(InMemorySaver())
+    stores: dict[str, TranscriptStore] = {"sqlite": SqliteTranscripts(folder / "t.sqlite")}
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    if postgres:
+        stores["postgres"] = PostgresTranscripts(postgres, schema=schema)
+    agents = {"off": Agent(graph, context)}
+    writes: dict[str, list[float]] = {}
+    for name, store in stores.items():
+        await store.setup()
+        agents[name] = Agent(graph, context, Recorder(store, DEMO_STORE_HASH, secrets=[FULL_TOKEN]))
+        writes[name] = []
+        store.add = _timed(store.add, writes[name])  # type: ignore[method-assign]
+    times: dict[str, list[float]] = {name: [] for name in agents}
+    async with client:
+        for conversation in CONVERSATIONS:  # warm up every path once
+            for agent in agents.values():
+                for text in conversation:
+                    await agent.send(f"warm-{uuid.uuid4().hex}", text)
+        for _ in range(rounds):
+            for conversation in CONVERSATIONS:
+                for name, agent in agents.items():
+                    thread = f"bench-{uuid.uuid4().hex}"
+                    for text in conversation:
+                        started = time.perf_counter()
+                        await agent.send(thread, text)
+                        times[name].append(time.perf_counter() - started)
+    print(f"Turn latency, offline model, in-process sandbox ({len(times['off'])} turns each, interleaved):")
+    for name, values in times.items():
+        ratio = statistics.median(values) / statistics.median(times["off"])
+        print(f"  recording {name:8}  {_ms(values)}   median ratio to off: {ratio:.2f}")
+    for name, values in writes.items():
+        print(f"  the turn waited for its {name} write: {_ms(values)}")
+    for store in stores.values():
+        await _drop(store)
+
+
+def _timed(add: Any, into: list[float]) -> Any:
+    async def timed(turn: TurnRecord) -> None:
+        started = time.perf_counter()
+        await add(turn)
+        into.append(time.perf_counter() - started)
+
+    return timed
+
+
+def _synthetic(i: int, now: datetime, rng: random.Random) -> TurnRecord:
+    started = now - timedelta(seconds=rng.randrange(60 * 86400))
+    tool = rng.choice(TOOLS)
+    record = TurnRecord(
+        turn_id=uuid.uuid4().hex,
+        request_id=uuid.uuid4().hex,
+        store_hash=DEMO_STORE_HASH,
+        thread_id=f"synthetic-{i}",
+        started_at=iso(started),
+        surface=rng.choice(["serve", "chat", "eval"]),
+        text=f"question number {i} about order {10000 + i}",
+        routes=["order_management"],
+        replies=[f"answer {i}"],
+    )
+    record.tool_calls = [ToolCallRecord(id=f"c{i}", name=tool, args={"order_id": str(10000 + i)})]
+    if rng.random() < 0.02:
+        record.tool_calls.append(ToolCallRecord(id=f"h{i}", name="transfer_to_human"))
+    if rng.random() < 0.01:
+        record.error = {"type": "RuntimeError", "message": "boom"}
+    return record
+
+
+async def listing(store: TranscriptStore, name: str, conversations: int) -> None:
+    await store.setup()
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    for i in range(conversations):
+        await store.add(_synthetic(i, now, rng))
+    seconds = time.perf_counter() - started
+    print(f"{name}: wrote {conversations} turns in {seconds:.1f} s ({conversations / seconds:,.0f}/s)")
+    queries: dict[str, Query] = {
+        "newest 50": Query(limit=50),
+        "tool=cancel_order, 50": Query(tool="cancel_order", limit=50),
+        "handoffs, 50": Query(handoff=True, limit=50),
+        "errors, all": Query(errors=True),
+        "since 2d, 50": Query(since=now - timedelta(days=2), limit=50),
+        "grep 'order 12345', 50": Query(grep="order 12345", limit=50),
+    }
+    for label, query in queries.items():
+        await store.threads(query)  # warm
+        started = time.perf_counter()
+        found = await store.threads(query)
+        print(f"  list {label:26} {len(found):5} rows in {(time.perf_counter() - started) * 1000:7.1f} ms")
+    await _drop(store)
+
+
+async def _drop(store: TranscriptStore) -> None:
+    if isinstance(store, PostgresTranscripts):
+        import psycopg
+
+        await store.aclose()
+        with psycopg.connect(store._url, autocommit=True) as db:
+            db.execute(
+                psycopg.sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                    psycopg.sql.Identifier(store.schema)
+                )
+            )
+    else:
+        await store.aclose()
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="bcagent-bench-") as folder:
+        await turn_overhead(args.rounds, args.postgres, Path(folder))
+        print(f"\nListing conversations from {args.conversations:,} transcripts:")
+        await listing(SqliteTranscripts(Path(folder) / "list.sqlite"), "sqlite", args.conversations)
+        if args.postgres:
+            schema = f"bench_{uuid.uuid4().hex[:10]}"
+            await listing(PostgresTranscripts(args.postgres, schema=schema), "postgres", args.conversations)
+
+
+def _arguments() -> Any:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--conversations", type=int, default=100_000)
+    parser.add_argument(
+        "--postgres", help="also measure PostgreSQL at this URL (tables in a temporary schema)"
+    )
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(_arguments()))
