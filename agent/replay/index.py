@@ -1,11 +1,15 @@
-"""The product index a replay searches: what the recorded searches found, rebuilt from the recording.
+"""The product index a replay searches: the searches the recording made, answered as they were.
 
-The vector index only *finds* products; what it found shows in the recording as the live read of the
-candidates the keyword search did not return (``GET /v3/catalog/products?id:in=...``). ``RecordedIndex``
-answers a search for a reference the recording looked up with those products, so the replay makes the
-same reads. Limit: a vector hit that the keyword search also found leaves no trace of its own, so its
-score is unknown (the replay searches without it; only the ordering of tied candidates and the
-"similar" list of a product not found can differ, and then the replay reports it).
+Transcripts keep each product-index search a tool made (``retrievals``: the query, k and the hits
+with their scores); ``RecordedIndex`` answers a search for the same query with the same hits, so the
+product tool finds the same candidates and makes the same BigCommerce reads. A query the recording
+never searched is answered with no hits (and, if that changes what the tool does, the comparison
+shows it).
+
+A transcript made before retrievals were recorded still shows what the index found: the live read
+of the candidates the keyword search missed (``GET /v3/catalog/products?id:in=...``). For such a
+recording the index is rebuilt from those reads; a hit the keyword search also found leaves no trace
+there, so the order of tied candidates or a "similar products" list can differ (and is then reported).
 """
 
 from __future__ import annotations
@@ -23,37 +27,52 @@ def _reference(value: Any) -> str:
     return " ".join(str(value or "").lower().split())
 
 
+def _hit(data: Any) -> SearchHit | None:
+    if not isinstance(data, dict) or not isinstance(data.get("product_id"), int):
+        return None
+    return SearchHit(data["product_id"], float(data.get("score") or 0.0), str(data.get("name") or ""), {})
+
+
 class RecordedIndex:
     """Duck-types the ``ProductIndex.asearch`` the product tool uses."""
 
     def __init__(self, recording: Recording) -> None:
         self.found: dict[str, list[SearchHit]] = {}
+        self.inferred: dict[str, list[SearchHit]] = {}
         for turn in recording.turns:
+            for retrieval in turn.retrievals:
+                hits = [hit for hit in map(_hit, retrieval.hits) if hit is not None]
+                self.found.setdefault(_reference(retrieval.query), hits)
             for call in turn.tool_calls:
-                if call.name != "get_product_information" or not call.args.get("product"):
-                    continue
-                hits: list[SearchHit] = []
-                for index in call.requests:
-                    exchange = turn.requests[index] if index < len(turn.requests) else None
-                    if exchange is None or exchange.path != PRODUCTS:
-                        continue
-                    if not any(key == "id:in" for key, _ in exchange.query):
-                        continue
-                    body = exchange.response if isinstance(exchange.response, dict) else {}
-                    for product in body.get("data") or []:
-                        if isinstance(product, dict) and isinstance(product.get("id"), int):
-                            score = round(0.9 - 0.01 * len(hits), 4)
-                            hits.append(SearchHit(product["id"], score, str(product.get("name", "")), {}))
-                    ids = [v for k, v in exchange.query if k == "id:in"]
-                    order = [int(i) for part in ids for i in part.split(",") if i.strip().isdigit()]
-                    hits.sort(
-                        key=lambda h: order.index(h.product_id) if h.product_id in order else len(order)
+                if call.name == "get_product_information" and call.args.get("product"):
+                    self.inferred.setdefault(
+                        _reference(call.args["product"]), self._from_reads(turn, call.requests)
                     )
-                    hits = [
-                        SearchHit(h.product_id, round(0.9 - 0.01 * i, 4), h.name, {})
-                        for i, h in enumerate(hits)
-                    ]
-                self.found.setdefault(_reference(call.args["product"]), hits)
+
+    @staticmethod
+    def _from_reads(turn: Any, indexes: list[int]) -> list[SearchHit]:
+        hits: list[SearchHit] = []
+        for index in indexes:
+            exchange = turn.requests[index] if index < len(turn.requests) else None
+            if exchange is None or exchange.path != PRODUCTS:
+                continue
+            ids = [v for k, v in exchange.query if k == "id:in"]
+            if not ids:
+                continue
+            order = [int(i) for part in ids for i in part.split(",") if i.strip().isdigit()]
+            body = exchange.response if isinstance(exchange.response, dict) else {}
+            names = {
+                p["id"]: str(p.get("name", ""))
+                for p in body.get("data") or []
+                if isinstance(p, dict) and isinstance(p.get("id"), int)
+            }
+            for pid in order:
+                if pid in names:
+                    hits.append(SearchHit(pid, round(0.9 - 0.01 * len(hits), 4), names[pid], {}))
+        return hits
 
     async def asearch(self, reference: str, limit: int = 5) -> list[SearchHit]:
-        return self.found.get(_reference(reference), [])[:limit]
+        key = _reference(reference)
+        if self.found:
+            return self.found.get(key, [])[:limit]
+        return self.inferred.get(key, [])[:limit]

@@ -105,6 +105,7 @@ async def test_replay_diff_update(
     async def not_found(ctx: Any, conversation: Any, order_id: Any = None, email: Any = None) -> Any:
         return result("not_found", orders.NO_MATCH)
 
+    real = orders.get_order_information
     monkeypatch.setattr(registry.orders, "get_order_information", not_found)
     original = path.read_bytes()
     assert await _run(["replay", "run", str(path), "--junit", str(tmp_path / "junit.xml")]) == 1
@@ -126,7 +127,7 @@ async def test_replay_diff_update(
     assert "ok       " in capsys.readouterr().out
 
     # the fix reverted: the folder, as a suite, diverges on that recording only
-    monkeypatch.setattr(registry.orders, "get_order_information", orders.get_order_information)
+    monkeypatch.setattr(registry.orders, "get_order_information", real)
     (path.parent / "complaint.jsonl.bak").rename(path.parent / "original.jsonl")
     assert await _run(["replay", "run", str(path.parent), "--junit", str(tmp_path / "suite.xml")]) == 1
     out = capsys.readouterr().out
