@@ -171,14 +171,17 @@ def fill(path: Path, threads: int) -> None:
                 None,
             )
         )
-        tool_rows += [(name, "benchstore", turns[0].thread_id) for name in names]
+        tool_rows += [(name, "benchstore", turns[0].thread_id, turns[-1].started_at) for name in names]
     db.executemany(
         "INSERT INTO transcript_turns (turn_id, store_hash, thread_id, started_at, surface, search_text, record) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         turn_rows,
     )
     db.executemany("INSERT INTO transcript_threads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", thread_rows)
-    db.executemany("INSERT OR IGNORE INTO transcript_thread_tools VALUES (?, ?, ?)", tool_rows)
+    db.executemany(
+        "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) VALUES (?, ?, ?, ?)",
+        tool_rows,
+    )
     db.execute("COMMIT")
     db.close()
 
@@ -226,7 +229,8 @@ async def bench_list(threads: int) -> None:
         indexed = await time_queries(path)
         db = sqlite3.connect(path)
         for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name LIKE 'transcript_threads_%'"
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND (name LIKE 'transcript_threads_%' OR name LIKE 'transcript_thread_tools_%')"
         ).fetchall():
             db.execute(f"DROP INDEX {name}")
         db.commit()
