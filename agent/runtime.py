@@ -8,6 +8,7 @@ turn; a pending cancellation waits for the shopper's next message, across restar
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -35,6 +36,7 @@ from .transcripts.capture import CapturingTransport, capturing, default_transpor
 from .transcripts.recorder import Recorder, TurnInProgress, TurnInput, store_settings
 from .transcripts.store import open_transcripts
 
+log = logging.getLogger(__name__)
 EventSink = Callable[
     [str, Any], None
 ]  # ("token", text) | ("tool", {"name", "args"}) | ("tool_result", {...})
@@ -166,15 +168,31 @@ class Agent:
             try:
                 result, history = await self._stream(thread_id, inputs, on_event, surface, turn)
             except BaseException as exc:
-                if turn is not None and self.recorder is not None:
+                if turn is not None:
                     calls = self.context.counters.router_llm_calls - router_calls
-                    await self.recorder.write(turn.finish(None, router_llm_calls=calls, error=exc))
+                    await self._record(turn, None, [], calls, exc)
                 raise
-        if turn is not None and self.recorder is not None:
+        if turn is not None:
             result.turn_id = turn.turn_id
             calls = self.context.counters.router_llm_calls - router_calls
-            await self.recorder.write(turn.finish(result, history, router_llm_calls=calls))
+            await self._record(turn, result, history, calls, None)
         return result
+
+    async def _record(
+        self,
+        turn: TurnInProgress,
+        result: TurnResult | None,
+        history: list[Any],
+        router_calls: int,
+        error: BaseException | None,
+    ) -> None:
+        """Build and keep the turn's record; a failure here is logged and never fails the turn."""
+        try:
+            record = turn.finish(result, history, router_llm_calls=router_calls, error=error)
+        except Exception:
+            log.exception("Could not build the transcript of turn %s", turn.turn_id)
+            return
+        await turn.recorder.write(record)
 
     async def _stream(
         self,

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS {schema}.transcript_thread_tools (
     PRIMARY KEY (tool, store_hash, thread_id)
 );
 CREATE INDEX IF NOT EXISTS transcript_thread_tools_last ON {schema}.transcript_thread_tools (tool, last_at);
+CREATE INDEX IF NOT EXISTS transcript_thread_tools_thread ON {schema}.transcript_thread_tools (store_hash, thread_id);
 """
 
 # The arrays keep their first-seen order: unnest WITH ORDINALITY, one row per value, ordered by first place.

@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS transcript_thread_tools (
     PRIMARY KEY (tool, store_hash, thread_id)
 );
 CREATE INDEX IF NOT EXISTS transcript_thread_tools_last ON transcript_thread_tools (tool, last_at);
+CREATE INDEX IF NOT EXISTS transcript_thread_tools_thread ON transcript_thread_tools (store_hash, thread_id);
 """
 
 THREAD_COLUMNS = (

@@ -131,3 +131,20 @@ def test_a_newer_or_corrupt_record_is_refused(tmp_path: Path) -> None:
         read_jsonl(corrupt)
     with pytest.raises(FormatError, match="missing or unknown field"):
         TurnRecord.from_json({"format": "bcagent.transcript", "format_version": 1, "turn_id": "x"})
+
+
+async def test_a_failed_write_is_logged_and_the_turn_stands(
+    recorded: Recorded, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = recorded.agent.recorder
+    assert recorder is not None
+
+    async def broken(turn: TurnRecord) -> None:
+        raise OSError(f"disk full while writing {FULL_TOKEN}")
+
+    recorder.transcripts.add = broken  # type: ignore[method-assign]
+    result = await recorded.agent.send(
+        f"t-{uuid.uuid4().hex}", "Where is my order 12345? jane.doe@example.com"
+    )
+    assert "1Z999AA10123456784" in result.text and recorder.failed == 1
+    assert "Could not record turn" in caplog.text and FULL_TOKEN not in caplog.text
