@@ -82,7 +82,7 @@ def _result_status(result: Any) -> str | None:
 
 
 def _fact_text(counts: Counter[tuple[str, str]]) -> str:
-    return ", ".join(f"{v} ({k})" for (k, v), n in sorted(counts.items()) for _ in range(n)) or NONE
+    return ", ".join(f"{v} ({k}){f' x{n}' if n > 1 else ''}" for (k, v), n in sorted(counts.items())) or NONE
 
 
 def compare_turn(number: int, recorded: TurnRecord, now: TurnRecord) -> list[Divergence]:
