@@ -208,6 +208,11 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         try:
             recording = read(source) if source is not None else thread_recording
             assert recording is not None
+            if args.store and recording.store_hash != args.store:
+                raise RecordingError(
+                    f"{name}: a recording from store {recording.store_hash}, not {args.store}; "
+                    "run it without --store, or against its own store"
+                )
             result = await replay(recording, settings, options, nlu=nlu)
         except (RecordingError, ConnectionProblem) as exc:
             outcomes.append(Outcome(name, ERROR, message=str(exc)))

@@ -13,7 +13,7 @@ import pytest
 from agent.cli import main
 from agent.cli import replay as cli_replay
 from agent.models.intents import NLU
-from agent.tools import orders, registry
+from agent.tools import orders
 from agent.tools.results import result
 from bigcommerce.sandbox.demo import FULL_TOKEN
 from tests.transcripts.conftest import Recorded
@@ -106,7 +106,7 @@ async def test_replay_diff_update(
         return result("not_found", orders.NO_MATCH)
 
     real = orders.get_order_information
-    monkeypatch.setattr(registry.orders, "get_order_information", not_found)
+    monkeypatch.setattr(orders, "get_order_information", not_found)
     original = path.read_bytes()
     assert await _run(["replay", "run", str(path), "--junit", str(tmp_path / "junit.xml")]) == 1
     out = capsys.readouterr().out
@@ -127,7 +127,7 @@ async def test_replay_diff_update(
     assert "ok       " in capsys.readouterr().out
 
     # the fix reverted: the folder, as a suite, diverges on that recording only
-    monkeypatch.setattr(registry.orders, "get_order_information", real)
+    monkeypatch.setattr(orders, "get_order_information", real)
     (path.parent / "complaint.jsonl.bak").rename(path.parent / "original.jsonl")
     assert await _run(["replay", "run", str(path.parent), "--junit", str(tmp_path / "suite.xml")]) == 1
     out = capsys.readouterr().out
@@ -179,5 +179,7 @@ async def test_bad_input_exit_2(talked: Path, tmp_path: Path, capsys: pytest.Cap
     other = variant("other.jsonl", path.read_text().replace('"demostore"', '"otherstore"'))
     assert await _run(["replay", "run", str(other), "--against", "live"]) == 2
     assert "from store otherstore, which is not connected" in capsys.readouterr().out
+    assert await _run(["replay", "run", str(path), "--store", "otherstore"]) == 2
+    assert "a recording from store demostore, not otherstore" in capsys.readouterr().out
     assert await _run(["replay", "run", "no-such-thread"]) == 2
     assert "no conversation" in capsys.readouterr().err

@@ -67,6 +67,16 @@ def test_argument_difference_names_the_turn(conversation: Recording) -> None:
     lines = [d.line() for d in compare_turn(1, was, now)]
     assert lines == ["turn 1: get_order_information email: recorded jane.doe@example.com, now (missing)"]
 
+    # other words, the same facts: tolerable; another tracking number: not
+    reworded = copy.deepcopy(was)
+    reworded.replies = [reply.replace("Tracking number:", "Your tracking number is") for reply in was.replies]
+    (wording,) = compare_turn(1, was, reworded)
+    assert wording.what == "reply" and wording.tolerable and wording.detail
+    wrong = copy.deepcopy(was)
+    wrong.replies = [reply.replace("1Z999AA10123456784", "1Z999AA10123456799") for reply in was.replies]
+    assert [d.what for d in compare_turn(1, was, wrong)] == ["facts", "reply"]
+    assert not compare_turn(1, was, wrong)[1].tolerable
+
 
 def test_facts() -> None:
     found = facts(
