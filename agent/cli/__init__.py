@@ -13,6 +13,7 @@ from typing import Any
 
 from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
+from agent.cli import replay as cli_replay
 from agent.cli import serve as cli_serve
 from agent.cli import store as cli_store
 from agent.cli import transcripts as cli_transcripts
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_webhooks.add_commands(commands)
     cli_serve.add_commands(commands)
     cli_transcripts.add_commands(commands)
+    cli_replay.add_commands(commands)
     evaluate = commands.add_parser(
         "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
     )
@@ -148,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": cli_serve.cmd_serve,
         "storefront-app": cli_store.cmd_storefront_app,
         "transcripts": cli_transcripts.cmd_transcripts,
+        "replay": cli_replay.cmd_replay,
         "eval": cmd_eval,
         "webhooks": cli_webhooks.cmd_webhooks,
     }

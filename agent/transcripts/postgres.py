@@ -58,6 +58,8 @@ CREATE INDEX IF NOT EXISTS transcript_threads_last ON {schema}.transcript_thread
 CREATE INDEX IF NOT EXISTS transcript_threads_store_last ON {schema}.transcript_threads (store_hash, last_at);
 CREATE INDEX IF NOT EXISTS transcript_threads_handoff ON {schema}.transcript_threads (last_at) WHERE handoff;
 CREATE INDEX IF NOT EXISTS transcript_threads_errors ON {schema}.transcript_threads (last_at) WHERE errors > 0;
+CREATE INDEX IF NOT EXISTS transcript_threads_store_handoff ON {schema}.transcript_threads (store_hash, last_at) WHERE handoff;
+CREATE INDEX IF NOT EXISTS transcript_threads_store_errors ON {schema}.transcript_threads (store_hash, last_at) WHERE errors > 0;
 CREATE TABLE IF NOT EXISTS {schema}.transcript_thread_tools (
     tool TEXT NOT NULL,
     store_hash TEXT NOT NULL,

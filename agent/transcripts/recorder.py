@@ -59,6 +59,7 @@ def store_settings(context: AgentContext) -> dict[str, Any]:
     }
     return {
         "name": connection.name,
+        "secure_url": connection.secure_url,
         "money": asdict(connection.money),
         "timezone": connection.timezone,
         "enabled_tools": tools.enabled(),

@@ -53,6 +53,8 @@ CREATE INDEX IF NOT EXISTS transcript_threads_last ON transcript_threads (last_a
 CREATE INDEX IF NOT EXISTS transcript_threads_store_last ON transcript_threads (store_hash, last_at);
 CREATE INDEX IF NOT EXISTS transcript_threads_handoff ON transcript_threads (last_at) WHERE handoff = 1;
 CREATE INDEX IF NOT EXISTS transcript_threads_errors ON transcript_threads (last_at) WHERE errors > 0;
+CREATE INDEX IF NOT EXISTS transcript_threads_store_handoff ON transcript_threads (store_hash, last_at) WHERE handoff = 1;
+CREATE INDEX IF NOT EXISTS transcript_threads_store_errors ON transcript_threads (store_hash, last_at) WHERE errors > 0;
 CREATE TABLE IF NOT EXISTS transcript_thread_tools (
     tool TEXT NOT NULL,
     store_hash TEXT NOT NULL,

@@ -1,0 +1,257 @@
+"""Benchmark: `bcagent replay`, measured in one run.
+
+1. Replaying a 10-turn conversation recorded through the real product path (the sandbox demo store on
+   loopback, `open_agent`, the offline model; `evals.record_demo`): seconds per replay (the NLU warmed
+   first, as a suite run warms it once), the recorded turns' own time and the ratio, and the
+   BigCommerce requests sent over the network (goal 0): every httpx network and in-process transport is
+   wrapped with a counter while the replays run.
+2. `list` over a temporary SQLite transcripts database of ``--threads`` conversations (default
+   100,000, two turns each, bulk-filled with the transcript schema): seconds for the newest 50, and
+   with each filter (--since 2d, --handoff, --errors, --tool, --grep common / rare), then the same
+   queries with the conversation table's indexes dropped (the turns' thread index stays: without it a
+   grep is quadratic), and the ratio.
+
+    python benchmarks/replay.py [--threads 100000] [--replays 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+# This file sits next to benchmarks/ingest.py, named like a package: keep its folder off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from agent.models.intents import NLU  # noqa: E402
+from agent.replay.recording import read  # noqa: E402
+from agent.replay.runner import ReplayOptions, replay  # noqa: E402
+from agent.settings import Settings  # noqa: E402
+from agent.transcripts.records import ToolCallRecord, TurnRecord  # noqa: E402
+from agent.transcripts.sqlite import SCHEMA, SqliteTranscripts  # noqa: E402
+from agent.transcripts.store import Query, dumps, iso, search_text  # noqa: E402
+from evals.record_demo import record  # noqa: E402
+from ingest.embeddings import MiniLMEmbedding  # noqa: E402
+
+TEN_TURNS: list[str | dict[str, object]] = [
+    "Where is my order #12345?",
+    "jane.doe@example.com",
+    {"text": "What sizes do the Premium Boxing Gloves come in?", "product_id": 1},
+    "Are the Premium Boxing Gloves in stock in 16oz blue?",
+    "Is the code SAVE20 still valid?",
+    "What's the balance on gift card GIFT-DEMO-0001?",
+    "Are there any sales on right now?",
+    "Cancel my order 12346",
+    "yes",
+    "thanks!",
+]
+TOOLS = ["get_order_information", "get_product_information", "lookup_discount_code", "cancel_order"]
+
+
+class Counted:
+    network = 0
+    in_process = 0
+
+
+def _count_transports() -> None:
+    network = httpx.AsyncHTTPTransport.handle_async_request
+    in_process = httpx.ASGITransport.handle_async_request
+
+    async def counted_network(self: Any, request: httpx.Request) -> httpx.Response:
+        Counted.network += 1
+        return await network(self, request)
+
+    async def counted_in_process(self: Any, request: httpx.Request) -> httpx.Response:
+        Counted.in_process += 1
+        return await in_process(self, request)
+
+    httpx.AsyncHTTPTransport.handle_async_request = counted_network  # type: ignore[method-assign]
+    httpx.ASGITransport.handle_async_request = counted_in_process  # type: ignore[method-assign]
+
+
+async def bench_replay(replays: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bcagent-bench-replay-") as folder:
+        started = time.perf_counter()
+        (path,) = await record(Path(folder), {"ten-turns": TEN_TURNS})
+        print(
+            f"recorded a {len(TEN_TURNS)}-turn conversation in {time.perf_counter() - started:.1f} s: {path.name}"
+        )
+        recording = read(path)
+        settings = Settings(home=Path(folder) / "home")
+        nlu = NLU(MiniLMEmbedding())
+        warm = time.perf_counter()
+        await replay(recording, settings, ReplayOptions(), nlu=nlu)  # loads the embedding model once
+        print(f"first replay (loads the model): {time.perf_counter() - warm:.2f} s")
+        _count_transports()
+        times = []
+        for _ in range(replays):
+            result = await replay(recording, settings, ReplayOptions(), nlu=nlu)
+            times.append(result.seconds)
+            assert not result.diverged, [d.line() for d in result.divergences]
+        recorded = sum(t.timings.total_ms for t in recording.turns) / 1000
+        each = sorted(times)[len(times) // 2]
+        print(
+            f"replay of {len(recording.turns)} turns (median of {replays}): {each:.2f} s; the recorded turns took "
+            f"{recorded:.2f} s; replay / recorded = {each / recorded:.2f}"
+        )
+        print(
+            f"BigCommerce requests answered from the recording per replay: {result.answered}; "
+            f"sent over the network: {Counted.network}; to an in-process app: {Counted.in_process} (goal 0 and 0)"
+        )
+
+
+def _turn(thread: int, turn: int, moment: datetime, rng: random.Random) -> TurnRecord:
+    tool = TOOLS[thread % len(TOOLS)] if thread % 100 else "transfer_to_human"
+    text = f"question {thread}-{turn} about order {10000 + thread}" + (
+        " zebra" if thread % 10_000 == 7 else ""
+    )
+    return TurnRecord(
+        turn_id=f"t{thread}-{turn}",
+        request_id=f"r{thread}-{turn}",
+        store_hash="benchstore",
+        thread_id=f"thread-{thread:06d}",
+        started_at=iso(moment),
+        surface="serve",
+        text=text,
+        routes=["order_management"],
+        tool_calls=[
+            ToolCallRecord(id=f"c{thread}-{turn}", name=tool, args={"order_id": str(10000 + thread)})
+        ],
+        replies=[f"Order #{10000 + thread} is Shipped."],
+        error={"type": "Boom", "message": "x"} if thread % 997 == 0 else None,
+    )
+
+
+def fill(path: Path, threads: int) -> None:
+    rng = random.Random(0)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(SCHEMA)
+    now = datetime.now(UTC)
+    db.execute("BEGIN")
+    turn_rows, thread_rows, tool_rows = [], [], []
+    for thread in range(threads):
+        start = now - timedelta(minutes=rng.randrange(60 * 24 * 60))
+        turns = [_turn(thread, n, start + timedelta(seconds=30 * n), rng) for n in range(2)]
+        for turn in turns:
+            turn_rows.append(
+                (
+                    turn.turn_id,
+                    turn.store_hash,
+                    turn.thread_id,
+                    turn.started_at,
+                    turn.surface,
+                    search_text(turn),
+                    dumps(turn.to_json()),
+                )
+            )
+        names = turns[0].tool_names
+        thread_rows.append(
+            (
+                "benchstore",
+                turns[0].thread_id,
+                turns[0].started_at,
+                turns[-1].started_at,
+                "serve",
+                2,
+                json.dumps(["order_management"]),
+                json.dumps(names),
+                int("transfer_to_human" in names),
+                0,
+                sum(1 for t in turns if t.error),
+                None,
+            )
+        )
+        tool_rows += [(name, "benchstore", turns[0].thread_id, turns[-1].started_at) for name in names]
+    db.executemany(
+        "INSERT INTO transcript_turns (turn_id, store_hash, thread_id, started_at, surface, search_text, record) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        turn_rows,
+    )
+    db.executemany("INSERT INTO transcript_threads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", thread_rows)
+    db.executemany(
+        "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) VALUES (?, ?, ?, ?)",
+        tool_rows,
+    )
+    db.execute("COMMIT")
+    db.close()
+
+
+QUERIES = {
+    "newest 50": Query(store_hash="benchstore", limit=50),
+    "--since 2d": Query(store_hash="benchstore", since=datetime.now(UTC) - timedelta(days=2), limit=50),
+    "--handoff": Query(store_hash="benchstore", handoff=True, limit=50),
+    "--errors": Query(store_hash="benchstore", errors=True, limit=50),
+    "--tool cancel_order": Query(store_hash="benchstore", tool="cancel_order", limit=50),
+    "--grep shipped (common)": Query(store_hash="benchstore", grep="shipped", limit=50),
+    "--grep zebra (rare)": Query(store_hash="benchstore", grep="zebra", limit=50),
+}
+
+
+async def time_queries(path: Path, rounds: int = 3) -> dict[str, tuple[float, int]]:
+    """The best of ``rounds`` runs of each query, after one run of each to warm the page cache."""
+    store = SqliteTranscripts(path)
+    out = {}
+    try:
+        for query in QUERIES.values():
+            await store.threads(query)
+        for name, query in QUERIES.items():
+            best = float("inf")
+            for _ in range(rounds):
+                started = time.perf_counter()
+                found = await store.threads(query)
+                best = min(best, time.perf_counter() - started)
+            out[name] = (best, len(found))
+    finally:
+        await store.aclose()
+    return out
+
+
+async def bench_list(threads: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bcagent-bench-list-") as folder:
+        path = Path(folder) / "transcripts.sqlite"
+        started = time.perf_counter()
+        fill(path, threads)
+        megabytes = path.stat().st_size / 1e6
+        print(
+            f"\nfilled {threads:,} conversations ({2 * threads:,} turns, {megabytes:.0f} MB) "
+            f"in {time.perf_counter() - started:.1f} s; seconds are the best of 3 warm runs"
+        )
+        indexed = await time_queries(path)
+        db = sqlite3.connect(path)
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND (name LIKE 'transcript_threads_%' OR name LIKE 'transcript_thread_tools_%')"
+        ).fetchall():
+            db.execute(f"DROP INDEX {name}")
+        db.commit()
+        db.close()
+        plain = await time_queries(path)
+        print(f"{'list':26} {'indexed s':>10} {'no index s':>11} {'ratio':>7} {'found':>6}")
+        for name in QUERIES:
+            (fast, found), (slow, _) = indexed[name], plain[name]
+            print(f"{name:26} {fast:10.4f} {slow:11.4f} {slow / max(fast, 1e-9):7.1f} {found:6}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=100_000)
+    parser.add_argument("--replays", type=int, default=3)
+    parser.add_argument("--skip-replay", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_replay:
+        asyncio.run(bench_replay(args.replays))
+    asyncio.run(bench_list(args.threads))
+
+
+if __name__ == "__main__":
+    main()
