@@ -24,7 +24,9 @@ BASELINE = Path(__file__).parent / "baseline.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["run"])
+    parser.add_argument(
+        "action", choices=["run", "generate"], help="run scenarios, or generate them from a store"
+    )
     parser.add_argument("paths", nargs="*", type=Path, help="scenario files or folders (default: the suite)")
     parser.add_argument("--model", help="offline (default) or openai:MODEL")
     parser.add_argument("--trials", type=int, default=1, help="trials per scenario, for pass^k (1)")
@@ -38,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--prices", help="USD per million input,output tokens for the cost line, e.g. 0.15,0.60 (LLM runs)"
     )
     parser.add_argument("--baseline", type=Path, nargs="?", const=BASELINE, help="fail below this pass rate")
+    parser.add_argument("--store", default="electronics", help="generate: the generated store (electronics)")
+    parser.add_argument("--seed", type=int, default=0, help="generate: seed of the store and scenarios (0)")
+    parser.add_argument("-o", "--output", type=Path, help="generate: the scenario file to write")
 
 
 def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
@@ -72,7 +77,22 @@ def _previous(path: Path | None) -> list[TrialResult]:
     return out
 
 
+def generate(args: argparse.Namespace) -> int:
+    from .generate import write
+
+    output = args.output or SUITE / "generated" / f"{args.store}-seed{args.seed}.yaml"
+    try:
+        count = write(output, args.seed, args.store)
+    except (ValueError, OSError) as exc:
+        print(f"Cannot generate scenarios: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {count} scenarios for generated:{args.store}:{args.seed} to {output}")
+    return 0
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "generate":
+        return generate(args)
     if args.model:
         settings = dataclasses.replace(settings, model=args.model)
     items, errors = load_suite(args.paths or [SUITE])

@@ -24,7 +24,8 @@ Option values inside the reference ("laptop 15 inch i9 1tb", "black headphones")
 candidate: the words that name one of *its* option values leave its reference (``variants.words_in``),
 and so do words with digits that no candidate's name holds ("i5"). Before the shares, two more rules:
 the name equals what is left of the reference, or every word of the name is in the reference (the
-longest such name wins: "wireless headphones" is "Wireless Headphones", not "Headphones").
+longest such name wins: "wireless headphones" is "Wireless Headphones", not "Headphones"), unless
+the reference's other words belong to other candidates' names.
 
 Variant-level answers: the option values the shopper named (``options``, plus those found in the
 reference) select the variants that match them all (``variants.select``); the result quotes each
@@ -232,7 +233,11 @@ def _choose(
         if len(named) == 1:
             return named[0].id, []
     if not named:
-        covered = [(len(_name_words(p)), p) for i, p in enumerate(candidates) if _name_words(p) <= left[i]]
+        covered = [
+            (len(_name_words(p)), p)
+            for i, p in enumerate(candidates)
+            if _name_words(p) <= left[i] and not _others_name(left[i] - _name_words(p), p, candidates)
+        ]
         longest = max((n for n, _ in covered if n), default=0)
         if longest:
             named = [p for n, p in covered if n == longest]
@@ -247,6 +252,12 @@ def _choose(
         return tied[0].id, []
     tied.sort(key=lambda p: -scores.get(p.id or 0, 0.0))  # stable: unscored keep the keyword order
     return None, tied[:MAX_CANDIDATES]
+
+
+def _others_name(words: set[str], product: Product, candidates: list[Product]) -> bool:
+    """Whether another candidate's name holds one of these words ("boxing" for "Gloves" when "Red
+    Boxing Gloves" is a candidate too): then a shorter name inside the reference is no clean match."""
+    return any(words & _name_words(p) for p in candidates if p is not product)
 
 
 def _name_words(product: Product) -> set[str]:
@@ -273,8 +284,11 @@ async def _describe(
     if not _shown(product, await ctx.open_category_ids()):
         return result("not_found", NOT_FOUND)
     named = _name_words(product)
-    found, _ = words_in(product, [w for w in _words(reference or "") if _fold(w) not in named])
-    return _facts(ctx, product, select(product, [*given, *found]) if given or found else None)
+    rest = [w for w in _words(reference or "") if _fold(w) not in named and w not in _STOP]
+    found, used = words_in(product, rest)
+    odd = [w for i, w in enumerate(rest) if i not in used and _option_like(w)]  # "i5" the laptop lacks
+    values = [*given, *found, *odd]
+    return _facts(ctx, product, select(product, values) if values else None)
 
 
 def _current_price(product: Product) -> Decimal:
@@ -321,9 +335,10 @@ def _selected(ctx: ToolContext, product: Product, selection: Selection) -> dict[
         for v in selection.variants[:MAX_VARIANT_LINES]
     ]
     options = product_options(product)
-    missing = [
-        {"value": value, "option": option, "offered": options[option] if option else None}
+    missing = [  # a value no option could be meant for ("leather" for a speaker) is left unsaid
+        {"value": value, "option": option, "offered": options[option]}
         for value, option in selection.unmatched
+        if option
     ]
     return {
         "asked": [label for labels in selection.matched.values() for label in labels] or None,
@@ -385,13 +400,15 @@ def _facts(ctx: ToolContext, product: Product, selection: Selection | None = Non
     extra = len(lines) - MAX_VARIANT_LINES
     chosen = _selected(ctx, product, selection) if selection is not None and selection.asked else {}
     message = f"{name}: {said}; {stock}{SAID.get(availability, '')}."
-    if chosen.get("selected") is not None:
+    if chosen.get("selected") is not None and chosen.get("asked"):
         picked = "; ".join(f"{r['variant']}: {r['stock']}" + (f" ({r['price']})" if r["price"] else "")
                            for r in chosen["selected"])  # fmt: skip
         message = f"{name} in {', '.join(chosen['asked'])}: {picked or 'no variant has all of these'}."
     for missing in chosen.get("not_offered") or []:
         if missing["option"]:
-            message += f" {missing['value']} is not offered; {missing['option']}: {', '.join(missing['offered'])}."
+            message += (
+                f" {missing['value']} is not offered; {missing['option']}: {', '.join(missing['offered'])}."
+            )
     return ok(
         message,
         **chosen,

@@ -40,7 +40,37 @@ _SIZE_WORDS = {
 }  # fmt: skip
 _LETTER_SIZES = frozenset({"xxs", "xs", "s", "m", "l", "xl", "xxl", "xxxl", "sm", "ml", "lxl", "ms"})
 COLOURS = frozenset(
-    ["black", "white", "navy", "grey", "red", "blue", "green", "olive", "pink", "silver", "gold", "purple", "yellow", "orange", "brown", "beige", "teal", "cream", "tan", "charcoal", "violet", "turquoise", "maroon", "burgundy", "khaki", "camo", "rose", "midnight", "ivory"]
+    [
+        "black",
+        "white",
+        "navy",
+        "grey",
+        "red",
+        "blue",
+        "green",
+        "olive",
+        "pink",
+        "silver",
+        "gold",
+        "purple",
+        "yellow",
+        "orange",
+        "brown",
+        "beige",
+        "teal",
+        "cream",
+        "tan",
+        "charcoal",
+        "violet",
+        "turquoise",
+        "maroon",
+        "burgundy",
+        "khaki",
+        "camo",
+        "rose",
+        "midnight",
+        "ivory",
+    ]
 )
 _NEGATIONS = frozenset({"no", "non", "without"})
 _GENERIC = frozenset({"colour", "color", "size", "version", "model", "option", "one", "edition", "style"})
@@ -132,7 +162,11 @@ class Options:
                 segments = _segments(label)
                 if segments & _NEGATIONS and not words & _NEGATIONS:
                     continue  # "wifi" is not "No Wi-Fi"
-                if core <= segments or key(" ".join(sorted(core))) == key(label) or "".join(core) == key(label):
+                if (
+                    core <= segments
+                    or key(" ".join(sorted(core))) == key(label)
+                    or "".join(core) == key(label)
+                ):
                     loose.add((option, label))
         return loose
 
@@ -187,7 +221,9 @@ def select(product: Product, given: Sequence[str]) -> Selection:
             labels = matched.setdefault(option, [])
             if label not in labels:
                 labels.append(label)
-    variants = [v for v in product.variants if all(_has(v, pairs) for pairs in groups.values())] if groups else []
+    variants = (
+        [v for v in product.variants if all(_has(v, pairs) for pairs in groups.values())] if groups else []
+    )
     ordered = {o: matched[o] for o in options.values if o in matched}
     return Selection(ordered, unmatched, variants)
 

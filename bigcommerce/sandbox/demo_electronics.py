@@ -163,7 +163,11 @@ _STATUS_NAMES = ("Incomplete", "Pending", "Shipped", "Partially Shipped", "Refun
                  "Awaiting Payment", "Awaiting Pickup", "Awaiting Shipment", "Completed", "Awaiting Fulfillment",
                  "Manual Verification Required", "Disputed", "Partially Refunded")  # fmt: skip
 _SHIPPED = {2, 3, 10, 4, 14}
-_CARRIERS = (("ups", "UPS", "UPS Ground"), ("usps", "USPS", "USPS Priority Mail"), ("fedex", "FedEx", "FedEx Home"))
+_CARRIERS = (
+    ("ups", "UPS", "UPS Ground"),
+    ("usps", "USPS", "USPS Priority Mail"),
+    ("fedex", "FedEx", "FedEx Home"),
+)
 
 
 def _dt(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -180,9 +184,17 @@ def _slug(text: str) -> str:
 
 class _Ids:
     def __init__(self) -> None:
-        self.option, self.value, self.variant = itertools.count(301), itertools.count(1001), itertools.count(1)
+        self.option, self.value, self.variant = (
+            itertools.count(301),
+            itertools.count(1001),
+            itertools.count(1),
+        )
         self.image, self.line, self.line_option = itertools.count(1), itertools.count(1), itertools.count(1)
-        self.address, self.shipment, self.transaction = itertools.count(1), itertools.count(1), itertools.count(1)
+        self.address, self.shipment, self.transaction = (
+            itertools.count(1),
+            itertools.count(1),
+            itertools.count(1),
+        )
         self.code = itertools.count(1)
 
 
@@ -215,7 +227,7 @@ def _product(ids: _Ids, pid: int, name: str, kind: _Kind, rng: random.Random, sp
     sale = round(base * 0.85, 2) if rng.random() < 0.2 else 0.0
     tracking = "variant" if special not in ("product", "none") else special
     sku = f"VT-{pid:04d}"
-    option_rows = [
+    option_rows: list[Json] = [
         {
             "id": next(ids.option),
             "product_id": pid,
@@ -230,13 +242,15 @@ def _product(ids: _Ids, pid: int, name: str, kind: _Kind, rng: random.Random, sp
         }
         for sort, (display, values) in enumerate(options)
     ]
-    variants = []
+    variants: list[Json] = []
     for combo in itertools.product(*(range(len(values)) for _, values in options)):
         step = sum(i for (display, _), i in zip(options, combo, strict=True) if display == kind.step)
         price = round(base * (1 + 0.2 * step), 2)
         sale_price = round(sale * (1 + 0.2 * step), 2) if sale else 0.0
         sold_out = special == "sold_out" or rng.random() < 0.18
-        level = 0 if tracking == "variant" and sold_out else rng.randint(1, 40) if tracking == "variant" else 0
+        level = (
+            0 if tracking == "variant" and sold_out else rng.randint(1, 40) if tracking == "variant" else 0
+        )
         chosen = [(option_rows[i], option_rows[i]["option_values"][v]) for i, v in enumerate(combo)]
         suffix = "".join("-" + re.sub(r"[^A-Z0-9]", "", value["label"].upper()) for _, value in chosen)
         variants.append(
@@ -453,7 +467,11 @@ def _order(ids: _Ids, oid: int, status: int, person: Json, customer_id: int, lin
     shipped_at = when + timedelta(days=2, hours=rng.randint(1, 12))
     shipments = []
     if shipped_items:
-        number = f"1Z{rng.randint(10**13, 10**14 - 1)}" if provider == "ups" else str(rng.randint(10**11, 10**12 - 1))
+        number = (
+            f"1Z{rng.randint(10**13, 10**14 - 1)}"
+            if provider == "ups"
+            else str(rng.randint(10**11, 10**12 - 1))
+        )
         shipments.append(
             {
                 "id": next(ids.shipment),
@@ -549,7 +567,9 @@ def _orders(products: list[Json], people: list[Json], rng: random.Random, ids: _
         guest = n % 5 == 4
         picks = rng.sample(pool, k=rng.randint(2 if status == 3 else 1, 3))
         lines = [(p, rng.choice(p["variants"]), rng.choice((1, 1, 2, 3))) for p in picks]
-        orders.append(_order(ids, FIRST_ORDER + n, status, person, 0 if guest else person["id"], lines, when, rng))
+        orders.append(
+            _order(ids, FIRST_ORDER + n, status, person, 0 if guest else person["id"], lines, when, rng)
+        )
     return orders
 
 
@@ -609,7 +629,12 @@ def _marketing(rng: random.Random, ids: _Ids) -> tuple[list[Json], list[Json], l
                     "stop": False,
                 }
             ],
-            "customer": {"group_ids": [], "excluded_group_ids": [], "minimum_order_count": 0, "segments": None},
+            "customer": {
+                "group_ids": [],
+                "excluded_group_ids": [],
+                "minimum_order_count": 0,
+                "segments": None,
+            },
             "notifications": [],
             "stop": False,
             "can_be_used_with_other_promotions": True,
@@ -642,16 +667,25 @@ def _store() -> Json:
         "decimal_places": 2,
         "decimal_separator": ".",
         "thousands_separator": ",",
-        "timezone": {"name": "America/New_York", "raw_offset": -18000, "dst_offset": -14400, "dst_correction": True},
+        "timezone": {
+            "name": "America/New_York",
+            "raw_offset": -18000,
+            "dst_offset": -14400,
+            "dst_correction": True,
+        },
     }
 
 
 def generate_electronics_store(seed: int = 0, products: int = 50) -> dict[str, Any]:
     """The "Volt & Thread" store for ``seed``: same seed, same store."""
     if not len(_KINDS) <= products <= sum(len(k.names) for k in _KINDS):
-        raise ValueError(f"the electronics store has {len(_KINDS)} to {sum(len(k.names) for k in _KINDS)} products")
+        raise ValueError(
+            f"the electronics store has {len(_KINDS)} to {sum(len(k.names) for k in _KINDS)} products"
+        )
     master = random.Random(f"volt-thread-{seed}")
-    catalog_rng, people_rng, order_rng, marketing_rng = (random.Random(master.getrandbits(64)) for _ in range(4))
+    catalog_rng, people_rng, order_rng, marketing_rng = (
+        random.Random(master.getrandbits(64)) for _ in range(4)
+    )
     ids = _Ids()
     catalog = _catalog(catalog_rng, ids, products)
     people = _people(people_rng)
@@ -659,14 +693,25 @@ def generate_electronics_store(seed: int = 0, products: int = 50) -> dict[str, A
     return {
         "store": _store(),
         "categories": [
-            {"id": cid, "parent_id": parent, "name": name, "sort_order": order,
-             "custom_url": {"url": f"/{_slug(name)}/", "is_customized": False}}
+            {
+                "id": cid,
+                "parent_id": parent,
+                "name": name,
+                "sort_order": order,
+                "custom_url": {"url": f"/{_slug(name)}/", "is_customized": False},
+            }
             for order, (cid, parent, name) in enumerate(_CATEGORIES)
         ],
         "products": catalog,
         "customer_groups": [
-            {"id": 1, "name": "Retail", "is_default": True, "is_group_for_guests": True,
-             "category_access": {"type": "all"}, "discount_rules": []}
+            {
+                "id": 1,
+                "name": "Retail",
+                "is_default": True,
+                "is_group_for_guests": True,
+                "category_access": {"type": "all"},
+                "discount_rules": [],
+            }
         ],
         "customers": _customers(people),
         "orders": _orders(catalog, people, order_rng, ids),

@@ -93,7 +93,9 @@ def test_loose_keys(said: str, label: str) -> None:
 
 
 def test_different_values_keep_different_keys() -> None:
-    assert len({key(v) for v in ("15-inch", "17-inch", "1TB", "2TB", "S", "M", "S/M", "Wi-Fi", "No Wi-Fi")}) == 9
+    assert (
+        len({key(v) for v in ("15-inch", "17-inch", "1TB", "2TB", "S", "M", "S/M", "Wi-Fi", "No Wi-Fi")}) == 9
+    )
 
 
 async def test_laptop_by_option_words_in_the_reference(ctx: ToolContext, data: Json) -> None:
@@ -145,7 +147,10 @@ async def test_the_longest_fully_named_product_wins(ctx: ToolContext, data: Json
 
 async def test_a_digit_word_no_variant_has_is_not_offered(ctx: ToolContext, data: Json) -> None:
     laptop = _product(data, "Laptop")
-    cpus = [v["label"] for v in next(o for o in laptop["options"] if o["display_name"] == "Processor")["option_values"]]
+    cpus = [
+        v["label"]
+        for v in next(o for o in laptop["options"] if o["display_name"] == "Processor")["option_values"]
+    ]
     missing = next(c for c in ("i3", "i5", "i7", "i9") if c not in cpus)
     out = await get_product_information(ctx, Conversation("t"), "laptop", options=[missing])
     assert out["id"] == laptop["id"]
