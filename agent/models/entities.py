@@ -30,7 +30,7 @@ def _words(text: str) -> frozenset[str]:
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[^\s@<>()\[\],;:\"'`]{1,64}@[^\s@<>()\[\],;:\"'`]{1,255}\.[A-Za-z]{2,63}")
 _ORDER_KEYED = re.compile(
-    r"\b(?:order|ordr|purchase)s?\s*(?:no\.?|number|num|nr\.?|id|ref)?\s*(?:is\s*)?[:#]?\s*#?\s*(\d{1,10})(?![\w-]|[.,]\d)",
+    r"\b(?:order|ordr|purchase)s?\s*(?:no\.?|number|num|nr\.?|id|ref)?\s*(?:is\s*)?[:#-]?\s*#?\s*(\d{1,10})(?![\w-]|[.,]\d)",
     re.IGNORECASE,
 )
 _ORDER_HASH = re.compile(r"(?<![\w&])#\s?(\d{1,10})(?![\w-]|[.,]\d)")
