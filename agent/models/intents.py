@@ -432,16 +432,22 @@ _PROMO_CUE = re.compile(
 
 
 def _about_a_product(text: str, entities: Entities, intent: str) -> bool:
-    """A message naming a product with option values or a stock/price cue asks about that product,
-    whatever the vote said ("Webcam in 1080p Clip - available?"), unless it is about offers or orders."""
+    """A message naming a product with option values asks about that product whatever the vote said
+    ("Webcam in 1080p Clip - available?"), as does a price or stock question the vote took for one about
+    offers; not when it names an order, an email, a code or an offer."""
     if intent in ("product_info", "order_cancel", "prompt_attack") or not entities.product:
         return False
     if entities.order_ids or entities.emails or entities.codes or _PROMO_CUE.search(text):
         return False
     if entities.product.startswith("product "):
         return True  # "tell me about product 42"
+    if intent == "promotions" and _PRODUCT_CUE.search(text):
+        return True  # "how much is the monitor?" is no question about offers
+    optionish = entities.options or any(
+        any(c.isdigit() for c in w) and any(c.isalpha() for c in w) for w in entities.product_words
+    )  # "i9", not "2 weeks"
     return intent in ("out_of_scope", "promotions", "order_status", "order_list", "provide_info") and bool(
-        entities.options or _PRODUCT_CUE.search(text)
+        optionish
     )
 
 
