@@ -443,11 +443,8 @@ def _about_a_product(text: str, entities: Entities, intent: str) -> bool:
         return True  # "tell me about product 42"
     if intent == "promotions" and _PRODUCT_CUE.search(text):
         return True  # "how much is the monitor?" is no question about offers
-    optionish = entities.options or any(
-        any(c.isdigit() for c in w) and any(c.isalpha() for c in w) for w in entities.product_words
-    )  # "i9", not "2 weeks"
     return intent in ("out_of_scope", "promotions", "order_status", "order_list", "provide_info") and bool(
-        optionish
+        entities.options
     )
 
 

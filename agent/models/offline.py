@@ -41,7 +41,10 @@ TOOL_OF_INTENT = {
 }
 CONTINUATIONS = frozenset({"provide_info", "affirm", "deny"})
 _LIST_CUE = re.compile(r"\borders\b|\bhistory\b|\brecent\b|\ball\b|\bpurchases\b|\blist\b", re.IGNORECASE)
-_PROMO_CUE = re.compile(r"\b(?:sales?|deals?|promo\w*|discount\w*|offers?|coupons?|codes?)\b", re.IGNORECASE)
+_PROMO_CUE = re.compile(
+    r"\b(?:sales?|deals?|promo\w*|discount\w*|offers?|coupons?|codes?|free|shipping|instead|use|running|today)\b",
+    re.IGNORECASE,
+)
 CAN_DO = (
     "I can help with order status and tracking, cancelling an order that hasn't shipped, product details, "
     "prices and stock, discount codes, gift card balances and current promotions."
@@ -149,15 +152,18 @@ class OfflineChatModel(BaseChatModel):
             if gift and "check_gift_card_balance" in self.tool_names:
                 return "gift_card_balance"
         if intent in CONTINUATIONS or intent not in TOOL_OF_INTENT:
+            implied: str | None = None  # "order 50026?" then "it's ann@example.com": a status request
             for earlier in reversed(humans[:-1]):
                 reading = self.understand(earlier)
                 previous = reading.intent
-                if previous in CONTINUATIONS:  # "order 50026?" then "it's ann@example.com"
-                    previous = guess_intent(reading) or previous
+                if previous in CONTINUATIONS and implied is None:
+                    implied = guess_intent(reading)
                 if previous in TOOL_OF_INTENT and TOOL_OF_INTENT[previous] in self.tool_names:
                     return previous
                 if previous in TOOL_OF_INTENT:
                     break
+            if implied is not None and TOOL_OF_INTENT[implied] in self.tool_names:
+                return implied
             guessed = guess_intent(current)
             if guessed is not None and TOOL_OF_INTENT[guessed] in self.tool_names:
                 return guessed
@@ -186,6 +192,11 @@ class OfflineChatModel(BaseChatModel):
         values: "laptop i9") and the option values asked about: this message's, else those said with
         the product ("is the laptop in 15 inch in stock?" then "how much is it?")."""
         current = self.understand(humans[-1]).entities
+        parts = self.nlu.split_requests(humans[-1]) if humans[-1].strip() else []
+        first = self.understand(parts[0]).entities if len(parts) > 1 else None
+        if first is not None and first.product:  # "the gloves' sizes, and is the mouthguard in stock?"
+            options = list(first.options) or None
+            return {"product": " ".join([first.product, *first.product_words]), "options": options}
         product = self._slot(humans, "product")
         source = next(
             (self.understand(t).entities for t in reversed(humans) if self.understand(t).entities.product),
