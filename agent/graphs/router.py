@@ -25,6 +25,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
+from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.offline import guess_intent, split_codes, text_of
 from ..tools.context import Conversation
@@ -114,7 +115,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     if len(plan) > 1 and intents.get("respond") != "handoff":
         plan.pop("respond", None)  # "hi, where is my order?" is a question about an order
     if nlu is not None and text.strip():
-        _share_details(plan, text, nlu.understand(text).entities)
+        _share_details(plan, text, extract_entities(text))  # regular expressions only: no second embedding
     if len(plan) == 1:
         plan = {next(iter(plan)): text}
     routes = [r for r in ("order_management", "product_expert", "respond") if r in plan]

@@ -93,6 +93,7 @@ class OfflineChatModel(BaseChatModel):
     nlu: NLU
     tool_names: tuple[str, ...] = ()
     _cache: dict[str, Understanding] = PrivateAttr(default_factory=dict)
+    _splits: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
     @property
     def _llm_type(self) -> str:
@@ -108,7 +109,15 @@ class OfflineChatModel(BaseChatModel):
         names = tuple(t.name if isinstance(t, BaseTool) else str(getattr(t, "name", t)) for t in tools)
         bound = self.model_copy(update={"tool_names": names})
         bound._cache = self._cache
+        bound._splits = self._splits
         return bound
+
+    def split(self, text: str) -> list[str]:
+        """The message's separate requests, computed once per text (each part is embedded)."""
+        cached = self._splits.get(text)
+        if cached is None:
+            cached = self._splits[text] = self.nlu.split_requests(text) if text.strip() else []
+        return cached
 
     def understand(self, text: str) -> Understanding:
         cached = self._cache.get(text)
@@ -192,7 +201,7 @@ class OfflineChatModel(BaseChatModel):
         values: "laptop i9") and the option values asked about: this message's, else those said with
         the product ("is the laptop in 15 inch in stock?" then "how much is it?")."""
         current = self.understand(humans[-1]).entities
-        parts = self.nlu.split_requests(humans[-1]) if humans[-1].strip() else []
+        parts = self.split(humans[-1])
         first = self.understand(parts[0]).entities if len(parts) > 1 else None
         if first is not None and first.product:  # "the gloves' sizes, and is the mouthguard in stock?"
             options = list(first.options) or None
@@ -259,7 +268,7 @@ class OfflineChatModel(BaseChatModel):
     def _other_requests(self, text: str, first: str, number: int) -> list[dict[str, Any]]:
         """A second request in the same message for this subgraph ("is SAVE20 valid, and any sales?")."""
         extra: list[dict[str, Any]] = []
-        parts = self.nlu.split_requests(text) if text.strip() else []
+        parts = self.split(text)
         for i, part in enumerate(parts[1:], start=1):
             intent = self.understand(part).intent
             tool = TOOL_OF_INTENT.get(intent)
