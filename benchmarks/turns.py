@@ -28,7 +28,7 @@ import httpx
 # This file sits next to benchmarks/ingest.py, named like a package: keep its folder off the import path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from agent.models import nlu as nlu_module  # noqa: E402
+from agent.models import intents as nlu_module  # noqa: E402
 from agent.models import offline  # noqa: E402
 from agent.runtime import open_agent  # noqa: E402
 from agent.settings import Settings  # noqa: E402

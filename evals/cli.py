@@ -25,7 +25,9 @@ BASELINE = Path(__file__).parent / "baseline.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["run"])
+    parser.add_argument(
+        "action", choices=["run", "generate"], help="run scenarios, or generate them from a store"
+    )
     parser.add_argument("paths", nargs="*", type=Path, help="scenario files or folders (default: the suite)")
     parser.add_argument("--model", help="offline (default) or openai:MODEL")
     parser.add_argument("--trials", type=int, default=1, help="trials per scenario, for pass^k (1)")
@@ -46,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-transcripts", action="store_true", help="record no turn")
     parser.add_argument("--baseline", type=Path, nargs="?", const=BASELINE, help="fail below this pass rate")
+    parser.add_argument("--store", default="electronics", help="generate: the generated store (electronics)")
+    parser.add_argument("--seed", type=int, default=0, help="generate: seed of the store and scenarios (0)")
+    parser.add_argument("-o", "--output", type=Path, help="generate: the scenario file to write")
 
 
 def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
@@ -102,7 +107,22 @@ async def _run_recorded(
         await transcripts.aclose()
 
 
+def generate(args: argparse.Namespace) -> int:
+    from .generate import write
+
+    output = args.output or SUITE / "generated" / f"{args.store}-seed{args.seed}.yaml"
+    try:
+        count = write(output, args.seed, args.store)
+    except (ValueError, OSError) as exc:
+        print(f"Cannot generate scenarios: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {count} scenarios for generated:{args.store}:{args.seed} to {output}")
+    return 0
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "generate":
+        return generate(args)
     if args.model:
         settings = dataclasses.replace(settings, model=args.model)
     items, errors = load_suite(args.paths or [SUITE])

@@ -34,6 +34,7 @@ from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
 from bigcommerce.sandbox.app import Sandbox
 from bigcommerce.sandbox.demo import FULL_TOKEN, generate_demo_store
+from bigcommerce.sandbox.demo_electronics import generate_electronics_store
 from bigcommerce.sandbox.state import SandboxStore
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
@@ -102,10 +103,14 @@ class EvalEnvironment:
         self._locks: dict[str, asyncio.Lock] = {}
         self.folder = Path(tempfile.mkdtemp(prefix="bcagent-eval-"))
 
-    def fixture(self, path: Path | None) -> dict[str, Any]:
-        key = str(path) if path else "demo"
+    def fixture(self, path: Path | None, generated: tuple[str, int] | None = None) -> dict[str, Any]:
+        key = f"generated:{generated[0]}:{generated[1]}" if generated else str(path) if path else "demo"
         if key not in self._fixtures:
-            if path is None:
+            if generated is not None:
+                name, seed = generated
+                builder = generate_electronics_store if name == "electronics" else generate_demo_store
+                self._fixtures[key] = builder(seed=seed)
+            elif path is None:
                 self._fixtures[key] = generate_demo_store(300, seed=0)
             else:
                 self._fixtures[key] = json.loads(path.read_text(encoding="utf-8"))
@@ -183,7 +188,8 @@ async def run_trial(
     scenario = item.scenario
     transcript = Transcript(scenario.id, trial)
     try:
-        store = SandboxStore.from_data(env.fixture(item.store_path), str(item.store_path or "demo store"))
+        data = env.fixture(item.store_path, item.generated_store)
+        store = SandboxStore.from_data(data, item.store_key if item.store_key != "demo" else "demo store")
     except Exception as exc:  # a fixture that does not load fails this scenario, not the run
         transcript.error = f"the store fixture does not load: {exc}"
         return transcript
@@ -206,7 +212,7 @@ async def run_trial(
     try:
         async with client:
             catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
-            index = await env.index(str(item.store_path or "demo"), client, catalog)
+            index = await env.index(item.store_key, client, catalog)
             tools = ToolContext(client, connection, records, index=index)
             model, llm = build_model(env.settings, env.nlu)
             context = AgentContext(tools=tools, model=model, nlu=env.nlu, llm=llm, store_name=connection.name)

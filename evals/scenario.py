@@ -13,6 +13,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+GENERATED = "generated:"
+GENERATORS = ("demo", "electronics")  # what ``store: generated:NAME:SEED`` may name
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -80,6 +83,16 @@ class Scenario(_Strict):
     expect: Expect = Field(default_factory=Expect)
 
     @model_validator(mode="after")
+    def _known_store(self) -> Scenario:
+        if self.store and self.store.startswith(GENERATED):
+            name, _, seed = self.store[len(GENERATED) :].partition(":")
+            if name not in GENERATORS or (seed and not seed.isdigit()):
+                raise ValueError(
+                    f"store: expected generated:NAME:SEED with NAME one of {', '.join(GENERATORS)}"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _has_conversation(self) -> Scenario:
         if not self.turns and self.shopper is None:
             raise ValueError("a scenario needs `turns` (or a simulated `shopper`)")
@@ -92,8 +105,27 @@ class LoadedScenario:
     source: Path
 
     @property
+    def generated_store(self) -> tuple[str, int] | None:
+        """("electronics", 7) for ``store: generated:electronics:7``: a store built by a generator."""
+        store = self.scenario.store or ""
+        if not store.startswith(GENERATED):
+            return None
+        name, _, seed = store[len(GENERATED) :].partition(":")
+        return name, int(seed or 0)
+
+    @property
     def store_path(self) -> Path | None:
-        return (self.source.parent / self.scenario.store).resolve() if self.scenario.store else None
+        if not self.scenario.store or self.generated_store is not None:
+            return None
+        return (self.source.parent / self.scenario.store).resolve()
+
+    @property
+    def store_key(self) -> str:
+        """One name per distinct store: the fixture's path, ``generated:NAME:SEED`` or ``demo``."""
+        if self.generated_store is not None:
+            name, seed = self.generated_store
+            return f"{GENERATED}{name}:{seed}"
+        return str(self.store_path) if self.store_path else "demo"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from ..tools.handoff import transfer_to_human
 WHAT_CAN_YOU_DO = re.compile(
     r"\bwhat (?:can|do|else can) you (?:do|help)|\bhow can you help\b|\bwhat are you for\b", re.I
 )
+CHANGE_AN_ORDER = re.compile(
+    r"\b(?:mark|set|change|make|update)\b.{0,40}\b(?:refunded|paid|shipped|delivered|free)\b", re.IGNORECASE
+)
 CLARIFY = "I'm not sure I understood. Is this about an order, a product, or a discount or gift code?"
 
 
@@ -150,6 +153,11 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
         return "You're welcome! Is there anything else I can help with?"
     if intent == "goodbye":
         return f"Thanks for visiting {store}. Goodbye!"
+    if intent == "prompt_attack" and CHANGE_AN_ORDER.search(text):
+        return (
+            "I can't change an order's status or payment, or record a refund. If something is wrong with an "
+            "order, I can connect you with a member of our team: just ask for a person."
+        )
     if intent == "prompt_attack":
         return f"I can't help with that, and I can't share internal instructions, keys or other shoppers' details. {CAN_DO}"
     if intent == "out_of_scope":

@@ -25,8 +25,9 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
+from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
-from ..models.offline import guess_intent, text_of
+from ..models.offline import guess_intent, split_codes, text_of
 from ..tools.context import Conversation
 from ..transcripts.capture import timed
 from . import order_management, product_expert
@@ -112,14 +113,31 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         target, intent = await _route_one(state, runtime.context, part)
         plan[target] = f"{plan[target]} {part}".strip() if target in plan else part
         intents.setdefault(target, intent)
-    if len(plan) > 1:
+    if len(plan) > 1 and intents.get("respond") != "handoff":
         plan.pop("respond", None)  # "hi, where is my order?" is a question about an order
+    if nlu is not None and text.strip():
+        _share_details(plan, text, extract_entities(text))  # regular expressions only: no second embedding
     if len(plan) == 1:
         plan = {next(iter(plan)): text}
     routes = [r for r in ("order_management", "product_expert", "respond") if r in plan]
     requests = dict(plan)
     requests["respond_intent"] = intents.get("respond", "unknown")
     return {"routes": routes, "requests": requests, "turn_start": start, "last_routes": routes}
+
+
+def _share_details(plan: dict[str, str], text: str, entities: Any) -> None:
+    """Details the parts of one message share: the email goes to every request that needs it ("what did
+    I buy in order 12345 and how much was it? jane@x.com"), and a message with a gift code and a
+    discount code asks both subgraphs."""
+    gift, other = split_codes(text, entities.codes)
+    if gift and other:
+        for target in ("order_management", "product_expert"):
+            plan.setdefault(target, text)
+    if len(entities.emails) == 1:
+        email = entities.emails[0]
+        for target in ("order_management",):
+            if target in plan and email not in plan[target].lower():
+                plan[target] = f"{plan[target]} {email}"
 
 
 def first_route(state: AgentState) -> Next:

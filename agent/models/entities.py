@@ -30,15 +30,16 @@ def _words(text: str) -> frozenset[str]:
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[^\s@<>()\[\],;:\"'`]{1,64}@[^\s@<>()\[\],;:\"'`]{1,255}\.[A-Za-z]{2,63}")
 _ORDER_KEYED = re.compile(
-    r"\b(?:order|ordr|purchase)s?\s*(?:no\.?|number|num|nr\.?|id|ref)?\s*(?:is\s*)?[:#]?\s*#?\s*(\d{1,10})(?![\w-]|[.,]\d)",
+    r"\b(?:order|ordr|purchase)s?\s*(?:no\.?|number|num|nr\.?|id|ref)?\s*(?:is\s*)?[:#-]?\s*#?\s*(\d{1,10})(?![\w-]|[.,]\d)",
     re.IGNORECASE,
 )
 _ORDER_HASH = re.compile(r"(?<![\w&])#\s?(\d{1,10})(?![\w-]|[.,]\d)")
 _ORDER_BARE = re.compile(r"(?<![\w#$£€¥.,/:+-])(\d{3,10})(?![\w/-]|[.,]\d)")
 _NOT_ORDER_AFTER = re.compile(
-    r"\s?(?:%|percent|dollars?|bucks|usd|eur|euros?|pounds?|gbp|oz|ounces?|lbs?|kg|kilos?|inch(?:es)?|cm|mm|ml|"
+    r"[\s-]?(?:[%°\"”]|(?:percent|dollars?|bucks|usd|eur|euros?|pounds?|gbp|oz|ounces?|lbs?|kg|kilos?|inch(?:es)?|cm|mm|ml|"
+    r"degrees?|gb|tb|mah|k\b|p\b|"
     r"days?|weeks?|months?|years?|hours?|hrs?|mins?|minutes?|seconds?|am|pm|times?|items?|pieces?|pcs|units?|"
-    r"pairs?|calories|miles?|km|reviews?|stars?|people|customers)\b",
+    r"pairs?|calories|miles?|km|reviews?|stars?|people|customers)\b)",
     re.IGNORECASE,
 )
 _NOT_ORDER_BEFORE = re.compile(
@@ -66,11 +67,13 @@ _NOT_CODE_WORDS = _words(
     """
 )
 _OPTION_UNIT = re.compile(
-    r"(?<![\w.])(\d{1,4}(?:\.\d{1,2})?)(?:\s?(oz|ounces?|lbs?|kgs?|kilos?|cm|mm|inch(?:es)?|\")|(in|lb|kg|oz))\b",
+    r"(?<![\w.])(\d{1,5}(?:\.\d{1,2})?)(?:[\s-]?(oz|ounces?|lbs?|kgs?|kilos?|cm|mm|inch(?:es)?|ml|gb|tb|mah|"
+    r"degrees?|litres?|liters?)\b|\s?(\"|”|°)|(in|lb|kg|oz|k|p|l)\b)",
     re.IGNORECASE,
 )
 _UNIT = {"ounce": "oz", "ounces": "oz", "lbs": "lb", "kgs": "kg", "kilo": "kg", "kilos": "kg", '"': "in"}
-_UNIT.update({"inch": "in", "inches": "in"})
+_UNIT.update({"inch": "in", "inches": "in", "”": "in", "°": "deg", "degree": "deg", "degrees": "deg"})
+_UNIT.update({"litre": "l", "litres": "l", "liter": "l", "liters": "l"})
 _LETTER_SIZE = re.compile(
     r"(?<![\w/])(XXS|XS|XXL|XXXL|[2-5]XL|XL|S/M|L/XL|M/L|XS/S)(?![\w/])|"
     r"(?:\b(?:size|sizes|sz|in|an?|the|or|and)\s+|,\s*)(S|M|L)(?![\w'/])",
@@ -89,6 +92,7 @@ COLOURS = _words(
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 _PAGE_WORDS = frozenset({"this", "it", "these", "that", "those", "them", "they"})
 _DEMONSTRATIVES = frozenset({"this", "these", "that", "those"})
+_NEGATING = frozenset({"no", "without", "non"})
 _PRODUCT_STOP = _words(
     """
     a an the this that these those it its it's they them their there here is are was were be been being am
@@ -177,6 +181,7 @@ class Entities:
     yes: bool = False
     no: bool = False
     options: tuple[str, ...] = ()  # option values mentioned: "16oz", "XL", "blue"
+    product_words: tuple[str, ...] = ()  # other words beside the product's name: maybe option values
 
 
 def _unique(values: Iterable[Any]) -> tuple[Any, ...]:
@@ -253,7 +258,7 @@ def _codes(text: str) -> list[tuple[int, int, str]]:
 def _options(text: str) -> list[tuple[int, int, str]]:
     found = []
     for match in _OPTION_UNIT.finditer(text):
-        unit = (match.group(2) or match.group(3)).lower()
+        unit = (match.group(2) or match.group(3) or match.group(4)).lower()
         found.append((match.start(), match.end(), f"{match.group(1)}{_UNIT.get(unit, unit)}"))
     for match in _LETTER_SIZE.finditer(text):
         group = 1 if match.group(1) else 2
@@ -268,17 +273,19 @@ def _options(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def _product(text: str) -> tuple[str | None, bool]:
-    """(the longest run of words that are not question, intent or function words; whether a "this" stood
-    in for the product). ``text`` has every other entity blanked."""
+def _product(text: str) -> tuple[str | None, bool, tuple[str, ...]]:
+    """(the run of words that are not question, intent or function words with the most plain words,
+    then the longest; whether a "this" stood in for the product; the words of the other runs, which may
+    be option values: "i9", "no wifi", "32"). ``text`` has every other entity blanked."""
     if match := _PRODUCT_ID.search(text):
-        return f"product {match.group(1)}", False
+        return f"product {match.group(1)}", False, ()
     runs: list[list[str]] = []
     run: list[str] = []
     before_run: list[str] = []
     previous = ""
     pointer = False
     position = 0
+    numbers: list[str] = []
     for match in _WORD.finditer(text):
         gap = text[position : match.start()]
         position = match.end()
@@ -290,6 +297,8 @@ def _product(text: str) -> tuple[str | None, bool]:
             previous = ""
         if word in _PAGE_WORDS:
             pointer = True
+        if word.isdigit() and len(word) <= 3:
+            numbers.append(word)
         if word in _PRODUCT_STOP or not any(c.isalpha() for c in word) or len(word) > 40:
             if run:
                 runs.append(run)
@@ -298,16 +307,20 @@ def _product(text: str) -> tuple[str | None, bool]:
             continue
         if not run:
             before_run.append(previous)
+            if previous in _NEGATING:
+                run.append(previous)  # "no wifi" is an option value, "wifi" another
         run.append(word)
     if run:
         runs.append(run)
     if not runs:
-        return None, pointer
-    best = max(range(len(runs)), key=lambda i: (len(runs[i]), -i))
-    words = runs[best]
+        return None, pointer, tuple(numbers[:MAX_ENTITIES])
+    plain = [sum(not any(c.isdigit() for c in w) and w not in _NEGATING for w in r) for r in runs]
+    best = max(range(len(runs)), key=lambda i: (plain[i], len(runs[i]), -i))
+    words = [w for w in runs[best] if w not in _NEGATING or runs[best].index(w) > 0]
+    extra = tuple(w for i, r in enumerate(runs) if i != best for w in r) + tuple(numbers)
     if len(words) == 1 and before_run[best] in _DEMONSTRATIVES:
-        return None, True  # "this hoodie": the product on the page
-    return " ".join(words)[:120], False
+        return None, True, extra[:8]  # "this hoodie": the product on the page
+    return " ".join(words)[:120], False, extra[:8]
 
 
 def extract_entities(text: str) -> Entities:
@@ -323,7 +336,7 @@ def extract_entities(text: str) -> Entities:
     codes = _codes(rest)
     options = _options(_blank(rest, [(s, e) for s, e, _ in codes]))
     rest = _blank(rest, [(s, e) for s, e, _ in codes] + [(s, e) for s, e, _ in options])
-    product, pointer = _product(rest)
+    product, pointer, extra = _product(rest)
     return Entities(
         order_ids=_unique(number for _, _, number in orders),
         emails=_unique(email for _, _, email in emails),
@@ -333,4 +346,5 @@ def extract_entities(text: str) -> Entities:
         yes=bool(_YES.match(text)) and not bool(_NO.match(text)),
         no=bool(_NO.match(text)),
         options=_unique(value for _, _, value in options),
+        product_words=extra if product is not None or pointer else (),
     )

@@ -149,7 +149,8 @@ _ATTACK = re.compile(
             r"\b(?:change|set|lower|drop|make)\s+(?:the\s+)?price\s+(?:of|to)\b",
             r"\b(?:generate|create|make|issue)\s+(?:me\s+)?(?:a\s+|an\s+)?(?:new\s+)?(?:\d+%\s+)?"
             r"(?:coupon|discount|promo|gift\s*card|voucher)",
-            r"\bmark\s+(?:my\s+|the\s+|this\s+)?order\s+as\s+(?:refunded|paid|shipped|delivered|free)",
+            r"\b(?:mark|set|change|make|update)\s+(?:my\s+|the\s+|this\s+)?order\s*(?:no\.?\s*|number\s*)?(?:#?\s*\d+\s*)?"
+            r"(?:as\s+|to\s+|status\s+to\s+)?(?:refunded|paid|shipped|delivered|free)",
             r"\bgive\s+me\s+(?:full|admin|root|total)\s+access\b",
             r"\bbypass\s+(?:the\s+)?(?:verification|security|check|auth)",
         )
@@ -215,11 +216,17 @@ def _foreign(text: str) -> bool:
     return (foreign >= 2 and foreign > english) or (bool(_SPANISH_MARKS.search(text)) and foreign > english)
 
 
+_WHAT_ABOUT = re.compile(
+    r"^\W*(?:(?:and|ok|okay|so)\W+)?(?:what|how)\s+about\b|^\W*(?:try|use)\b", re.IGNORECASE
+)
+
+
 def _only_entities(text: str, entities: Entities) -> bool:
     """True when the message gives an order number, email or code and says nothing else."""
     if not (entities.order_ids or entities.emails or entities.codes):
         return False
     rest = _blank(text, [m.span() for m in _EMAIL.finditer(text)])
+    rest = _WHAT_ABOUT.sub(" ", rest)  # "what about jane@example.com?" only gives a detail
     for pattern in (_ORDER_KEYED, _ORDER_HASH, _ORDER_BARE):
         rest = pattern.sub(" ", rest)
     words = [w.lower().replace("’", "'") for w in _WORD.findall(rest)]
@@ -351,6 +358,8 @@ class NLU:
             return Understanding(text, intent, 1.0, entities, scores)
         scores, nearest = self._vote(analysed)
         intent, confidence = _decide(analysed, entities, scores, nearest)
+        if _about_a_product(analysed, entities, intent):
+            intent, confidence = "product_info", max(confidence, CONFIDENT_PRODUCT)
         return Understanding(text, intent, confidence, entities, scores)
 
     def split_requests(self, text: str) -> list[str]:
@@ -372,7 +381,10 @@ class NLU:
                 else:
                     pending.append(part)
                 continue
-            if requests and _same_request(requests[-1][1], understanding):
+            if requests and (
+                _same_request(requests[-1][1], understanding)
+                or _about_the_last(requests[-1][1], understanding)
+            ):
                 last, reading = requests[-1]
                 requests[-1] = (f"{last} {part}", reading)
                 continue
@@ -408,6 +420,34 @@ def _decide(text: str, entities: Entities, scores: dict[str, float], nearest: fl
     return winner, round(confidence, 4)
 
 
+CONFIDENT_PRODUCT = 0.5
+_PRODUCT_CUE = re.compile(
+    r"\b(?:in\s+stock|stock|available|availab\w*|how\s+much|price|cost\w*|come\s+in|comes\s+in|do\s+you\s+have|left|"
+    r"sold\s+out|have\s+(?:it|them|the))\b",
+    re.IGNORECASE,
+)
+_PROMO_CUE = re.compile(
+    r"\b(?:sales?|deals?|promo\w*|discount\w*|offers?|coupons?|codes?|vouchers?)\b", re.IGNORECASE
+)
+
+
+def _about_a_product(text: str, entities: Entities, intent: str) -> bool:
+    """A message naming a product with option values asks about that product whatever the vote said
+    ("Webcam in 1080p Clip - available?"), as does a price or stock question the vote took for one about
+    offers; not when it names an order, an email, a code or an offer."""
+    if intent in ("product_info", "order_cancel", "prompt_attack") or not entities.product:
+        return False
+    if entities.order_ids or entities.emails or entities.codes or _PROMO_CUE.search(text):
+        return False
+    if entities.product.startswith("product "):
+        return True  # "tell me about product 42"
+    if intent == "promotions" and _PRODUCT_CUE.search(text):
+        return True  # "how much is the monitor?" is no question about offers
+    return intent in ("out_of_scope", "promotions", "order_status", "order_list", "provide_info") and bool(
+        entities.options
+    )
+
+
 _REQUEST_CUE = re.compile(
     r"^\W*(?:is|are|does|do|did|has|have|can|could|will|would|should|any)\b|"
     r"\b(?:where|where's|wheres|what|what's|whats|when|which|why|how|who|track\w*|cancel\w*|status|ship\w*|"
@@ -430,6 +470,24 @@ def _clean_part(part: str) -> str:
     while (stripped := _CONNECTOR.sub("", part).strip()) != part and stripped:
         part = stripped
     return part if any(c.isalnum() for c in part) else ""
+
+
+_IT = re.compile(r"\b(?:it|that)\b", re.IGNORECASE)
+_THIS = re.compile(r"\b(?:this|these|those)\b", re.IGNORECASE)
+
+
+def _about_the_last(first: Understanding, second: Understanding) -> bool:
+    """A part that names nothing and says "it" after an order request asks about that order ("what did I
+    buy in order 12345 and how much was it?")."""
+    entities = second.entities
+    return (
+        ROUTE_OF_INTENT[first.intent] == "order_management"
+        and second.intent == "product_info"
+        and entities.product is None
+        and not entities.codes
+        and bool(_IT.search(second.text))
+        and not _THIS.search(second.text)
+    )
 
 
 def _same_request(first: Understanding, second: Understanding) -> bool:

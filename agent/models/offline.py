@@ -14,6 +14,7 @@ replies from them:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
@@ -39,10 +40,32 @@ TOOL_OF_INTENT = {
     "handoff": "transfer_to_human",
 }
 CONTINUATIONS = frozenset({"provide_info", "affirm", "deny"})
+_LIST_CUE = re.compile(r"\borders\b|\bhistory\b|\brecent\b|\ball\b|\bpurchases\b|\blist\b", re.IGNORECASE)
+_PROMO_CUE = re.compile(
+    r"\b(?:sales?|deals?|promo\w*|discount\w*|offers?|coupons?|codes?|free|shipping|instead|use|running|today)\b",
+    re.IGNORECASE,
+)
 CAN_DO = (
     "I can help with order status and tracking, cancelling an order that hasn't shipped, product details, "
     "prices and stock, discount codes, gift card balances and current promotions."
 )
+
+
+_GIFT_PREFIX = re.compile(r"^(?:GIFT|GC|GV|GIFTCARD)[-_]", re.IGNORECASE)
+
+
+def split_codes(text: str, codes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(gift certificate codes, discount codes) among ``codes``: a gift code has a gift prefix or is
+    introduced as one ("gift card X")."""
+    gift = [
+        c
+        for c in codes
+        if _GIFT_PREFIX.match(c)
+        or re.search(
+            rf"gift[\s-]*(?:card|cert\w*)\W+(?:code\W+)?(?:is\W+)?{re.escape(c)}", text, re.IGNORECASE
+        )
+    ]
+    return gift, [c for c in codes if c not in gift]
 
 
 def guess_intent(understanding: Understanding) -> str | None:
@@ -70,6 +93,7 @@ class OfflineChatModel(BaseChatModel):
     nlu: NLU
     tool_names: tuple[str, ...] = ()
     _cache: dict[str, Understanding] = PrivateAttr(default_factory=dict)
+    _splits: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
     @property
     def _llm_type(self) -> str:
@@ -85,7 +109,15 @@ class OfflineChatModel(BaseChatModel):
         names = tuple(t.name if isinstance(t, BaseTool) else str(getattr(t, "name", t)) for t in tools)
         bound = self.model_copy(update={"tool_names": names})
         bound._cache = self._cache
+        bound._splits = self._splits
         return bound
+
+    def split(self, text: str) -> list[str]:
+        """The message's separate requests, computed once per text (each part is embedded)."""
+        cached = self._splits.get(text)
+        if cached is None:
+            cached = self._splits[text] = self.nlu.split_requests(text) if text.strip() else []
+        return cached
 
     def understand(self, text: str) -> Understanding:
         cached = self._cache.get(text)
@@ -114,15 +146,33 @@ class OfflineChatModel(BaseChatModel):
         intent = current.intent
         if intent == "product_info" and current.entities.codes and not current.entities.product:
             intent = guess_intent(current) or intent  # "does GLOVES10 work?" asks about a code
+        if intent == "order_list" and current.entities.order_ids:
+            intent = "order_status"  # "what items are in my order 12345?" is about that order
+        if intent == "order_list" and not _LIST_CUE.search(humans[-1]) and self._slot(humans, "order_id"):
+            intent = "order_status"  # "ok, back to my order: jane@example.com"
+        if intent == "promotions" and current.entities.product and not _PROMO_CUE.search(humans[-1]):
+            intent = "product_info"  # "do you sell unicorn saddles?"
         if intent in TOOL_OF_INTENT and TOOL_OF_INTENT[intent] in self.tool_names:
             return intent
+        if intent in ("gift_card_balance", "discount_code") and current.entities.codes:
+            gift, other = split_codes(humans[-1], current.entities.codes)  # the other half of "X and Y"
+            if other and "lookup_discount_code" in self.tool_names:
+                return "discount_code"
+            if gift and "check_gift_card_balance" in self.tool_names:
+                return "gift_card_balance"
         if intent in CONTINUATIONS or intent not in TOOL_OF_INTENT:
+            implied: str | None = None  # "order 50026?" then "it's ann@example.com": a status request
             for earlier in reversed(humans[:-1]):
-                previous = self.understand(earlier).intent
+                reading = self.understand(earlier)
+                previous = reading.intent
+                if previous in CONTINUATIONS and implied is None:
+                    implied = guess_intent(reading)
                 if previous in TOOL_OF_INTENT and TOOL_OF_INTENT[previous] in self.tool_names:
                     return previous
                 if previous in TOOL_OF_INTENT:
                     break
+            if implied is not None and TOOL_OF_INTENT[implied] in self.tool_names:
+                return implied
             guessed = guess_intent(current)
             if guessed is not None and TOOL_OF_INTENT[guessed] in self.tool_names:
                 return guessed
@@ -145,6 +195,36 @@ class OfflineChatModel(BaseChatModel):
             if value is not None:
                 return value
         return "this" if page_reference else None
+
+    def _product_args(self, humans: list[str]) -> dict[str, Any]:
+        """The product as the shopper named it (with the other words of that message, which may be option
+        values: "laptop i9") and the option values asked about: this message's, else those said with
+        the product ("is the laptop in 15 inch in stock?" then "how much is it?")."""
+        current = self.understand(humans[-1]).entities
+        parts = self.split(humans[-1])
+        first = self.understand(parts[0]).entities if len(parts) > 1 else None
+        if first is not None and first.product:  # "the gloves' sizes, and is the mouthguard in stock?"
+            options = list(first.options) or None
+            return {"product": " ".join([first.product, *first.product_words]), "options": options}
+        product = self._slot(humans, "product")
+        source = next(
+            (self.understand(t).entities for t in reversed(humans) if self.understand(t).entities.product),
+            None,
+        )
+        options = list(current.options)
+        if source is not None and source is not current:
+            options += [w for w in current.product_words if w not in options]
+            if not options:
+                options = list(source.options)
+        reference = product
+        if (
+            source is not None
+            and product == source.product
+            and source.product_words
+            and not product.startswith("product ")
+        ):
+            reference = " ".join([product, *source.product_words])
+        return {"product": reference, "options": options or None}
 
     def _call(self, tool: str, args: dict[str, Any], number: int) -> dict[str, Any]:
         args = {key: value for key, value in args.items() if value is not None}
@@ -169,9 +249,12 @@ class OfflineChatModel(BaseChatModel):
             )
         elif tool in ("check_gift_card_balance", "lookup_discount_code"):
             codes = self.understand(humans[-1]).entities.codes or (self._slot(humans, "code") or "",)
+            gift, other = split_codes(humans[-1], codes)
+            if gift and other:  # "gift card GIFT-1 and the code SAVE20": each tool its own kind
+                codes = tuple(gift if tool == "check_gift_card_balance" else other)
             calls += [self._call(tool, {"code": code}, number * 10 + i) for i, code in enumerate(codes[:3])]
         elif tool == "get_product_information":
-            calls.append(self._call(tool, {"product": self._slot(humans, "product")}, number))
+            calls.append(self._call(tool, self._product_args(humans), number))
         elif tool == "transfer_to_human":
             summary = " / ".join(humans[-3:])[:500]
             calls.append(
@@ -185,19 +268,24 @@ class OfflineChatModel(BaseChatModel):
     def _other_requests(self, text: str, first: str, number: int) -> list[dict[str, Any]]:
         """A second request in the same message for this subgraph ("is SAVE20 valid, and any sales?")."""
         extra: list[dict[str, Any]] = []
-        parts = self.nlu.split_requests(text) if text.strip() else []
+        parts = self.split(text)
         for i, part in enumerate(parts[1:], start=1):
             intent = self.understand(part).intent
             tool = TOOL_OF_INTENT.get(intent)
-            if intent == first or tool is None or tool not in self.tool_names:
+            if tool is None or tool not in self.tool_names:
                 continue
             entities = self.understand(part).entities
+            if intent == first and not (tool == "get_product_information" and entities.product):
+                continue  # the same request again; a second product is a second request
             if tool == "list_active_promotions":
                 extra.append(self._call(tool, {}, number * 100 + i))
             elif tool in ("check_gift_card_balance", "lookup_discount_code") and entities.codes:
                 extra.append(self._call(tool, {"code": entities.codes[0]}, number * 100 + i))
             elif tool == "get_product_information" and entities.product:
-                extra.append(self._call(tool, {"product": entities.product}, number * 100 + i))
+                args = {"product": " ".join([entities.product, *entities.product_words])}
+                extra.append(
+                    self._call(tool, {**args, "options": list(entities.options) or None}, number * 100 + i)
+                )
         return extra
 
     def reply_from_tools(self, messages: Sequence[BaseMessage], call_index: int) -> str:

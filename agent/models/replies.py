@@ -82,8 +82,53 @@ def orders_list_reply(result: dict[str, Any], focus: Focus) -> str:
     return "Here are your recent orders: " + "; ".join(rows) + ". Which one would you like to know about?"
 
 
+def selection_lines(result: dict[str, Any]) -> list[str]:
+    """The variant-level answer: the variants matching the values asked for, with price and stock, and
+    what the product offers instead of each value that matched nothing."""
+    name = result["name"]
+    lines: list[str] = []
+    asked = [str(a) for a in result.get("asked") or []]
+    selected = result.get("selected")
+    if selected is not None and asked:
+        said = ", ".join(asked)
+        if not selected:
+            lines.append(f"The {name} doesn't come in {said} together.")
+        elif len(selected) == 1:
+            row = selected[0]
+            price = f", {row['price']}" if row.get("price") else ""
+            lines.append(f"The {name} in {said}: {row['stock']}{price}.")
+        else:
+            prices = {row.get("price") for row in selected}
+            rows = []
+            for row in selected:
+                rest = [v for v in row["values"] if v not in asked] or row["values"]
+                text = f"{' / '.join(rest)}: {row['stock']}"
+                if len(prices) > 1 and row.get("price"):
+                    text += f" ({row['price']})"
+                rows.append(text)
+            common = f" ({next(iter(prices))})" if len(prices) == 1 and None not in prices else ""
+            lines.append(f"The {name} in {said}{common}: " + "; ".join(rows) + ".")
+    options = {str(k): [str(v) for v in values] for k, values in (result.get("options") or {}).items()}
+    for missing in result.get("not_offered") or []:
+        option, value = missing.get("option"), missing["value"]
+        if option:
+            offered = [str(v) for v in missing.get("offered") or []]
+            lines.append(f"We don't have the {name} in {value}; {option.lower()} comes in {_join(offered)}.")
+        else:
+            summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in options.items())
+            lines.append(
+                f"We don't have the {name} in {value}." + (f" It comes in {summary}." if summary else "")
+            )
+    return lines
+
+
 def product_reply(result: dict[str, Any], focus: Focus) -> str:
     name = result["name"]
+    if result.get("selected") is not None or result.get("not_offered"):
+        chosen = selection_lines(result)
+        if result.get("url"):
+            chosen.append(f"More: {result['url']}")
+        return " ".join(dict.fromkeys(chosen))
     lines: list[str] = []
     raw_options = result.get("options") or {}
     options: dict[str, list[str]] = {str(k): [str(v) for v in values] for k, values in raw_options.items()}

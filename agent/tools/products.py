@@ -20,6 +20,18 @@ Which product a name means:
    with up to 5 ``similar`` products from the vector search (score >= ``FLOOR``). A hidden or
    wholesale-only product's name ends here exactly as a name that does not exist does.
 
+Option values inside the reference ("laptop 15 inch i9 1tb", "black headphones") are not held against a
+candidate: the words that name one of *its* option values leave its reference (``variants.words_in``),
+and so do words with digits that no candidate's name holds ("i5"). Before the shares, two more rules:
+the name equals what is left of the reference, or every word of the name is in the reference (the
+longest such name wins: "wireless headphones" is "Wireless Headphones", not "Headphones"), unless
+the reference's other words belong to other candidates' names.
+
+Variant-level answers: the option values the shopper named (``options``, plus those found in the
+reference) select the variants that match them all (``variants.select``); the result quotes each
+selected variant's live price and stock, and names every given value that matched nothing with the
+values its option offers.
+
 The vector index is searched with ``asearch`` (embedding on the model's own worker thread).
 """
 
@@ -39,6 +51,7 @@ from ingest.vectors import SearchHit
 from ..transcripts.capture import note_retrieval
 from .context import Conversation, ToolContext
 from .results import ToolResult, ok, result, store_call
+from .variants import COLOURS, Selection, select, words_in
 
 MAX_REFERENCE = 200
 MAX_ID = 2_147_483_647
@@ -65,6 +78,8 @@ _STOP_WORDS = (
     "for of in on with and or to is are what which about please product products item"
 )
 _STOP = frozenset(_STOP_WORDS.split())
+_LOOSE_UNITS = re.compile(r"(?<=\d)\s*(?:\"|”|'')|°")
+MAX_OPTIONS = 6
 
 
 def _id_of(value: object) -> int | None:
@@ -82,7 +97,12 @@ def _id_of(value: object) -> int | None:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return _WORD.findall(_LOOSE_UNITS.sub(lambda m: " deg" if m.group(0) == "°" else " in", text.lower()))
+
+
+def _option_like(word: str) -> bool:
+    """A word that is more likely an option value than part of a name: 15in, i9, 1tb, black, xl."""
+    return any(c.isdigit() for c in word) or word in COLOURS or word in ("xs", "xl", "xxl")
 
 
 def _fold(word: str) -> str:
@@ -106,22 +126,35 @@ async def get_product_information(
     conversation: Conversation,
     product: str | None = None,
     product_id: int | None = None,
+    options: object = None,
 ) -> ToolResult:
     """Live facts about one product, by ``product_id``, by ``product`` (a name, a description, "#12",
-    "this one"), or, with neither, the product page the shopper is on."""
+    "this one"), or, with neither, the product page the shopper is on; ``options`` are option values
+    the shopper named ("15-inch", "black", "M"), answered variant by variant."""
+    given = _given_options(options)
     if product_id is not None:
         chosen = _id_of(product_id)
-        return await _describe(ctx, chosen) if chosen else result("invalid", INVALID_ID)
+        return await _describe(ctx, chosen, given) if chosen else result("invalid", INVALID_ID)
     text = "" if product is None else product if isinstance(product, str) else str(product)
     reference = text[: MAX_REFERENCE * 2].strip()[:MAX_REFERENCE].strip()
     words = _words(reference)
     if not words or " ".join(words) in PAGE_REFERENCES:
         page = _id_of(conversation.product_id)
-        return await _describe(ctx, page) if page else result("needs_info", WHICH)
+        return await _describe(ctx, page, given) if page else result("needs_info", WHICH)
     number = _id_of(reference)
     if number is not None:
-        return await _describe(ctx, number) if number else result("invalid", INVALID_ID)
-    return await _find(ctx, reference)
+        return await _describe(ctx, number, given) if number else result("invalid", INVALID_ID)
+    return await _find(ctx, reference, given)
+
+
+def _given_options(options: object) -> list[str]:
+    """Option values as a list of short strings, whatever shape they came in ("black", ["M", "red"])."""
+    if options is None:
+        return []
+    values = [options] if isinstance(options, str | int | float) else options
+    if not isinstance(values, list | tuple):
+        return []
+    return [str(v).strip()[:40] for v in values if str(v).strip()][:MAX_OPTIONS]
 
 
 # ------------------------------------------------------------------------------------------ finding
@@ -140,17 +173,26 @@ async def _vector_hits(ctx: ToolContext, reference: str) -> list[SearchHit]:
 async def _keyword_hits(ctx: ToolContext, reference: str) -> list[Product]:
     """Visible products whose name, description or SKU hold every significant word (BigCommerce's
     ``keyword`` search); single characters and bare numbers are too broad to search for."""
-    terms = [w for w in _words(reference) if w not in _STOP and len(w) > 1 and not w.isdigit()]
+    terms = [w for w in _words(reference) if w not in _STOP and len(w) > 1 and not _option_like(w)]
     keyword = " ".join(terms[:8])
     if not keyword:
         return []
+    found = await _keyword(ctx, keyword)
+    if not found and len(terms) > 1:  # a word the catalog lacks ("my son's headphones"): each word alone
+        longest = sorted(dict.fromkeys(terms), key=len, reverse=True)[:3]
+        for listed in await asyncio.gather(*(_keyword(ctx, term) for term in longest)):
+            found += [p for p in listed if p.id not in {f.id for f in found}]
+    return found
+
+
+async def _keyword(ctx: ToolContext, keyword: str) -> list[Product]:
     listing = ctx.client.products.iter(
-        limit=MAX_KEYWORD_HITS, filters={"keyword": keyword, "is_visible": True}
+        limit=MAX_KEYWORD_HITS, include=["variants"], filters={"keyword": keyword, "is_visible": True}
     )
     return await listing.collect(max_items=MAX_KEYWORD_HITS)
 
 
-async def _find(ctx: ToolContext, reference: str) -> ToolResult:
+async def _find(ctx: ToolContext, reference: str, given: list[str]) -> ToolResult:
     hits, listed, open_ids = await asyncio.gather(
         _vector_hits(ctx, reference), _keyword_hits(ctx, reference), ctx.open_category_ids()
     )
@@ -159,14 +201,14 @@ async def _find(ctx: ToolContext, reference: str) -> ToolResult:
     unread = [pid for pid in scores if pid not in live]
     if unread:  # the index only finds; names, prices and visibility are read live
         listing = ctx.client.products.iter(
-            limit=MAX_CANDIDATES, filters={"id:in": unread, "is_visible": True}
+            limit=MAX_CANDIDATES, include=["variants"], filters={"id:in": unread, "is_visible": True}
         )
         live.update((p.id, p) for p in await listing.collect() if p.id is not None)
     order = [pid for pid in scores if pid in live] + [pid for pid in live if pid not in scores]
     candidates = [live[pid] for pid in order if _shown(live[pid], open_ids)]
     chosen, tied = _choose(reference, candidates, scores)
     if chosen is not None:
-        return await _describe(ctx, chosen)
+        return await _describe(ctx, chosen, given, reference)
     if tied:
         return result("ambiguous", AMBIGUOUS, candidates=[_summary(ctx, p) for p in tied])
     similar = [_summary(ctx, p) for p in candidates if p.id in scores][:MAX_CANDIDATES]
@@ -177,20 +219,54 @@ def _choose(
     reference: str, candidates: list[Product], scores: dict[int, float]
 ) -> tuple[int | None, list[Product]]:
     """The rule in the module docstring: (the chosen id, []) or (None, the tied candidates, maybe [])."""
-    exact = " ".join(_words(reference))
+    words = _words(reference)
+    exact = " ".join(words)
     named = [p for p in candidates if " ".join(_words(p.name or "")) == exact]
     if len(named) == 1:
         return named[0].id, []
-    wanted = {_fold(w) for w in _words(reference) if w not in _STOP}
-    shares = [(_name_share(wanted, p.name or ""), p) for p in candidates]
+    in_names = {_fold(w) for p in candidates for w in _words(p.name or "")}
+    left: dict[int, set[str]] = {}  # per candidate: the reference's name words, its option values taken out
+    for index, p in enumerate(candidates):
+        _, used = words_in(p, words)
+        left[index] = {
+            _fold(w)
+            for i, w in enumerate(words)
+            if i not in used and w not in _STOP and (_fold(w) in in_names or not _option_like(w))
+        }
+    if not named:
+        named = [p for i, p in enumerate(candidates) if left[i] and left[i] == _name_words(p)]
+        if len(named) == 1:
+            return named[0].id, []
+    if not named:
+        covered = [
+            (len(_name_words(p)), p)
+            for i, p in enumerate(candidates)
+            if _name_words(p) <= left[i] and not _others_name(left[i] - _name_words(p), p, candidates)
+        ]
+        longest = max((n for n, _ in covered if n), default=0)
+        if longest:
+            named = [p for n, p in covered if n == longest]
+            if len(named) == 1:
+                return named[0].id, []
+    shares = [(_name_share(left[i], p.name or ""), p) for i, p in enumerate(candidates)]
     best = max((share for share, _ in shares), default=0.0)
-    if best <= 0.5:
+    if best <= 0.5 and not named:
         return None, []
     tied = named or [p for share, p in shares if share == best]
     if len(tied) == 1:
         return tied[0].id, []
     tied.sort(key=lambda p: -scores.get(p.id or 0, 0.0))  # stable: unscored keep the keyword order
     return None, tied[:MAX_CANDIDATES]
+
+
+def _others_name(words: set[str], product: Product, candidates: list[Product]) -> bool:
+    """Whether another candidate's name holds one of these words ("boxing" for "Gloves" when "Red
+    Boxing Gloves" is a candidate too): then a shorter name inside the reference is no clean match."""
+    return any(words & _name_words(p) for p in candidates if p is not product)
+
+
+def _name_words(product: Product) -> set[str]:
+    return {_fold(w) for w in _words(product.name or "") if w not in _STOP}
 
 
 def _summary(ctx: ToolContext, product: Product) -> dict[str, Any]:
@@ -203,14 +279,21 @@ def _summary(ctx: ToolContext, product: Product) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------ facts
 
 
-async def _describe(ctx: ToolContext, product_id: int) -> ToolResult:
+async def _describe(
+    ctx: ToolContext, product_id: int, given: list[str], reference: str | None = None
+) -> ToolResult:
     try:
         product = await ctx.client.products.get(product_id, include=INCLUDE)
     except NotFoundError:
         return result("not_found", NOT_FOUND)
     if not _shown(product, await ctx.open_category_ids()):
         return result("not_found", NOT_FOUND)
-    return _facts(ctx, product)
+    named = _name_words(product)
+    rest = [w for w in _words(reference or "") if _fold(w) not in named and w not in _STOP]
+    found, used = words_in(product, rest)
+    odd = [w for i, w in enumerate(rest) if i not in used and _option_like(w)]  # "i5" the laptop lacks
+    values = [*given, *found, *odd]
+    return _facts(ctx, product, select(product, values) if values else None)
 
 
 def _current_price(product: Product) -> Decimal:
@@ -225,12 +308,48 @@ def _label(variant: Variant) -> str:
     return ", ".join(f"{v.option_display_name} {v.label}" for v in variant.option_values if v.label)
 
 
-def _variant_state(variant: Variant, tracking: str) -> str:
+def _variant_state(variant: Variant, tracking: str, product_level: int | None = None) -> str:
     if variant.purchasing_disabled:
         return "not available"
     if tracking == "variant" and (variant.inventory_level or 0) <= 0:
         return "out of stock"
+    if tracking == "product" and product_level is not None and product_level <= 0:
+        return "out of stock"
     return "in stock"
+
+
+def _variant_price(variant: Variant, product: Product) -> Decimal:
+    if variant.calculated_price is not None:
+        return variant.calculated_price
+    if variant.sale_price and variant.sale_price > 0:
+        return variant.sale_price
+    return variant.price if variant.price is not None else _current_price(product)
+
+
+def _selected(ctx: ToolContext, product: Product, selection: Selection) -> dict[str, Any]:
+    """The variant-level part of a result: each selected variant's live price and stock, and what the
+    product offers instead of each value that matched nothing."""
+    tracking = product.inventory_tracking or "none"
+    rows = [
+        {
+            "variant": _label(v),
+            "values": [ov.label for ov in v.option_values if ov.label],
+            "price": None if product.is_price_hidden else ctx.money(_variant_price(v, product)),
+            "stock": _variant_state(v, tracking, product.inventory_level),
+        }
+        for v in selection.variants[:MAX_VARIANT_LINES]
+    ]
+    options = product_options(product)
+    missing = [  # a value no option could be meant for ("leather" for a speaker) is left unsaid
+        {"value": value, "option": option, "offered": options[option]}
+        for value, option in selection.unmatched
+        if option
+    ]
+    return {
+        "asked": [label for labels in selection.matched.values() for label in labels] or None,
+        "selected": rows if selection.matched else None,
+        "not_offered": missing or None,
+    }
 
 
 def _stock(ctx: ToolContext, product: Product) -> tuple[str, list[str]]:
@@ -258,7 +377,7 @@ def _stock(ctx: ToolContext, product: Product) -> tuple[str, list[str]]:
     return overall, lines
 
 
-def _facts(ctx: ToolContext, product: Product) -> ToolResult:
+def _facts(ctx: ToolContext, product: Product, selection: Selection | None = None) -> ToolResult:
     name = product.name or f"Product {product.id}"
     stock, lines = _stock(ctx, product)
     availability = AVAILABILITY.get(product.availability or "available", "available")
@@ -284,8 +403,20 @@ def _facts(ctx: ToolContext, product: Product) -> ToolResult:
     path = product.custom_url.url if product.custom_url else None
     fields = [{"name": f.name, "value": f.value} for f in product.custom_fields if f.name and f.value]
     extra = len(lines) - MAX_VARIANT_LINES
+    chosen = _selected(ctx, product, selection) if selection is not None and selection.asked else {}
+    message = f"{name}: {said}; {stock}{SAID.get(availability, '')}."
+    if chosen.get("selected") is not None and chosen.get("asked"):
+        picked = "; ".join(f"{r['variant']}: {r['stock']}" + (f" ({r['price']})" if r["price"] else "")
+                           for r in chosen["selected"])  # fmt: skip
+        message = f"{name} in {', '.join(chosen['asked'])}: {picked or 'no variant has all of these'}."
+    for missing in chosen.get("not_offered") or []:
+        if missing["option"]:
+            message += (
+                f" {missing['value']} is not offered; {missing['option']}: {', '.join(missing['offered'])}."
+            )
     return ok(
-        f"{name}: {said}; {stock}{SAID.get(availability, '')}.",
+        message,
+        **chosen,
         id=product.id,
         name=name,
         **prices,

@@ -72,6 +72,9 @@ class ProductArgs(BaseModel):
         None, description="What the shopper calls the product, or 'this' for the page"
     )
     product_id: int | None = Field(None, description="The product id, when known")
+    options: list[str] | None = Field(
+        None, description="Option values the shopper named, as said: e.g. ['15-inch', 'i9'] or ['M', 'navy']"
+    )
 
 
 class PromotionArgs(BaseModel):
@@ -132,14 +135,18 @@ async def _list_active_promotions(runtime: ToolRuntime[Any, Any], topic: str | N
 
 
 async def _get_product_information(
-    runtime: ToolRuntime[Any, Any], product: str | None = None, product_id: int | None = None
+    runtime: ToolRuntime[Any, Any],
+    product: str | None = None,
+    product_id: int | None = None,
+    options: list[str] | None = None,
 ) -> str:
     """Find a product and read it live: price, sale price, stock per variant, options, details, videos,
-    link. Use 'this' for the product page the shopper is on."""
+    link. Use 'this' for the product page the shopper is on. Pass the option values the shopper named
+    (size, colour, capacity...) in ``options`` to get the matching variants' price and stock."""
     return await _guarded(
         "get_product_information",
         runtime,
-        lambda c, v: products.get_product_information(c, v, product, product_id),
+        lambda c, v: products.get_product_information(c, v, product, product_id, options),
     )
 
 
