@@ -24,6 +24,8 @@ from ingest.embeddings import MiniLMEmbedding
 from .context import AgentContext
 from .graphs import router
 from .models.intents import NLU
+from .models.llm_call import turn_deadline
+from .models.llm_router import RoutingMemory
 from .models.offline import OfflineChatModel, text_of
 from .settings import Settings
 from .storage import AgentStore
@@ -48,6 +50,9 @@ class TurnResult:
     input_tokens: int = 0
     output_tokens: int = 0
     surface: str = "chat"  # where the turn came from: "chat" (terminal), "serve" (HTTP API), "eval"
+    # what happened besides the replies: model failures, safety-net calls, grounding replacements,
+    # trimmed history, estimated token counts (each a dict from a message's ``response_metadata``)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -143,19 +148,9 @@ class Agent:
         calls_before = self.context.counters.llm_calls
         started = time.perf_counter()
         result = TurnResult(surface=surface)
-        async for _namespace, mode, chunk in self.graph.astream(
-            inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
-        ):
-            if mode == "messages" and on_event is not None:
-                message, meta = chunk
-                if (
-                    isinstance(message, AIMessageChunk)
-                    and message.content
-                    and meta.get("langgraph_node") == "model"
-                ):
-                    on_event("token", text_of(message))
-            elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
-                result.confirmation = chunk["__interrupt__"][0].value
+        budget = self.context.llm_settings.turn_budget_seconds if self.context.llm is not None else None
+        with turn_deadline(budget):
+            await self._stream(inputs, config, on_event, result)
         after = await self.graph.aget_state(config)
         messages = after.values.get("messages", [])[seen:]
         for message in messages:
@@ -166,6 +161,9 @@ class Agent:
                 result.tool_calls.extend({"name": c["name"], "args": c["args"]} for c in message.tool_calls)
                 if not message.tool_calls and text_of(message):
                     result.replies.append(text_of(message))
+                note = (message.response_metadata or {}).get("bcagent")
+                if note:
+                    result.notes.append(dict(note))
             elif isinstance(message, ToolMessage):
                 result.tool_results.append({"name": message.name, "content": text_of(message)})
         if result.confirmation is None:
@@ -183,6 +181,23 @@ class Agent:
                 on_event("tool", call)
         return result
 
+    async def _stream(
+        self, inputs: Any, config: dict[str, Any], on_event: EventSink | None, result: TurnResult
+    ) -> None:
+        async for _namespace, mode, chunk in self.graph.astream(
+            inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
+        ):
+            if mode == "messages" and on_event is not None:
+                message, meta = chunk
+                if (
+                    isinstance(message, AIMessageChunk)
+                    and message.content
+                    and meta.get("langgraph_node") == "model"
+                ):
+                    on_event("token", text_of(message))
+            elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
+                result.confirmation = chunk["__interrupt__"][0].value
+
 
 @asynccontextmanager
 async def open_checkpointer(settings: Settings, folder: Any) -> AsyncIterator[Any]:
@@ -199,6 +214,15 @@ async def open_checkpointer(settings: Settings, folder: Any) -> AsyncIterator[An
     folder.mkdir(parents=True, exist_ok=True)
     async with AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints.sqlite")) as saver:
         yield saver
+
+
+def llm_options(settings: Settings) -> dict[str, Any]:
+    """The ``AgentContext`` fields that say how to talk to the LLM, from ``settings.llm``."""
+    return {
+        "llm_settings": settings.llm,
+        "context_tokens": settings.llm.context_window(settings.openai_base_url),
+        "routing": RoutingMemory(settings.llm.routing),
+    }
 
 
 def build_model(settings: Settings, nlu: NLU) -> tuple[Any, Any]:
@@ -240,7 +264,12 @@ async def open_agent(
         model, llm = build_model(settings, nlu)
         tools = ToolContext(client, connection, records, index=index, policy=policy or StorePolicy())
         context = AgentContext(
-            tools=tools, model=model, nlu=nlu, llm=llm, store_name=connection.name or store_hash
+            tools=tools,
+            model=model,
+            nlu=nlu,
+            llm=llm,
+            store_name=connection.name or store_hash,
+            **llm_options(settings),
         )
         checkpointer = await stack.enter_async_context(open_checkpointer(settings, folder))
         yield Agent(router.build(checkpointer), context)

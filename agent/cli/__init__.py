@@ -14,7 +14,7 @@ from typing import Any
 from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
 from agent.cli import store as cli_store
-from agent.settings import Settings
+from agent.settings import Settings, SettingsError
 from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
 from bigcommerce.sandbox.schema import FixtureError
 
@@ -118,7 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "sandbox":
         return cmd_sandbox(args)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     store_commands = {
         "connect": cli_store.cmd_connect,
         "status": cli_store.cmd_status,
