@@ -151,10 +151,11 @@ async def call_llm(
         notes.setdefault("failures", []).append(kind)
         if attempt == 1 and kind in RETRIED:
             log.warning("model answer %s (%s); retrying once", kind, detail)
-            if kind in ("overflow", "empty"):
-                sent = trim_history(messages, budget // 2)
+            if kind in ("overflow", "empty"):  # maybe the server's window is smaller than we were told
+                size = sum(message_tokens(m) for m in sent)
+                sent = trim_history(messages, min(budget, size) // 2)
                 notes["trimmed_messages"] = len(messages) - len(sent)
-                current = current.model_copy(update={"disable_streaming": True})
+                current = current.model_copy(update={"streaming": False, "disable_streaming": True})
             continue
         raise ModelFailure(kind, detail)
     raise AssertionError("unreachable")

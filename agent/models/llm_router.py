@@ -84,7 +84,7 @@ async def llm_route(
     ]
     # One JSON answer, never streamed: nothing to show the shopper token by token, and the "nostream"
     # tag keeps it out of LangGraph's messages stream.
-    quiet = model.model_copy(update={"disable_streaming": True})
+    quiet = model.model_copy(update={"streaming": False, "disable_streaming": True})
     extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
     last: ModelError | None = None
     for mode in memory.candidates():

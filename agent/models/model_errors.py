@@ -60,7 +60,7 @@ _REFUSAL: Final = re.compile(
     r"extra (?:inputs|fields)|unrecognized|response_format|json_schema|tool_choice|not allowed|must be",
     re.IGNORECASE,
 )
-_EMPTY_STREAM: Final = re.compile(r"no generations found", re.IGNORECASE)
+_EMPTY_STREAM: Final = re.compile(r"no generations found|no generation chunks", re.IGNORECASE)
 _SECRETISH: Final = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_*.\-]{6,}|\bBearer\s+\S+", re.IGNORECASE)
 
 
