@@ -32,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=int, default=1, help="trials per scenario, for pass^k (1)")
     parser.add_argument("--concurrency", type=int, default=2, help="scenarios run at once (2)")
     parser.add_argument("--tags", help="only scenarios with one of these tags, comma-separated")
+    parser.add_argument("--ids", help="only the scenarios with these ids, comma-separated")
     parser.add_argument("--report", type=Path, help="write a JSON report here")
     parser.add_argument("--html", type=Path, help="write a self-contained HTML report here")
     parser.add_argument("--results", type=Path, help="append per-trial results to this JSONL file")
@@ -121,6 +122,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.tags:
         wanted = {t.strip() for t in args.tags.split(",") if t.strip()}
         items = [i for i in items if wanted & set(i.scenario.tags)]
+    if args.ids:
+        ids = [i.strip() for i in args.ids.split(",") if i.strip()]
+        unknown = sorted(set(ids) - {i.scenario.id for i in items})
+        if unknown:
+            print(f"error: no scenario with the id(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        items = [i for i in items if i.scenario.id in ids]
     skipped = [
         i
         for i in items

@@ -72,7 +72,7 @@ _ADVERBS = r"(?:\s+(?:already|now|still|not|yet|been|just|currently|being|also|t
 STATUS_CLAIM: Final = re.compile(
     _SUBJECT + _VERB + _ADVERBS + r"\s+(" + STATUS_WORDS + r"|" + SHIPPING_WORDS + r")\b", re.IGNORECASE
 )
-NOT_YET: Final = re.compile(r"\b(?:not|n't|yet\s+to)\b", re.IGNORECASE)
+NOT_YET: Final = re.compile(r"\bnot\b|n't\b|\byet\s+to\b", re.IGNORECASE)
 PERCENT: Final = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d+)?)\s?(?:%|per\s?cent\b)", re.IGNORECASE)
 URL: Final = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 EMAIL: Final = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
