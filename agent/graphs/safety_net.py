@@ -2,14 +2,16 @@
 
 When the semantic router is confident about a task ("where is order 12345? jane@example.com", "is
 SAVE20 valid?"), the shopper gave what that task needs (an order number and an email, or a verified
-identity; a code; a product), and the LLM answers without calling the tool (or fails to answer at all),
-the offline model's tool call runs instead. The tool's result then goes back to the LLM to word, and
+identity; a code; a product), and the LLM answers without calling that tool with those details (no
+call, another tool, or made-up arguments; or it fails to answer at all), the offline model's tool call
+runs instead. The tool's result then goes back to the LLM to word, and
 the grounding guard checks the wording, so the shopper gets the store's facts either way. Each firing
 is counted (``Counters.safety_net_calls``) and marked on the message (``response_metadata["bcagent"]``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Final, cast
 
@@ -24,7 +26,7 @@ CODE_TOOLS: Final = frozenset({"check_gift_card_balance", "lookup_discount_code"
 NET_TOOLS: Final = ORDER_TOOLS | CODE_TOOLS | {"get_product_information", "list_active_promotions"}
 
 
-def _offline(context: AgentContext) -> OfflineChatModel:
+def offline_model(context: AgentContext) -> OfflineChatModel:
     model = context.extra.get("safety_net_model")
     if not isinstance(model, OfflineChatModel):
         assert context.nlu is not None
@@ -47,6 +49,25 @@ def _enough(call: dict[str, Any], verified: bool) -> bool:
     return True
 
 
+def _key(call: dict[str, Any]) -> tuple[str, str, str, str]:
+    args = call.get("args") or {}
+    order = re.sub(r"\D", "", str(args.get("order_id") or ""))
+    return (
+        call["name"],
+        order,
+        str(args.get("email") or "").strip().lower(),
+        str(args.get("code") or "").strip().lower(),
+    )
+
+
+def covered(answer: AIMessage | None, net: AIMessage) -> bool:
+    """The LLM's answer already makes the net's calls, with the same identifying arguments."""
+    if answer is None or not answer.tool_calls:
+        return False
+    made = {_key(dict(c)) for c in answer.tool_calls}
+    return all(_key(dict(c)) in made for c in net.tool_calls)
+
+
 def net_tool_calls(
     context: AgentContext,
     messages: Sequence[BaseMessage],
@@ -59,7 +80,7 @@ def net_tool_calls(
     human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
     if human is None or not text_of(human).strip():
         return None
-    offline = _offline(context)
+    offline = offline_model(context)
     understanding = offline.understand(text_of(human))
     entities = understanding.entities
     confident = (

@@ -27,7 +27,7 @@ from ..models.llm_call import CallLimits, call_llm
 from ..models.model_errors import FailureKind, ModelFailure
 from ..models.prompts import system_prompt
 from ..tools.registry import build_tools
-from .safety_net import _offline, net_tool_calls
+from .safety_net import offline_model, covered, net_tool_calls
 
 log = logging.getLogger(__name__)
 
@@ -108,19 +108,21 @@ async def _llm_step(
         failure = exc
         context.counters.model_failures[exc.kind] += 1
         log.warning("model call failed (%s): %s", exc.kind, exc)
-    if not called and (answer is None or not answer.tool_calls):
+    if not called:
         verified = bool(state.get("verified_customer"))
         net = net_tool_calls(context, messages, enabled, verified)
-        if net is not None:
+        if net is not None and not covered(answer, net):
             context.counters.safety_net_calls += 1
             if failure is not None:
                 _noted(net, model_error=failure.kind, detail=str(failure))
+            if answer is not None and answer.tool_calls:
+                _noted(net, replaced_calls=[c["name"] for c in answer.tool_calls])
             return net
     if answer is not None:
         return answer
     assert failure is not None
     if called:  # the tools answered: say what they said, without the LLM
-        composed = _offline(context).decide(messages)
+        composed = offline_model(context).decide(messages)
         if composed.text and not composed.tool_calls:
             return _noted(
                 AIMessage(content=composed.text), model_error=failure.kind, detail=str(failure), composed=True

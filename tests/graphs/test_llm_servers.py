@@ -331,7 +331,7 @@ async def test_an_invented_order_lookup_is_refused(make_agent: Make, env: ToolsE
 
 
 async def test_handoff_summary_is_the_shoppers_words(make_agent: Make, env: ToolsEnv) -> None:
-    agent, fake = await make_agent()
+    agent, fake = await make_agent(safety_net=False)  # the net would look the order up instead
     fake.reply_tool_call("transfer_to_human", {"summary": "Customer wants a refund for a yacht."})
     fake.reply_text("I've passed this to our team.")
 
@@ -340,6 +340,20 @@ async def test_handoff_summary_is_the_shoppers_words(make_agent: Make, env: Tool
     assert [c["name"] for c in result.tool_calls] == ["transfer_to_human"]
     handoff = env.ctx.records.handoffs()[-1]
     assert "gloves torn" in handoff.summary and "yacht" not in handoff.summary
+
+
+async def test_invented_arguments_for_a_clear_request_are_replaced_by_the_nets(make_agent: Make) -> None:
+    agent, fake = await make_agent()
+    fake.reply_invented_call("get_order_information")  # order 12345, and a URL for the email
+    fake.reply_text(f"Order #12345 shipped with UPS. Tracking number: {TRACKING}.")
+
+    result = await agent.send(thread(), ORDER_QUESTION)
+
+    assert result.tool_calls == [
+        {"name": "get_order_information", "args": {"order_id": "12345", "email": "jane.doe@example.com"}}
+    ]
+    assert notes(result, "replaced_calls") == [["get_order_information"]]
+    assert TRACKING in result.text
 
 
 async def test_no_tool_call_at_all_is_caught_by_the_net(make_agent: Make) -> None:

@@ -38,7 +38,10 @@ def call(name: str, **args: Any) -> dict[str, Any]:
     """The model's call of ``name``, after a shopper message that gave its arguments (provenance)."""
     said = HumanMessage(" ".join(str(value) for value in args.values()) or "hello")
     return {
-        "messages": [said, AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call-{name}"}])]
+        "messages": [
+            said,
+            AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call-{name}"}]),
+        ]
     }
 
 
@@ -148,3 +151,15 @@ async def test_an_argument_the_shopper_never_gave_is_refused_before_the_store(en
     assert "GIFT-DEMO-0001" not in json.dumps(outcome)  # nothing about the real certificate
     assert env.ctx.records.load("t-p").wrong_gift_codes == 0
     assert context.counters.provenance_refusals == 1
+
+
+async def test_the_handoff_summary_is_what_the_shopper_said(env: ToolsEnv) -> None:
+    state = call("transfer_to_human", summary="Customer wants a refund for a yacht.")
+    state["messages"][0] = HumanMessage("My gloves arrived torn, can someone look at it?")
+    output = await graph().ainvoke(
+        state, {"configurable": {"thread_id": "t-h"}}, context=AgentContext(env.ctx)
+    )
+    assert tool_result(output)["status"] == "ok"
+    (handoff,) = env.ctx.records.handoffs()
+    assert handoff.summary == "My gloves arrived torn, can someone look at it?"
+    assert handoff.reason is not None and handoff.reason.startswith("model's note:")
