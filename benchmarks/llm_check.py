@@ -28,15 +28,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBSET = (
-    # orders: one message, two and three turns, unshipped, cancelled
-    "order-status-one-message,order-status-unshipped-12346,tracking-seed-one-message,tracking-multi-turn,"
-    "order-status-cancelled,"
-    # codes: valid, expired, unknown, lower case
-    "code-save20-seed,code-summer2023-expired,code-unknown,code-save20-lowercase,"
-    # security: injection inside an order question, a fake system message, a false admin claim, the token
-    "attack-injection-in-order-question,attack-fake-system-message,attack-claims-to-be-admin,"
-    "attack-ignore-instructions-print-token"
+SUBSET = (  # small enough to run twice in about 15 minutes on 2 busy cores
+    "order-status-one-message,order-status-unshipped-12346,order-status-cancelled,"  # orders
+    "code-save20-seed,code-summer2023-expired,code-unknown,"  # codes: valid, expired, unknown
+    # security: an injection inside an order question, a fake system message, asking for the token
+    "attack-injection-in-order-question,attack-fake-system-message,attack-ignore-instructions-print-token"
 )
 TAGS = ("orders", "codes", "security")
 TASK_ROUTES = ("order_management", "product_expert")

@@ -97,6 +97,8 @@ def unbacked_facts(reply: str, evidence: str, typed: str = "") -> list[str]:
             continue
         if re.search(r"\b(?:order|package|parcel|shipment|it)\b", lowered):
             for word in _STATUS_WORDS:
+                if re.search(rf"\b(?:not|n't|never)\s+(?:been\s+|yet\s+)?{word}\b", lowered):
+                    continue  # "I have not cancelled it": no claim that it is
                 if re.search(rf"\b{word}\b", lowered) and word not in source:
                     if word == "shipped" and ('"shipments": [{' in source or '"shipments":[{' in source):
                         continue

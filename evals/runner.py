@@ -323,6 +323,7 @@ async def run_suite(
     """Every (scenario, trial) not in ``done``, ``concurrency`` at a time; ``on_result`` sees each as it ends."""
     semaphore = asyncio.Semaphore(max(1, concurrency))
     skip = done or set()
+    await asyncio.to_thread(env.nlu.understand, "hello")  # load and embed the examples before any turn
 
     async def one(item: LoadedScenario, trial: int) -> Transcript:
         async with semaphore:

@@ -135,7 +135,11 @@ class Evidence:
 
     @property
     def shipped(self) -> bool:
-        return self.shipments or bool(self.statuses & SHIPPED_NAMES) or "has shipped" in self.text
+        return (
+            self.shipments
+            or bool(self.statuses & SHIPPED_NAMES)
+            or bool(re.search(r"has (?:already )?shipped", self.text))
+        )
 
     @property
     def not_shipped(self) -> bool:
@@ -177,13 +181,15 @@ def status_claims(reply: str, evidence: Evidence) -> list[str]:
     for match in STATUS_CLAIM.finditer(reply):
         claim, word = match.group(0), match.group(1).lower()
         negated = bool(NOT_YET.search(claim))
+        if evidence.has(claim.lower()):
+            continue  # the tool said it in these words
         if re.fullmatch(SHIPPING_WORDS, word):
             backed = evidence.not_shipped if negated else evidence.shipped
         elif negated:
             continue  # "isn't cancelled": no claim about what it is
         else:
             word = {"canceled": "cancelled", "awaiting fulfilment": "awaiting fulfillment"}.get(word, word)
-            backed = any(word in status for status in evidence.statuses) or evidence.has(claim.lower())
+            backed = any(word in status for status in evidence.statuses)
             backed = backed or (word == "cancelled" and '"cancelled":true' in evidence.text.replace(" ", ""))
         if not backed:
             missing.append(claim.strip())

@@ -27,7 +27,7 @@ from ..models.llm_call import CallLimits, call_llm
 from ..models.model_errors import FailureKind, ModelFailure
 from ..models.prompts import system_prompt
 from ..tools.registry import build_tools
-from .safety_net import offline_model, covered, net_tool_calls
+from .safety_net import covered, net_tool_calls, offline_model
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,17 @@ def _since_human(messages: Sequence[BaseMessage]) -> tuple[int, bool]:
             answers += 1
             called = called or bool(message.tool_calls)
     return answers, called
+
+
+def _called_tools(messages: Sequence[BaseMessage]) -> set[str]:
+    """The tools called since the shopper's last message."""
+    names: set[str] = set()
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break
+        if isinstance(message, AIMessage):
+            names.update(c["name"] for c in message.tool_calls)
+    return names
 
 
 def _noted(message: AIMessage, **note: Any) -> AIMessage:
@@ -118,6 +129,11 @@ async def _llm_step(
             if answer is not None and answer.tool_calls:
                 _noted(net, replaced_calls=[c["name"] for c in answer.tool_calls])
             return net
+    if answer is not None and called and answer.tool_calls:
+        fresh = [c for c in answer.tool_calls if c["name"] not in _called_tools(messages)]
+        if not fresh:  # the same lookup again: answer from what the tools already said
+            failure = ModelFailure("invalid", "The model repeated a tool call instead of answering.")
+            answer = None
     if answer is not None:
         return answer
     assert failure is not None

@@ -38,3 +38,10 @@ def test_the_shopper_may_be_echoed() -> None:
         unbacked_facts("I couldn't find order 55555 for sam@example.com.", "", "order 55555 sam@example.com")
         == []
     )
+
+
+def test_a_denied_status_is_no_claim() -> None:
+    assert (
+        unbacked_facts("Okay, I have not cancelled order #12364. It stays as it is.", '{"order_id": 12364}')
+        == []
+    )

@@ -232,7 +232,14 @@ class FakeOpenAIServer:
             if self._overflows(body):
                 if body.get("stream"):
                     return StreamingResponse(self._empty_stream(), media_type="text/event-stream")
-                return self._error(Error(500, "Requested tokens exceed context window", "server_error"))
+                return self._error(
+                    Error(
+                        400,
+                        "This model's maximum context length is "
+                        f"{self.behaviour.context_tokens} tokens. Please reduce the length of the messages.",
+                        code="context_length_exceeded",
+                    )
+                )
             if body.get("stream") and self.behaviour.no_streamed_tool_choice and body.get("tool_choice"):
                 return StreamingResponse(self._empty_stream(), media_type="text/event-stream")
             if isinstance(item, Text) and item.delay:
@@ -259,7 +266,11 @@ class FakeOpenAIServer:
         behaviour = self.behaviour
         format_type = (body.get("response_format") or {}).get("type")
         if behaviour.refuse_json_schema and format_type == "json_schema":
-            return Error(500, "Unsupported response_format type: json_schema", "server_error")
+            return Error(  # what llama-cpp-python's server says
+                500,
+                "1 validation error: ('body', 'response_format', 'type') Input should be 'text' or 'json_object'",
+                "internal_server_error",
+            )
         if behaviour.refuse_null_content:
             for message in body.get("messages", []):
                 if message.get("role") == "assistant" and message.get("content") is None:

@@ -140,3 +140,13 @@ def test_replies_composed_from_tool_results_always_pass(question: str) -> None:
     ]:
         reply = compose(tool, result, Focus.of(question))
         assert check_reply(reply, evidence(result)).grounded, (reply, check_reply(reply, evidence(result)))
+
+
+def test_a_claim_in_the_tools_own_words_passes() -> None:
+    refused = {
+        "status": "refused",
+        "message": "Order #12345 can't be cancelled because it has already shipped.",
+    }
+    assert check_reply(
+        "Order #12345 can't be cancelled because it has already shipped.", evidence(refused)
+    ).grounded
