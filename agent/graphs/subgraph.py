@@ -32,6 +32,7 @@ from .safety_net import covered, net_tool_calls, offline_model
 log = logging.getLogger(__name__)
 
 MAX_MODEL_CALLS = 4  # per turn in one subgraph: a tool call, its reply, and a little slack
+MAX_TOOL_ROUNDS = 2  # an LLM may follow its tool call with one more, then it must answer
 OFFLINE = "bcagent-offline"
 SORRY: Final[dict[str, str]] = {
     "busy": "Sorry, I can't answer right now: our assistant is busy or not responding.",
@@ -70,6 +71,15 @@ def _called_tools(messages: Sequence[BaseMessage]) -> set[str]:
         if isinstance(message, AIMessage):
             names.update(c["name"] for c in message.tool_calls)
     return names
+
+
+def _tool_rounds(messages: Sequence[BaseMessage]) -> int:
+    rounds = 0
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break
+        rounds += isinstance(message, AIMessage) and bool(message.tool_calls)
+    return rounds
 
 
 def _noted(message: AIMessage, **note: Any) -> AIMessage:
@@ -131,7 +141,7 @@ async def _llm_step(
             return net
     if answer is not None and called and answer.tool_calls:
         fresh = [c for c in answer.tool_calls if c["name"] not in _called_tools(messages)]
-        if not fresh:  # the same lookup again: answer from what the tools already said
+        if not fresh or _tool_rounds(messages) >= MAX_TOOL_ROUNDS:  # answer from what the tools said
             failure = ModelFailure("invalid", "The model repeated a tool call instead of answering.")
             answer = None
     if answer is not None:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 CHARS_PER_TOKEN: Final = 3.0  # conservative for English and JSON
 MESSAGE_OVERHEAD: Final = 6  # role markers and separators per message, in tokens
 RETRIED: Final = frozenset({"overflow", "empty", "cut"})
+BUDGET_RESERVE: Final = 3.0  # seconds of the turn's budget kept for the tools and the reply after a call
 
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "bcagent_turn_deadline", default=None
@@ -132,9 +133,9 @@ async def call_llm(
     current = model
     for attempt in (1, 2):
         left = time_left()
-        if left is not None and left < 1.0:
+        if left is not None and left < BUDGET_RESERVE + 1:
             raise ModelFailure("budget", "The turn's time budget ran out before the model could answer.")
-        timeout = limits.timeout if left is None else min(limits.timeout, left)
+        timeout = limits.timeout if left is None else min(limits.timeout, left - BUDGET_RESERVE)
         bound: Any = current.bind_tools(list(tools), tool_choice=tool_choice) if tools else current
         try:
             answer = await bound.ainvoke(sent, timeout=timeout)
