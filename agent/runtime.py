@@ -26,6 +26,8 @@ from ingest.embeddings import MiniLMEmbedding
 from .context import AgentContext
 from .graphs import router
 from .models.intents import NLU
+from .models.llm_call import turn_deadline
+from .models.llm_router import RoutingMemory
 from .models.offline import OfflineChatModel, text_of
 from .settings import Settings
 from .storage import AgentStore
@@ -56,6 +58,9 @@ class TurnResult:
     surface: str = "chat"  # where the turn came from: "chat" (terminal), "serve" (HTTP API), "eval"
     message_ids: list[tuple[str, str]] = field(default_factory=list)  # (type, id) of the turn's new messages
     turn_id: str | None = None  # the transcript record of the (last) turn, when recording
+    # what happened besides the replies: model failures, safety-net calls, grounding replacements,
+    # trimmed history, estimated token counts (each a dict from a message's ``response_metadata``)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -212,23 +217,25 @@ class Agent:
         result = TurnResult(surface=surface)
         announced: set[str] = set()  # tool call ids already sent to on_event
         announced_calls: list[tuple[str, str]] = []
-        async for namespace, mode, chunk in self.graph.astream(
-            inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
-        ):
-            if turn is not None:
-                turn.observe(namespace, mode, chunk)
-            if mode == "messages" and on_event is not None:
-                message, meta = chunk
-                if (
-                    isinstance(message, AIMessageChunk)
-                    and message.content
-                    and meta.get("langgraph_node") == "model"
-                ):
-                    on_event("token", text_of(message))
-            elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
-                result.confirmation = chunk["__interrupt__"][0].value
-            elif mode == "updates" and isinstance(chunk, dict) and on_event is not None:
-                announced_calls += _progress(chunk, on_event, announced)
+        budget = self.context.llm_settings.turn_budget_seconds if self.context.llm is not None else None
+        with turn_deadline(budget):
+            async for namespace, mode, chunk in self.graph.astream(
+                inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
+            ):
+                if turn is not None:
+                    turn.observe(namespace, mode, chunk)
+                if mode == "messages" and on_event is not None:
+                    message, meta = chunk
+                    if (
+                        isinstance(message, AIMessageChunk)
+                        and message.content
+                        and meta.get("langgraph_node") == "model"
+                    ):
+                        on_event("token", text_of(message))
+                elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
+                    result.confirmation = chunk["__interrupt__"][0].value
+                elif mode == "updates" and isinstance(chunk, dict) and on_event is not None:
+                    announced_calls += _progress(chunk, on_event, announced)
         after = await self.graph.aget_state(config)
         history = list(after.values.get("messages", []))
         messages = history[seen:]
@@ -242,6 +249,9 @@ class Agent:
                 result.tool_calls.extend({"name": c["name"], "args": c["args"]} for c in message.tool_calls)
                 if not message.tool_calls and text_of(message):
                     result.replies.append(text_of(message))
+                note = (message.response_metadata or {}).get("bcagent")
+                if note:
+                    result.notes.append(dict(note))
             elif isinstance(message, ToolMessage):
                 result.tool_results.append({"name": message.name, "content": text_of(message)})
         if result.confirmation is None:
@@ -285,6 +295,23 @@ def _progress(chunk: dict[str, Any], on_event: EventSink, announced: set[str]) -
                 sent.append((call["name"], repr(call["args"])))
     return sent
 
+    async def _stream(
+        self, inputs: Any, config: dict[str, Any], on_event: EventSink | None, result: TurnResult
+    ) -> None:
+        async for _namespace, mode, chunk in self.graph.astream(
+            inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
+        ):
+            if mode == "messages" and on_event is not None:
+                message, meta = chunk
+                if (
+                    isinstance(message, AIMessageChunk)
+                    and message.content
+                    and meta.get("langgraph_node") == "model"
+                ):
+                    on_event("token", text_of(message))
+            elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
+                result.confirmation = chunk["__interrupt__"][0].value
+
 
 @asynccontextmanager
 async def open_checkpointer(settings: Settings, folder: Any) -> AsyncIterator[Any]:
@@ -301,6 +328,15 @@ async def open_checkpointer(settings: Settings, folder: Any) -> AsyncIterator[An
     folder.mkdir(parents=True, exist_ok=True)
     async with AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints.sqlite")) as saver:
         yield saver
+
+
+def llm_options(settings: Settings) -> dict[str, Any]:
+    """The ``AgentContext`` fields that say how to talk to the LLM, from ``settings.llm``."""
+    return {
+        "llm_settings": settings.llm,
+        "context_tokens": settings.llm.context_window(settings.openai_base_url),
+        "routing": RoutingMemory(settings.llm.routing),
+    }
 
 
 def build_model(settings: Settings, nlu: NLU) -> tuple[Any, Any]:
@@ -350,7 +386,12 @@ async def open_agent(
         model, llm = build_model(settings, nlu)
         tools = ToolContext(client, connection, records, index=index, policy=policy or StorePolicy())
         context = AgentContext(
-            tools=tools, model=model, nlu=nlu, llm=llm, store_name=connection.name or store_hash
+            tools=tools,
+            model=model,
+            nlu=nlu,
+            llm=llm,
+            store_name=connection.name or store_hash,
+            **llm_options(settings),
         )
         checkpointer = await stack.enter_async_context(open_checkpointer(settings, folder))
         recorder = None

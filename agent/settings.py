@@ -20,6 +20,26 @@ the ``BCAGENT_DATABASE_URL`` database); ``BCAGENT_TRANSCRIPT_RETENTION_DAYS`` (d
 origin), ``BCAGENT_MAX_MESSAGE_CHARS`` (2000), ``BCAGENT_MAX_BODY_BYTES`` (16384),
 ``BCAGENT_RATE_PER_CLIENT`` and ``BCAGENT_RATE_PER_THREAD`` (requests per minute; 120 and 30),
 ``BCAGENT_JWT_LEEWAY_SECONDS`` (30).
+How the LLM is spoken to (``LLMSettings``, all optional; the defaults suit OpenAI and the common local
+servers alike):
+
+- ``BCAGENT_LLM_TOOL_CHOICE``: ``auto`` (default), ``required`` or ``omit`` (send no ``tool_choice``).
+  Some servers (llama.cpp) ignore tools unless ``tool_choice`` is sent.
+- ``BCAGENT_LLM_STREAM``: ``auto`` (default: stream from OpenAI itself, not from other servers, several
+  of which answer streamed tool calls with an empty stream and send no token usage in streams),
+  ``on`` or ``off``.
+- ``BCAGENT_LLM_MAX_TOKENS``: the cap on every reply (default 400: a support reply is short).
+- ``BCAGENT_LLM_ROUTING``: how the router asks for its JSON: ``auto`` (default: try ``json_schema``,
+  and on refusal ``json_object``, then a forced ``tool`` call, remembering what worked),
+  ``json_schema``, ``json_object`` or ``tool``.
+- ``BCAGENT_LLM_CONTEXT_TOKENS``: the model's context window; older history is trimmed to fit
+  (default 128000 for OpenAI itself, 4096 for other servers).
+- ``BCAGENT_LLM_TIMEOUT``: seconds one model request may take (default 30).
+- ``BCAGENT_LLM_RETRIES``: retries of a failed request (default 1).
+- ``BCAGENT_TURN_BUDGET_SECONDS``: the whole turn's time budget (default 60); when it runs out the
+  shopper gets an answer built without the LLM.
+- ``BCAGENT_LLM_SAFETY_NET``: ``on`` (default) or ``off``: run the tool call the offline model would
+  make when the LLM answers a clear task request without calling its tool.
 """
 
 from __future__ import annotations
@@ -29,6 +49,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final, Literal
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 DEFAULT_SYNC_INTERVAL_MINUTES = 15
@@ -115,6 +136,87 @@ def _days(text: str | None) -> int:
     return days
 
 
+ToolChoice = Literal["auto", "required", "omit"]
+StreamMode = Literal["auto", "on", "off"]
+RoutingMode = Literal["auto", "json_schema", "json_object", "tool"]
+TOOL_CHOICES: Final[tuple[str, ...]] = ("auto", "required", "omit")
+STREAM_MODES: Final[tuple[str, ...]] = ("auto", "on", "off")
+ROUTING_MODES: Final[tuple[str, ...]] = ("auto", "json_schema", "json_object", "tool")
+_ON: Final = frozenset({"1", "on", "true", "yes"})
+_OFF: Final = frozenset({"0", "off", "false", "no"})
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    """How requests to an OpenAI-compatible server are shaped, and the bounds of a turn."""
+
+    tool_choice: ToolChoice = "auto"
+    stream: StreamMode = "auto"
+    max_tokens: int = 400
+    routing: RoutingMode = "auto"
+    context_tokens: int | None = None  # None: 128000 for OpenAI itself, 4096 for other servers
+    timeout_seconds: float = 30.0
+    max_retries: int = 1
+    turn_budget_seconds: float = 60.0
+    safety_net: bool = True
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> LLMSettings:
+        return cls(
+            tool_choice=_choice(env, "BCAGENT_LLM_TOOL_CHOICE", TOOL_CHOICES, "auto"),  # type: ignore[arg-type]
+            stream=_choice(env, "BCAGENT_LLM_STREAM", STREAM_MODES, "auto"),  # type: ignore[arg-type]
+            max_tokens=int(_number(env, "BCAGENT_LLM_MAX_TOKENS", 400, minimum=16)),
+            routing=_choice(env, "BCAGENT_LLM_ROUTING", ROUTING_MODES, "auto"),  # type: ignore[arg-type]
+            context_tokens=(
+                int(_number(env, "BCAGENT_LLM_CONTEXT_TOKENS", 0, minimum=512))
+                if env.get("BCAGENT_LLM_CONTEXT_TOKENS", "").strip()
+                else None
+            ),
+            timeout_seconds=_number(env, "BCAGENT_LLM_TIMEOUT", 30.0, minimum=0.1),
+            max_retries=int(_number(env, "BCAGENT_LLM_RETRIES", 1, minimum=0)),
+            turn_budget_seconds=_number(env, "BCAGENT_TURN_BUDGET_SECONDS", 60.0, minimum=1),
+            safety_net=_switch(env, "BCAGENT_LLM_SAFETY_NET", True),
+        )
+
+    def streams(self, base_url: str | None) -> bool:
+        """Whether replies are streamed: ``auto`` streams from OpenAI itself only."""
+        return self.stream == "on" or (self.stream == "auto" and not base_url)
+
+    def context_window(self, base_url: str | None) -> int:
+        return self.context_tokens or (4096 if base_url else 128000)
+
+
+def _choice(env: Mapping[str, str], name: str, accepted: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "").strip().lower() or default
+    if value not in accepted:
+        raise SettingsError(f"{name}={env.get(name)!r} is not one of: {', '.join(accepted)}")
+    return value
+
+
+def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number") from None
+    if value < minimum:
+        raise SettingsError(f"{name}={raw!r} is too small: use at least {minimum:g}")
+    return value
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in _ON:
+        return True
+    if raw in _OFF:
+        return False
+    raise SettingsError(f"{name}={env.get(name)!r}: use on or off")
+
+
 @dataclass(frozen=True)
 class Settings:
     home: Path
@@ -129,6 +231,7 @@ class Settings:
     serve: ServeSettings = field(default_factory=ServeSettings)
     transcripts: bool = True
     transcript_retention_days: int = 30
+    llm: LLMSettings = field(default_factory=LLMSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -151,6 +254,7 @@ class Settings:
             serve=ServeSettings.from_env(env),
             transcripts=env.get("BCAGENT_TRANSCRIPTS", "on").strip().lower() not in OFF,
             transcript_retention_days=_days(env.get("BCAGENT_TRANSCRIPT_RETENTION_DAYS")),
+            llm=LLMSettings.from_env(env),
         )
 
     def __repr__(self) -> str:

@@ -8,12 +8,14 @@ import dataclasses
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from agent.settings import Settings
 from agent.transcripts.sqlite import SqliteTranscripts
 
+from .facts import unbacked_facts
 from .graders import grade
 from .metrics import TrialResult, summarize
 from .report import table, write_reports
@@ -33,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=int, default=1, help="trials per scenario, for pass^k (1)")
     parser.add_argument("--concurrency", type=int, default=2, help="scenarios run at once (2)")
     parser.add_argument("--tags", help="only scenarios with one of these tags, comma-separated")
+    parser.add_argument("--ids", help="only the scenarios with these ids, comma-separated")
     parser.add_argument("--report", type=Path, help="write a JSON report here")
     parser.add_argument("--html", type=Path, help="write a self-contained HTML report here")
     parser.add_argument("--results", type=Path, help="append per-trial results to this JSONL file")
@@ -53,6 +56,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, help="generate: the scenario file to write")
 
 
+def _notes(transcript: Transcript) -> dict[str, int]:
+    """How often each thing happened in the transcript's turns (see ``TurnResult.notes``)."""
+    counts: Counter[str] = Counter()
+    for turn in transcript.turns:
+        for note in turn.notes:
+            if note.get("safety_net"):
+                counts["safety_net"] += 1
+            if note.get("model_error"):
+                counts[f"model_error:{note['model_error']}"] += 1
+            if note.get("grounding_replaced"):
+                counts["grounding_replaced"] += 1
+            if note.get("composed"):
+                counts["composed_without_llm"] += 1
+            if note.get("trimmed_messages"):
+                counts["history_trimmed"] += 1
+            if note.get("usage_estimated"):
+                counts["usage_estimated"] += 1
+        for item in turn.tool_results:
+            result = item.get("result")
+            if isinstance(result, dict) and result.get("reason") == "unproven_argument":
+                counts["provenance_refused"] += 1
+    return dict(counts)
+
+
+def _unbacked(transcript: Transcript) -> list[str]:
+    found: list[str] = []
+    evidence = ""
+    typed = ""
+    for turn in transcript.turns:
+        typed += "\n" + turn.user
+        evidence += "".join("\n" + json.dumps(i["result"]) for i in turn.tool_results)
+        if turn.confirmation:
+            evidence += "\n" + json.dumps(turn.confirmation)
+        for reply in turn.replies:
+            found += unbacked_facts(reply, evidence, typed)
+    return found
+
+
 def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
     passed, checks = grade(item.scenario, transcript)
     calls = [c["name"] for t in transcript.turns for c in t.tool_calls]
@@ -71,6 +112,8 @@ def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
         transcript=transcript.to_json(),
         input_tokens=sum(t.input_tokens for t in transcript.turns),
         output_tokens=sum(t.output_tokens for t in transcript.turns),
+        unbacked_facts=_unbacked(transcript),
+        notes=_notes(transcript),
     )
 
 
@@ -129,6 +172,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.tags:
         wanted = {t.strip() for t in args.tags.split(",") if t.strip()}
         items = [i for i in items if wanted & set(i.scenario.tags)]
+    if args.ids:
+        ids = [i.strip() for i in args.ids.split(",") if i.strip()]
+        unknown = sorted(set(ids) - {i.scenario.id for i in items})
+        if unknown:
+            print(f"error: no scenario with the id(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        items = [i for i in items if i.scenario.id in ids]
     skipped = [
         i
         for i in items

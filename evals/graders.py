@@ -154,7 +154,8 @@ def policy_checks(transcript: Transcript) -> list[Check]:
     evidence += "\n".join(
         json.dumps(t.confirmation) for t in transcript.turns if t.confirmation
     )  # the tool's own
-    ungrounded = [m for r in replies for m in check_reply(r, evidence).unsupported]
+    typed_raw = "\n".join(t.user for t in transcript.turns)
+    ungrounded = [m for r in replies for m in check_reply(r, evidence, said=typed_raw).unsupported]
     checks.append(Check("policy: grounded figures", not ungrounded, ", ".join(ungrounded), True))
     shoppers = {email for email in shown.values() if email}
     checks.append(

@@ -27,6 +27,12 @@ class TrialResult:
     transcript: dict[str, Any] = field(default_factory=dict)
     input_tokens: int = 0
     output_tokens: int = 0
+    unbacked_facts: list[str] = field(
+        default_factory=list
+    )  # ``facts.unbacked_facts``: independent of the guard
+    notes: dict[str, int] = field(
+        default_factory=dict
+    )  # per kind: safety_net, model_error:*, grounding_replaced...
 
     def failed_checks(self) -> list[dict[str, Any]]:
         return [c for c in self.checks if not c["passed"]]
@@ -56,6 +62,14 @@ def pass_at(
     rng = random.Random(seed)
     means = sorted(statistics.fmean(rng.choices(values, k=len(values))) for _ in range(resamples))
     return statistics.fmean(values), means[int(0.025 * resamples)], means[int(0.975 * resamples) - 1]
+
+
+def _sum_notes(results: list[TrialResult]) -> dict[str, int]:
+    total: dict[str, int] = defaultdict(int)
+    for result in results:
+        for kind, count in result.notes.items():
+            total[kind] += count
+    return dict(sorted(total.items()))
 
 
 def summarize(
@@ -90,6 +104,8 @@ def summarize(
         if latencies
         else float("nan"),
         "errors": sum(1 for r in results if r.error),
+        "unbacked_facts": sum(len(r.unbacked_facts) for r in results),
+        "notes": _sum_notes(results),
         "input_tokens": sum(r.input_tokens for r in results),
         "output_tokens": sum(r.output_tokens for r in results),
         "cost_usd": (

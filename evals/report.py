@@ -27,6 +27,11 @@ def table(summary: dict[str, Any], results: list[TrialResult], load_errors: list
         f"  LLM calls/turn {summary['llm_calls_per_turn']:.2f}; latency p50 {summary['latency_ms_p50']:.0f} ms, "
         f"p95 {summary['latency_ms_p95']:.0f} ms; errors {summary['errors']}"
     )
+    lines.append(
+        f"  facts not backed by a tool result (independent check): {summary.get('unbacked_facts', 0)}"
+    )
+    if summary.get("notes"):
+        lines.append("  " + ", ".join(f"{k} {v}" for k, v in summary["notes"].items()))
     if summary.get("input_tokens") or summary.get("output_tokens"):
         cost = f", cost ${summary['cost_usd']:.4f}" if summary.get("cost_usd") is not None else ""
         lines.append(f"  tokens: {summary['input_tokens']} in, {summary['output_tokens']} out{cost}")

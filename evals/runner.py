@@ -23,7 +23,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
-from agent.runtime import Agent, TurnResult, build_model
+from agent.runtime import Agent, TurnResult, build_model, llm_options
 from agent.settings import Settings
 from agent.storage import AgentStore
 from agent.store.capabilities import FULL_ACCESS
@@ -59,6 +59,7 @@ class TurnRecord:
     confirm: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -179,6 +180,7 @@ def _record(text: str, result: TurnResult, confirm: str | None = None) -> TurnRe
         confirm,
         result.input_tokens,
         result.output_tokens,
+        result.notes,
     )
 
 
@@ -215,7 +217,18 @@ async def run_trial(
             index = await env.index(item.store_key, client, catalog)
             tools = ToolContext(client, connection, records, index=index)
             model, llm = build_model(env.settings, env.nlu)
-            context = AgentContext(tools=tools, model=model, nlu=env.nlu, llm=llm, store_name=connection.name)
+            context = AgentContext(
+                tools=tools,
+                model=model,
+                nlu=env.nlu,
+                llm=llm,
+                store_name=connection.name,
+                **llm_options(env.settings),
+            )
+            if llm is not None:  # each turn may take its whole budget
+                timeout = max(
+                    timeout, (len(scenario.turns) + 1) * (env.settings.llm.turn_budget_seconds + 15)
+                )
             recorder = None
             if env.transcripts is not None:
                 recorder = Recorder(
@@ -336,6 +349,7 @@ async def run_suite(
     """Every (scenario, trial) not in ``done``, ``concurrency`` at a time; ``on_result`` sees each as it ends."""
     semaphore = asyncio.Semaphore(max(1, concurrency))
     skip = done or set()
+    await asyncio.to_thread(env.nlu.understand, "hello")  # load and embed the examples before any turn
 
     async def one(item: LoadedScenario, trial: int) -> Transcript:
         async with semaphore:

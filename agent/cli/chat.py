@@ -68,6 +68,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(str(problem))
     except BigCommerceError as exc:
         return _fail(str(exc))
+    except ValueError as exc:  # a model setting that cannot work (no key, no base URL, a bad name)
+        return _fail(str(exc))
     except KeyboardInterrupt:
         return 0
 

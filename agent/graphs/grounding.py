@@ -1,5 +1,11 @@
-"""The grounding guard: every money amount, code, date and tracking number in a reply must appear in
-this conversation's tool results; otherwise the reply is replaced by one built from those results."""
+"""The grounding guard: every fact a reply asserts must be backed by this conversation's tool results;
+otherwise the reply is replaced by one built from those results (counted and recorded by the router).
+
+The facts checked: money amounts, dates and codes here; order and shipment statuses, order and tracking
+numbers (all-digit too), percentages, URLs (only ones from tool results, the store's own and carriers'
+tracking links), phone numbers and emails, street addresses, quantities and stock claims in
+``claims.py``. Identifiers the shopper typed may be echoed back.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from ..models.offline import text_of
 from ..models.replies import Focus, compose
+from . import claims
 
 MONEY = re.compile(r"(?:[$€£]\s?\d[\d,.]*\d|\d[\d,.]*\d?\s?(?:€|£|USD|EUR|GBP)\b)")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -44,20 +51,44 @@ class Check:
     unsupported: tuple[str, ...]
 
 
-def check_reply(reply: str, evidence: str) -> Check:
-    """Which facts of ``reply`` are not in ``evidence`` (the tool results, as text)."""
-    lowered = evidence.lower()
-    money_like = MONEY.findall(evidence) + DECIMAL.findall(evidence)  # not "12" of "12oz"
+def _blank(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def check_reply(
+    reply: str, evidence: str | claims.Evidence, said: str = "", hosts: Sequence[str] = ()
+) -> Check:
+    """Which facts of ``reply`` are not backed by ``evidence`` (the tool results, as text); ``said`` is
+    what the shopper typed (identifiers may be echoed), ``hosts`` the store's own web hosts."""
+    facts = evidence if isinstance(evidence, claims.Evidence) else claims.Evidence.of(evidence, said, hosts)
+    raw = facts.raw
+    money_like = MONEY.findall(raw) + DECIMAL.findall(raw)  # not "12" of "12oz"
     amounts = {a for a in (_amount(m) for m in money_like) if a is not None}
     missing: list[str] = []
     for match in MONEY.findall(reply):
         value = _amount(match)
         if value is not None and value not in amounts:
             missing.append(match.strip())
-    for pattern in (DATE, CODE, NAMED_CODE):
+    for match in DATE.findall(reply):
+        if match.lower() not in facts.text:
+            missing.append(match)
+    for pattern in (CODE, NAMED_CODE):
         for match in pattern.findall(reply):
-            if match.lower() not in lowered:
+            if not facts.echoes(match):
                 missing.append(match)
+    prose = _blank(reply, (claims.URL, claims.EMAIL))
+    plain = _blank(prose, (MONEY, DATE))
+    missing += claims.status_claims(reply, facts)
+    missing += claims.percent_claims(plain, facts)
+    missing += claims.url_claims(reply, facts)
+    missing += claims.email_claims(reply, facts)
+    missing += claims.phone_claims(plain, facts)
+    missing += claims.address_claims(prose, facts)
+    bare = _blank(plain, (claims.PHONE, CODE))
+    missing += claims.number_claims(bare, facts)
+    missing += claims.stock_claims(bare, facts)
     return Check(not missing, tuple(dict.fromkeys(missing)))
 
 

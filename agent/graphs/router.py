@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Hashable, Sequence
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
@@ -27,10 +28,11 @@ from langgraph.runtime import Runtime
 from ..context import AgentContext
 from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
+from ..models.llm_call import time_left
 from ..models.offline import guess_intent, split_codes, text_of
 from ..tools.context import Conversation
 from ..transcripts.capture import timed
-from . import order_management, product_expert
+from . import claims, order_management, product_expert
 from .grounding import check_reply, evidence_of, fallback_reply
 from .respond import direct_reply, handoff_messages
 from .state import AgentState
@@ -85,17 +87,26 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     if context.llm is not None:
         from ..models import openai_model
 
-        context.counters.router_llm_calls += 1
-        context.counters.llm_calls += 1
-        try:
-            decision = await openai_model.llm_route(
-                context.llm, text, state.get("messages", []), store_name=context.store_name
-            )
-            return decision.route, understanding.intent
-        except openai_model.ModelError as exc:
-            log.warning(
-                "LLM routing failed, using the semantic route: %s", openai_model.describe_model_error(exc)
-            )
+        left = time_left()
+        if left is None or left > 2:
+            context.counters.router_llm_calls += 1
+            context.counters.llm_calls += 1
+            timeout = context.llm_settings.timeout_seconds
+            try:
+                decision = await openai_model.llm_route(
+                    context.llm,
+                    text,
+                    state.get("messages", []),
+                    store_name=context.store_name,
+                    memory=context.routing,
+                    timeout=timeout if left is None else min(timeout, left),
+                )
+                return decision.route, understanding.intent
+            except openai_model.ModelError as exc:
+                context.counters.model_failures[f"router_{openai_model.failure_kind(exc)}"] += 1
+                log.warning(
+                    "LLM routing failed, using the semantic route: %s", openai_model.describe_model_error(exc)
+                )
     if active in SUBGRAPHS:
         return active, understanding.intent
     return route, understanding.intent
@@ -197,25 +208,33 @@ def after(done: str) -> Any:
 async def ground(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     messages = state["messages"]
     start = state.get("turn_start", 0)
-    evidence = evidence_of(messages)
+    said = "\n".join(text_of(m) for m in messages if isinstance(m, HumanMessage))
+    store_host = urlsplit(runtime.context.tools.connection.secure_url or "").hostname
+    evidence = claims.Evidence.of(evidence_of(messages), said, [store_host] if store_host else [])
     question = text_of(messages[start]) if messages else ""
     replaced: list[AIMessage] = []
     notes: list[dict[str, Any]] = []  # what was replaced, for the transcript (read from this update)
     for message in messages[start:]:
-        is_reply = isinstance(message, AIMessage) and not message.tool_calls and text_of(message)
-        if not is_reply:
+        if not isinstance(message, AIMessage) or message.tool_calls or not text_of(message):
             continue
         check = check_reply(text_of(message), evidence)
-        if not check.grounded:
-            replacement = fallback_reply(messages, question)
-            replaced.append(AIMessage(content=replacement, id=message.id))
-            notes.append(
-                {
-                    "original": text_of(message),
-                    "replacement": replacement,
-                    "unsupported": list(check.unsupported),
-                }
+        if check.grounded:
+            continue
+        log.warning("reply replaced: not backed by a tool result: %s", "; ".join(check.unsupported)[:300])
+        replacement = fallback_reply(messages, question)
+        note = dict((message.response_metadata or {}).get("bcagent", {}))
+        note["grounding_replaced"] = list(check.unsupported)
+        replaced.append(
+            AIMessage(
+                content=replacement,
+                id=message.id,
+                response_metadata={"bcagent": note},
+                usage_metadata=message.usage_metadata,
             )
+        )
+        notes.append(
+            {"original": text_of(message), "replacement": replacement, "unsupported": list(check.unsupported)}
+        )
     if not replaced:
         return {}
     runtime.context.counters.grounding_replacements += len(replaced)

@@ -1,26 +1,93 @@
 """The shared shape of the two subgraphs: a model <-> tools loop over the subgraph's own state.
 
 Top-down: the model node, the edge that decides between tools and the end, the builder.
+
+With the offline model the node just asks it. With an LLM, every way the call can go wrong becomes an
+answer (``llm_call.call_llm`` raises ``ModelFailure`` for errors, cut, empty and runaway replies): the
+safety net runs the tool call the shopper's request needs when the LLM made none; once tools have
+answered, a failed wording is replaced by a reply composed from their results; otherwise the shopper
+gets a short apology with a way forward. What happened is recorded on the message
+(``response_metadata["bcagent"]``) and counted.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
+from ..models.llm_call import CallLimits, call_llm
+from ..models.model_errors import FailureKind, ModelFailure
 from ..models.prompts import system_prompt
 from ..tools.registry import build_tools
 from ..transcripts.capture import timed
+from .safety_net import covered, net_tool_calls, offline_model
+
+log = logging.getLogger(__name__)
 
 MAX_MODEL_CALLS = 4  # per turn in one subgraph: a tool call, its reply, and a little slack
+MAX_TOOL_ROUNDS = 2  # an LLM may follow its tool call with one more, then it must answer
 OFFLINE = "bcagent-offline"
+SORRY: Final[dict[str, str]] = {
+    "busy": "Sorry, I can't answer right now: our assistant is busy or not responding.",
+    "long": "Sorry, this conversation has grown too long for me to follow.",
+    "cut": "Sorry, my answer was cut off before it was complete.",
+}
+NEXT_STEP: Final = " Please try again in a moment, or ask to talk to a person and I'll pass this to our team."
+
+
+def _apology(kind: FailureKind) -> str:
+    if kind == "overflow":
+        return SORRY["long"] + " Please start a new conversation, or ask to talk to a person."
+    if kind in ("cut", "length", "empty"):
+        return SORRY["cut"] + NEXT_STEP
+    return SORRY["busy"] + NEXT_STEP
+
+
+def _since_human(messages: Sequence[BaseMessage]) -> tuple[int, bool]:
+    """(model answers since the shopper's last message, whether a tool was called since)."""
+    answers, called = 0, False
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break
+        if isinstance(message, AIMessage):
+            answers += 1
+            called = called or bool(message.tool_calls)
+    return answers, called
+
+
+def _called_tools(messages: Sequence[BaseMessage]) -> set[str]:
+    """The tools called since the shopper's last message."""
+    names: set[str] = set()
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break
+        if isinstance(message, AIMessage):
+            names.update(c["name"] for c in message.tool_calls)
+    return names
+
+
+def _tool_rounds(messages: Sequence[BaseMessage]) -> int:
+    rounds = 0
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break
+        rounds += isinstance(message, AIMessage) and bool(message.tool_calls)
+    return rounds
+
+
+def _noted(message: AIMessage, **note: Any) -> AIMessage:
+    meta = dict(message.response_metadata or {})
+    meta["bcagent"] = {**meta.get("bcagent", {}), **note}
+    message.response_metadata = meta
+    return message
 
 
 def model_node(kind: str, tool_names: Sequence[str]) -> Callable[..., Any]:
@@ -29,22 +96,65 @@ def model_node(kind: str, tool_names: Sequence[str]) -> Callable[..., Any]:
         if context.model is None:
             raise RuntimeError("AgentContext.model is not set")
         messages = state["messages"]
-        since_human = 0
-        for message in reversed(messages):
-            if isinstance(message, HumanMessage):
-                break
-            since_human += isinstance(message, AIMessage)
-        if since_human >= MAX_MODEL_CALLS:
+        answers, called = _since_human(messages)
+        if answers >= MAX_MODEL_CALLS:
             return {"messages": [AIMessage(content="Sorry, I couldn't finish that. Could you ask again?")]}
         enabled = [name for name in tool_names if name in context.tools.enabled()]
-        model = context.model.bind_tools(build_tools(enabled)) if enabled else context.model
         prompt = SystemMessage(content=system_prompt(kind, context.store_name))
-        response = await model.ainvoke([prompt, *messages])
-        if getattr(context.model, "_llm_type", "") != OFFLINE:
-            context.counters.llm_calls += 1
-        return {"messages": [response]}
+        if getattr(context.model, "_llm_type", "") == OFFLINE:
+            model = context.model.bind_tools(build_tools(enabled)) if enabled else context.model
+            return {"messages": [await model.ainvoke([prompt, *messages])]}
+        return {"messages": [await _llm_step(context, [prompt, *messages], enabled, called, state)]}
 
     return call_model
+
+
+async def _llm_step(
+    context: AgentContext,
+    messages: list[BaseMessage],
+    enabled: list[str],
+    called: bool,
+    state: dict[str, Any],
+) -> AIMessage:
+    assert context.model is not None
+    settings = context.llm_settings
+    limits = CallLimits(context.context_tokens, settings.max_tokens, settings.timeout_seconds)
+    context.counters.llm_calls += 1
+    failure: ModelFailure | None = None
+    answer: AIMessage | None = None
+    try:
+        answer, notes = await call_llm(context.model, messages, build_tools(enabled), limits)
+        if notes:
+            _noted(answer, **notes)
+    except ModelFailure as exc:
+        failure = exc
+        context.counters.model_failures[exc.kind] += 1
+        log.warning("model call failed (%s): %s", exc.kind, exc)
+    if not called:
+        verified = bool(state.get("verified_customer"))
+        net = net_tool_calls(context, messages, enabled, verified)
+        if net is not None and not covered(answer, net):
+            context.counters.safety_net_calls += 1
+            if failure is not None:
+                _noted(net, model_error=failure.kind, detail=str(failure))
+            if answer is not None and answer.tool_calls:
+                _noted(net, replaced_calls=[c["name"] for c in answer.tool_calls])
+            return net
+    if answer is not None and called and answer.tool_calls:
+        fresh = [c for c in answer.tool_calls if c["name"] not in _called_tools(messages)]
+        if not fresh or _tool_rounds(messages) >= MAX_TOOL_ROUNDS:  # answer from what the tools said
+            failure = ModelFailure("invalid", "The model repeated a tool call instead of answering.")
+            answer = None
+    if answer is not None:
+        return answer
+    assert failure is not None
+    if called:  # the tools answered: say what they said, without the LLM
+        composed = offline_model(context).decide(messages)
+        if composed.text and not composed.tool_calls:
+            return _noted(
+                AIMessage(content=composed.text), model_error=failure.kind, detail=str(failure), composed=True
+            )
+    return _noted(AIMessage(content=_apology(failure.kind)), model_error=failure.kind, detail=str(failure))
 
 
 def tools_or_end(state: dict[str, Any]) -> Literal["tools", "__end__"]:

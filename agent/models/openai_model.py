@@ -1,15 +1,19 @@
 """The OpenAI-compatible chat model: OpenAI itself, or any server speaking its Chat Completions API.
 
 ``BCAGENT_MODEL=openai:<model>`` selects it (``parse_model_setting``); ``make_openai_model`` builds a
-``ChatOpenAI`` whose key and base URL come from ``Settings`` only (both are passed explicitly, so
+``CompatChatOpenAI`` whose key and base URL come from ``Settings`` only (both are passed explicitly, so
 langchain and the openai client never fall back to their own ``OPENAI_*`` variables for them), so vLLM,
-Ollama or llama.cpp work by setting ``OPENAI_BASE_URL`` and no key. ``llm_route`` asks the
-model to pick a route with structured output (langchain-openai's default method, ``json_schema``: a
-``response_format`` the server fills with JSON). ``describe_model_error`` turns provider failures into
-one sentence for operators.
+Ollama or llama.cpp work by setting ``OPENAI_BASE_URL`` and no key.
 
-The API key is held as a ``SecretStr`` by ChatOpenAI and never written into a message, log or error
-produced here.
+Requests are shaped so that real servers accept them (see ``LLMSettings``): ``tool_choice`` is sent
+whenever tools are offered (llama.cpp ignores tools without it), ``max_tokens`` on every call (a small
+model otherwise writes until its context is full), an assistant message with tool calls carries
+``content: ""`` rather than ``null`` (which llama.cpp refuses), and replies are streamed only where
+that works (OpenAI itself, by default).
+
+Routing by the LLM is in ``llm_router.py``; errors are named in ``model_errors.py`` (both re-exported
+here). The API key is held as a ``SecretStr`` by ChatOpenAI and never written into a message, log or
+error produced here.
 
 Build the model in the event loop that will use it: each model owns its async connection pool, and
 pooled connections belong to the loop that opened them.
@@ -18,40 +22,44 @@ pooled connections belong to the loop that opened them.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable, Sequence
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 import openai
-from langchain_core.exceptions import ContextOverflowError, ModelRefusalError, OutputParserException
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.language_models import LanguageModelInput
 from langchain_openai import ChatOpenAI
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import SecretStr
 
 from ..settings import Settings
-from .prompts import system_prompt
+from .llm_router import ROUTER_HISTORY_MESSAGES, RouteDecision, RoutingMemory, llm_route
+from .model_errors import ModelError, ModelFailure, describe_model_error, failure_kind
+
+__all__ = [
+    "OPENAI_BASE_URL",
+    "PLACEHOLDER_API_KEY",
+    "ROUTER_HISTORY_MESSAGES",
+    "CompatChatOpenAI",
+    "ModelError",
+    "ModelFailure",
+    "RouteDecision",
+    "RoutingMemory",
+    "describe_model_error",
+    "failure_kind",
+    "llm_route",
+    "make_openai_model",
+    "parse_model_setting",
+]
 
 logger = logging.getLogger(__name__)
 
 OPENAI_BASE_URL: Final = "https://api.openai.com/v1"
 # Local servers ignore the key, but the openai client refuses to start without one.
 PLACEHOLDER_API_KEY: Final = "not-needed"
-# How much of the conversation the router sees besides the latest message.
-ROUTER_HISTORY_MESSAGES: Final = 8
 
 _ACCEPTED_FORMS: Final = (
     "'offline' (the default, no LLM) or 'openai:<model>' (e.g. 'openai:gpt-4o-mini', or a model "
     "served by vLLM, Ollama or llama.cpp at OPENAI_BASE_URL)"
 )
-
-
-class ModelError(Exception):
-    """A model call failed (provider error, or an answer that does not fit the expected shape).
-
-    ``str(error)`` is one operator-facing sentence; the original exception is ``__cause__``.
-    """
 
 
 def parse_model_setting(value: str) -> tuple[str, str | None]:
@@ -68,15 +76,39 @@ def parse_model_setting(value: str) -> tuple[str, str | None]:
     raise ValueError(f"unsupported model setting {value!r}: use {_ACCEPTED_FORMS}")
 
 
+class CompatChatOpenAI(ChatOpenAI):
+    """ChatOpenAI whose requests the common OpenAI-compatible servers accept as well as OpenAI does."""
+
+    default_tool_choice: str | None = "auto"  # sent when tools are offered and the caller chose none
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+
+    def _get_request_payload(
+        self, input_: LanguageModelInput, *, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = super()._get_request_payload(input_, stop=stop, **kwargs)
+        for message in payload.get("messages", []):
+            if message.get("role") == "assistant" and message.get("content") is None:
+                message["content"] = ""  # llama.cpp: "Input should be a valid string"
+        if payload.get("tools") and "tool_choice" not in payload and self.default_tool_choice:
+            payload["tool_choice"] = self.default_tool_choice
+        cap = payload.pop("max_completion_tokens", None) or payload.pop("max_tokens", None)
+        if cap:
+            payload[self.max_tokens_field] = cap
+        return payload
+
+
 def make_openai_model(
     model: str,
     settings: Settings,
     *,
-    timeout: float = 60,
-    max_retries: int = 2,
-    streaming: bool = True,
-) -> ChatOpenAI:
-    """A ChatOpenAI for ``model`` against OpenAI, or against ``settings.openai_base_url`` when set."""
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    streaming: bool | None = None,
+) -> CompatChatOpenAI:
+    """A chat model for ``model`` against OpenAI, or against ``settings.openai_base_url`` when set.
+
+    ``timeout``, ``max_retries`` and ``streaming`` default to ``settings.llm``.
+    """
     name = model.strip()
     if not name:
         raise ValueError(f"no model name given: use {_ACCEPTED_FORMS}")
@@ -84,13 +116,20 @@ def make_openai_model(
     key = settings.openai_api_key or None
     if key is None and base_url is None:
         raise ValueError("set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server")
+    llm = settings.llm
+    timeout = llm.timeout_seconds if timeout is None else timeout
+    max_retries = llm.max_retries if max_retries is None else max_retries
+    streaming = llm.streams(base_url) if streaming is None else streaming
     logger.info(
-        "chat model %s at %s (%s)",
+        "chat model %s at %s (%s; %s, tool_choice %s, max_tokens %d)",
         name,
         _host_of(base_url or OPENAI_BASE_URL),
         "API key set" if key else "no API key: placeholder for a local server",
+        "streamed" if streaming else "not streamed",
+        llm.tool_choice,
+        llm.max_tokens,
     )
-    return ChatOpenAI(
+    return CompatChatOpenAI(
         model=name,
         api_key=SecretStr(key or PLACEHOLDER_API_KEY),
         # Explicit, so neither langchain nor the openai client reads OPENAI_API_BASE / OPENAI_BASE_URL.
@@ -98,10 +137,15 @@ def make_openai_model(
         timeout=timeout,
         max_retries=max_retries,
         streaming=streaming,
+        max_tokens=llm.max_tokens,
+        default_tool_choice=None if llm.tool_choice == "omit" else llm.tool_choice,
+        # OpenAI deprecated max_tokens (o-series models refuse it); other servers know only max_tokens.
+        max_tokens_field="max_tokens" if base_url else "max_completion_tokens",
         # langchain-openai otherwise shares one async connection pool per (base URL, timeout) across the
         # whole process, and a pooled connection made in one event loop fails in the next one.
         http_async_client=openai.DefaultAsyncHttpxClient(timeout=timeout),
-        # Token usage in streams is an OpenAI extension that some compatible servers reject.
+        # Token usage in streams is an OpenAI extension that some compatible servers reject; where it is
+        # missing the product estimates it (``llm_call.py``).
         stream_usage=base_url is None,
     )
 
@@ -110,145 +154,3 @@ def _host_of(url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or url
     return f"{host}:{parts.port}" if parts.port else host
-
-
-class RouteDecision(BaseModel):
-    """Where the router sends the shopper's latest message."""
-
-    route: Literal["order_management", "product_expert", "respond"] = Field(
-        description="order_management, product_expert, or respond"
-    )
-    reason: str = Field(description="A few words on why, for operators")
-
-
-async def llm_route(
-    model: BaseChatModel,
-    text: str,
-    history: Sequence[BaseMessage] = (),
-    *,
-    store_name: str = "this store",
-) -> RouteDecision:
-    """Ask ``model`` where ``text`` (the shopper's latest message) goes, given the conversation so far.
-
-    Raises ``ModelError`` on any failure: provider errors, refusals, or an answer that is not a valid
-    ``RouteDecision``.
-    """
-    messages: list[BaseMessage] = [
-        SystemMessage(system_prompt("router", store_name)),
-        *_router_transcript(history, text),
-        HumanMessage(text),
-    ]
-    try:
-        # One JSON answer, never streamed: nothing to show the shopper token by token, and the "nostream"
-        # tag keeps it out of LangGraph's messages stream.
-        quiet = model.model_copy(update={"disable_streaming": True})
-        structured = quiet.with_structured_output(RouteDecision).with_config(
-            tags=["nostream"], run_name="llm_route"
-        )
-        answer: Any = await structured.ainvoke(messages)
-        decision = answer if isinstance(answer, RouteDecision) else RouteDecision.model_validate(answer)
-    except Exception as exc:
-        raise ModelError(f"The router model failed: {describe_model_error(exc)}") from exc
-    return decision
-
-
-def _router_transcript(history: Sequence[BaseMessage], text: str) -> list[BaseMessage]:
-    """The recent shopper and assistant texts, without tool calls or tool results.
-
-    Tool traffic is left out on purpose: it is long, may hold shopper data the router does not need,
-    and a window that starts mid tool exchange is a request the API refuses.
-    """
-    turns: list[BaseMessage] = []
-    for message in history:
-        said = message.text.strip()
-        if not said:
-            continue
-        if isinstance(message, HumanMessage):
-            turns.append(HumanMessage(said))
-        elif isinstance(message, AIMessage):
-            turns.append(AIMessage(said))
-    if turns and isinstance(turns[-1], HumanMessage) and turns[-1].text == text.strip():
-        turns.pop()  # the caller passed the whole thread, latest message included
-    return turns[-ROUTER_HISTORY_MESSAGES:]
-
-
-_SECRETISH: Final = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_*.\-]{6,}|\bBearer\s+\S+", re.IGNORECASE)
-
-
-def _redact(text: str, secrets: Iterable[str | None]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return _SECRETISH.sub("[redacted]", text)
-
-
-def _server_message(exc: openai.APIError, secrets: Iterable[str | None], limit: int = 160) -> str:
-    message = exc.message
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            message = inner["message"]
-        elif isinstance(body.get("message"), str):
-            message = body["message"]
-    message = " ".join(_redact(message, secrets).split()).rstrip(".")
-    if len(message) > limit:
-        message = message[: limit - 1] + "…"
-    return message + "." if message else "no details given."
-
-
-def _retry_after(exc: openai.APIStatusError) -> str | None:
-    headers = exc.response.headers
-    if (ms := headers.get("retry-after-ms")) is not None:
-        try:
-            return f"{float(ms) / 1000:g} s"
-        except ValueError:
-            pass
-    if (seconds := headers.get("retry-after")) is not None:
-        return f"{seconds} s" if seconds.strip().replace(".", "", 1).isdigit() else seconds
-    return None
-
-
-def describe_model_error(exc: BaseException, *, secrets: Iterable[str | None] = ()) -> str:
-    """One sentence for operators on why a model call failed; keys (and ``secrets``) are redacted."""
-    if isinstance(exc, ModelError) and exc.__cause__ is not None:
-        exc = exc.__cause__
-    secrets = tuple(secrets)
-    if isinstance(exc, openai.APITimeoutError):
-        return "The model server did not answer in time; check its load, or raise the timeout."
-    if isinstance(exc, openai.APIConnectionError):
-        return "Could not reach the model server; check OPENAI_BASE_URL and that the server is running."
-    if isinstance(exc, openai.AuthenticationError):
-        return "The model provider rejected the API key (401); check OPENAI_API_KEY."
-    if isinstance(exc, openai.PermissionDeniedError):
-        return "The API key may not use this model or project (403); check the key's permissions."
-    if isinstance(exc, openai.NotFoundError):
-        return (
-            "The model server does not know this model or endpoint (404); check the model name in "
-            "BCAGENT_MODEL and that OPENAI_BASE_URL ends in /v1."
-        )
-    if isinstance(exc, openai.RateLimitError):
-        if exc.code == "insufficient_quota":
-            return "The OpenAI account is out of quota (429 insufficient_quota); check its plan and billing."
-        wait = _retry_after(exc)
-        when = f"retry after {wait}" if wait else "retry later"
-        return f"The model provider is rate limiting requests (429); {when} or lower the load."
-    if isinstance(exc, ContextOverflowError):
-        return "The conversation is too long for the model's context window; start a new conversation."
-    if isinstance(exc, openai.BadRequestError | openai.UnprocessableEntityError):
-        return f"The model server refused the request ({exc.status_code}): {_server_message(exc, secrets)}"
-    if isinstance(exc, openai.InternalServerError):
-        return f"The model server failed with an internal error ({exc.status_code}); try again later."
-    if isinstance(exc, openai.APIStatusError):
-        return f"The model server answered HTTP {exc.status_code}: {_server_message(exc, secrets)}"
-    if isinstance(exc, openai.APIResponseValidationError):
-        return "The model server's response is not valid OpenAI Chat Completions data."
-    if isinstance(exc, ModelRefusalError | openai.ContentFilterFinishReasonError):
-        return "The model refused to answer, or its answer was filtered."
-    if isinstance(exc, openai.LengthFinishReasonError):
-        return "The model's answer was cut off at its token limit."
-    if isinstance(exc, ValidationError | OutputParserException | ValueError):
-        return "The model's answer did not have the expected structure."
-    if isinstance(exc, ModelError):
-        return _redact(str(exc), secrets)
-    return f"Unexpected model error ({type(exc).__name__})."

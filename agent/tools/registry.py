@@ -8,6 +8,7 @@ switches disable are not offered to the model, and refuse if called anyway.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
@@ -19,9 +20,11 @@ from pydantic import BaseModel, Field
 from ..context import AgentContext
 from ..store.capabilities import TOOL_NAMES
 from ..transcripts.capture import tool_scope
-from . import cancel, handoff, marketing, orders, products
+from . import cancel, handoff, marketing, orders, products, provenance
 from .context import Conversation, ToolContext, VerifiedCustomer
 from .results import ToolResult, result, to_text
+
+log = logging.getLogger(__name__)
 
 
 def conversation_of(runtime: ToolRuntime[Any, Any]) -> Conversation:
@@ -46,16 +49,32 @@ def _context(runtime: ToolRuntime[Any, Any]) -> ToolContext:
     return context.tools
 
 
+def _messages(runtime: ToolRuntime[Any, Any]) -> list[Any]:
+    state = runtime.state if isinstance(runtime.state, Mapping) else {}
+    return list(state.get("messages") or [])
+
+
 async def _guarded(
     name: str,
     runtime: ToolRuntime[Any, Any],
     call: Callable[[ToolContext, Conversation], Awaitable[ToolResult]],
+    identifying: Mapping[str, object] | None = None,
 ) -> str:
+    """Run a tool: refused if disabled, or (before the store is touched, and without counting against
+    any attempt limit) if an identifying argument came from nowhere in the conversation."""
     ctx = _context(runtime)
     if name not in ctx.enabled():
         return to_text(result("disabled", "That isn't something I can help with in this store."))
+    conversation = conversation_of(runtime)
+    if identifying:
+        missing = provenance.unproven(identifying, _messages(runtime), conversation.verified_customer)
+        if missing:
+            log.warning("%s refused: %s not given by the shopper or a tool", name, ", ".join(missing))
+            if isinstance(runtime.context, AgentContext):
+                runtime.context.counters.provenance_refusals += 1
+            return to_text(provenance.refusal(missing))
     with tool_scope(name, runtime.tool_call_id):  # the transcript attributes requests to this call
-        return to_text(await call(ctx, conversation_of(runtime)))
+        return to_text(await call(ctx, conversation))
 
 
 class OrderArgs(BaseModel):
@@ -93,7 +112,10 @@ async def _get_order_information(
     """Look up an order's status, items, totals and shipment tracking. Needs the order number and the
     email used at checkout (not needed for a signed-in shopper; with neither, lists their recent orders)."""
     return await _guarded(
-        "get_order_information", runtime, lambda c, v: orders.get_order_information(c, v, order_id, email)
+        "get_order_information",
+        runtime,
+        lambda c, v: orders.get_order_information(c, v, order_id, email),
+        {"order_id": order_id, "email": email},
     )
 
 
@@ -110,20 +132,26 @@ async def _cancel_order(
         answer = interrupt(proposal["confirmation"])
         return await cancel.execute_cancellation(ctx, conversation, proposal["confirmation"], answer)
 
-    return await _guarded("cancel_order", runtime, run)
+    return await _guarded("cancel_order", runtime, run, {"order_id": order_id, "email": email})
 
 
 async def _check_gift_card_balance(runtime: ToolRuntime[Any, Any], code: str) -> str:
     """Check a gift certificate's balance, status and expiry by its code."""
     return await _guarded(
-        "check_gift_card_balance", runtime, lambda c, v: marketing.check_gift_card_balance(c, v, code)
+        "check_gift_card_balance",
+        runtime,
+        lambda c, v: marketing.check_gift_card_balance(c, v, code),
+        {"code": code},
     )
 
 
 async def _lookup_discount_code(runtime: ToolRuntime[Any, Any], code: str) -> str:
     """Check whether a coupon or promotion code is valid, what it gives, and why not if it isn't."""
     return await _guarded(
-        "lookup_discount_code", runtime, lambda c, v: marketing.lookup_discount_code(c, v, code)
+        "lookup_discount_code",
+        runtime,
+        lambda c, v: marketing.lookup_discount_code(c, v, code),
+        {"code": code},
     )
 
 
@@ -152,8 +180,11 @@ async def _get_product_information(
 
 async def _transfer_to_human(runtime: ToolRuntime[Any, Any], summary: str, reason: str | None = None) -> str:
     """Hand the conversation to a member of the store's team, with a short summary of what is needed."""
+    # The summary the team reads is the shopper's own words; the model's is kept only as its note.
+    said = provenance.handoff_summary(_messages(runtime), fallback=summary)
+    note = " ".join(f"model's note: {summary}".split())[:200] if summary and summary != said else reason
     return await _guarded(
-        "transfer_to_human", runtime, lambda c, v: handoff.transfer_to_human(c, v, summary, reason)
+        "transfer_to_human", runtime, lambda c, v: handoff.transfer_to_human(c, v, said, note or reason)
     )
 
 

@@ -14,8 +14,8 @@ from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
 from agent.models.openai_model import make_openai_model
-from agent.runtime import Agent
-from agent.settings import Settings
+from agent.runtime import Agent, llm_options
+from agent.settings import LLMSettings, Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.tools.conftest import ToolsEnv
 
@@ -28,9 +28,21 @@ def fake() -> Iterator[FakeOpenAIServer]:
 
 @pytest.fixture
 async def llm_agent(env: ToolsEnv, nlu: NLU, fake: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Agent]:
-    settings = Settings(home=tmp_path, model="openai:fake-model", openai_base_url=fake.base_url)
+    settings = Settings(
+        home=tmp_path,
+        model="openai:fake-model",
+        openai_base_url=fake.base_url,
+        llm=LLMSettings(turn_budget_seconds=600),  # the first turn also warms up the NLU
+    )
     llm = make_openai_model("fake-model", settings, max_retries=0, timeout=10, streaming=False)
-    context = AgentContext(tools=env.ctx, model=llm, nlu=nlu, llm=llm, store_name="Knockout Fitness Supply")
+    context = AgentContext(
+        tools=env.ctx,
+        model=llm,
+        nlu=nlu,
+        llm=llm,
+        store_name="Knockout Fitness Supply",
+        **llm_options(settings),
+    )
     async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
         yield Agent(router.build(saver), context)
 

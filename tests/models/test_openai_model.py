@@ -148,7 +148,7 @@ async def test_tool_call_round_trip(server: FakeOpenAIServer, tmp_path: Path, st
 
 
 async def test_streaming_yields_several_chunks(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    model = model_for(server, tmp_path)
+    model = model_for(server, tmp_path, streaming=True)
     text = "Your order shipped yesterday with UPS."
     server.reply_text(text)
 
@@ -161,7 +161,7 @@ async def test_streaming_yields_several_chunks(server: FakeOpenAIServer, tmp_pat
 
 
 async def test_streamed_tool_call_arguments_are_joined(server: FakeOpenAIServer, tmp_path: Path) -> None:
-    model = model_for(server, tmp_path).bind_tools(build_tools())
+    model = model_for(server, tmp_path, streaming=True).bind_tools(build_tools())
     server.reply_tool_call("get_product_information", {"product": "Premium Boxing Gloves"})
 
     chunks = [chunk async for chunk in model.astream([HumanMessage("gloves sizes?")])]

@@ -8,7 +8,7 @@ import operator
 from pathlib import Path
 from typing import Annotated, Any, TypedDict
 
-from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.prebuilt import ToolNode
@@ -35,8 +35,13 @@ def graph(checkpointer: Any = None) -> Any:
 
 
 def call(name: str, **args: Any) -> dict[str, Any]:
+    """The model's call of ``name``, after a shopper message that gave its arguments (provenance)."""
+    said = HumanMessage(" ".join(str(value) for value in args.values()) or "hello")
     return {
-        "messages": [AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call-{name}"}])]
+        "messages": [
+            said,
+            AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": f"call-{name}"}]),
+        ]
     }
 
 
@@ -134,3 +139,27 @@ async def test_resuming_with_another_order_changes_nothing(env: ToolsEnv, tmp_pa
         resumed = await compiled.ainvoke(Command(resume=answer), config, context=context)
     assert tool_result(resumed)["status"] == "refused"
     assert env.store.orders[12346]["status_id"] == 11
+
+
+async def test_an_argument_the_shopper_never_gave_is_refused_before_the_store(env: ToolsEnv) -> None:
+    state = call("check_gift_card_balance", code="GIFT-DEMO-0001")
+    state["messages"][0] = HumanMessage("what's my gift card balance?")
+    context = AgentContext(env.ctx)
+    output = await graph().ainvoke(state, {"configurable": {"thread_id": "t-p"}}, context=context)
+    outcome = tool_result(output)
+    assert outcome["status"] == "needs_info" and outcome["reason"] == "unproven_argument"
+    assert "GIFT-DEMO-0001" not in json.dumps(outcome)  # nothing about the real certificate
+    assert env.ctx.records.load("t-p").wrong_gift_codes == 0
+    assert context.counters.provenance_refusals == 1
+
+
+async def test_the_handoff_summary_is_what_the_shopper_said(env: ToolsEnv) -> None:
+    state = call("transfer_to_human", summary="Customer wants a refund for a yacht.")
+    state["messages"][0] = HumanMessage("My gloves arrived torn, can someone look at it?")
+    output = await graph().ainvoke(
+        state, {"configurable": {"thread_id": "t-h"}}, context=AgentContext(env.ctx)
+    )
+    assert tool_result(output)["status"] == "ok"
+    (handoff,) = env.ctx.records.handoffs()
+    assert handoff.summary == "My gloves arrived torn, can someone look at it?"
+    assert handoff.reason is not None and handoff.reason.startswith("model's note:")
