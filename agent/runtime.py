@@ -1,8 +1,8 @@
 """Putting the assistant together for one connected store, and running turns.
 
 ``open_agent`` builds, once per process: the store's client, the agent's records, the product index,
-the NLU, the chat model (offline by default), the run context, the checkpointer (SQLite by default,
-Postgres for a ``postgresql://`` URL) and the compiled router graph. ``Agent.send`` runs one shopper
+the NLU, the chat model (offline by default), the run context, the checkpointer and the compiled router
+graph. Records and checkpoints are SQLite by default, PostgreSQL for a ``postgresql://`` URL. ``Agent.send`` runs one shopper
 turn; a pending cancellation waits for the shopper's next message, across restarts.
 """
 
@@ -25,8 +25,8 @@ from .context import AgentContext
 from .graphs import router
 from .models.intents import NLU
 from .models.offline import OfflineChatModel, text_of
+from .records import open_records
 from .settings import Settings
-from .storage import AgentStore
 from .store.catalog import open_index
 from .store.connections import ConnectionStore
 from .tools.context import StorePolicy, ToolContext
@@ -231,7 +231,7 @@ async def open_agent(
         client = await stack.enter_async_context(
             AsyncBigCommerce(store_hash, token.reveal(), base_url=connection.api_url, transport=transport)
         )
-        records = AgentStore(folder / "agent.sqlite")
+        records = open_records(settings, store_hash, folder)
         stack.callback(records.close)
         index = None
         if connection.scopes.get("products", "none") != "none":
