@@ -53,6 +53,15 @@ class Conversation:
     thread_id: str
     verified_customer: VerifiedCustomer | None = None
     product_id: int | None = None  # the product page the shopper is on
+    shopper_said: tuple[str, ...] | None = None  # the shopper's own messages (None: not known here)
+
+    def shopper_gave(self, value: str) -> bool:
+        """Whether the shopper typed ``value`` themselves: identity facts (an email) must come from the
+        shopper, never from text a tool returned (a product description, an order comment)."""
+        if self.shopper_said is None:
+            return True
+        needle = value.strip().lower()
+        return any(needle in text.lower() for text in self.shopper_said)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
+from langchain_core.messages import HumanMessage
 from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.prebuilt import ToolRuntime
 from langgraph.types import interrupt
@@ -21,6 +22,7 @@ from ..store.capabilities import TOOL_NAMES
 from . import cancel, handoff, marketing, orders, products
 from .context import Conversation, ToolContext, VerifiedCustomer
 from .results import ToolResult, result, to_text
+from .untrusted import scrub_result
 
 
 def conversation_of(runtime: ToolRuntime[Any, Any]) -> Conversation:
@@ -31,10 +33,17 @@ def conversation_of(runtime: ToolRuntime[Any, Any]) -> Conversation:
     if isinstance(customer, Mapping) and customer.get("id") is not None and customer.get("email"):
         verified = VerifiedCustomer(int(customer["id"]), str(customer["email"]), customer.get("group_id"))
     product_id = state.get("product_id")
+    messages = state.get("messages")
+    said = None
+    if isinstance(messages, list):
+        said = (
+            tuple(str(m.text) for m in messages if isinstance(m, HumanMessage)) or None
+        )  # none: a bare call
     return Conversation(
         thread_id=str(configurable.get("thread_id", "default")),
         verified_customer=verified,
         product_id=int(product_id) if isinstance(product_id, int) else None,
+        shopper_said=said,
     )
 
 
@@ -53,7 +62,7 @@ async def _guarded(
     ctx = _context(runtime)
     if name not in ctx.enabled():
         return to_text(result("disabled", "That isn't something I can help with in this store."))
-    return to_text(await call(ctx, conversation_of(runtime)))
+    return to_text(scrub_result(await call(ctx, conversation_of(runtime))))  # see untrusted.py
 
 
 class OrderArgs(BaseModel):
@@ -102,7 +111,7 @@ async def _cancel_order(
         proposal = await cancel.propose_cancellation(ctx, conversation, order_id, email)
         if proposal["status"] != "confirm":
             return proposal
-        answer = interrupt(proposal["confirmation"])
+        answer = interrupt(scrub_result(proposal["confirmation"]))  # item names are merchant text
         return await cancel.execute_cancellation(ctx, conversation, proposal["confirmation"], answer)
 
     return await _guarded("cancel_order", runtime, run)
