@@ -43,10 +43,25 @@ class Recorder:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.requests: list[tuple[str, str]] = []
+        self.lose_answer_to: set[tuple[str, str]] = set()  # handled, then the connection "drops"
+        self.time_out = False  # every API request times out (ASGITransport has no clock of its own)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope.get("type") == "http":
-            self.requests.append((scope["method"], scope["path"]))
+        if scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+        request = (scope["method"], scope["path"])
+        self.requests.append(request)
+        if self.time_out and "/stores/" in scope["path"]:
+            raise httpx.ReadTimeout("the store did not answer in time")
+        if request in self.lose_answer_to:
+            self.lose_answer_to.discard(request)
+
+            async def swallow(message: Any) -> None:
+                return None
+
+            await self.app(scope, receive, swallow)
+            raise httpx.ReadError("connection dropped after the request was handled")
         await self.app(scope, receive, send)
 
     def writes(self) -> list[tuple[str, str]]:
@@ -60,6 +75,14 @@ class Rig:
     recorder: Recorder
     records: AgentStore
     replies: list[str] = field(default_factory=list)
+    sleeps: list[float] = field(default_factory=list)  # what the client was told to wait (not waited)
+
+    async def faults(self, **settings: Any) -> None:
+        """``PUT /__sandbox__/faults`` on the sandbox, as a test harness would."""
+        transport = httpx.ASGITransport(app=self.sandbox)
+        async with httpx.AsyncClient(transport=transport, base_url=API) as admin:
+            answer = await admin.put("/__sandbox__/faults", json=settings)
+            answer.raise_for_status()
 
     @property
     def store(self) -> SandboxStore:
@@ -69,10 +92,6 @@ class Rig:
         turn = await self.agent.send(thread, text, **kwargs)
         self.replies.extend(turn.replies)
         return turn
-
-
-async def _no_sleep(seconds: float) -> None:
-    return None
 
 
 @pytest.fixture(scope="session")
@@ -93,6 +112,8 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
         plant: Callable[[dict[str, Any]], None] | None = None,
         index: bool = False,
         policy: StorePolicy | None = None,
+        retries: int = 1,
+        timeout: float | None = None,
     ) -> AsyncIterator[Rig]:
         data = generate_demo_store(40, seed=0)
         if plant is not None:
@@ -108,13 +129,20 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
             timezone="America/Chicago",
             scopes=dict(FULL_ACCESS),
         )
+        sleeps: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            sleeps.append(seconds)
+
+        options: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
         client = AsyncBigCommerce(
             DEMO_STORE_HASH,
             FULL_TOKEN,
             base_url=API,
             transport=httpx.ASGITransport(app=recorder),
-            sleep=_no_sleep,
-            max_retries=1,
+            sleep=sleep,
+            max_retries=retries,
+            **options,
         )
         records = AgentStore(tmp_path / "agent.sqlite")
         async with client:
@@ -132,7 +160,7 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
             )
             async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "checkpoints.sqlite")) as saver:
                 recorder.requests.clear()
-                yield Rig(Agent(router.build(saver), context), sandbox, recorder, records)
+                yield Rig(Agent(router.build(saver), context), sandbox, recorder, records, sleeps=sleeps)
         records.close()
 
     return build

@@ -53,7 +53,9 @@ def test_the_token_is_nowhere_a_run_leaves_anything(
     caplog.set_level(logging.DEBUG)
     store = SandboxStore.from_data(generate_demo_store(20, seed=0))
     with SandboxServer(Sandbox([store], quota=10**6)) as server:
-        asyncio.run(connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), server.base_url, ConnectionStore(tmp_path)))
+        asyncio.run(
+            connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), server.base_url, ConnectionStore(tmp_path))
+        )
         outputs = [run_cli(tmp_path, "ingest"), run_cli(tmp_path, "status")]
         httpx.put(f"{server.base_url}/__sandbox__/faults", json={"fail_next": 6})  # errors get logged
         chat = "\n".join(
@@ -77,4 +79,6 @@ def test_the_token_is_nowhere_a_run_leaves_anything(
     assert leaks_under(tmp_path) == []
     assert (tmp_path / "stores" / DEMO_STORE_HASH / "credentials.json").read_bytes().count(TOKEN) == 1
     files = sum(1 for p in tmp_path.rglob("*") if p.is_file())
-    record_property("tried", f"connect, ingest, status, 7 chat turns with store errors, handoffs: {files} files scanned")
+    record_property(
+        "tried", f"connect, ingest, status, 7 chat turns with store errors, handoffs: {files} files scanned"
+    )
