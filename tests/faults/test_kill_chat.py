@@ -52,7 +52,9 @@ def test_a_killed_chat_keeps_its_pending_confirmation(tmp_path: Path, record_pro
     store = SandboxStore.from_data(generate_demo_store(20, seed=0))
     recorder = Recorder(Sandbox([store], quota=10**6))
     with LoopbackServer(recorder) as server:
-        asyncio.run(connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), server.base_url, ConnectionStore(tmp_path)))
+        asyncio.run(
+            connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), server.base_url, ConnectionStore(tmp_path))
+        )
         chat = start_chat(tmp_path, "kill-me")
         assert chat.stdin is not None
         chat.stdin.write("Cancel my order 12346, my email is jane.doe@example.com\n")

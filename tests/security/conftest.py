@@ -3,6 +3,7 @@ sandbox whose requests are recorded (to count writes), and records in the test's
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class Recorder:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.requests: list[tuple[str, str]] = []
+        self.statuses: list[int] = []
         self.lose_answer_to: set[tuple[str, str]] = set()  # handled, then the connection "drops"
         self.time_out = False  # every API request times out (ASGITransport has no clock of its own)
 
@@ -62,7 +64,13 @@ class Recorder:
 
             await self.app(scope, receive, swallow)
             raise httpx.ReadError("connection dropped after the request was handled")
-        await self.app(scope, receive, send)
+
+        async def noting(message: Any) -> None:
+            if message.get("type") == "http.response.start":
+                self.statuses.append(int(message["status"]))
+            await send(message)
+
+        await self.app(scope, receive, noting)
 
     def writes(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p in self.requests if m in ("PUT", "POST", "DELETE") and "/stores/" in p]
@@ -114,11 +122,14 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
         policy: StorePolicy | None = None,
         retries: int = 1,
         timeout: float | None = None,
+        sandbox_options: dict[str, Any] | None = None,
+        real_sleep: bool = False,
+        products: int = 40,
     ) -> AsyncIterator[Rig]:
-        data = generate_demo_store(40, seed=0)
+        data = generate_demo_store(products, seed=0)
         if plant is not None:
             plant(data)
-        sandbox = Sandbox([SandboxStore.from_data(data)], quota=10**6)
+        sandbox = Sandbox([SandboxStore.from_data(data)], **(sandbox_options or {"quota": 10**6}))
         recorder = Recorder(sandbox)
         connection = Connection(
             store_hash=DEMO_STORE_HASH,
@@ -133,6 +144,8 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
 
         async def sleep(seconds: float) -> None:
             sleeps.append(seconds)
+            if real_sleep:
+                await asyncio.sleep(seconds)
 
         options: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
         client = AsyncBigCommerce(
