@@ -213,14 +213,16 @@ def build_model(settings: Settings, nlu: NLU) -> tuple[Any, Any]:
 
 
 @asynccontextmanager
-async def open_agent(
+async def open_context(
     settings: Settings,
     store: str | None = None,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     embedder: MiniLMEmbedding | None = None,
     policy: StorePolicy | None = None,
-) -> AsyncIterator[Agent]:
+) -> AsyncIterator[AgentContext]:
+    """The run context of one connected store (client, records, index, NLU, model), open while used;
+    what ``open_agent`` runs its graph with, and what a LangGraph Server host builds once per process."""
     connections = ConnectionStore(settings.home)
     store_hash = connections.resolve(store)
     connection = connections.load(store_hash)
@@ -239,8 +241,23 @@ async def open_agent(
         nlu = NLU(embedder)
         model, llm = build_model(settings, nlu)
         tools = ToolContext(client, connection, records, index=index, policy=policy or StorePolicy())
-        context = AgentContext(
+        yield AgentContext(
             tools=tools, model=model, nlu=nlu, llm=llm, store_name=connection.name or store_hash
         )
-        checkpointer = await stack.enter_async_context(open_checkpointer(settings, folder))
-        yield Agent(router.build(checkpointer), context)
+
+
+@asynccontextmanager
+async def open_agent(
+    settings: Settings,
+    store: str | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    embedder: MiniLMEmbedding | None = None,
+    policy: StorePolicy | None = None,
+) -> AsyncIterator[Agent]:
+    async with open_context(
+        settings, store, transport=transport, embedder=embedder, policy=policy
+    ) as context:
+        folder = ConnectionStore(settings.home).folder(context.tools.store_hash)
+        async with open_checkpointer(settings, folder) as checkpointer:
+            yield Agent(router.build(checkpointer), context)
