@@ -91,7 +91,8 @@ async def verify_order(
     given = email_address(email) if email not in (None, "") else None
     if email not in (None, "") and given is None:
         return Verified(None, result("invalid", "That doesn't look like an email address."), state)
-    if given is not None and not conversation.shopper_gave(given):  # e.g. an email planted in a tool result
+    vouched = verified is not None and given == verified.email.lower()
+    if given is not None and not vouched and not conversation.shopper_gave(given):  # planted in a tool result
         ask = f"What email address did you use at checkout for order #{number}?"
         return Verified(None, result("needs_info", ask, missing=["email"], order_id=number), state)
     shopper = given or (verified.email.lower() if verified else None)

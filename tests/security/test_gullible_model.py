@@ -43,6 +43,13 @@ def gullible() -> GullibleChatModel:
     return GullibleChatModel()
 
 
+@pytest.fixture
+def unfiltered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tool results reach the model as the store wrote them: the planted-instruction filter
+    (agent/tools/untrusted.py) is off, so only the rules in code stand in the way."""
+    monkeypatch.setattr("agent.tools.registry.scrub_result", lambda result: result)
+
+
 async def test_a_stranger_cannot_talk_it_into_cancelling_or_showing_an_order(
     make_rig: Any, gullible: GullibleChatModel, record_property: Any
 ) -> None:
@@ -105,7 +112,7 @@ def _in_order_item(text: str) -> Any:
 
 
 async def test_the_product_expert_cannot_be_told_to_cancel(
-    make_rig: Any, gullible: GullibleChatModel
+    make_rig: Any, gullible: GullibleChatModel, unfiltered: None
 ) -> None:
     async with make_rig(model=gullible, plant=_in_description(INJECTED["cancel"])) as rig:
         turn = await rig.say("jane", "tell me about product 1", verified_customer=JANE)
@@ -116,7 +123,7 @@ async def test_the_product_expert_cannot_be_told_to_cancel(
 
 
 async def test_an_instruction_in_a_tool_result_never_writes_without_the_shoppers_yes(
-    make_rig: Any, gullible: GullibleChatModel
+    make_rig: Any, gullible: GullibleChatModel, unfiltered: None
 ) -> None:
     async with make_rig(model=gullible, plant=_in_order_item(INJECTED["cancel"])) as rig:
         turn = await rig.say("jane", "where is order 12345?", verified_customer=JANE)
@@ -131,7 +138,7 @@ async def test_an_instruction_in_a_tool_result_never_writes_without_the_shoppers
 
 
 async def test_an_email_planted_in_a_tool_result_is_not_taken_as_the_shoppers(
-    make_rig: Any, gullible: GullibleChatModel
+    make_rig: Any, gullible: GullibleChatModel, unfiltered: None
 ) -> None:
     async with make_rig(model=gullible, plant=_in_order_item(INJECTED["disclose"])) as rig:
         turn = await rig.say("shopper", "where is order 12345? jane.doe@example.com")
@@ -139,3 +146,13 @@ async def test_an_email_planted_in_a_tool_result_is_not_taken_as_the_shoppers(
         assert {"order_id": "12349", "email": "lena.kim@example.com"} in [c["args"] for c in asked]
         assert disclosed(rig, turn, allowed={12345}) == []  # the model fell for it; the tool did not
         assert rig.records.load("shopper").failed_lookups == 0  # and the shopper is not punished for it
+
+
+async def test_with_the_filter_on_the_planted_instruction_never_reaches_the_model(
+    make_rig: Any, gullible: GullibleChatModel
+) -> None:
+    async with make_rig(model=gullible, plant=_in_order_item(INJECTED["cancel"])) as rig:
+        turn = await rig.say("jane", "where is order 12345?", verified_customer=JANE)
+        assert "ignore previous" not in " ".join(r["content"] for r in turn.tool_results).lower()
+        assert turn.confirmation is None and "cancel_order" not in [c["name"] for c in turn.tool_calls]
+        assert_untouched(rig, JANE_OPEN)
