@@ -1,8 +1,8 @@
 """Putting the assistant together for one connected store, and running turns.
 
 ``open_agent`` builds, once per process: the store's client, the agent's records, the product index,
-the NLU, the chat model (offline by default), the run context, the checkpointer (SQLite by default,
-Postgres for a ``postgresql://`` URL) and the compiled router graph. ``Agent.send`` runs one shopper
+the NLU, the chat model (offline by default), the run context, the checkpointer and the compiled router
+graph. Records and checkpoints are SQLite by default, PostgreSQL for a ``postgresql://`` URL. ``Agent.send`` runs one shopper
 turn; a pending cancellation waits for the shopper's next message, across restarts.
 """
 
@@ -29,8 +29,8 @@ from .models.intents import NLU
 from .models.llm_call import turn_deadline
 from .models.llm_router import RoutingMemory
 from .models.offline import OfflineChatModel, text_of
+from .records import open_records
 from .settings import Settings
-from .storage import AgentStore
 from .store.catalog import open_index
 from .store.connections import ConnectionStore
 from .tools.context import StorePolicy, ToolContext
@@ -351,17 +351,16 @@ def build_model(settings: Settings, nlu: NLU) -> tuple[Any, Any]:
 
 
 @asynccontextmanager
-async def open_agent(
+async def open_context(
     settings: Settings,
     store: str | None = None,
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     embedder: MiniLMEmbedding | None = None,
     policy: StorePolicy | None = None,
-    record: bool | None = None,
-) -> AsyncIterator[Agent]:
-    """The assistant for ``store``. Turns are recorded (``record``, default: the ``transcripts``
-    setting) into the store's transcript store; the client's transport captures BigCommerce traffic."""
+) -> AsyncIterator[AgentContext]:
+    """The run context of one connected store (client, records, index, NLU, model), open while used;
+    what ``open_agent`` runs its graph with, and what a LangGraph Server host builds once per process."""
     connections = ConnectionStore(settings.home)
     store_hash = connections.resolve(store)
     connection = connections.load(store_hash)
@@ -377,7 +376,7 @@ async def open_agent(
                 transport=CapturingTransport(transport or default_transport()),
             )
         )
-        records = AgentStore(folder / "agent.sqlite")
+        records = open_records(settings, store_hash, folder)
         stack.callback(records.close)
         index = None
         if connection.scopes.get("products", "none") != "none":
@@ -385,7 +384,7 @@ async def open_agent(
         nlu = NLU(embedder)
         model, llm = build_model(settings, nlu)
         tools = ToolContext(client, connection, records, index=index, policy=policy or StorePolicy())
-        context = AgentContext(
+        yield AgentContext(
             tools=tools,
             model=model,
             nlu=nlu,
@@ -393,9 +392,31 @@ async def open_agent(
             store_name=connection.name or store_hash,
             **llm_options(settings),
         )
+
+
+@asynccontextmanager
+async def open_agent(
+    settings: Settings,
+    store: str | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    embedder: MiniLMEmbedding | None = None,
+    policy: StorePolicy | None = None,
+    record: bool | None = None,
+) -> AsyncIterator[Agent]:
+    """The assistant for ``store``. Turns are recorded (``record``, default: the ``transcripts``
+    setting) into the store's transcript store; the client's transport captures BigCommerce traffic."""
+    async with (
+        open_context(settings, store, transport=transport, embedder=embedder, policy=policy) as context,
+        AsyncExitStack() as stack,
+    ):
+        store_hash = context.tools.store_hash
+        connections = ConnectionStore(settings.home)
+        folder = connections.folder(store_hash)
         checkpointer = await stack.enter_async_context(open_checkpointer(settings, folder))
         recorder = None
         if settings.transcripts if record is None else record:
             transcripts = await stack.enter_async_context(open_transcripts(settings, folder))
-            recorder = Recorder(transcripts, store_hash, model_name=settings.model, secrets=[token.reveal()])
+            token = connections.token(store_hash).reveal()
+            recorder = Recorder(transcripts, store_hash, model_name=settings.model, secrets=[token])
         yield Agent(router.build(checkpointer), context, recorder)

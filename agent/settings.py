@@ -3,7 +3,8 @@
 ``BCAGENT_HOME`` is the data directory (default ``~/.bcagent``) that holds every connected store's
 credentials, settings, vector collection, sync state and transcripts, each keyed by store hash.
 ``BCAGENT_CHROMA_URL`` (e.g. ``http://localhost:8000``) uses a Chroma server instead of the embedded one.
-``BCAGENT_DATABASE_URL`` (``postgresql://...``) keeps conversation state in Postgres instead of SQLite.
+``BCAGENT_DATABASE_URL`` (``postgresql://...``) keeps conversation state and the agent's records (policy
+state, audit log, handoffs) in PostgreSQL instead of SQLite, shared by every replica.
 ``BCAGENT_REDIS_URL`` (``redis://...``) shares locks between replicas (the scheduled sync's lock; with
 neither it nor a database URL, a file lock in the store's folder).
 ``BCAGENT_SYNC_INTERVAL_MINUTES`` is how often `bcagent serve` runs the incremental catalog sync

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -136,6 +136,20 @@ class AgentStore:
                 "ON CONFLICT(thread_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
                 (thread_id, json.dumps(asdict(state)), utc_now()),
             )
+
+    def update(self, thread_id: str, change: Callable[[ConversationState], None]) -> ConversationState:
+        """Read, change and write the conversation's state in one ``BEGIN IMMEDIATE`` transaction, so
+        two processes counting at once never lose an update; returns the state as written."""
+        with self._transaction() as db:
+            row = db.execute("SELECT state FROM conversations WHERE thread_id = ?", (thread_id,)).fetchone()
+            state = ConversationState.from_json(row[0]) if row else ConversationState()
+            change(state)
+            db.execute(
+                "INSERT INTO conversations (thread_id, state, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(thread_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                (thread_id, json.dumps(asdict(state)), utc_now()),
+            )
+        return state
 
     # ---- audit log ----
 

@@ -12,9 +12,9 @@ from bigcommerce import BigCommerceError
 from bigcommerce.sandbox.run import SandboxOptions
 from bigcommerce.sandbox.schema import FixtureError
 
+from ..records import open_records
 from ..runtime import Agent, open_agent
 from ..settings import Settings
-from ..storage import AgentStore
 from ..store.connections import ConnectionProblem, ConnectionStore
 from .catalog import terminal_progress
 from .terminal import ChatSession
@@ -108,7 +108,10 @@ def cmd_handoffs(args: argparse.Namespace, settings: Settings) -> int:
         store_hash = connections.resolve(args.store)
     except ConnectionProblem as problem:
         return _fail(str(problem))
-    records = AgentStore(connections.folder(store_hash) / "agent.sqlite")
+    try:
+        records = open_records(settings, store_hash, connections.folder(store_hash))
+    except RuntimeError as problem:
+        return _fail(str(problem))
     try:
         if args.action == "close":
             if args.id is None:

@@ -16,7 +16,8 @@ from bigcommerce.types.customers import CustomerGroup
 from ingest.filters import open_categories
 from ingest.vectors import ProductIndex
 
-from ..storage import AgentStore, ConversationState
+from ..records import AgentRecords, StateChange
+from ..storage import ConversationState
 from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
 
@@ -52,13 +53,22 @@ class Conversation:
     thread_id: str
     verified_customer: VerifiedCustomer | None = None
     product_id: int | None = None  # the product page the shopper is on
+    shopper_said: tuple[str, ...] | None = None  # the shopper's own messages (None: not known here)
+
+    def shopper_gave(self, value: str) -> bool:
+        """Whether the shopper typed ``value`` themselves: identity facts (an email) must come from the
+        shopper, never from text a tool returned (a product description, an order comment)."""
+        if self.shopper_said is None:
+            return True
+        needle = value.strip().lower()
+        return any(needle in text.lower() for text in self.shopper_said)
 
 
 @dataclass
 class ToolContext:
     client: AsyncBigCommerce
     connection: Connection
-    records: AgentStore
+    records: AgentRecords
     index: ProductIndex | None = None
     policy: StorePolicy = field(default_factory=StorePolicy)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -93,6 +103,10 @@ class ToolContext:
 
     def save_state(self, conversation: Conversation, state: ConversationState) -> None:
         self.records.save(conversation.thread_id, state)
+
+    def update_state(self, conversation: Conversation, change: StateChange) -> ConversationState:
+        """Change the conversation's policy state atomically (counters, lockout, binding)."""
+        return self.records.update(conversation.thread_id, change)
 
     async def open_category_ids(self) -> set[int] | None:
         """Categories any shopper may see (None: all), from the customer groups, cached for a while."""

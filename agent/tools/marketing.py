@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from bigcommerce.types.marketing import AppliesTo, Coupon, CouponCode, GiftCertificate, Promotion
 
+from ..storage import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import code as clean_code
 from .results import ToolResult, ok, result, store_call
@@ -54,12 +55,13 @@ _DISCOUNT = _Counter("wrong_discount_codes", "max_wrong_discount_codes", "discou
 
 def _count(ctx: ToolContext, conversation: Conversation, counter: _Counter, change: int = 0) -> int:
     """The wrong codes counted in this conversation, after adding ``change``."""
-    state = ctx.conversation_state(conversation)
-    count = max(0, int(getattr(state, counter.field)) + change)
-    if change:
-        setattr(state, counter.field, count)
-        ctx.save_state(conversation, state)
-    return count
+    if not change:
+        return int(getattr(ctx.conversation_state(conversation), counter.field))
+
+    def add(state: ConversationState) -> None:  # atomic: replicas counting at once both count
+        setattr(state, counter.field, max(0, int(getattr(state, counter.field)) + change))
+
+    return int(getattr(ctx.update_state(conversation, add), counter.field))
 
 
 def _limit(ctx: ToolContext, counter: _Counter) -> int:

@@ -55,13 +55,24 @@ async def _fetch(ctx: ToolContext, number: int) -> Order | None:
     return None if order.is_deleted else order
 
 
-def _fail(ctx: ToolContext, conversation: Conversation, state: ConversationState) -> Verified:
-    state.failed_lookups += 1
-    if state.failed_lookups >= ctx.policy.max_failed_lookups:
-        state.locked = True
-    ctx.save_state(conversation, state)
+def _fail(ctx: ToolContext, conversation: Conversation) -> Verified:
+    limit = ctx.policy.max_failed_lookups
+
+    def count(state: ConversationState) -> None:  # atomic: replicas counting at once both count
+        state.failed_lookups += 1
+        if state.failed_lookups >= limit:
+            state.locked = True
+
+    state = ctx.update_state(conversation, count)
     message = LOCKED if state.locked else NO_MATCH
     return Verified(None, result("locked" if state.locked else "not_found", message), state)
+
+
+def _bound_elsewhere(bound_email: str | None) -> str:
+    return (
+        f"This conversation is about orders for {mask_email(bound_email or '')}. For another shopper's "
+        "order, please start a new conversation."
+    )
 
 
 async def verify_order(
@@ -80,6 +91,10 @@ async def verify_order(
     given = email_address(email) if email not in (None, "") else None
     if email not in (None, "") and given is None:
         return Verified(None, result("invalid", "That doesn't look like an email address."), state)
+    vouched = verified is not None and given == verified.email.lower()
+    if given is not None and not vouched and not conversation.shopper_gave(given):  # planted in a tool result
+        ask = f"What email address did you use at checkout for order #{number}?"
+        return Verified(None, result("needs_info", ask, missing=["email"], order_id=number), state)
     shopper = given or (verified.email.lower() if verified else None)
     if shopper is None:
         ask = f"Thanks! What email address did you use at checkout for order #{number}?"
@@ -91,23 +106,27 @@ async def verify_order(
         )
         return Verified(None, refusal, state)
     if state.bound_email and shopper != state.bound_email:
-        refusal = result(
-            "refused",
-            f"This conversation is about orders for {mask_email(state.bound_email)}. For another shopper's "
-            "order, please start a new conversation.",
-        )
-        return Verified(None, refusal, state)
+        return Verified(None, result("refused", _bound_elsewhere(state.bound_email)), state)
     order = await _fetch(ctx, number)
     owns = order is not None and (
         _order_email(order) == shopper
         or (verified is not None and shopper == verified.email.lower() and order.customer_id == verified.id)
     )
     if order is None or not owns:
-        return _fail(ctx, conversation, state)
-    state.bound_email = shopper
-    if number not in state.verified_orders:
-        state.verified_orders.append(number)
-    ctx.save_state(conversation, state)
+        return _fail(ctx, conversation)
+
+    def bind(state: ConversationState) -> None:  # atomic: a concurrent lookup may have bound it first
+        if state.locked or (state.bound_email and state.bound_email != shopper):
+            return
+        state.bound_email = shopper
+        if number not in state.verified_orders:
+            state.verified_orders.append(number)
+
+    state = ctx.update_state(conversation, bind)
+    if state.locked:
+        return Verified(None, result("locked", LOCKED), state)
+    if state.bound_email != shopper:
+        return Verified(None, result("refused", _bound_elsewhere(state.bound_email)), state)
     return Verified(order, None, state)
 
 
@@ -175,9 +194,12 @@ async def _recent_orders(ctx: ToolContext, conversation: Conversation) -> ToolRe
     page = await ctx.client.orders.list(
         customer_id=customer.id, sort="date_created:desc", limit=ctx.policy.recent_orders
     )
-    state = ctx.conversation_state(conversation)
-    state.bound_email = customer.email.lower()
-    ctx.save_state(conversation, state)
+    email = customer.email.lower()
+
+    def bind(state: ConversationState) -> None:
+        state.bound_email = email
+
+    ctx.update_state(conversation, bind)
     orders = [
         {
             "order_id": o.id,

@@ -38,6 +38,7 @@ The vector index is searched with ``asearch`` (embedding on the model's own work
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from decimal import Decimal
@@ -60,6 +61,7 @@ MAX_KEYWORD_HITS = 10
 MAX_VARIANT_LINES = 30
 MAX_CUSTOM_FIELDS = 20
 FLOOR = 0.35  # below this a hit shares no name word and is semantically noise (MiniLM on our documents)
+log = logging.getLogger(__name__)
 INCLUDE = ["variants", "images", "custom_fields", "videos"]
 NOT_FOUND = "I couldn't find that product."
 WHICH = "Which product do you mean? Its name or product number helps."
@@ -164,7 +166,11 @@ async def _vector_hits(ctx: ToolContext, reference: str) -> list[SearchHit]:
     if ctx.index is None:
         return []
     started = time.perf_counter()
-    hits = await ctx.index.asearch(reference, MAX_CANDIDATES)
+    try:
+        hits = await ctx.index.asearch(reference, MAX_CANDIDATES)
+    except Exception as error:  # the index is gone (collection deleted, Chroma server down): find live
+        log.warning("product index unavailable (%s); using the store's keyword search", type(error).__name__)
+        return []
     elapsed = (time.perf_counter() - started) * 1000
     note_retrieval(reference, MAX_CANDIDATES, [(h.product_id, h.score, h.name) for h in hits], elapsed)
     return [hit for hit in hits if hit.score >= FLOOR]

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
+from langchain_core.messages import HumanMessage
 from langchain_core.tools import BaseTool, StructuredTool
 from langgraph.prebuilt import ToolRuntime
 from langgraph.types import interrupt
@@ -23,6 +24,7 @@ from ..transcripts.capture import tool_scope
 from . import cancel, handoff, marketing, orders, products, provenance
 from .context import Conversation, ToolContext, VerifiedCustomer
 from .results import ToolResult, result, to_text
+from .untrusted import scrub_result
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +37,17 @@ def conversation_of(runtime: ToolRuntime[Any, Any]) -> Conversation:
     if isinstance(customer, Mapping) and customer.get("id") is not None and customer.get("email"):
         verified = VerifiedCustomer(int(customer["id"]), str(customer["email"]), customer.get("group_id"))
     product_id = state.get("product_id")
+    messages = state.get("messages")
+    said = None
+    if isinstance(messages, list):
+        said = (
+            tuple(str(m.text) for m in messages if isinstance(m, HumanMessage)) or None
+        )  # none: a bare call
     return Conversation(
         thread_id=str(configurable.get("thread_id", "default")),
         verified_customer=verified,
         product_id=int(product_id) if isinstance(product_id, int) else None,
+        shopper_said=said,
     )
 
 
@@ -74,7 +83,7 @@ async def _guarded(
                 runtime.context.counters.provenance_refusals += 1
             return to_text(provenance.refusal(missing))
     with tool_scope(name, runtime.tool_call_id):  # the transcript attributes requests to this call
-        return to_text(await call(ctx, conversation))
+        return to_text(scrub_result(await call(ctx, conversation)))  # see untrusted.py
 
 
 class OrderArgs(BaseModel):
@@ -129,7 +138,7 @@ async def _cancel_order(
         proposal = await cancel.propose_cancellation(ctx, conversation, order_id, email)
         if proposal["status"] != "confirm":
             return proposal
-        answer = interrupt(proposal["confirmation"])
+        answer = interrupt(scrub_result(proposal["confirmation"]))  # item names are merchant text
         return await cancel.execute_cancellation(ctx, conversation, proposal["confirmation"], answer)
 
     return await _guarded("cancel_order", runtime, run, {"order_id": order_id, "email": email})

@@ -1,0 +1,101 @@
+"""The product index going away (its collection deleted, the Chroma server stopped): product questions
+fall back to the store's live keyword search, still answer, and the fallback is logged."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from ingest.embeddings import MiniLMEmbedding
+from ingest.vectors import ProductIndex, chroma_client
+
+QUESTION = "How much are the Premium Boxing Gloves?"
+
+
+def keyword_searches(rig: Any) -> int:
+    return sum(1 for m, p in rig.recorder.requests if m == "GET" and p.endswith("/v3/catalog/products"))
+
+
+async def test_a_deleted_collection_falls_back_to_the_keyword_search(
+    make_rig: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with make_rig(index=True) as rig:
+        index = rig.agent.context.tools.index
+        before = await rig.say("t", QUESTION)
+        index.client.delete_collection(index.collection.name)
+        with caplog.at_level(logging.WARNING):
+            after = await rig.say("t2", QUESTION)
+        assert "$79.99" in before.text and "$79.99" in after.text
+        assert "product index unavailable" in caplog.text and keyword_searches(rig) >= 2
+
+
+@pytest.fixture
+def chroma_process(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    executable = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        executable,
+        "run",
+        "--path",
+        str(tmp_path / "server"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "chroma run did not start"
+            time.sleep(0.2)
+        yield url, server
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.mark.slow
+async def test_a_stopped_chroma_server_falls_back_to_the_keyword_search(
+    make_rig: Any,
+    chroma_process: tuple[str, subprocess.Popen[bytes]],
+    embedder: MiniLMEmbedding,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url, server = chroma_process
+    async with make_rig(index=True) as rig:
+        tools = rig.agent.context.tools
+        remote = ProductIndex(chroma_client(url=url), "demostore", embedder)
+        everything = tools.index.collection.get(include=["embeddings", "documents", "metadatas"])
+        remote.collection.upsert(
+            ids=everything["ids"],
+            embeddings=everything["embeddings"],
+            documents=everything["documents"],
+            metadatas=everything["metadatas"],
+        )
+        tools.index = remote
+        assert "$79.99" in (await rig.say("t", QUESTION)).text
+        server.terminate()
+        server.wait(timeout=10)
+        with caplog.at_level(logging.WARNING):
+            after = await rig.say("t2", QUESTION)
+        assert "$79.99" in after.text and "product index unavailable" in caplog.text

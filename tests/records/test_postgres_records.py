@@ -1,0 +1,209 @@
+"""The agent's records in PostgreSQL: the same behaviour as SQLite, a schema the product migrates
+itself, and policy counters that lose no update when several processes count at once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from agent.records import AgentRecords, open_records
+from agent.records_pg import LATEST, PostgresAgentStore, SchemaTooNew, migrate
+from agent.settings import Settings
+from agent.storage import AgentStore, ConversationState
+from agent.store.capabilities import FULL_ACCESS
+from agent.store.connections import Connection
+from agent.tools.context import Conversation, ToolContext
+from agent.tools.orders import get_order_information
+from bigcommerce import AsyncBigCommerce
+from bigcommerce.sandbox.app import Sandbox
+from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from bigcommerce.sandbox.server import SandboxServer
+from bigcommerce.sandbox.state import SandboxStore
+from tests.pgschema import pg_url
+
+__all__ = ["pg_url"]
+ROOT = str(Path(__file__).resolve().parents[2])
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AgentRecords]:
+    if request.param == "sqlite":
+        store: AgentRecords = AgentStore(tmp_path / "agent.sqlite")
+    else:
+        store = PostgresAgentStore(request.getfixturevalue("pg_url"), "demostore")
+    yield store
+    store.close()
+
+
+def test_both_implementations_keep_the_same_records(records: AgentRecords) -> None:
+    assert records.load("t1") == ConversationState()
+    records.save("t1", ConversationState(bound_email="jane@example.com", verified_orders=[12345]))
+    changed = records.update("t1", lambda s: setattr(s, "failed_lookups", s.failed_lookups + 2))
+    assert changed.failed_lookups == 2 and records.load("t1").bound_email == "jane@example.com"
+    assert records.load("t1").verified_orders == [12345] and records.load("t2") == ConversationState()
+    records.audit("demostore", "t1", "cancel_order", "proposed", order_id=12346, status_before="Pending")
+    records.audit("demostore", "t1", "cancel_order", "cancelled", order_id=12346, status_after="Cancelled")
+    records.audit("demostore", "t1", "cancel_order", "refused", order_id=99)
+    entries = records.audit_entries(12346)
+    assert [e.outcome for e in entries] == ["proposed", "cancelled"] and entries[0].time.endswith("+00:00")
+    assert len(records.audit_entries()) == 3
+    handoff = records.add_handoff("demostore", "t1", "wants a person", "asked")
+    assert [h.id for h in records.handoffs()] == [handoff.id]
+    assert records.close_handoff(handoff.id) and not records.close_handoff(handoff.id)
+    assert records.handoffs() == [] and len(records.handoffs(status=None)) == 1
+
+
+def test_open_records_picks_postgres_from_the_settings(pg_url: str, tmp_path: Path) -> None:
+    chosen = open_records(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path)
+    try:
+        assert isinstance(chosen, PostgresAgentStore)
+        assert "postgres@" not in repr(chosen)  # no user (or password) in a repr
+    finally:
+        chosen.close()
+    default = open_records(Settings(home=tmp_path), "demostore", tmp_path)
+    assert isinstance(default, AgentStore) and (tmp_path / "agent.sqlite").exists()
+    default.close()
+
+
+def test_stores_share_one_database_without_seeing_each_other(pg_url: str) -> None:
+    first, second = PostgresAgentStore(pg_url, "storeone"), PostgresAgentStore(pg_url, "storetwo")
+    try:
+        first.update("t", lambda s: setattr(s, "locked", True))
+        first.add_handoff("storeone", "t", "help", None)
+        assert first.load("t").locked and not second.load("t").locked
+        assert second.handoffs() == [] and len(first.handoffs()) == 1
+    finally:
+        first.close()
+        second.close()
+
+
+def _version(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT version FROM bcagent_schema_version WHERE component = 'agent_records'"
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_the_schema_is_created_and_upgraded_by_the_product(pg_url: str) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert migrate(conn, target=1) == 1  # as an older release left it
+        conn.execute(
+            "INSERT INTO agent_conversations (store_hash, thread_id, state) VALUES ('demostore', 'old', %s)",
+            ('{"failed_lookups": 3}',),
+        )
+    store = PostgresAgentStore(pg_url, "demostore")  # a newer release starts: migrates, keeps the data
+    try:
+        assert _version(pg_url) == LATEST and store.load("old").failed_lookups == 3
+        with psycopg.connect(pg_url) as conn:
+            indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes").fetchall()}
+        assert "agent_audit_log_order" in indexes
+    finally:
+        store.close()
+    PostgresAgentStore(pg_url, "demostore").close()  # opening again changes nothing
+    assert _version(pg_url) == LATEST
+
+
+def test_a_database_from_a_newer_release_is_refused(pg_url: str) -> None:
+    PostgresAgentStore(pg_url, "demostore").close()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE bcagent_schema_version SET version = %s", (LATEST + 1,))
+    with pytest.raises(SchemaTooNew, match="Upgrade bcagent"):
+        PostgresAgentStore(pg_url, "demostore")
+
+
+def test_an_unreachable_server_gets_a_sentence(tmp_path: Path) -> None:
+    url = "postgresql://postgres:s3cret-pw@127.0.0.1:1/test?connect_timeout=1"
+    with pytest.raises(RuntimeError, match=r"Cannot use PostgreSQL at 127\.0\.0\.1:1/test") as error:
+        PostgresAgentStore(url, "demostore", open_timeout=1)
+    assert "s3cret-pw" not in str(error.value)
+
+
+COUNTER = """
+import sys
+from agent.records_pg import PostgresAgentStore
+store = PostgresAgentStore(sys.argv[1], "demostore")
+for _ in range(int(sys.argv[2])):
+    store.update("shared", lambda s: setattr(s, "failed_lookups", s.failed_lookups + 1))
+store.close()
+"""
+
+
+def test_counters_lose_no_update_across_processes(pg_url: str) -> None:
+    PostgresAgentStore(pg_url, "demostore").close()  # migrate once, before the race
+    command = [sys.executable, "-c", COUNTER, pg_url, "50"]
+    workers = [subprocess.Popen(command, env={**os.environ, "PYTHONPATH": ROOT}) for _ in range(3)]
+    for worker in workers:
+        assert worker.wait(120) == 0
+    store = PostgresAgentStore(pg_url, "demostore")
+    try:
+        assert store.load("shared").failed_lookups == 150
+    finally:
+        store.close()
+
+
+def _lookups(url: str, base_url: str, emails: list[str], barrier: threading.Barrier) -> list[str]:
+    """Wrong-email lookups of order 12345 through a process-like replica: its own client and records."""
+
+    async def run() -> list[str]:
+        records = PostgresAgentStore(url, DEMO_STORE_HASH)
+        connection = Connection(store_hash=DEMO_STORE_HASH, api_url=base_url, scopes=dict(FULL_ACCESS))
+        try:
+            async with AsyncBigCommerce(DEMO_STORE_HASH, FULL_TOKEN, base_url=base_url) as client:
+                ctx = ToolContext(client, connection, records)
+                barrier.wait(30)
+                tasks = [
+                    get_order_information(ctx, Conversation("thread-shared"), "12345", email)
+                    for email in emails
+                ]
+                return [answer["status"] for answer in await asyncio.gather(*tasks)]
+        finally:
+            records.close()
+
+    return asyncio.run(run())
+
+
+def _replicas(url: str, base_url: str, first: list[str], second: list[str]) -> list[str]:
+    barrier = threading.Barrier(2)
+    results: list[list[str]] = [[], []]
+
+    def worker(slot: int, emails: list[str]) -> None:
+        results[slot] = _lookups(url, base_url, emails, barrier)
+
+    threads = [threading.Thread(target=worker, args=(i, e)) for i, e in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results[0] + results[1]
+
+
+@pytest.mark.parametrize(("wrong_first", "wrong_second", "locked"), [(3, 2, True), (2, 2, False)])
+def test_failed_lookups_on_two_replicas_lock_after_five_in_total(
+    pg_url: str, wrong_first: int, wrong_second: int, locked: bool
+) -> None:
+    PostgresAgentStore(pg_url, DEMO_STORE_HASH).close()
+    store = SandboxStore.from_data(generate_demo_store(20, seed=0))
+    with SandboxServer(Sandbox([store], quota=10**6)) as server:
+        first = [f"guess{i}@example.com" for i in range(wrong_first)]
+        second = [f"other{i}@example.com" for i in range(wrong_second)]
+        statuses = _replicas(pg_url, server.base_url, first, second)
+        assert statuses.count("not_found") + statuses.count("locked") == wrong_first + wrong_second
+        assert statuses.count("locked") == (1 if locked else 0)  # only the fifth failure says so
+        right = _replicas(pg_url, server.base_url, ["jane.doe@example.com"], [])
+    records = PostgresAgentStore(pg_url, DEMO_STORE_HASH)
+    try:
+        state = records.load("thread-shared")
+    finally:
+        records.close()
+    assert state.failed_lookups == wrong_first + wrong_second and state.locked is locked
+    assert right == (["locked"] if locked else ["ok"])
