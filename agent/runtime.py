@@ -295,23 +295,6 @@ def _progress(chunk: dict[str, Any], on_event: EventSink, announced: set[str]) -
                 sent.append((call["name"], repr(call["args"])))
     return sent
 
-    async def _stream(
-        self, inputs: Any, config: dict[str, Any], on_event: EventSink | None, result: TurnResult
-    ) -> None:
-        async for _namespace, mode, chunk in self.graph.astream(
-            inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
-        ):
-            if mode == "messages" and on_event is not None:
-                message, meta = chunk
-                if (
-                    isinstance(message, AIMessageChunk)
-                    and message.content
-                    and meta.get("langgraph_node") == "model"
-                ):
-                    on_event("token", text_of(message))
-            elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
-                result.confirmation = chunk["__interrupt__"][0].value
-
 
 @asynccontextmanager
 async def open_checkpointer(settings: Settings, folder: Any) -> AsyncIterator[Any]:
