@@ -29,8 +29,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The browser suite runs in a pytest of its own: Playwright's sync API keeps an event loop running in
+# the main thread while its session fixture is open, which asyncio.run() in other tests refuses.
 pytest: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --ignore=tests/browser
+	$(BIN)/pytest -q tests/browser
 
 evals: install
 	$(BIN)/bcagent eval run --baseline evals/baseline.json --report eval-report.json
