@@ -143,8 +143,8 @@ async def test_json_schema_refused_routing_falls_back_and_remembers(make_agent: 
     fake.reply_structured({"route": "respond", "reason": "small talk"})
     fake.reply_structured({"route": "respond", "reason": "small talk"})
 
-    first = await agent.send(thread(), "can you help me with a thing")
-    second = await agent.send(thread(), "can you help me with a thing")
+    first = await agent.send(thread(), "can you check something for me")
+    second = await agent.send(thread(), "can you check something for me")
 
     formats = [(r.body.get("response_format") or {}).get("type") for r in fake.requests]
     assert formats == ["json_schema", "json_object", "json_object"]  # probed once, then remembered
@@ -157,7 +157,7 @@ async def test_routing_by_a_forced_tool_call(make_agent: Make) -> None:
     agent, fake = await make_agent(Behaviour(refuse_json_schema=True), routing="tool")
     fake.reply_structured({"route": "respond", "reason": "small talk"})
 
-    result = await agent.send(thread(), "can you help me with a thing")
+    result = await agent.send(thread(), "can you check something for me")
 
     body = fake.requests[0].body
     assert body["tool_choice"] == {"type": "function", "function": {"name": "RouteDecision"}}

@@ -80,7 +80,7 @@ async def test_an_invented_figure_is_replaced_by_the_tool_result(
 
 async def test_unsure_routing_asks_the_llm(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
     fake.reply_structured({"route": "respond", "reason": "small talk"})
-    result = await llm_agent.send(uuid.uuid4().hex, "can you help me with a thing")
+    result = await llm_agent.send(uuid.uuid4().hex, "can you check something for me")
     assert result.routes == ["respond"]
     assert llm_agent.context.counters.router_llm_calls == 1
 
@@ -89,5 +89,5 @@ async def test_a_failing_llm_router_falls_back_to_the_semantic_route(
     llm_agent: Agent, fake: FakeOpenAIServer
 ) -> None:
     fake.reply_error(500, "upstream exploded")
-    result = await llm_agent.send(uuid.uuid4().hex, "can you help me with a thing")
+    result = await llm_agent.send(uuid.uuid4().hex, "can you check something for me")
     assert result.text  # the turn still answers
