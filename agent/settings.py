@@ -5,8 +5,10 @@ credentials, settings, vector collection, sync state and transcripts, each keyed
 ``BCAGENT_CHROMA_URL`` (e.g. ``http://localhost:8000``) uses a Chroma server instead of the embedded one.
 ``BCAGENT_DATABASE_URL`` (``postgresql://...``) keeps conversation state and the agent's records (policy
 state, audit log, handoffs) in PostgreSQL instead of SQLite, shared by every replica.
-``BCAGENT_REDIS_URL`` (``redis://...``) shares locks between replicas (the scheduled sync's lock; with
-neither it nor a database URL, a file lock in the store's folder).
+``BCAGENT_REDIS_URL`` (``redis://...``) shares limits and locks between replicas: the per-client and
+per-thread request limits, the one-turn-at-a-time lock of a thread, and the scheduled sync's lock (with
+neither it nor a database URL, a file lock in the store's folder). ``BCAGENT_REDIS_PREFIX`` (default
+``bcagent``) starts every key, so deployments can share one Redis.
 ``BCAGENT_SYNC_INTERVAL_MINUTES`` is how often `bcagent serve` runs the incremental catalog sync
 (default 15; 0 turns it off). ``BCAGENT_WEBHOOK_DEBOUNCE_MS`` is how long webhook changes are gathered
 before one batched re-read (default 250).
@@ -227,6 +229,7 @@ class Settings:
     chroma_url: str | None = None
     database_url: str | None = None
     redis_url: str | None = None
+    redis_prefix: str = "bcagent"
     sync_interval_minutes: int = DEFAULT_SYNC_INTERVAL_MINUTES
     webhook_debounce_ms: int = DEFAULT_WEBHOOK_DEBOUNCE_MS
     serve: ServeSettings = field(default_factory=ServeSettings)
@@ -246,6 +249,7 @@ class Settings:
             chroma_url=env.get("BCAGENT_CHROMA_URL") or None,
             database_url=env.get("BCAGENT_DATABASE_URL") or None,
             redis_url=env.get("BCAGENT_REDIS_URL") or None,
+            redis_prefix=env.get("BCAGENT_REDIS_PREFIX") or "bcagent",
             sync_interval_minutes=_whole_number(
                 env, "BCAGENT_SYNC_INTERVAL_MINUTES", DEFAULT_SYNC_INTERVAL_MINUTES
             ),

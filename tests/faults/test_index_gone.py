@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from agent.transcripts.recorder import Recorder
+from agent.transcripts.sqlite import SqliteTranscripts
 from ingest.embeddings import MiniLMEmbedding
 from ingest.vectors import ProductIndex, chroma_client
 
@@ -27,9 +29,12 @@ def keyword_searches(rig: Any) -> int:
 
 
 async def test_a_deleted_collection_falls_back_to_the_keyword_search(
-    make_rig: Any, caplog: pytest.LogCaptureFixture
+    make_rig: Any, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
+    transcripts = SqliteTranscripts(tmp_path / "transcripts.sqlite")
+    await transcripts.setup()
     async with make_rig(index=True) as rig:
+        rig.agent.recorder = Recorder(transcripts, "demostore", model_name="offline")
         index = rig.agent.context.tools.index
         before = await rig.say("t", QUESTION)
         index.client.delete_collection(index.collection.name)
@@ -37,6 +42,12 @@ async def test_a_deleted_collection_falls_back_to_the_keyword_search(
             after = await rig.say("t2", QUESTION)
         assert "$79.99" in before.text and "$79.99" in after.text
         assert "product index unavailable" in caplog.text and keyword_searches(rig) >= 2
+    # the transcript says which turn searched the index and which fell back to the live keyword search
+    turns = {turn.thread_id: turn for turn in await transcripts.turns()}
+    await transcripts.aclose()
+    assert [r.error for r in turns["t"].retrievals] == [None] and turns["t"].retrievals[0].hits
+    failed = turns["t2"].retrievals
+    assert len(failed) == 1 and failed[0].hits == [] and "index unavailable" in str(failed[0].error)
 
 
 @pytest.fixture
