@@ -103,6 +103,7 @@ class ServeSettings:
     rate_per_client: int = 120  # requests per minute per client address
     rate_per_thread: int = 30  # messages and confirmations per minute per thread
     jwt_leeway_seconds: int = 30
+    turn_lock_ttl_ms: int = 15_000  # with Redis: how long a dead replica's turn lock outlives it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServeSettings:
@@ -118,6 +119,7 @@ class ServeSettings:
             rate_per_client=_int(env, "BCAGENT_RATE_PER_CLIENT", 120),
             rate_per_thread=_int(env, "BCAGENT_RATE_PER_THREAD", 30),
             jwt_leeway_seconds=_int(env, "BCAGENT_JWT_LEEWAY_SECONDS", 30, minimum=0),
+            turn_lock_ttl_ms=_int(env, "BCAGENT_TURN_LOCK_TTL_MS", 15_000, minimum=1000),
         )
 
 

@@ -97,7 +97,9 @@ def limits_for(settings: Settings, options: ServeOptions) -> tuple[RateLimiter, 
     if settings.redis_url:
         from .limits_redis import redis_limits
 
-        limiter, locks = redis_limits(settings.redis_url, settings.redis_prefix)
+        limiter, locks = redis_limits(
+            settings.redis_url, settings.redis_prefix, settings.serve.turn_lock_ttl_ms
+        )
         return options.limiter or limiter, options.locks or locks, limiter.client
     return options.limiter or MemoryRateLimiter(), options.locks or MemoryTurnLocks(), None
 

@@ -101,7 +101,7 @@ class RedisTurnLocks:
     """One turn at a time per thread, across replicas. ``ttl_ms`` bounds how long a dead replica's lock
     outlives it; a live holder renews it every third of that."""
 
-    def __init__(self, client: Any, prefix: str = "bcagent:turn:", ttl_ms: int = 30_000) -> None:
+    def __init__(self, client: Any, prefix: str = "bcagent:turn:", ttl_ms: int = 15_000) -> None:
         self.client = client
         self.prefix = prefix
         self.ttl_ms = ttl_ms
@@ -163,7 +163,10 @@ class RedisTurnLocks:
                 self.health.failed(error)
 
 
-def redis_limits(url: str, namespace: str = "bcagent") -> tuple[RedisRateLimiter, RedisTurnLocks]:
+def redis_limits(
+    url: str, namespace: str = "bcagent", lock_ttl_ms: int = 15_000
+) -> tuple[RedisRateLimiter, RedisTurnLocks]:
     """The limiter and the turn locks on one Redis client, under ``namespace``."""
     client = redis_client(url)
-    return RedisRateLimiter(client, f"{namespace}:rate:"), RedisTurnLocks(client, f"{namespace}:turn:")
+    locks = RedisTurnLocks(client, f"{namespace}:turn:", ttl_ms=lock_ttl_ms)
+    return RedisRateLimiter(client, f"{namespace}:rate:"), locks

@@ -4,22 +4,18 @@ fall back to the store's live keyword search, still answer, and the fallback is 
 from __future__ import annotations
 
 import logging
-import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from agent.transcripts.recorder import Recorder
 from agent.transcripts.sqlite import SqliteTranscripts
 from ingest.embeddings import MiniLMEmbedding
 from ingest.vectors import ProductIndex, chroma_client
+from tests.chroma_server import chroma_server
 
 QUESTION = "How much are the Premium Boxing Gloves?"
 
@@ -52,37 +48,8 @@ async def test_a_deleted_collection_falls_back_to_the_keyword_search(
 
 @pytest.fixture
 def chroma_process(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    executable = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [
-        executable,
-        "run",
-        "--path",
-        str(tmp_path / "server"),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "chroma run did not start"
-            time.sleep(0.2)
-        yield url, server
-    finally:
-        if server.poll() is None:
-            server.terminate()
-        server.wait(timeout=10)
+    with chroma_server(tmp_path / "server") as running:
+        yield running
 
 
 @pytest.mark.slow
