@@ -112,11 +112,21 @@ class Cluster:
     recorder: Recorder
     sandbox_url: str
     database_url: str
+    redis_prefix: str
+    folder: Path
+    seen: list[bytes] = field(default_factory=list)  # every API response body, for the token scan
 
     def post(self, replica: int, path: str, secret: str | None = None, **body: Any) -> httpx.Response:
         headers = {"X-Thread-Secret": secret} if secret else {}
         url = f"{self.replicas[replica].url}/v1/stores/{DEMO_STORE_HASH}{path}"
-        return httpx.post(url, json=body, headers=headers, timeout=120)
+        answer = httpx.post(url, json=body, headers=headers, timeout=120)
+        self.seen.append(answer.content)
+        return answer
+
+    def get(self, replica: int, path: str, **headers: str) -> httpx.Response:
+        answer = httpx.get(f"{self.replicas[replica].url}{path}", headers=headers, timeout=30)
+        self.seen.append(answer.content + str(answer.headers).encode())
+        return answer
 
     def thread(self, replica: int) -> tuple[str, str]:
         created = self.post(replica, "/threads")
@@ -127,8 +137,8 @@ class Cluster:
         return self.post(replica, f"/threads/{thread[0]}/messages", thread[1], text=text)
 
     def view(self, replica: int, thread: tuple[str, str]) -> dict[str, Any]:
-        url = f"{self.replicas[replica].url}/v1/stores/{DEMO_STORE_HASH}/threads/{thread[0]}"
-        answer = httpx.get(url, headers={"X-Thread-Secret": thread[1]}, timeout=30)
+        path = f"/v1/stores/{DEMO_STORE_HASH}/threads/{thread[0]}"
+        answer = self.get(replica, path, **{"X-Thread-Secret": thread[1]})
         assert answer.status_code == 200, answer.text
         body: dict[str, Any] = answer.json()
         return body
@@ -212,7 +222,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator
                 replica.start()
             for replica in replicas:
                 replica.wait_ready()
-            yield Cluster(replicas, store, recorder, sandbox.base_url, database_url)
+            yield Cluster(replicas, store, recorder, sandbox.base_url, database_url, prefix, folder)
         finally:
             for replica in replicas:
                 replica.stop()
@@ -325,4 +335,57 @@ def test_one_turn_at_a_time_across_replicas_and_a_kill_mid_turn(
         assert time.monotonic() < deadline, "the dead replica's turn lock never expired"
         time.sleep(0.5)
     assert "1Z999AA10123456784" in replies(again)  # the thread continues on the other replica
+    assert "20%" in replies(cluster.say(0, thread, "Is SAVE20 valid?"))  # and on the restarted one
     record_property("tried", "a second turn on the other replica mid-turn (409), kill -9 mid-turn, next turn")
+
+
+def test_the_token_is_nowhere_the_replicas_left_anything(cluster: Cluster) -> None:
+    """After the conversations above: the serve logs, API responses, the widget and its pages, every
+    row of every table in PostgreSQL, every key and value under the Redis prefix, the Chroma server's
+    files, both homes (but the credentials file) and a transcript export."""
+    token = FULL_TOKEN.encode()
+    for path in (
+        "/",
+        "/widget.js",
+        f"/v1/stores/{DEMO_STORE_HASH}/config",
+        "/readyz",
+        "/docs",
+        "/openapi.json",
+    ):
+        cluster.get(0, path)
+    places: dict[str, bytes] = {f"response {n}": body for n, body in enumerate(cluster.seen)}
+    for replica in cluster.replicas:
+        places[f"serve-{replica.name}.log"] = replica.log.read_bytes()
+    for path in cluster.folder.rglob("*"):
+        if path.is_file() and path.name != "credentials.json" and not path.name.startswith("serve-"):
+            places[str(path.relative_to(cluster.folder))] = path.read_bytes()
+    with psycopg.connect(cluster.database_url) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchall()
+        for (table,) in tables:
+            rows = conn.execute(
+                psycopg.sql.SQL("SELECT t::text FROM {} t").format(psycopg.sql.Identifier(table))
+            ).fetchall()
+            places[f"table {table}"] = "\n".join(r[0] for r in rows).encode()
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{cluster.redis_prefix}:*"):
+        kind = client.type(key)
+        value = client.get(key) if kind == b"string" else str(client.zrange(key, 0, -1)).encode()
+        places[f"redis {key!r}"] = key + (value or b"")
+    client.close()
+    export = cluster.folder / "export.jsonl"
+    exported = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "transcripts", "export", "-o", str(export)],
+        env=cluster.replicas[1].env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    places["export"] = export.read_bytes() + exported.stdout + exported.stderr
+    assert len(places) > 20 and places["export"].count(b"\n") >= 10  # the scan saw real material
+    assert [name for name, content in places.items() if token in content] == []
+    credentials = list(cluster.folder.rglob("credentials.json"))  # where the token is meant to be: found
+    assert len(credentials) == 2 and all(token in path.read_bytes() for path in credentials)
