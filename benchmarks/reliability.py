@@ -2,8 +2,9 @@
 and prints one markdown row per check: the fault or attack, what was tried, how much, and the result.
 
 The fast subset runs by default (a few minutes on 2 cores); ``--all`` adds the slow checks (kill -9 of a
-chat process, a stopped Chroma server, ingest and chat on a small quota, the token scan, planted
-injections everywhere). PostgreSQL must be up at 127.0.0.1:5432 for the shared-records rows.
+chat process, a stopped Chroma server, ingest and chat on a small quota, the token scans, planted
+injections everywhere, two `bcagent serve` replicas). PostgreSQL (127.0.0.1:5432) and Redis
+(127.0.0.1:6379) must be up for the shared-state rows.
 
     python benchmarks/reliability.py [--all] [--output table.md]
 """
@@ -34,6 +35,7 @@ class Check:
 
 
 F, S, R = "tests/faults/", "tests/security/", "tests/records/"
+X, L = "tests/scaleout/test_two_replicas.py::", "tests/server/test_shared_limits.py::"
 CHECKS = [
     Check(
         "fault",
@@ -227,10 +229,56 @@ CHECKS = [
         "every file",
         slow=True,
     ),
+    Check(
+        "fault",
+        "kill -9 of a replica at a pending confirmation",
+        X + "test_a_conversation_moves_between_replicas_and_survives_a_killed_one",
+        "2 `bcagent serve` on PostgreSQL + Chroma server + Redis; cancel proposed on one, kill -9 it, yes on the other",
+        "4 turns, 1 kill, yes twice",
+        slow=True,
+    ),
+    Check(
+        "fault",
+        "kill -9 of a replica mid-turn",
+        X + "test_one_turn_at_a_time_across_replicas_and_a_kill_mid_turn",
+        "second turn on the other replica while one runs (409), kill -9 mid-turn, next turns on both",
+        "1 kill, 4 s store latency",
+        slow=True,
+    ),
+    Check(
+        "fault",
+        "Redis unreachable",
+        L + "test_without_redis_the_limits_hold_per_replica",
+        "request limits and turn locks with no Redis listening",
+        "3 hits, 2 locks",
+    ),
+    Check(
+        "scale",
+        "failed lookups over two replicas (HTTP)",
+        X + "test_wrong_emails_over_both_replicas_lock_after_five_in_total",
+        "wrong emails alternating 2 `bcagent serve`, the right pair, then the thread's message limit",
+        "5 + 1 lookups, 10 msgs/min",
+        slow=True,
+    ),
+    Check(
+        "scale",
+        "request limit shared in Redis",
+        L + "test_concurrent_hits_never_exceed_the_limit",
+        "3 replicas' limiters hitting one key at once",
+        "40 hits, limit 10",
+    ),
+    Check(
+        "attack",
+        "token in anything the replicas leave",
+        X + "test_the_token_is_nowhere_the_replicas_left_anything",
+        "serve logs, API responses, widget, every PostgreSQL row, Redis keys, Chroma files, an export",
+        "everything",
+        slow=True,
+    ),
 ]
 EXPECTED = {
     "fault": "graceful answer, thread intact, next turn works, no write twice",
-    "scale": "lockout after 5 in total / no lost update / inside the quota, chat first",
+    "scale": "lockout after 5 in total / no lost update / inside the quota, chat first / limit held exactly",
     "attack": "0 unconfirmed writes, 0 disclosures, 0 writes on another's order",
 }
 
@@ -265,7 +313,7 @@ def table(checks: list[Check], outcomes: dict[str, list[str]]) -> str:
         "| kind | fault / attack | what was tried | how much | result |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for check in checks:
+    for check in sorted(checks, key=lambda c: list(EXPECTED).index(c.kind)):  # stable: faults, scale, attacks
         lines.append(
             f"| {check.kind} | {check.name} | {check.tried} | {check.amount} | {result_of(check, outcomes)} |"
         )

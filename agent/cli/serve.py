@@ -40,6 +40,24 @@ def with_address(settings: Settings, host: str | None, port: int | None) -> Sett
     return dataclasses.replace(settings, serve=serve)
 
 
+def deployment(settings: Settings) -> str:
+    """Where this replica keeps its state, for the start-up line (hosts only: no user or password)."""
+    from ..records_pg import describe_url
+
+    shared = []
+    if settings.database_url:
+        shared.append(f"PostgreSQL {describe_url(settings.database_url)}")
+    if settings.chroma_url:
+        shared.append(f"Chroma server {describe_url(settings.chroma_url)}")
+    if settings.redis_url:
+        shared.append(f"Redis {describe_url(settings.redis_url)}")
+    if not shared:
+        return f"state: SQLite and embedded Chroma under {settings.home} (one machine)"
+    local = [] if settings.database_url and settings.chroma_url else [f"the rest under {settings.home}"]
+    per_replica = "" if settings.redis_url else "; request limits and turn locks per replica (no Redis)"
+    return "state: " + ", ".join(shared + local) + per_replica
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from ..server.app import ServeOptions, create_app, served_hashes
     from ..server.run import serve
@@ -57,6 +75,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     print(f"bcagent serve: store(s) {', '.join(hashes)}; loading the assistant...", flush=True)
+    print(f"bcagent serve: {deployment(settings)}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(app, host, port))
     return 0

@@ -4,8 +4,8 @@ robustness, and held-out accuracy."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -486,10 +486,8 @@ def test_emoji_within_a_question(nlu: NLU) -> None:
     ],
 )
 def test_very_long_messages(nlu: NLU, text: str) -> None:
-    started = time.perf_counter()
-    understanding = nlu.understand(text)
+    understanding = nlu.understand(text)  # a regex that backtracks badly would hang here
     assert nlu.split_requests(text) == [text]
-    assert time.perf_counter() - started < 5
     assert understanding.intent in INTENTS and 0.0 <= understanding.confidence <= 1.0
 
 
@@ -522,12 +520,22 @@ def test_other_languages_with_an_entity_that_makes_the_request_clear(
     assert nlu.understand(text).intent == intent
 
 
-def test_understanding_is_fast_after_the_first_call(nlu: NLU) -> None:
+def test_after_the_first_call_only_the_message_is_embedded(nlu: NLU, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What keeps understanding fast (no clock: CI machines are busy): the examples are embedded
+    once, so each later message costs the embedding of its own text (or its parts) only."""
+    nlu.warm_up()
+    encode = nlu.embedder.encode
+    embedded: list[int] = []
+
+    def counting(texts: list[str], *args: Any, **kwargs: Any) -> Any:
+        embedded.append(len(texts))
+        return encode(texts, *args, **kwargs)
+
+    monkeypatch.setattr(nlu.embedder, "encode", counting)
     texts = [text for text, _ in SEEDS]
-    started = time.perf_counter()
     for text in texts:
         nlu.understand(text)
-    assert (time.perf_counter() - started) / len(texts) < 0.5  # generous: CI machines are busy
+    assert embedded and max(embedded) <= 2 and sum(embedded) <= 3 * len(texts)
 
 
 # ------------------------------------------------------------------------------------------------ split

@@ -160,3 +160,19 @@ def test_sqlite_stays_the_default(tmp_path: Path) -> None:
     registry = open_threads(Settings(home=tmp_path), "demostore", tmp_path)
     assert isinstance(registry, ThreadRegistry) and (tmp_path / "serve.sqlite").exists()
     registry.close()
+
+
+def test_serve_says_where_its_state_lives_without_passwords(tmp_path: Path) -> None:
+    from agent.cli.serve import deployment
+
+    assert "one machine" in deployment(Settings(home=tmp_path))
+    shared = Settings(
+        home=tmp_path,
+        database_url="postgresql://app:pg-secret@db.internal:5432/bcagent",
+        chroma_url="http://chroma.internal:8000",
+        redis_url="redis://:redis-secret@cache.internal:6379/2",
+    )
+    line = deployment(shared)
+    assert "db.internal:5432/bcagent" in line and "cache.internal:6379" in line and "chroma.internal" in line
+    assert "secret" not in line and "app" not in line and "per replica" not in line
+    assert "per replica" in deployment(Settings(home=tmp_path, database_url=shared.database_url))
