@@ -143,6 +143,41 @@ def migrate(
     return current
 
 
+def open_migrated_pool(
+    url: str,
+    name: str,
+    component: str,
+    migrations: list[tuple[int, str]],
+    what: str,
+    max_connections: int = 4,
+    open_timeout: float = 15.0,
+) -> ConnectionPool:
+    """An open connection pool (autocommit) on ``url`` with ``component``'s schema migrated; a server
+    that cannot be used gets a sentence naming its host and ``what`` it was for (never the password)."""
+    pool: ConnectionPool = ConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_connections,
+        kwargs={"autocommit": True},
+        open=False,
+        name=f"bcagent-{name}",
+    )
+    try:
+        pool.open(wait=True, timeout=open_timeout)
+        with pool.connection() as conn:
+            migrate(conn, component=component, migrations=migrations)
+    except SchemaTooNew:
+        pool.close()
+        raise
+    except (psycopg.Error, TimeoutError) as error:  # the pool raises PoolTimeout (a TimeoutError)
+        pool.close()
+        raise RuntimeError(
+            f"Cannot use PostgreSQL at {describe_url(url)} for {what} ({type(error).__name__}). "
+            "Check that the server is running and BCAGENT_DATABASE_URL is right."
+        ) from None
+    return pool
+
+
 class PostgresAgentStore:
     """The records of one store (``store_hash``) in a PostgreSQL database shared by the replicas."""
 
@@ -151,27 +186,9 @@ class PostgresAgentStore:
     ) -> None:
         self.store_hash = store_hash
         self._where = describe_url(url)
-        self._pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=max_connections,
-            kwargs={"autocommit": True},
-            open=False,
-            name="bcagent-records",
+        self._pool = open_migrated_pool(
+            url, "records", COMPONENT, MIGRATIONS, "the agent's records", max_connections, open_timeout
         )
-        try:
-            self._pool.open(wait=True, timeout=open_timeout)
-            with self._pool.connection() as conn:
-                migrate(conn)
-        except SchemaTooNew:
-            self._pool.close()
-            raise
-        except (psycopg.Error, TimeoutError) as error:  # the pool raises PoolTimeout (a TimeoutError)
-            self._pool.close()
-            raise RuntimeError(
-                f"Cannot use PostgreSQL at {self._where} for the agent's records ({type(error).__name__}). "
-                "Check that the server is running and BCAGENT_DATABASE_URL is right."
-            ) from None
 
     def __repr__(self) -> str:
         return f"PostgresAgentStore({self._where!r}, store_hash={self.store_hash!r})"

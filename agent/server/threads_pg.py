@@ -14,10 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
-from psycopg_pool import ConnectionPool
-
-from ..records_pg import SchemaTooNew, describe_url, migrate
+from ..records_pg import describe_url, open_migrated_pool
 from .threads import _digest, now_iso
 
 COMPONENT = "serve_threads"
@@ -56,27 +53,9 @@ class PostgresThreadRegistry:
     ) -> None:
         self.store_hash = store_hash
         self._where = describe_url(url)
-        self._pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=max_connections,
-            kwargs={"autocommit": True},
-            open=False,
-            name="bcagent-threads",
+        self._pool = open_migrated_pool(
+            url, "threads", COMPONENT, MIGRATIONS, "the chat threads", max_connections, open_timeout
         )
-        try:
-            self._pool.open(wait=True, timeout=open_timeout)
-            with self._pool.connection() as conn:
-                migrate(conn, component=COMPONENT, migrations=MIGRATIONS)
-        except SchemaTooNew:
-            self._pool.close()
-            raise
-        except (psycopg.Error, TimeoutError) as error:
-            self._pool.close()
-            raise RuntimeError(
-                f"Cannot use PostgreSQL at {self._where} for the chat threads ({type(error).__name__}). "
-                "Check that the server is running and BCAGENT_DATABASE_URL is right."
-            ) from None
 
     def __repr__(self) -> str:
         return f"PostgresThreadRegistry({self._where!r}, store_hash={self.store_hash!r})"
