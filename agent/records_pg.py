@@ -104,30 +104,41 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
-def migrate(conn: psycopg.Connection[Any], target: int = LATEST) -> int:
-    """Bring the schema to ``target`` (default: the latest); returns the version now applied."""
+def migrate(
+    conn: psycopg.Connection[Any],
+    target: int | None = None,
+    *,
+    component: str = COMPONENT,
+    migrations: list[tuple[int, str]] = MIGRATIONS,
+) -> int:
+    """Bring ``component``'s schema to ``target`` (default: its latest); returns the version now applied.
+
+    Every component (the agent's records, the server's thread registry, ...) keeps its own row in
+    ``bcagent_schema_version`` and its own numbered migrations."""
+    latest = migrations[-1][0]
+    target = latest if target is None else target
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK,))
         conn.execute(VERSION_TABLE)
         row = conn.execute(
-            "SELECT version FROM bcagent_schema_version WHERE component = %s", (COMPONENT,)
+            "SELECT version FROM bcagent_schema_version WHERE component = %s", (component,)
         ).fetchone()
         current = int(row[0]) if row else 0
-        if current > LATEST:
+        if current > latest:
             raise SchemaTooNew(
-                f"The agent's records in PostgreSQL are at schema version {current}, newer than this "
-                f"release knows ({LATEST}). Upgrade bcagent on this machine to the release the other "
-                "replicas run."
+                f"The {component.replace('_', ' ')} tables in PostgreSQL are at schema version {current}, "
+                f"newer than this release knows ({latest}). Upgrade bcagent on this machine to the "
+                "release the other replicas run."
             )
-        for version, sql in MIGRATIONS:
+        for version, sql in migrations:
             if current < version <= target:
-                log.info("agent records: migrating schema to version %d", version)
+                log.info("%s: migrating schema to version %d", component, version)
                 conn.execute(sql)  # our own constant DDL
                 current = version
         conn.execute(
             "INSERT INTO bcagent_schema_version (component, version) VALUES (%s, %s) "
             "ON CONFLICT (component) DO UPDATE SET version = excluded.version, updated_at = now()",
-            (COMPONENT, current),
+            (component, current),
         )
     return current
 

@@ -8,6 +8,7 @@ turn; a pending cancellation waits for the shopper's next message, across restar
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -296,6 +297,30 @@ def _progress(chunk: dict[str, Any], on_event: EventSink, announced: set[str]) -
     return sent
 
 
+CHECKPOINT_SETUP_LOCK = 0x6263_636B  # "bcck"
+
+
+async def _setup_serialised(url: str, saver: Any) -> None:
+    """``saver.setup()`` with one replica at a time: replicas starting at once would otherwise race on
+    its ``CREATE TABLE IF NOT EXISTS`` (a duplicate-key error from the catalog). The lock is polled
+    (``pg_try_advisory_lock``), not waited for in a statement: a waiting statement holds a snapshot,
+    and the holder's ``CREATE INDEX CONCURRENTLY`` would wait for it in turn, for ever."""
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as lock:
+        while True:
+            row = await (
+                await lock.execute("SELECT pg_try_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
+            ).fetchone()
+            if row and row[0]:
+                break
+            await asyncio.sleep(0.1)
+        try:
+            await saver.setup()
+        finally:
+            await lock.execute("SELECT pg_advisory_unlock(%s)", (CHECKPOINT_SETUP_LOCK,))
+
+
 @asynccontextmanager
 async def open_checkpointer(settings: Settings, folder: Any) -> AsyncIterator[Any]:
     url = settings.database_url
@@ -303,7 +328,7 @@ async def open_checkpointer(settings: Settings, folder: Any) -> AsyncIterator[An
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
         async with AsyncPostgresSaver.from_conn_string(url) as saver:
-            await saver.setup()
+            await _setup_serialised(url, saver)
             yield saver
         return
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver

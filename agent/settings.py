@@ -5,8 +5,10 @@ credentials, settings, vector collection, sync state and transcripts, each keyed
 ``BCAGENT_CHROMA_URL`` (e.g. ``http://localhost:8000``) uses a Chroma server instead of the embedded one.
 ``BCAGENT_DATABASE_URL`` (``postgresql://...``) keeps conversation state and the agent's records (policy
 state, audit log, handoffs) in PostgreSQL instead of SQLite, shared by every replica.
-``BCAGENT_REDIS_URL`` (``redis://...``) shares locks between replicas (the scheduled sync's lock; with
-neither it nor a database URL, a file lock in the store's folder).
+``BCAGENT_REDIS_URL`` (``redis://...``) shares limits and locks between replicas: the per-client and
+per-thread request limits, the one-turn-at-a-time lock of a thread, and the scheduled sync's lock (with
+neither it nor a database URL, a file lock in the store's folder). ``BCAGENT_REDIS_PREFIX`` (default
+``bcagent``) starts every key, so deployments can share one Redis.
 ``BCAGENT_SYNC_INTERVAL_MINUTES`` is how often `bcagent serve` runs the incremental catalog sync
 (default 15; 0 turns it off). ``BCAGENT_WEBHOOK_DEBOUNCE_MS`` is how long webhook changes are gathered
 before one batched re-read (default 250).
@@ -101,6 +103,7 @@ class ServeSettings:
     rate_per_client: int = 120  # requests per minute per client address
     rate_per_thread: int = 30  # messages and confirmations per minute per thread
     jwt_leeway_seconds: int = 30
+    turn_lock_ttl_ms: int = 15_000  # with Redis: how long a dead replica's turn lock outlives it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServeSettings:
@@ -116,6 +119,7 @@ class ServeSettings:
             rate_per_client=_int(env, "BCAGENT_RATE_PER_CLIENT", 120),
             rate_per_thread=_int(env, "BCAGENT_RATE_PER_THREAD", 30),
             jwt_leeway_seconds=_int(env, "BCAGENT_JWT_LEEWAY_SECONDS", 30, minimum=0),
+            turn_lock_ttl_ms=_int(env, "BCAGENT_TURN_LOCK_TTL_MS", 15_000, minimum=1000),
         )
 
 
@@ -227,6 +231,7 @@ class Settings:
     chroma_url: str | None = None
     database_url: str | None = None
     redis_url: str | None = None
+    redis_prefix: str = "bcagent"
     sync_interval_minutes: int = DEFAULT_SYNC_INTERVAL_MINUTES
     webhook_debounce_ms: int = DEFAULT_WEBHOOK_DEBOUNCE_MS
     serve: ServeSettings = field(default_factory=ServeSettings)
@@ -246,6 +251,7 @@ class Settings:
             chroma_url=env.get("BCAGENT_CHROMA_URL") or None,
             database_url=env.get("BCAGENT_DATABASE_URL") or None,
             redis_url=env.get("BCAGENT_REDIS_URL") or None,
+            redis_prefix=env.get("BCAGENT_REDIS_PREFIX") or "bcagent",
             sync_interval_minutes=_whole_number(
                 env, "BCAGENT_SYNC_INTERVAL_MINUTES", DEFAULT_SYNC_INTERVAL_MINUTES
             ),

@@ -29,7 +29,7 @@ from .errors import install_error_handlers
 from .limits import BodyLimits, MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
 from .pages import add_demo_storefront, add_pages
 from .state import ServedStore, ServerState
-from .threads import ThreadRegistry
+from .threads import open_threads
 from .webhooks import webhook_router
 
 log = logging.getLogger(__name__)
@@ -47,12 +47,13 @@ def extra_routers() -> list[RouterFactory]:
 
 @dataclass
 class ServeOptions:
-    """What the caller may inject: a shared embedder (tests), the limiter and turn locks (Redis later),
-    the store policy, the sandbox base URL whose storefront routes the demo proxies, and more routers."""
+    """What the caller may inject: a shared embedder (tests), the limiter and turn locks (default: in
+    Redis with ``BCAGENT_REDIS_URL``, else in-process), the store policy, the sandbox base URL whose
+    storefront routes the demo proxies, and more routers."""
 
     embedder: Any = None
-    limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
-    locks: TurnLocks = field(default_factory=MemoryTurnLocks)
+    limiter: RateLimiter | None = None
+    locks: TurnLocks | None = None
     policy: StorePolicy | None = None
     demo_storefront: str | None = None
     routers: list[RouterFactory] = field(default_factory=extra_routers)
@@ -89,6 +90,20 @@ def default_origins(settings: Settings, hashes: Sequence[str]) -> list[str]:
     return origins
 
 
+def limits_for(settings: Settings, options: ServeOptions) -> tuple[RateLimiter, TurnLocks, Any]:
+    """(limiter, turn locks, the Redis client to close or None) for the configured deployment."""
+    if options.limiter is not None and options.locks is not None:
+        return options.limiter, options.locks, None
+    if settings.redis_url:
+        from .limits_redis import redis_limits
+
+        limiter, locks = redis_limits(
+            settings.redis_url, settings.redis_prefix, settings.serve.turn_lock_ttl_ms
+        )
+        return options.limiter or limiter, options.locks or locks, limiter.client
+    return options.limiter or MemoryRateLimiter(), options.locks or MemoryTurnLocks(), None
+
+
 def create_app(
     settings: Settings, stores: Sequence[str] | None = None, options: ServeOptions | None = None
 ) -> FastAPI:
@@ -99,9 +114,8 @@ def create_app(
     origins = settings.serve.cors_origins
     if origins is None:
         origins = tuple(default_origins(settings, hashes))
-    server = ServerState(
-        settings, limiter=options.limiter, locks=options.locks, demo_storefront=options.demo_storefront
-    )
+    limiter, locks, redis = limits_for(settings, options)
+    server = ServerState(settings, limiter=limiter, locks=locks, demo_storefront=options.demo_storefront)
     freshness = FreshnessService(settings, store_hashes=hashes) if options.follow_catalog else None
 
     @asynccontextmanager
@@ -113,13 +127,17 @@ def create_app(
 
             embedder = MiniLMEmbedding()
         async with AsyncExitStack() as stack:
+            if redis is not None:
+                stack.push_async_callback(redis.aclose)
             for store_hash in hashes:
                 agent = await stack.enter_async_context(
                     open_agent(settings, store_hash, embedder=embedder, policy=options.policy)
                 )
                 if agent.context.nlu is not None:  # embed the examples now, not on the first message
                     await asyncio.to_thread(agent.context.nlu.warm_up)
-                threads = ThreadRegistry(connections.folder(store_hash) / "serve.sqlite")
+                threads = await asyncio.to_thread(
+                    open_threads, settings, store_hash, connections.folder(store_hash)
+                )
                 stack.callback(threads.close)
                 server.stores[store_hash] = ServedStore(
                     store_hash,

@@ -13,7 +13,7 @@ from ..settings import Settings
 from ..store.connections import Connection, StorefrontApp
 from .errors import unknown_store
 from .limits import MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
-from .threads import ThreadRegistry
+from .threads import Threads
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class ServedStore:
     store_hash: str
     agent: Agent
     connection: Connection
-    threads: ThreadRegistry
+    threads: Threads
     app: StorefrontApp | None = None
 
 

@@ -1,7 +1,8 @@
 """The conversations ``bcagent serve`` has opened for a store: random ids, secrets kept only as hashes,
 and the time each message of a thread was first seen.
 
-One SQLite file per store, ``$BCAGENT_HOME/stores/<hash>/serve.sqlite``. The thread id is also the
+One SQLite file per store, ``$BCAGENT_HOME/stores/<hash>/serve.sqlite``; with a PostgreSQL
+``BCAGENT_DATABASE_URL``, tables there shared by every replica (``threads_pg.py``). The thread id is also the
 LangGraph thread id (the checkpoint key). A secret is 256 random bits, shown once on creation; only its
 SHA-256 is stored, and checks compare digests in constant time.
 """
@@ -16,6 +17,10 @@ import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
+
+from ..records import is_postgres_url
+from ..settings import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS threads (
@@ -38,6 +43,27 @@ def now_iso() -> str:
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class Threads(Protocol):
+    """What the routes need of a thread registry (SQLite here, PostgreSQL in ``threads_pg``)."""
+
+    def create(self) -> tuple[str, str]: ...
+    def check(self, thread_id: str, secret: str | None) -> bool: ...
+    def created_at(self, thread_id: str) -> str: ...
+    def stamp(self, thread_id: str, message_ids: Iterable[str | None], time: str | None = None) -> None: ...
+    def times(self, thread_id: str) -> dict[str, str]: ...
+    def close(self) -> None: ...
+
+
+def open_threads(settings: Settings, store_hash: str, folder: Path) -> Threads:
+    """The registry for the configured deployment: PostgreSQL when the database URL is one, else SQLite."""
+    if is_postgres_url(settings.database_url):
+        from .threads_pg import PostgresThreadRegistry
+
+        assert settings.database_url is not None
+        return PostgresThreadRegistry(settings.database_url, store_hash)
+    return ThreadRegistry(folder / "serve.sqlite")
 
 
 class ThreadRegistry:

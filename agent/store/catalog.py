@@ -73,7 +73,11 @@ async def run_ingest(
 ) -> SyncReport:
     async with catalog_runtime(settings, store) as runtime:
         lock = sync_lock(
-            runtime.folder, runtime.connection.store_hash, settings.database_url, settings.redis_url
+            runtime.folder,
+            runtime.connection.store_hash,
+            settings.database_url,
+            settings.redis_url,
+            settings.redis_prefix,
         )
         try:
             async with lock.hold(wait=False):

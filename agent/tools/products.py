@@ -170,6 +170,10 @@ async def _vector_hits(ctx: ToolContext, reference: str) -> list[SearchHit]:
         hits = await ctx.index.asearch(reference, MAX_CANDIDATES)
     except Exception as error:  # the index is gone (collection deleted, Chroma server down): find live
         log.warning("product index unavailable (%s); using the store's keyword search", type(error).__name__)
+        elapsed = (time.perf_counter() - started) * 1000
+        note_retrieval(
+            reference, MAX_CANDIDATES, [], elapsed, error=f"{type(error).__name__}: index unavailable"
+        )
         return []
     elapsed = (time.perf_counter() - started) * 1000
     note_retrieval(reference, MAX_CANDIDATES, [(h.product_id, h.score, h.name) for h in hits], elapsed)

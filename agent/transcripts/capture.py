@@ -127,8 +127,11 @@ def tool_scope(name: str, call_id: str | None) -> Iterator[None]:
         _tool.reset(token)
 
 
-def note_retrieval(query: str, k: int, hits: list[tuple[int, float, str]], ms: float) -> None:
-    """A product-index search made during the turn (by the current tool), for replay without the index."""
+def note_retrieval(
+    query: str, k: int, hits: list[tuple[int, float, str]], ms: float, error: str | None = None
+) -> None:
+    """A product-index search made during the turn (by the current tool), for replay without the index;
+    ``error`` names what failed when the index could not be searched (the tool then searched live)."""
     capture = _turn.get()
     if capture is None:
         return
@@ -141,6 +144,7 @@ def note_retrieval(query: str, k: int, hits: list[tuple[int, float, str]], ms: f
             ms=round(ms, 3),
             tool=tool[0] if tool else None,
             tool_call_id=tool[1] if tool else None,
+            error=error,
         )
     )
 

@@ -138,6 +138,9 @@ async def _configure(db: AsyncConnection[Any]) -> None:
     await db.execute("SET synchronous_commit = off")
 
 
+SETUP_LOCK = 0x6263_7472  # "bctr": serialises the schema set-up across processes
+
+
 class PostgresTranscripts(TranscriptStore):
     def __init__(self, url: str, *, schema: str = "public", max_connections: int = 4) -> None:
         self._url = url
@@ -164,8 +167,11 @@ class PostgresTranscripts(TranscriptStore):
             self._opened = True
 
     async def setup(self) -> None:
+        """Create the tables; replicas starting at once take turns (concurrent ``CREATE ... IF NOT
+        EXISTS`` of one table can fail in PostgreSQL), under a transaction-level advisory lock."""
         await self._open()
-        async with self._pool.connection() as db:
+        async with self._pool.connection() as db, db.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK,))
             await db.execute(self._q(SCHEMA))
 
     async def add(self, turn: TurnRecord) -> None:

@@ -70,6 +70,7 @@ class Retrieval:
     ms: float = 0.0
     tool: str | None = None
     tool_call_id: str | None = None
+    error: str | None = None  # the index failed (e.g. "ConnectionError"); the tool used the keyword search
 
 
 @dataclass

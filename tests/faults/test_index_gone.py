@@ -4,20 +4,18 @@ fall back to the store's live keyword search, still answer, and the fallback is 
 from __future__ import annotations
 
 import logging
-import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from agent.transcripts.recorder import Recorder
+from agent.transcripts.sqlite import SqliteTranscripts
 from ingest.embeddings import MiniLMEmbedding
 from ingest.vectors import ProductIndex, chroma_client
+from tests.chroma_server import chroma_server
 
 QUESTION = "How much are the Premium Boxing Gloves?"
 
@@ -27,9 +25,12 @@ def keyword_searches(rig: Any) -> int:
 
 
 async def test_a_deleted_collection_falls_back_to_the_keyword_search(
-    make_rig: Any, caplog: pytest.LogCaptureFixture
+    make_rig: Any, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
+    transcripts = SqliteTranscripts(tmp_path / "transcripts.sqlite")
+    await transcripts.setup()
     async with make_rig(index=True) as rig:
+        rig.agent.recorder = Recorder(transcripts, "demostore", model_name="offline")
         index = rig.agent.context.tools.index
         before = await rig.say("t", QUESTION)
         index.client.delete_collection(index.collection.name)
@@ -37,41 +38,18 @@ async def test_a_deleted_collection_falls_back_to_the_keyword_search(
             after = await rig.say("t2", QUESTION)
         assert "$79.99" in before.text and "$79.99" in after.text
         assert "product index unavailable" in caplog.text and keyword_searches(rig) >= 2
+    # the transcript says which turn searched the index and which fell back to the live keyword search
+    turns = {turn.thread_id: turn for turn in await transcripts.turns()}
+    await transcripts.aclose()
+    assert [r.error for r in turns["t"].retrievals] == [None] and turns["t"].retrievals[0].hits
+    failed = turns["t2"].retrievals
+    assert len(failed) == 1 and failed[0].hits == [] and "index unavailable" in str(failed[0].error)
 
 
 @pytest.fixture
 def chroma_process(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    executable = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [
-        executable,
-        "run",
-        "--path",
-        str(tmp_path / "server"),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "chroma run did not start"
-            time.sleep(0.2)
-        yield url, server
-    finally:
-        if server.poll() is None:
-            server.terminate()
-        server.wait(timeout=10)
+    with chroma_server(tmp_path / "server") as running:
+        yield running
 
 
 @pytest.mark.slow

@@ -2,50 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from agent.settings import Settings
 from agent.store.catalog import drop_remote_index
 from ingest.embeddings import MiniLMEmbedding
 from ingest.vectors import ProductIndex, chroma_client, collection_name
+from tests.chroma_server import chroma_server
 from tests.ingest.conftest import Catalog
 
 
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
-    executable = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [executable, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "chroma run did not start"
-            time.sleep(0.2)
+    with chroma_server(tmp_path / "server") as (url, _process):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 async def test_sync_search_and_drop_on_a_chroma_server(

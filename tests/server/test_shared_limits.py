@@ -1,0 +1,162 @@
+"""The server's shared state for replicas: request limits and turn locks in Redis (127.0.0.1:6379 here
+and in CI), the thread registry in PostgreSQL; and what happens when Redis goes away."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.server.app import ServeOptions, limits_for
+from agent.server.limits import MemoryRateLimiter, MemoryTurnLocks
+from agent.server.limits_redis import RedisRateLimiter, RedisTurnLocks, redis_client, redis_limits
+from agent.server.threads import ThreadRegistry, open_threads
+from agent.server.threads_pg import PostgresThreadRegistry
+from agent.settings import Settings
+from tests.pgschema import pg_url
+
+__all__ = ["pg_url"]
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+async def namespace() -> AsyncIterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    prefix = f"bcagent-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = redis_client(REDIS_URL)
+    keys = [key async for key in client.scan_iter(f"{prefix}:*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+async def test_two_replicas_share_one_window_of_requests(namespace: str) -> None:
+    first, _ = redis_limits(REDIS_URL, namespace)
+    second, _ = redis_limits(REDIS_URL, namespace)
+    answers = [await (first if n % 2 else second).hit("client:10.0.0.1", 5, 60) for n in range(7)]
+    assert answers[:5] == [None] * 5  # five in all, spread over both
+    assert all(wait is not None and 0 < wait <= 60 for wait in answers[5:])
+    assert await first.hit("client:10.0.0.2", 5, 60) is None  # another client has its own window
+    await first.client.aclose()
+    await second.client.aclose()
+
+
+async def test_the_window_slides(namespace: str) -> None:
+    limiter, _ = redis_limits(REDIS_URL, namespace)
+    assert [await limiter.hit("k", 2, 0.3) for _ in range(2)] == [None, None]
+    wait = await limiter.hit("k", 2, 0.3)
+    assert wait is not None and wait <= 0.3
+    await asyncio.sleep(wait + 0.05)
+    assert await limiter.hit("k", 2, 0.3) is None
+    await limiter.client.aclose()
+
+
+async def test_concurrent_hits_never_exceed_the_limit(namespace: str) -> None:
+    limiters = [redis_limits(REDIS_URL, namespace)[0] for _ in range(3)]
+    answers = await asyncio.gather(*(limiters[n % 3].hit("burst", 10, 60) for n in range(40)))
+    assert sum(a is None for a in answers) == 10  # the script is atomic: no lost or extra counts
+    for limiter in limiters:
+        await limiter.client.aclose()
+
+
+async def test_one_turn_at_a_time_across_replicas(namespace: str) -> None:
+    _, first = redis_limits(REDIS_URL, namespace)
+    _, second = redis_limits(REDIS_URL, namespace)
+    assert await first.acquire("demostore:t1")
+    assert not await second.acquire("demostore:t1")  # the other replica sees the lock
+    assert await second.acquire("demostore:t2")
+    await second.release("demostore:t1")  # not its lock: nothing happens
+    assert not await first.acquire("demostore:t1")
+    await first.release("demostore:t1")
+    assert await second.acquire("demostore:t1")
+    await second.release("demostore:t1")
+    await second.release("demostore:t2")
+    assert first.held() == 0 and second.held() == 0
+    await first.client.aclose()
+    await second.client.aclose()
+
+
+async def test_a_dead_replicas_lock_expires_and_a_live_one_is_renewed(namespace: str) -> None:
+    client = redis_client(REDIS_URL)
+    dead = RedisTurnLocks(client, f"{namespace}:turn:", ttl_ms=300)
+    live = RedisTurnLocks(client, f"{namespace}:turn:", ttl_ms=300)
+    other = RedisTurnLocks(client, f"{namespace}:turn:", ttl_ms=300)
+    assert await dead.acquire("a")
+    dead._renewers.pop("a").cancel()  # the replica died: nobody renews its lock
+    assert await live.acquire("b")
+    await asyncio.sleep(0.6)  # two TTLs
+    assert await other.acquire("a")  # freed by expiry
+    assert not await other.acquire("b")  # still held: renewed while its turn runs
+    await live.release("b")
+    assert await other.acquire("b")
+    await other.release("a")
+    await other.release("b")
+    await client.aclose()
+
+
+async def test_without_redis_the_limits_hold_per_replica(caplog: pytest.LogCaptureFixture) -> None:
+    dead = redis_client("redis://127.0.0.1:1/0")  # nothing listens there
+    limiter = RedisRateLimiter(dead)
+    locks = RedisTurnLocks(dead)
+    answers = [await limiter.hit("client:x", 2, 60) for _ in range(3)]
+    assert answers[:2] == [None, None] and answers[2] is not None  # the in-process fallback still limits
+    assert await locks.acquire("t") and not await locks.acquire("t")
+    await locks.release("t")
+    assert await locks.acquire("t")
+    await locks.release("t")
+    assert "Redis unreachable" in caplog.text
+    await dead.aclose()
+
+
+def test_the_deployment_picks_the_limits(tmp_path: Path) -> None:
+    limiter, locks, client = limits_for(Settings(home=tmp_path), ServeOptions())
+    assert isinstance(limiter, MemoryRateLimiter) and isinstance(locks, MemoryTurnLocks) and client is None
+    shared = Settings(home=tmp_path, redis_url=REDIS_URL, redis_prefix="x")
+    limiter, locks, client = limits_for(shared, ServeOptions())
+    assert isinstance(limiter, RedisRateLimiter) and isinstance(locks, RedisTurnLocks)
+    assert limiter.prefix == "x:rate:" and client is limiter.client
+    given = MemoryTurnLocks()
+    assert limits_for(shared, ServeOptions(locks=given))[1] is given
+
+
+@pytest.fixture
+def registries(pg_url: str, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    first = open_threads(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path / "a")
+    second = open_threads(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path / "b")
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_a_thread_opened_on_one_replica_is_known_on_the_other(registries: tuple[Any, Any]) -> None:
+    first, second = registries
+    assert isinstance(first, PostgresThreadRegistry)
+    thread_id, secret = first.create()
+    assert second.check(thread_id, secret)
+    assert not second.check(thread_id, secret + "x") and not second.check("unknown", secret)
+    first.stamp(thread_id, ["m1", "m2"], "2026-12-01T10:00:00.000+00:00")
+    second.stamp(thread_id, ["m2", "m3", None])  # m2 keeps its first time
+    times = second.times(thread_id)
+    assert set(times) == {"m1", "m2", "m3"} and times["m2"].startswith("2026-12-01T10:00:00")
+    assert first.created_at(thread_id) == second.created_at(thread_id)
+
+
+def test_threads_belong_to_their_store(pg_url: str, tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, database_url=pg_url)
+    mine, theirs = open_threads(settings, "store-a", tmp_path), open_threads(settings, "store-b", tmp_path)
+    thread_id, secret = mine.create()
+    assert mine.check(thread_id, secret) and not theirs.check(thread_id, secret)
+    assert "postgres@" not in repr(mine)  # no user (or password) in a repr
+    mine.close()
+    theirs.close()
+
+
+def test_sqlite_stays_the_default(tmp_path: Path) -> None:
+    registry = open_threads(Settings(home=tmp_path), "demostore", tmp_path)
+    assert isinstance(registry, ThreadRegistry) and (tmp_path / "serve.sqlite").exists()
+    registry.close()
