@@ -40,7 +40,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,7 +48,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -68,6 +67,7 @@ from benchmarks.serve import conversations as pick_conversations  # noqa: E402
 from benchmarks.serve import percentile, start_serve, wait_ready, warm_up_http  # noqa: E402
 from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
 from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
+from tests.chroma_server import chroma_server  # noqa: E402
 
 ERROR_REPLIES = (UNAVAILABLE, *SORRY.values())
 SYNC_LINE = re.compile(r"(\d+) products in the index; (\d+) API requests; ([\d.]+) s")
@@ -333,28 +333,13 @@ def shared_state(redis_db: int) -> Iterator[dict[str, str]]:
         yield {
             "BCAGENT_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
             "BCAGENT_REDIS_URL": redis_url,
+            "BCAGENT_REDIS_PREFIX": f"{name}:",
         }
     finally:
         client.flushdb()
         client.close()
         with psycopg.connect(admin_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
-    executable = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    command = [executable, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with suppress(httpx.TransportError):
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return server
-        if server.poll() is not None:
-            break
-        time.sleep(0.3)
-    server.kill()
-    raise SystemExit("chroma run did not start")
 
 
 def stop(process: subprocess.Popen[Any] | None) -> None:
@@ -456,12 +441,9 @@ async def replicas(
 ) -> Phase:
     """D: two servers on shared state; the Chroma server serves the index phase B built."""
     index_path = homes["serve"] / "stores" / DEMO_STORE_HASH / "chroma"
-    chroma_port = free_port()
     log("phase D (two replicas): chroma run on phase B's index, a fresh PostgreSQL database, Redis")
-    chroma = start_chroma(index_path, chroma_port)
-    processes.append(chroma)
-    with shared_state(args.redis_db) as env:
-        env = {**SERVE_ENV, **env, "BCAGENT_CHROMA_URL": f"http://127.0.0.1:{chroma_port}"}
+    with chroma_server(index_path) as (chroma_url, _), shared_state(args.redis_db) as env:
+        env = {**SERVE_ENV, **env, "BCAGENT_CHROMA_URL": chroma_url}
         urls, servers = [], []
         for name in ("replica1", "replica2"):
             port = free_port()
@@ -489,6 +471,7 @@ def ratio(a: float, b: float) -> str:
 def table(args: argparse.Namespace, phases: list[Phase], seconds: float) -> list[str]:
     by = {p.name[0]: p for p in phases}
     lines = [
+        f"$ python benchmarks/load.py {' '.join(sys.argv[1:])}",
         f"{args.conversations} concurrent conversations x {args.turns} turns over HTTP, offline model; sandbox demo "
         f"store of {args.products} products, quota {args.quota} requests per {args.window_ms} ms; "
         f"run took {seconds / 60:.1f} min",
@@ -508,7 +491,12 @@ def table(args: argparse.Namespace, phases: list[Phase], seconds: float) -> list
             f"{phase.name:<17} {cells} {ingest} {quota.requests:>5} {quota.refused:>5} "
             f"{quota.refused_first_window:>7} {quota.refused_after_first_window:>5}"
         )
-    lines.append("")
+    lines += [
+        "(latency: per turn, as the client saw it; chat s: wall time of all conversations; ingest s: the sync's",
+        " own time; reqs: requests the store counted in the phase, chat and ingest; 429s: sent by the store in",
+        " the phase, in its first quota window and after it)",
+        "",
+    ]
     a, b, c, d = (by.get(k) for k in "ABCD")
     if a and c and a.chat and c.chat:
         lines.append(
