@@ -28,7 +28,11 @@ quota window (the client learns the quota from the first answers) and after it (
 
     python benchmarks/load.py [--conversations 50] [--turns 4] [--products 10000] [--quota 150]
         [--window-ms 30000] [--skip-replicas] [--json FILE]
-    python benchmarks/load.py --products 2000 --conversations 10    # smoke run, a few minutes
+    python benchmarks/load.py --products 2000 --conversations 10    # smoke run, about 5 minutes
+    python benchmarks/load.py --quota 1000000    # the quota out of the way: what the ingest's CPU costs chat
+
+The full run takes about 14 minutes on 2 cores, most of it the two ingests of 10,000 products (about
+3.5 minutes each) and the chat phases, which at 150 requests per 30 s wait for the store's quota.
 
 PostgreSQL (127.0.0.1:5432, trust auth) and Redis (127.0.0.1:6379) must be up for phase D.
 """
@@ -63,8 +67,8 @@ from agent.graphs.subgraph import SORRY  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402
 from agent.store.connections import ConnectionStore, Secret  # noqa: E402
 from agent.tools.results import UNAVAILABLE  # noqa: E402
+from benchmarks.serve import Conversation, percentile, start_serve, wait_ready, warm_up_http  # noqa: E402
 from benchmarks.serve import conversations as pick_conversations  # noqa: E402
-from benchmarks.serve import percentile, start_serve, wait_ready, warm_up_http  # noqa: E402
 from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
 from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
 from tests.chroma_server import chroma_server  # noqa: E402
@@ -76,13 +80,6 @@ SEEN_LINE = re.compile(r"full sync.*?: (\d+) seen, (\d+) upserted")
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Conversation:
-    order_id: int
-    email: str
-    turns: list[str]
 
 
 def script(order_id: int, email: str, turns: int) -> list[str]:
