@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,12 +181,17 @@ def transcript_rows(home: Path) -> int | None:
     return None
 
 
-def start_serve(home: Path, sandbox_port: int, port: int) -> subprocess.Popen[bytes]:
+def start_serve(
+    home: Path, sandbox_port: int, port: int, extra_env: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """`bcagent serve` on 127.0.0.1:port with the server's own rate limits out of the way; ``extra_env``
+    adds settings (e.g. shared state for replicas)."""
     env = {
         **os.environ,
         "BCAGENT_HOME": str(home),
         "BCAGENT_RATE_PER_CLIENT": str(10**9),
         "BCAGENT_RATE_PER_THREAD": str(10**9),
+        **(extra_env or {}),
     }
     command = [sys.executable, "-m", "agent.cli", "serve", "--port", str(port), "--store", DEMO_STORE_HASH]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)

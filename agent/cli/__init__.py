@@ -31,7 +31,10 @@ def _add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fixture", type=Path, help="serve this fixture file instead of the demo store")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8377, help="port to listen on (8377)")
-    parser.add_argument("--quota", type=int, help="requests per 30 s window (default: the fixture's, 150)")
+    parser.add_argument("--quota", type=int, help="requests per window (default: the fixture's, 150)")
+    parser.add_argument(
+        "--window-ms", type=int, default=30_000, help="length of the quota's window in ms (30000)"
+    )
     parser.add_argument("--latency-ms", type=int, default=0, help="added latency per request")
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of requests answered 500 (0-1)")
     parser.add_argument("--drop-rate", type=float, default=0.0, help="share of connections dropped (0-1)")
@@ -93,6 +96,7 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
         host=args.host,
         port=args.port,
         quota=args.quota,
+        window_ms=args.window_ms,
         latency_ms=args.latency_ms,
         error_rate=args.error_rate,
         drop_rate=args.drop_rate,
@@ -102,6 +106,9 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     if args.products < 1:
         print("error: --products must be at least 1", file=sys.stderr)
+        return 2
+    if args.window_ms < 1:
+        print("error: --window-ms must be at least 1", file=sys.stderr)
         return 2
     try:
         sandbox = build_sandbox(_options(args))

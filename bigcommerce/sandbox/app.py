@@ -105,6 +105,8 @@ class Sandbox:
         decision = self.limiter.take(store.store_hash)
         headers = decision.headers
         if action == "rate_limit" or not decision.allowed:
+            if decision.allowed:  # an injected 429: ``take`` counted only the refusals it made itself
+                self.limiter.refused(store.store_hash)
             headers = {**headers, "X-Rate-Limit-Requests-Left": "0"}
             await _send_json(send, 429, error_body(429, "Too many requests", "v3"), headers)
             return
@@ -237,6 +239,21 @@ def _add_admin_routes(api: FastAPI, sandbox: Sandbox) -> None:
         sandbox.limiter.set_quota(store.store_hash, quota)
         sandbox.limiter.reset(store.store_hash)
         return json_response({"quota": quota, "window_ms": sandbox.limiter.window_ms})
+
+    @api.get("/__sandbox__/stores/{store_hash}/rate-limit")
+    async def get_rate_limit(store_hash: str, since_ms: int = 0) -> Response:
+        """Read-only: the quota, the limiter's clock, requests counted and 429s sent since the start, and
+        the times (ms on that clock, at or after ``since_ms``) of each 429 and each window's start."""
+        store = _store(store_hash)
+        limiter = sandbox.limiter
+        return json_response(
+            {
+                "quota": limiter.quotas[store.store_hash],
+                "window_ms": limiter.window_ms,
+                "now_ms": limiter.now_ms(),
+                **limiter.tally(store.store_hash, since_ms),
+            }
+        )
 
     @api.patch("/__sandbox__/stores/{store_hash}/products/{product_id:int}")
     async def patch_product(request: Request, store_hash: str, product_id: int) -> Response:

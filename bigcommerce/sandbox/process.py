@@ -17,11 +17,18 @@ def free_port() -> int:
 
 
 def start_sandbox_process(
-    products: int, seed: int, port: int, timeout: float = 180
+    products: int,
+    seed: int,
+    port: int,
+    timeout: float = 180,
+    *,
+    quota: int = 10**9,
+    window_ms: int = 30_000,
 ) -> subprocess.Popen[bytes]:
-    """`bcagent sandbox` with the demo store on 127.0.0.1:port and no effective quota; ready when returned."""
+    """`bcagent sandbox` with the demo store on 127.0.0.1:port; ready when returned. The quota is
+    ``quota`` requests per ``window_ms`` (by default so many that it never bites)."""
     command = [sys.executable, "-m", "agent.cli", "sandbox", "--products", str(products), "--seed", str(seed)]
-    command += ["--port", str(port), "--quota", str(10**9)]
+    command += ["--port", str(port), "--quota", str(quota), "--window-ms", str(window_ms)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
