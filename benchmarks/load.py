@@ -17,7 +17,7 @@ sandbox's window reset):
   into another fresh index, in its own process) has sent its first request. Chat p95 against phase A's,
   ingest time against phase B's.
 - D, two replicas: two `bcagent serve` processes sharing state (PostgreSQL database made for the run and
-  dropped after, a Redis database flushed first, a `chroma run` server holding the index phase B built);
+  dropped after, keys of its own in Redis, a `chroma run` server holding the index phase B built);
   each conversation's turns alternate between them (thread created and turn 1 on replica 1, turn 2 on
   replica 2, ...).
 
@@ -315,7 +315,8 @@ async def serve_ready(url: str, process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def shared_state(redis_db: int) -> Iterator[dict[str, str]]:
-    """A PostgreSQL database made for the run (dropped after) and a flushed Redis database."""
+    """A PostgreSQL database made for the run (dropped after) and a Redis key prefix of the run's own
+    (its keys deleted after; nothing else in that Redis database is touched)."""
     import psycopg
     import redis
 
@@ -325,15 +326,16 @@ def shared_state(redis_db: int) -> Iterator[dict[str, str]]:
         connection.execute(f'CREATE DATABASE "{name}"')
     redis_url = f"redis://127.0.0.1:6379/{redis_db}"
     client = redis.Redis.from_url(redis_url)
-    client.flushdb()
     try:
         yield {
             "BCAGENT_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
             "BCAGENT_REDIS_URL": redis_url,
-            "BCAGENT_REDIS_PREFIX": f"{name}:",
+            "BCAGENT_REDIS_PREFIX": name,
         }
     finally:
-        client.flushdb()
+        keys = list(client.scan_iter(f"{name}:*"))
+        if keys:
+            client.delete(*keys)
         client.close()
         with psycopg.connect(admin_url, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -553,7 +555,12 @@ def main() -> None:
     parser.add_argument("--quota", type=int, default=150, help="requests per window for the store (150)")
     parser.add_argument("--window-ms", type=int, default=30_000, help="the quota's window (30000)")
     parser.add_argument("--skip-replicas", action="store_true", help="leave out phase D")
-    parser.add_argument("--redis-db", type=int, default=5, help="Redis database for phase D, flushed (5)")
+    parser.add_argument(
+        "--redis-db",
+        type=int,
+        default=5,
+        help="Redis database for phase D (5); only the run's own keys are touched",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     started = time.monotonic()
