@@ -78,6 +78,18 @@ class SettingsError(ValueError):
     """An environment variable with a value that cannot be right; the message names it."""
 
 
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], example: str) -> str | None:
+    """A service URL with one of ``schemes``, or None when unset. A wrong scheme is an error, never a
+    silent fall-back to the embedded default (replicas would each keep their own state)."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.lower().startswith(tuple(f"{scheme}://" for scheme in schemes)):
+        shown = raw.split("://", 1)[0] + "://..." if "://" in raw else "a value without a scheme"
+        raise SettingsError(f"{name} must look like {example} (got {shown})")
+    return raw
+
+
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None or not raw.strip():
@@ -248,9 +260,11 @@ class Settings:
             model=env.get("BCAGENT_MODEL", "offline"),
             openai_api_key=env.get("OPENAI_API_KEY"),
             openai_base_url=env.get("OPENAI_BASE_URL"),
-            chroma_url=env.get("BCAGENT_CHROMA_URL") or None,
-            database_url=env.get("BCAGENT_DATABASE_URL") or None,
-            redis_url=env.get("BCAGENT_REDIS_URL") or None,
+            chroma_url=_url(env, "BCAGENT_CHROMA_URL", ("http", "https"), "http://host:8000"),
+            database_url=_url(
+                env, "BCAGENT_DATABASE_URL", ("postgresql", "postgres"), "postgresql://user@host:5432/db"
+            ),
+            redis_url=_url(env, "BCAGENT_REDIS_URL", ("redis", "rediss", "unix"), "redis://host:6379/0"),
             redis_prefix=env.get("BCAGENT_REDIS_PREFIX") or "bcagent",
             sync_interval_minutes=_whole_number(
                 env, "BCAGENT_SYNC_INTERVAL_MINUTES", DEFAULT_SYNC_INTERVAL_MINUTES

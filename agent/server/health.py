@@ -62,6 +62,14 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def limits_state(server: ServerState) -> str:
+    """``in_process``, ``redis``, or ``redis_unreachable`` (serving on, with per-replica limits)."""
+    health = getattr(server.limiter, "health", None)
+    if health is None:
+        return "in_process"
+    return "redis" if health.since is None else "redis_unreachable"
+
+
 @router.get("/readyz", summary="Every served store is reachable and its index loaded")
 async def readyz(request: Request) -> JSONResponse:
     server = request.app.state.server
@@ -71,5 +79,6 @@ async def readyz(request: Request) -> JSONResponse:
     by_store = {s.store_hash: a for s, a in zip(stores, answers, strict=True)}
     ready = bool(by_store) and all(a["ready"] for a in answers)
     return JSONResponse(
-        {"status": "ready" if ready else "not_ready", "stores": by_store}, status_code=200 if ready else 503
+        {"status": "ready" if ready else "not_ready", "stores": by_store, "limits": limits_state(server)},
+        status_code=200 if ready else 503,
     )

@@ -177,6 +177,7 @@ def test_config_health_readiness_and_docs(served: Served) -> None:
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz")
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
+        assert ready.json()["limits"] == "in_process"  # no BCAGENT_REDIS_URL here
         store = ready.json()["stores"][DEMO_STORE_HASH]
         assert store["reachable"] is True and store["index"] == "loaded" and store["problems"] == []
         paths = client.get("/openapi.json").json()["paths"]

@@ -94,6 +94,28 @@ def test_bad_serve_settings_are_one_sentence(
     assert "BCAGENT_MAX_MESSAGE_CHARS must be a whole number" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("BCAGENT_DATABASE_URL", "postgress://app:hunter2@db/bcagent", "postgresql://user@host:5432/db"),
+        ("BCAGENT_REDIS_URL", "cache.internal:6379", "redis://host:6379/0"),
+        ("BCAGENT_CHROMA_URL", "chroma.internal:8000", "http://host:8000"),
+    ],
+)
+def test_a_mistyped_service_url_is_refused_not_ignored(
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    value: str,
+    expected: str,
+) -> None:
+    monkeypatch.setenv(name, value)  # a silent fall-back to SQLite would give each replica its own state
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert f"{name} must look like {expected}" in err and "hunter2" not in err
+
+
 def _wait_for(pattern: str, lines: Iterator[str], seen: list[str], timeout: float) -> re.Match[str]:
     deadline = time.monotonic() + timeout
     for line in lines:

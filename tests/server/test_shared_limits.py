@@ -7,11 +7,13 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
 from agent.server.app import ServeOptions, limits_for
+from agent.server.health import limits_state
 from agent.server.limits import MemoryRateLimiter, MemoryTurnLocks
 from agent.server.limits_redis import RedisRateLimiter, RedisTurnLocks, redis_client, redis_limits
 from agent.server.threads import ThreadRegistry, open_threads
@@ -110,6 +112,8 @@ async def test_without_redis_the_limits_hold_per_replica(caplog: pytest.LogCaptu
     assert await locks.acquire("t")
     await locks.release("t")
     assert "Redis unreachable" in caplog.text
+    assert limits_state(cast(Any, SimpleNamespace(limiter=limiter))) == "redis_unreachable"
+    assert limits_state(cast(Any, SimpleNamespace(limiter=MemoryRateLimiter()))) == "in_process"
     await dead.aclose()
 
 
