@@ -68,6 +68,10 @@ class TurnAnswer(BaseModel):
     routes: list[str]
     timings: dict[str, float]
     links: Links
+    retryable: bool = Field(
+        default=False,
+        description="a tool could not reach the store (the reply says so): the same message may be sent again later",
+    )
 
 
 class ThreadMessage(BaseModel):

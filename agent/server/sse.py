@@ -38,4 +38,4 @@ async def stream(turn: Turn) -> AsyncIterator[bytes]:
     if answer["confirmation"] is not None:
         yield event("confirmation", answer["confirmation"])
     yield event("links", answer["links"])
-    yield event("done", {"timings": answer["timings"]})
+    yield event("done", {"timings": answer["timings"], "retryable": answer["retryable"]})

@@ -9,6 +9,7 @@ has checked them, so the answer's replies are taken from the finished turn only.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -151,4 +152,18 @@ def answer_of(result: TurnResult, turn: Turn) -> dict[str, Any]:
         "routes": list(result.routes),
         "timings": timings,
         "links": links_of(result.tool_results),
+        "retryable": store_was_unavailable(result),
     }
+
+
+def store_was_unavailable(result: TurnResult) -> bool:
+    """True when a tool of the turn could not reach the store (the reply says so): asking again later
+    may get the answer, so the widget offers Try again."""
+    for entry in result.tool_results:
+        try:
+            status = json.loads(str(entry.get("content", ""))).get("status")
+        except (ValueError, AttributeError):
+            continue
+        if status == "unavailable":
+            return True
+    return False

@@ -260,3 +260,40 @@ def test_store_unreachable_then_retry_sends_the_turn_again(store_site: LoopbackS
     assert bot_texts(page)[-1] == "Order #12345 is Shipped."
     assert [m["text"] for m in sent] == ["Where is my order #12345?"] * 2
     assert page.locator("bcagent-chat li.msg.me").count() == 1  # one bubble for the one question
+
+
+def test_a_reply_saying_the_store_is_unreachable_offers_try_again(
+    store_site: LoopbackServer, new_page: Any
+) -> None:
+    page = new_page()
+    sorry = "I can't reach the store right now. Please try again in a moment."
+    sent = fake_api(
+        page,
+        [
+            [  # the turn was answered, but its tool could not reach the store
+                ("tool", {"name": "get_order_information"}),
+                ("delta", {"text": sorry}),
+                ("reply", {"text": sorry}),
+                ("done", {"timings": {}, "retryable": True}),
+            ],
+            [
+                ("delta", {"text": "Order #12345 is Shipped."}),
+                ("reply", {"text": "Order #12345 is Shipped."}),
+                ("done", {"timings": {}, "retryable": False}),
+            ],
+        ],
+    )
+    page.goto(store_site.base_url + "/")
+    wait_ready(page)
+    page.locator("bcagent-chat button.launcher").click()
+    send(page, "Where is my order #12345?")
+    page.wait_for_selector("bcagent-chat .alert button", state="visible")
+    assert (
+        bot_texts(page)[-1] == sorry
+        and "can't reach the store" in page.locator("bcagent-chat .alert").inner_text()
+    )
+    page.locator("bcagent-chat .alert button").click()
+    page.wait_for_selector("bcagent-chat .alert", state="hidden")
+    assert bot_texts(page)[-1] == "Order #12345 is Shipped."
+    assert [m["text"] for m in sent] == ["Where is my order #12345?"] * 2
+    assert page.locator("bcagent-chat li.msg.me").count() == 1

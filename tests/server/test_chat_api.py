@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import httpx
+
 from bigcommerce.sandbox.demo import DEMO_STORE_HASH
 from tests.server.conftest import STREAM, Served, parse_events
 
@@ -202,3 +204,22 @@ def test_serve_mounts_the_webhooks_receiver_which_refuses_a_missing_secret(serve
         assert refused.status_code == 401
         assert refused.headers["content-type"].startswith("application/json")
     assert served.app.state.freshness.receiver is not None
+
+
+def test_an_answer_says_when_the_store_could_not_be_reached(served: Served) -> None:
+    faults = f"{served.sandbox.base_url}/__sandbox__/faults"
+    question = {"text": f"Where is order 12345? My email is {JANE}"}
+    with served.client() as client:
+        thread_id, headers = served.thread(client)
+        assert httpx.put(faults, json={"error_rate": 1.0, "error_status": 503}).status_code == 200
+        try:
+            failed = client.post(served.messages(thread_id), json=question, headers=headers)
+        finally:
+            assert httpx.put(faults, json={"error_rate": 0.0}).status_code == 200
+        assert failed.status_code == 200 and failed.json()["retryable"] is True  # the reply says sorry
+        with client.stream(
+            "POST", served.messages(thread_id), json=question, headers={**headers, **STREAM}
+        ) as streamed:
+            events = list(parse_events(streamed.iter_lines()))
+    assert events[-1][0] == "done" and events[-1][1]["retryable"] is False
+    assert "1Z999AA10123456784" in next(data["text"] for name, data in events if name == "reply")

@@ -513,6 +513,7 @@
         if (data.links) onEvent("links", data.links, state, t0);
         if (data.confirmation) onEvent("confirmation", data.confirmation, state, t0);
         state.done = true;
+        state.retryable = data.retryable === true;
       }
       if (!state.done) throw new Error("stream ended early");
       finishTurn(state);
@@ -521,6 +522,10 @@
         // The server ran the turn and says it failed: asking again is a new turn, not a duplicate.
         failure = { kind: kind, text: text, body: body, seen: seen, resend: true };
         showAlert(state.error.code in MESSAGES ? state.error.code : "internal_error");
+      } else if (state.retryable && kind === "message") {
+        // The turn was answered, but a tool could not reach the store: offer to ask the same again.
+        failure = { kind: kind, text: text, body: { text: body.text, page: body.page }, seen: seen, resend: true };
+        showAlert("store_unreachable");
       }
       measure("bcagent:reply", t0);
     } catch (err) {
@@ -608,7 +613,7 @@
     } else if (name === "links") state.links = data;
     else if (name === "confirmation") state.confirmation = data;
     else if (name === "error") state.error = data;
-    else if (name === "done") state.done = true;
+    else if (name === "done") { state.done = true; state.retryable = data.retryable === true; }
   }
   function finishTurn(state) {
     if (state.links) {
