@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,9 +139,11 @@ def _options(options: list[Any]) -> str | None:
 async def describe_order(ctx: ToolContext, order: Order) -> dict[str, Any]:
     """The shopper-facing facts of an order: no street address, no payment card details."""
     number = order.id or 0
-    items = await ctx.client.orders.products(number)
-    shipments = await ctx.client.orders.shipments(number)
-    addresses = await ctx.client.orders.shipping_addresses(number)
+    items, shipments, addresses = await asyncio.gather(  # three independent reads: one round trip
+        ctx.client.orders.products(number),
+        ctx.client.orders.shipments(number),
+        ctx.client.orders.shipping_addresses(number),
+    )
     ship_to = [", ".join(p for p in (a.city, a.state, a.country) if p) for a in addresses]
     return {
         "order_id": number,
