@@ -175,10 +175,23 @@ async def in_process(agent: Agent, items: list[Conversation]) -> Outcome:
     return await run_all(items, one)
 
 
-def transcript_rows(home: Path) -> int | None:
-    """HOOK(transcripts): the number of transcript rows `bcagent serve` wrote for this run, to compare with
-    the turns sent over HTTP. Returns None until the transcripts land (the lead wires it in)."""
-    return None
+async def transcript_rows(home: Path) -> int | None:
+    """The number of turns `bcagent serve` recorded in the store's transcripts, to compare with the turns
+    sent over HTTP (2 warm-up turns included); None when it recorded nothing. The in-process runs record
+    into the same file, on threads named ``bench-...`` / ``warm-...``; the server's ids are bare hex."""
+    from agent.transcripts.sqlite import SqliteTranscripts
+    from agent.transcripts.store import sqlite_path
+
+    path = sqlite_path(ConnectionStore(home).folder(DEMO_STORE_HASH))
+    if not path.exists():
+        return None
+
+    store = SqliteTranscripts(path)
+    await store.setup()
+    try:
+        return sum(1 for turn in await store.turns() if "-" not in turn.thread_id)
+    finally:
+        await store.aclose()
 
 
 def start_serve(
@@ -286,7 +299,7 @@ async def main() -> None:
                 if process is not None and process.poll() is None:
                     process.terminate()
                     process.wait(timeout=60)
-        rows = transcript_rows(home)
+        rows = await transcript_rows(home)
     print(
         f"{args.conversations} concurrent conversations x {args.turns} turns, {args.rounds} round(s) each way, "
         "offline model, sandbox demo store"
@@ -313,8 +326,8 @@ async def main() -> None:
     p95 = percentile(http.latencies, 0.95) / percentile(local.latencies, 0.95)
     print(f"latency ratio HTTP / in-process: p50 {p50:.2f}, p95 {p95:.2f} (goal <= 1.2)")
     print(
-        f"turns sent over HTTP: {http.turns}; transcript rows written: "
-        f"{'(hook, not wired yet)' if rows is None else rows}"
+        f"turns sent over HTTP: {http.turns} + 2 warm-up; transcript rows the server wrote: "
+        f"{'none (recording off?)' if rows is None else rows}"
     )
 
 
