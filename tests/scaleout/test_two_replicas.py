@@ -315,10 +315,16 @@ def test_one_turn_at_a_time_across_replicas_and_a_kill_mid_turn(
         except httpx.HTTPError as error:
             answers.append(error)
 
+    asked = len(cluster.recorder.requests)
     running = threading.Thread(target=first_turn)
     running.start()
     try:
-        time.sleep(1.5)
+        deadline = time.monotonic() + 60
+        while len(cluster.recorder.requests) == asked:  # the turn holds its lock and waits for the store
+            assert time.monotonic() < deadline and running.is_alive(), (
+                "the first turn never reached the store"
+            )
+            time.sleep(0.05)
         busy = cluster.say(1, thread, "and my other order?")
         assert busy.status_code == 409 and busy.json()["error"]["code"] == "turn_in_progress"
         cluster.replicas[0].kill()  # mid-turn
