@@ -16,13 +16,15 @@ from psycopg_pool import AsyncConnectionPool
 from .records import ThreadSummary, TurnRecord
 from .store import (
     ALL,
+    Dialect,
     Query,
     TranscriptStore,
     dumps,
     iso,
-    like_pattern,
     parse_time,
     search_text,
+    threads_sql,
+    turns_sql,
 )
 
 SCHEMA = """
@@ -112,6 +114,15 @@ ON CONFLICT (store_hash, thread_id) DO UPDATE SET
 THREAD_COLUMNS = (
     "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
     "grounding_replacements, errors, customer_id"
+)
+
+
+POSTGRES = Dialect(
+    mark="%s",
+    time=lambda moment: moment,
+    table=lambda name: "{schema}." + name,
+    flag=lambda column: column,
+    like="LIKE %s",
 )
 
 
@@ -212,24 +223,7 @@ class PostgresTranscripts(TranscriptStore):
 
     async def turns(self, query: Query = ALL) -> list[TurnRecord]:
         await self._open()
-        where: list[str] = ["true"]
-        params: list[Any] = []
-        if query.store_hash:
-            where.append("store_hash = %s")
-            params.append(query.store_hash)
-        if query.thread_id:
-            where.append("thread_id = %s")
-            params.append(query.thread_id)
-        if query.since:
-            where.append("started_at >= %s")
-            params.append(query.since)
-        if query.until:
-            where.append("started_at < %s")
-            params.append(query.until)
-        text = "SELECT record FROM {schema}.transcript_turns WHERE " + " AND ".join(where)
-        text += " ORDER BY started_at, seq"
-        if query.limit:
-            text += f" LIMIT {int(query.limit)}"
+        text, params = turns_sql(query, POSTGRES)
         async with self._pool.connection() as db:
             cursor = await db.execute(self._q(text), params)
             rows = await cursor.fetchall()
@@ -237,44 +231,7 @@ class PostgresTranscripts(TranscriptStore):
 
     async def threads(self, query: Query = ALL) -> list[ThreadSummary]:
         await self._open()
-        where: list[str] = ["true"]
-        params: list[Any] = []
-        if query.store_hash:
-            where.append("th.store_hash = %s")
-            params.append(query.store_hash)
-        if query.thread_id:
-            where.append("th.thread_id = %s")
-            params.append(query.thread_id)
-        if query.since:
-            where.append("th.last_at >= %s")
-            params.append(query.since)
-        if query.until:
-            where.append("th.last_at < %s")
-            params.append(query.until)
-        if query.handoff:
-            where.append("th.handoff")
-        if query.errors:
-            where.append("th.errors > 0")
-        source, order = "{schema}.transcript_threads th", "th.last_at"
-        if query.tool:  # walk the tool's index newest first
-            source = (
-                "{schema}.transcript_thread_tools tt JOIN {schema}.transcript_threads th "
-                "ON th.store_hash = tt.store_hash AND th.thread_id = tt.thread_id"
-            )
-            order = "tt.last_at"
-            where.insert(0, "tt.tool = %s")
-            params.insert(0, query.tool)
-        if query.grep:
-            where.append(  # one scan of the turns, not one per conversation
-                "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id "
-                "FROM {schema}.transcript_turns t WHERE t.search_text LIKE %s)"
-            )
-            params.append(like_pattern(query.grep))
-        columns = ", ".join(f"th.{c.strip()}" for c in THREAD_COLUMNS.split(","))
-        text = f"SELECT {columns} FROM {source} WHERE " + " AND ".join(where)
-        text += f" ORDER BY {order} DESC"
-        if query.limit:
-            text += f" LIMIT {int(query.limit)}"
+        text, params = threads_sql(query, POSTGRES, THREAD_COLUMNS)
         async with self._pool.connection() as db:
             cursor = await db.execute(self._q(text), params)
             rows = await cursor.fetchall()

@@ -17,7 +17,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .records import ThreadSummary, TurnRecord
-from .store import ALL, Query, TranscriptStore, dumps, iso, like_pattern, merged_summary, search_text
+from .store import (
+    ALL,
+    Dialect,
+    Query,
+    TranscriptStore,
+    dumps,
+    iso,
+    merged_summary,
+    search_text,
+    threads_sql,
+    turns_sql,
+)
 
 T = TypeVar("T")
 
@@ -69,6 +80,15 @@ CREATE INDEX IF NOT EXISTS transcript_thread_tools_thread ON transcript_thread_t
 THREAD_COLUMNS = (
     "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
     "grounding_replacements, errors, customer_id"
+)
+
+
+SQLITE = Dialect(
+    mark="?",
+    time=iso,
+    table=lambda name: name,
+    flag=lambda column: f"{column} = 1",
+    like="LIKE ? ESCAPE '\\'",
 )
 
 
@@ -175,70 +195,12 @@ class SqliteTranscripts(TranscriptStore):
             raise
 
     async def turns(self, query: Query = ALL) -> list[TurnRecord]:
-        where: list[str] = []
-        params: list[Any] = []
-        if query.store_hash:
-            where.append("store_hash = ?")
-            params.append(query.store_hash)
-        if query.thread_id:
-            where.append("thread_id = ?")
-            params.append(query.thread_id)
-        if query.since:
-            where.append("started_at >= ?")
-            params.append(iso(query.since))
-        if query.until:
-            where.append("started_at < ?")
-            params.append(iso(query.until))
-        sql = "SELECT record FROM transcript_turns"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY started_at, seq"
-        if query.limit:
-            sql += f" LIMIT {int(query.limit)}"
+        sql, params = turns_sql(query, SQLITE)
         rows = await self._call(lambda db: db.execute(sql, params).fetchall())
         return [TurnRecord.from_json(json.loads(row[0])) for row in rows]
 
     async def threads(self, query: Query = ALL) -> list[ThreadSummary]:
-        where: list[str] = []
-        params: list[Any] = []
-        if query.store_hash:
-            where.append("th.store_hash = ?")
-            params.append(query.store_hash)
-        if query.thread_id:
-            where.append("th.thread_id = ?")
-            params.append(query.thread_id)
-        if query.since:
-            where.append("th.last_at >= ?")
-            params.append(iso(query.since))
-        if query.until:
-            where.append("th.last_at < ?")
-            params.append(iso(query.until))
-        if query.handoff:
-            where.append("th.handoff = 1")
-        if query.errors:
-            where.append("th.errors > 0")
-        source, order = "transcript_threads th", "th.last_at"
-        if query.tool:  # walk the tool's index newest first
-            source = (
-                "transcript_thread_tools tt JOIN transcript_threads th "
-                "ON th.store_hash = tt.store_hash AND th.thread_id = tt.thread_id"
-            )
-            order = "tt.last_at"
-            where.insert(0, "tt.tool = ?")
-            params.insert(0, query.tool)
-        if query.grep:
-            where.append(  # one scan of the turns, not one per conversation
-                "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id FROM transcript_turns t "
-                "WHERE t.search_text LIKE ? ESCAPE '\\')"
-            )
-            params.append(like_pattern(query.grep))
-        columns = ", ".join(f"th.{c.strip()}" for c in THREAD_COLUMNS.split(","))
-        sql = f"SELECT {columns} FROM {source}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {order} DESC"
-        if query.limit:
-            sql += f" LIMIT {int(query.limit)}"
+        sql, params = threads_sql(query, SQLITE, THREAD_COLUMNS)
         rows = await self._call(lambda db: db.execute(sql, params).fetchall())
         return [_summary(row) for row in rows]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -157,6 +157,85 @@ def dumps(record: dict[str, Any]) -> str:
 def like_pattern(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one database writes the listing queries: its parameter mark, how a time is passed, a table's
+    name as written in SQL, a true boolean column, and a LIKE that escapes ``like_pattern``'s escapes."""
+
+    mark: str
+    time: Callable[[datetime], Any]
+    table: Callable[[str], str]
+    flag: Callable[[str], str]
+    like: str
+
+
+def turns_sql(query: Query, d: Dialect) -> tuple[str, list[Any]]:
+    """The SELECT of the turns ``query`` asks for (their JSON records, oldest first), and its parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (("store_hash", query.store_hash), ("thread_id", query.thread_id)):
+        if value:
+            where.append(f"{column} = {d.mark}")
+            params.append(value)
+    if query.since:
+        where.append(f"started_at >= {d.mark}")
+        params.append(d.time(query.since))
+    if query.until:
+        where.append(f"started_at < {d.mark}")
+        params.append(d.time(query.until))
+    text = f"SELECT record FROM {d.table('transcript_turns')}"
+    if where:
+        text += " WHERE " + " AND ".join(where)
+    text += " ORDER BY started_at, seq"
+    if query.limit:
+        text += f" LIMIT {int(query.limit)}"
+    return text, params
+
+
+def threads_sql(query: Query, d: Dialect, columns: str) -> tuple[str, list[Any]]:
+    """The SELECT of the conversations ``query`` asks for (``columns`` of ``transcript_threads``, newest
+    first), and its parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (("th.store_hash", query.store_hash), ("th.thread_id", query.thread_id)):
+        if value:
+            where.append(f"{column} = {d.mark}")
+            params.append(value)
+    if query.since:
+        where.append(f"th.last_at >= {d.mark}")
+        params.append(d.time(query.since))
+    if query.until:
+        where.append(f"th.last_at < {d.mark}")
+        params.append(d.time(query.until))
+    if query.handoff:
+        where.append(d.flag("th.handoff"))
+    if query.errors:
+        where.append("th.errors > 0")
+    source, order = f"{d.table('transcript_threads')} th", "th.last_at"
+    if query.tool:  # walk the tool's index newest first
+        source = (
+            f"{d.table('transcript_thread_tools')} tt JOIN {d.table('transcript_threads')} th "
+            "ON th.store_hash = tt.store_hash AND th.thread_id = tt.thread_id"
+        )
+        order = "tt.last_at"
+        where.insert(0, f"tt.tool = {d.mark}")
+        params.insert(0, query.tool)
+    if query.grep:
+        where.append(  # one scan of the turns, not one per conversation
+            "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id "
+            f"FROM {d.table('transcript_turns')} t WHERE t.search_text {d.like})"
+        )
+        params.append(like_pattern(query.grep))
+    selected = ", ".join(f"th.{c.strip()}" for c in columns.split(","))
+    text = f"SELECT {selected} FROM {source}"
+    if where:
+        text += " WHERE " + " AND ".join(where)
+    text += f" ORDER BY {order} DESC"
+    if query.limit:
+        text += f" LIMIT {int(query.limit)}"
+    return text, params
 
 
 def is_postgres(url: str | None) -> bool:
