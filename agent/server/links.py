@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 
-def _parse(content: str) -> dict[str, Any] | None:
+def parse_result(content: str) -> dict[str, Any] | None:
+    """A tool message's JSON object, or None when it is not one."""
     try:
         value = json.loads(content)
     except (TypeError, ValueError):
@@ -41,7 +42,7 @@ def links_of(tool_results: list[dict[str, Any]]) -> dict[str, list[dict[str, Any
     tracking: list[dict[str, Any]] = []
     products: list[dict[str, Any]] = []
     for item in tool_results:
-        result = _parse(str(item.get("content", "")))
+        result = parse_result(str(item.get("content", "")))
         if result is None or result.get("status") != "ok":
             continue
         if item.get("name") == "get_order_information" and isinstance(result.get("order"), dict):

@@ -9,7 +9,6 @@ has checked them, so the answer's replies are taken from the finished turn only.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -20,7 +19,7 @@ from bigcommerce import BigCommerceError
 
 from ..runtime import EventSink, TurnResult
 from .errors import ApiError
-from .links import links_of
+from .links import links_of, parse_result
 from .schemas import confirmation_view
 from .state import ServedStore, ServerState
 from .threads import now_iso
@@ -160,10 +159,7 @@ def store_was_unavailable(result: TurnResult) -> bool:
     """True when a tool of the turn could not reach the store (the reply says so): asking again later
     may get the answer, so the widget offers Try again."""
     for entry in result.tool_results:
-        try:
-            status = json.loads(str(entry.get("content", ""))).get("status")
-        except (ValueError, AttributeError):
-            continue
-        if status == "unavailable":
+        parsed = parse_result(str(entry.get("content", "")))
+        if parsed is not None and parsed.get("status") == "unavailable":
             return True
     return False
