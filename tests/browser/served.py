@@ -6,7 +6,6 @@ origin) with the offline model."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from bigcommerce.sandbox.demo import (
     FULL_TOKEN,
     generate_demo_store,
 )
+from bigcommerce.sandbox.process import free_port
 from bigcommerce.sandbox.server import SandboxServer
 from bigcommerce.sandbox.state import SandboxStore
 
@@ -47,13 +47,6 @@ def xss_store() -> SandboxStore:
     product["name"] = XSS_NAME
     product["description"] = XSS_DESCRIPTION
     return SandboxStore.from_data(data)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass

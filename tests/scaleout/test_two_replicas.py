@@ -39,10 +39,11 @@ from agent.tools.orders import LOCKED
 from agent.transcripts.postgres import PostgresTranscripts
 from bigcommerce.sandbox.app import Sandbox
 from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from bigcommerce.sandbox.process import free_port
 from bigcommerce.sandbox.server import LoopbackServer
 from bigcommerce.sandbox.state import SandboxStore
 from ingest.sync import sync_catalog
-from tests.chroma_server import chroma_server, free_port
+from tests.chroma_server import chroma_server
 from tests.security.conftest import Recorder
 
 pytestmark = pytest.mark.slow
