@@ -72,6 +72,7 @@ from benchmarks.serve import conversations as pick_conversations  # noqa: E402
 from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
 from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
 from tests.chroma_server import chroma_server  # noqa: E402
+from tests.pgschema import fresh_database  # noqa: E402
 
 ERROR_REPLIES = (UNAVAILABLE, *SORRY.values())
 SYNC_LINE = re.compile(r"(\d+) products in the index; (\d+) API requests; ([\d.]+) s")
@@ -317,28 +318,23 @@ async def serve_ready(url: str, process: subprocess.Popen[bytes]) -> None:
 def shared_state(redis_db: int) -> Iterator[dict[str, str]]:
     """A PostgreSQL database made for the run (dropped after) and a Redis key prefix of the run's own
     (its keys deleted after; nothing else in that Redis database is touched)."""
-    import psycopg
     import redis
 
-    name = f"bcagent_load_{uuid.uuid4().hex[:10]}"
-    admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
     redis_url = f"redis://127.0.0.1:6379/{redis_db}"
+    prefix = f"bcagent_load_{uuid.uuid4().hex[:10]}"
     client = redis.Redis.from_url(redis_url)
     try:
-        yield {
-            "BCAGENT_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
-            "BCAGENT_REDIS_URL": redis_url,
-            "BCAGENT_REDIS_PREFIX": name,
-        }
+        with fresh_database("bcagent_load") as database_url:
+            yield {
+                "BCAGENT_DATABASE_URL": database_url,
+                "BCAGENT_REDIS_URL": redis_url,
+                "BCAGENT_REDIS_PREFIX": prefix,
+            }
     finally:
-        keys = list(client.scan_iter(f"{name}:*"))
+        keys = list(client.scan_iter(f"{prefix}:*"))
         if keys:
             client.delete(*keys)
         client.close()
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def stop(process: subprocess.Popen[Any] | None) -> None:

@@ -44,11 +44,11 @@ from bigcommerce.sandbox.server import LoopbackServer
 from bigcommerce.sandbox.state import SandboxStore
 from ingest.sync import sync_catalog
 from tests.chroma_server import chroma_server
+from tests.pgschema import fresh_database
 from tests.security.conftest import Recorder
 
 pytestmark = pytest.mark.slow
 
-SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 JANE = "jane.doe@example.com"
 RATE_PER_THREAD = 10
@@ -159,18 +159,6 @@ def replies(answer: httpx.Response) -> str:
     return " ".join(answer.json()["replies"])
 
 
-@contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
-    name = f"bcagent_replicas_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(SERVER_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]  # a generated identifier
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(SERVER_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
-
-
 def redis_cleanup(prefix: str) -> None:
     import redis
 
@@ -199,7 +187,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator
     with (
         LoopbackServer(recorder) as sandbox,
         chroma_server(folder / "chroma") as (chroma_url, _chroma),
-        fresh_database() as database_url,
+        fresh_database("bcagent_replicas") as database_url,
     ):
         homes = [folder / "machine-a", folder / "machine-b"]
         asyncio.run(connect_and_ingest(homes, sandbox.base_url, chroma_url, embedder))
