@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from bigcommerce.sandbox.server import LoopbackServer
 
-from .browser import PHONE, STATIC, bot_texts, send, wait_ready, widget_size
+from .browser import PHONE, STATIC, bot_texts, send, shot, wait_ready, widget_size
 
 DEAD_API = "http://127.0.0.1:9"  # the discard port: nothing listens there
 
@@ -256,7 +256,10 @@ def test_store_unreachable_then_retry_sends_the_turn_again(store_site: LoopbackS
         '.textContent.includes("can\'t reach the store")'
     )
     page.locator("bcagent-chat .alert button").click()  # the server said the turn failed: ask again
-    page.wait_for_selector("bcagent-chat .alert", state="hidden")
+    page.wait_for_function(  # the alert hides when the new turn starts; the answer comes after
+        "document.querySelector('bcagent-chat').shadowRoot.textContent.includes('Order #12345 is Shipped.')"
+    )
+    assert page.locator("bcagent-chat .alert").is_hidden()
     assert bot_texts(page)[-1] == "Order #12345 is Shipped."
     assert [m["text"] for m in sent] == ["Where is my order #12345?"] * 2
     assert page.locator("bcagent-chat li.msg.me").count() == 1  # one bubble for the one question
@@ -265,7 +268,7 @@ def test_store_unreachable_then_retry_sends_the_turn_again(store_site: LoopbackS
 def test_a_reply_saying_the_store_is_unreachable_offers_try_again(
     store_site: LoopbackServer, new_page: Any
 ) -> None:
-    page = new_page()
+    page = new_page(viewport=PHONE)  # the shopper on a phone
     sorry = "I can't reach the store right now. Please try again in a moment."
     sent = fake_api(
         page,
@@ -292,8 +295,12 @@ def test_a_reply_saying_the_store_is_unreachable_offers_try_again(
         bot_texts(page)[-1] == sorry
         and "can't reach the store" in page.locator("bcagent-chat .alert").inner_text()
     )
+    shot(page, "phone-store-unreachable")
     page.locator("bcagent-chat .alert button").click()
-    page.wait_for_selector("bcagent-chat .alert", state="hidden")
+    page.wait_for_function(  # the alert hides when the new turn starts; the answer comes after
+        "document.querySelector('bcagent-chat').shadowRoot.textContent.includes('Order #12345 is Shipped.')"
+    )
+    assert page.locator("bcagent-chat .alert").is_hidden()
     assert bot_texts(page)[-1] == "Order #12345 is Shipped."
     assert [m["text"] for m in sent] == ["Where is my order #12345?"] * 2
     assert page.locator("bcagent-chat li.msg.me").count() == 1
