@@ -19,6 +19,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "serve",
         help="serve the storefront chat API (JSON + Server-Sent Events) for connected stores",
         description="Serve the chat API of API-CONTRACT.md for one or more connected stores; docs at /docs.",
+        epilog="Several replicas behind a load balancer share state when each is given BCAGENT_DATABASE_URL "
+        "(postgresql://...), BCAGENT_CHROMA_URL (http://...) and BCAGENT_REDIS_URL (redis://...); see the "
+        "README's Deployment section. Without them everything stays under BCAGENT_HOME.",
     )
     serve.add_argument("--host", help="address to listen on (BCAGENT_HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (BCAGENT_PORT, default 8378)")
