@@ -23,8 +23,8 @@ demo: install
 	$(BIN)/bcagent demo
 
 lint: install
-	$(BIN)/ruff check agent bigcommerce ingest evals tests benchmarks
-	$(BIN)/ruff format --check agent bigcommerce ingest evals tests benchmarks
+	$(BIN)/ruff check agent bigcommerce sandbox ingest evals tests benchmarks
+	$(BIN)/ruff format --check agent bigcommerce sandbox ingest evals tests benchmarks
 
 typecheck: install
 	$(BIN)/mypy

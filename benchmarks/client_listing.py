@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from starlette.types import Message, Receive, Scope, Send
 
 from bigcommerce import AsyncBigCommerce, ClientStats, Priority
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 
 INCLUDES = ["variants", "images", "custom_fields", "videos"]
 FULL_PAGE = 250

@@ -38,16 +38,17 @@ from fastapi import FastAPI
 # benchmarks/ingest.py is named like the `ingest` package: keep this folder off the import path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
+from agent.ports import free_port  # noqa: E402
 from agent.server.webhooks import WEBHOOK_PATH, webhook_router  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.store import hooks  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402
 from agent.store.connections import ConnectionStore, Secret  # noqa: E402
 from agent.store.freshness_service import FreshnessService  # noqa: E402
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
-from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
 from ingest.embeddings import MiniLMEmbedding  # noqa: E402
 from ingest.vectors import ProductIndex  # noqa: E402
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
+from sandbox.process import start_sandbox_process  # noqa: E402
 
 KINDS = ("price", "hidden", "sold out", "renamed")
 

@@ -35,14 +35,15 @@ import httpx
 # This file is named like the `ingest` package it measures: keep its own folder off the import path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
+from agent.ports import free_port  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.store.catalog import catalog_runtime  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402
 from agent.store.connections import ConnectionStore, Secret  # noqa: E402
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
-from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
 from ingest.embeddings import MiniLMEmbedding  # noqa: E402
 from ingest.sync import SyncReport, sync_catalog  # noqa: E402
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
+from sandbox.process import start_sandbox_process  # noqa: E402
 
 
 def questions_for(metadata: dict[str, Any], text: str, rng: random.Random) -> str:

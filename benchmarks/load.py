@@ -64,13 +64,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from agent.graphs.subgraph import SORRY  # noqa: E402
+from agent.ports import free_port  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402
 from agent.store.connections import ConnectionStore, Secret  # noqa: E402
 from agent.tools.results import UNAVAILABLE  # noqa: E402
 from benchmarks.serve import Conversation, percentile, start_serve, wait_ready, warm_up_http  # noqa: E402
 from benchmarks.serve import conversations as pick_conversations  # noqa: E402
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
-from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
+from sandbox.process import start_sandbox_process  # noqa: E402
 from tests.chroma_server import chroma_server  # noqa: E402
 from tests.pgschema import fresh_database  # noqa: E402
 

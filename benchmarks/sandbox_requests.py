@@ -14,10 +14,10 @@ import time
 
 import httpx
 
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 
 PAGE = "/v3/catalog/products?limit=250&include=variants,images,custom_fields,videos"
 

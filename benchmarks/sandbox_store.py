@@ -21,8 +21,8 @@ from pathlib import Path
 
 
 def measure(products: int) -> dict[str, float]:
-    from bigcommerce.sandbox.demo import generate_demo_store
-    from bigcommerce.sandbox.state import SandboxStore
+    from sandbox.demo import generate_demo_store
+    from sandbox.state import SandboxStore
 
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()

@@ -31,13 +31,14 @@ import httpx
 
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
+from agent.ports import free_port  # noqa: E402
 from agent.runtime import Agent, open_agent  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.store.catalog import run_ingest  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402
 from agent.store.connections import ConnectionStore, Secret  # noqa: E402
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store  # noqa: E402
-from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store  # noqa: E402
+from sandbox.process import start_sandbox_process  # noqa: E402
 
 ORDER_NUMBER = re.compile(r"(?<![\d.,$])\d{5}(?![\d.,])")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")

@@ -52,13 +52,13 @@ from agent.transcripts.sqlite import SqliteTranscripts  # noqa: E402
 from agent.transcripts.store import iso  # noqa: E402
 from bigcommerce import AsyncBigCommerce  # noqa: E402
 from bigcommerce.money import MoneyFormat  # noqa: E402
-from bigcommerce.sandbox.app import Sandbox  # noqa: E402
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store  # noqa: E402
-from bigcommerce.sandbox.state import SandboxStore  # noqa: E402
 from ingest.documents import CatalogContext  # noqa: E402
 from ingest.embeddings import MiniLMEmbedding  # noqa: E402
 from ingest.sync import sync_catalog  # noqa: E402
 from ingest.vectors import ProductIndex, chroma_client  # noqa: E402
+from sandbox.app import Sandbox  # noqa: E402
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store  # noqa: E402
+from sandbox.state import SandboxStore  # noqa: E402
 
 JANE = "jane.doe@example.com"
 CONVERSATIONS = [

@@ -30,13 +30,14 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from agent.models import intents as nlu_module  # noqa: E402
 from agent.models import offline  # noqa: E402
+from agent.ports import free_port  # noqa: E402
 from agent.runtime import open_agent  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.store.catalog import run_ingest  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402
 from agent.store.connections import ConnectionStore, Secret  # noqa: E402
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
-from bigcommerce.sandbox.process import free_port, start_sandbox_process  # noqa: E402
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
+from sandbox.process import start_sandbox_process  # noqa: E402
 
 JANE = "jane.doe@example.com"
 CONVERSATIONS: list[list[str]] = [

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from bigcommerce.sandbox.demo_electronics import generate_electronics_store
+from sandbox.demo_electronics import generate_electronics_store
 
 Json = dict[str, Any]
 CANCELLABLE = {1, 7, 9, 11}

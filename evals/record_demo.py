@@ -25,10 +25,10 @@ from agent.store.catalog import run_ingest
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
 from agent.transcripts.store import Query, open_transcripts
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
-from bigcommerce.sandbox.run import SandboxOptions, load_store
-from bigcommerce.sandbox.server import SandboxServer
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
+from sandbox.run import SandboxOptions, load_store
+from sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
 

@@ -32,14 +32,14 @@ from agent.tools.context import ToolContext
 from agent.transcripts import CapturingTransport, Recorder, TranscriptStore
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.demo_electronics import generate_electronics_store
-from bigcommerce.sandbox.state import SandboxStore
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
 from ingest.sync import sync_catalog
 from ingest.vectors import ProductIndex, chroma_client
+from sandbox.app import Sandbox
+from sandbox.demo import FULL_TOKEN, generate_demo_store
+from sandbox.demo_electronics import generate_electronics_store
+from sandbox.state import SandboxStore
 
 from .scenario import LoadedScenario
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,18 +79,6 @@ def banner(sandbox: Sandbox, base_url: str) -> str:
         "Press Ctrl-C to stop.",
     ]
     return "\n".join(lines)
-
-
-def check_port(host: str, port: int) -> None:
-    """Raise OSError with a clear message when the address cannot be listened on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise OSError(
-                f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with --port"
-            ) from None
 
 
 def serve_forever(sandbox: Sandbox, host: str, port: int) -> None:

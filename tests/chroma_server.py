@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from bigcommerce.sandbox.process import free_port
+from agent.ports import free_port
 
 
 @contextmanager

@@ -19,8 +19,10 @@ from agent.cli import store as cli_store
 from agent.cli import transcripts as cli_transcripts
 from agent.cli import webhooks as cli_webhooks
 from agent.settings import Settings, SettingsError
-from bigcommerce.sandbox.run import SandboxOptions, banner, build_sandbox, check_port, serve_forever
-from bigcommerce.sandbox.schema import FixtureError
+from sandbox.run import SandboxOptions, banner, build_sandbox, serve_forever
+from sandbox.schema import FixtureError
+
+from ..ports import check_port
 
 
 def _add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:

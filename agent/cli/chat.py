@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bigcommerce import BigCommerceError
-from bigcommerce.sandbox.run import SandboxOptions
-from bigcommerce.sandbox.schema import FixtureError
+from sandbox.run import SandboxOptions
+from sandbox.schema import FixtureError
 
 from ..records import open_records
 from ..runtime import Agent, open_agent

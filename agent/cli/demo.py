@@ -14,11 +14,12 @@ import dataclasses
 import sys
 from typing import TextIO
 
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, DEMO_STORE_HASH, FULL_TOKEN
-from bigcommerce.sandbox.run import SandboxOptions, check_port, load_store
-from bigcommerce.sandbox.server import SandboxServer
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, DEMO_STORE_HASH, FULL_TOKEN
+from sandbox.run import SandboxOptions, load_store
+from sandbox.server import SandboxServer
 
+from ..ports import check_port
 from ..runtime import open_agent
 from ..settings import Settings
 from ..store.catalog import run_ingest

@@ -8,8 +8,7 @@ import contextlib
 import dataclasses
 import sys
 
-from bigcommerce.sandbox.run import check_port
-
+from ..ports import check_port
 from ..settings import Settings
 from ..store.connections import ConnectionProblem
 

@@ -182,8 +182,8 @@ def _transport(
     if against == "recorded":
         return RecordedTransport(recording), RECORDED_URL, REPLAY_TOKEN, None
     if against == "sandbox":
-        from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
-        from bigcommerce.sandbox.run import SandboxOptions, build_sandbox
+        from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
+        from sandbox.run import SandboxOptions, build_sandbox
 
         if recording.store_hash != DEMO_STORE_HASH:
             raise RecordingError(

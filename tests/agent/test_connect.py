@@ -17,9 +17,9 @@ from agent.store.capabilities import enabled_tools, scope_problems
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionProblem, ConnectionStore, Secret
 from agent.store.report import render_connection
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_FULL_TOKEN, SMALL_READONLY_TOKEN, SMALL_STORE
 
 API = "http://sandbox.test"

@@ -14,22 +14,22 @@ from typing import Any
 
 import httpx
 
+from agent.ports import free_port
 from agent.server import app as serve_app
 from agent.server import run as serve_run
 from agent.settings import ServeSettings, Settings
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret, StorefrontApp
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import (
+from sandbox.app import Sandbox
+from sandbox.demo import (
     DEMO_APP_CLIENT_ID,
     DEMO_APP_CLIENT_SECRET,
     DEMO_STORE_HASH,
     FULL_TOKEN,
     generate_demo_store,
 )
-from bigcommerce.sandbox.process import free_port
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 
 XSS_STORE_HASH = "xssstore"
 XSS_NAME = 'Gloves <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script>'

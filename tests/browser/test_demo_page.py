@@ -10,9 +10,9 @@ import httpx
 
 from agent.server.demo_page import DemoPage, DemoProduct, DemoVariant, load_demo_product, render_demo_page
 from bigcommerce import AsyncBigCommerce
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.demo import FULL_TOKEN, generate_demo_store
+from sandbox.state import SandboxStore
 
 PAGE = DemoPage(store_hash="demostore", store_name="Knockout Fitness Supply", widget_src="/widget.js")
 

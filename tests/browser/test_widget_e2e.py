@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
-from bigcommerce.sandbox.server import LoopbackServer
+from sandbox.server import LoopbackServer
 
 from .browser import (
     PHONE,

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bigcommerce.sandbox.server import LoopbackServer
+from sandbox.server import LoopbackServer
 
 from .browser import PHONE, STATIC, bot_texts, send, shot, wait_ready, widget_size
 

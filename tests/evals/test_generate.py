@@ -7,10 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from bigcommerce.sandbox.demo_electronics import MAX_VARIANTS, generate_electronics_store
-from bigcommerce.sandbox.state import SandboxStore
 from evals.generate import generate, write
 from evals.scenario import load_file
+from sandbox.demo_electronics import MAX_VARIANTS, generate_electronics_store
+from sandbox.state import SandboxStore
 
 
 def test_same_seed_same_scenarios_other_seed_other_store_and_scenarios() -> None:

@@ -43,7 +43,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from bigcommerce.sandbox.server import LoopbackServer
+from sandbox.server import LoopbackServer
 
 JSON = dict[str, Any]
 

@@ -22,10 +22,10 @@ from agent.settings import Settings
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
 from agent.store.freshness_service import FreshnessService
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
 from ingest.embeddings import MiniLMEmbedding
+from sandbox.app import Sandbox
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_FULL_TOKEN
 
 STORE = "smallshop"

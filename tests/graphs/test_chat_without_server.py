@@ -13,10 +13,10 @@ import pytest
 
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 
 
 def closed_port() -> int:

@@ -21,13 +21,13 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agent.context import AgentContext
 from agent.graphs.router import build
 from agent.graphs.server_entry import hosted
+from agent.ports import free_port
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.process import free_port
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 from tests.tools.conftest import ToolsEnv
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,12 +12,12 @@ import pytest
 
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.state import SandboxStore
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
 from ingest.sync import SyncReport, sync_catalog
 from ingest.vectors import ProductIndex, chroma_client
+from sandbox.app import Sandbox
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_FULL_TOKEN
 
 

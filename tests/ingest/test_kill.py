@@ -15,15 +15,15 @@ import pytest
 
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
 from bigcommerce.types.catalog import Product
 from bigcommerce.types.customers import CustomerGroup
 from ingest.embeddings import MiniLMEmbedding
 from ingest.filters import judge, open_categories
 from ingest.vectors import ProductIndex, chroma_client
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 
 
 def expected_ids(store: SandboxStore) -> set[str]:

@@ -23,10 +23,10 @@ from agent.store.connections import Connection
 from agent.tools.context import Conversation, ToolContext
 from agent.tools.orders import get_order_information
 from bigcommerce import AsyncBigCommerce
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 from tests.pgschema import pg_url
 
 __all__ = ["pg_url"]

@@ -9,7 +9,7 @@ import pytest
 
 from agent.replay.recording import Recording, from_turns, write
 from agent.transcripts import Query
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH
+from sandbox.demo import DEMO_STORE_HASH
 from tests.transcripts import conftest as transcript_fixtures
 from tests.transcripts.conftest import Recorded
 from tests.transcripts.conversation import converse

@@ -15,7 +15,7 @@ from agent.cli import replay as cli_replay
 from agent.models.intents import NLU
 from agent.tools import orders
 from agent.tools.results import result
-from bigcommerce.sandbox.demo import FULL_TOKEN
+from sandbox.demo import FULL_TOKEN
 from tests.transcripts.conftest import Recorded
 from tests.transcripts.conversation import converse
 

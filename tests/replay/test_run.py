@@ -13,9 +13,9 @@ from agent.replay.compare import compare_turn, facts
 from agent.replay.recording import Recording, read
 from agent.replay.runner import ReplayOptions, replay
 from agent.settings import Settings
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import generate_demo_store
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.demo import generate_demo_store
+from sandbox.state import SandboxStore
 
 
 async def test_unchanged_conversation_replays_clean(recording_file: Path, nlu: NLU, tmp_path: Path) -> None:

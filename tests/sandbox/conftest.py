@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_FULL_TOKEN
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.state import SandboxStore
 from tests.sandbox.conftest import client_for
 
 

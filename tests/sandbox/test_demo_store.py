@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bigcommerce.sandbox.demo import (
+from sandbox.demo import (
     DEMO_APP_CLIENT_ID,
     DEMO_APP_CLIENT_SECRET,
     DEMO_STORE_HASH,

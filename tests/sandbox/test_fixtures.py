@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bigcommerce.sandbox.schema import FixtureError
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.schema import FixtureError
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_STORE
 
 

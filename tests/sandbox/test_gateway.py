@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.formats import SCOPE_MESSAGE
-from bigcommerce.sandbox.ratelimit import RateLimiter
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.formats import SCOPE_MESSAGE
+from sandbox.ratelimit import RateLimiter
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_FULL_TOKEN, SMALL_READONLY_TOKEN
 from tests.sandbox.conftest import client_for
 
@@ -143,7 +143,7 @@ async def test_latency_injection_delays_requests(sandbox: Sandbox, monkeypatch: 
     async def fake_sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr("bigcommerce.sandbox.app.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("sandbox.app.asyncio.sleep", fake_sleep)
     sandbox.faults.update({"latency_ms": 250})
     async with client_for(sandbox) as client:
         assert (await client.get("/v2/time")).status_code == 200

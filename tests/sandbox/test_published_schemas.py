@@ -16,10 +16,10 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 
-from bigcommerce.sandbox import routes_catalog, routes_customers, routes_orders
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox import routes_catalog, routes_customers, routes_orders
+from sandbox.app import Sandbox
+from sandbox.demo import FULL_TOKEN, generate_demo_store
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_READONLY_TOKEN
 from tests.sandbox.conftest import client_for
 from tests.sandbox.jsontypes import problems

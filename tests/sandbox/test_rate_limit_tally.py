@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.faults import FaultConfig
-from bigcommerce.sandbox.ratelimit import RateLimiter
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.faults import FaultConfig
+from sandbox.ratelimit import RateLimiter
+from sandbox.state import SandboxStore
 from tests.sandbox.conftest import client_for
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_FULL_TOKEN, SMALL_STORE
 
 

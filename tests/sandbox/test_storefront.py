@@ -10,10 +10,10 @@ import httpx
 import jwt
 import pytest
 
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, generate_demo_store
-from bigcommerce.sandbox.schema import FixtureError
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, generate_demo_store
+from sandbox.schema import FixtureError
+from sandbox.state import SandboxStore
 
 JWT_PATH = "/customer/current.jwt"
 

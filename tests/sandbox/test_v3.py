@@ -6,7 +6,7 @@ from datetime import datetime
 
 import httpx
 
-from bigcommerce.sandbox.formats import STATUS_CODES_URL
+from sandbox.formats import STATUS_CODES_URL
 
 
 async def product_ids(api: httpx.AsyncClient, **params: object) -> list[int]:

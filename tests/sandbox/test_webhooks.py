@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bigcommerce import AsyncBigCommerce, NotFoundError, UnprocessableEntityError
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.webhooks import RETRY_SCHEDULE
+from sandbox.app import Sandbox
+from sandbox.webhooks import RETRY_SCHEDULE
 from tests.conftest import SMALL_FULL_TOKEN, SMALL_READONLY_TOKEN
 
 RECEIVER = "http://127.0.0.1:9/hook"

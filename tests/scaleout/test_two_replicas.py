@@ -31,18 +31,18 @@ import httpx
 import psycopg
 import pytest
 
+from agent.ports import free_port
 from agent.settings import Settings
 from agent.store.catalog import catalog_runtime
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
 from agent.tools.orders import LOCKED
 from agent.transcripts.postgres import PostgresTranscripts
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.process import free_port
-from bigcommerce.sandbox.server import LoopbackServer
-from bigcommerce.sandbox.state import SandboxStore
 from ingest.sync import sync_catalog
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.server import LoopbackServer
+from sandbox.state import SandboxStore
 from tests.chroma_server import chroma_server
 from tests.pgschema import fresh_database
 from tests.security.conftest import Recorder

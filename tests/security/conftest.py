@@ -26,13 +26,13 @@ from agent.store.connections import Connection
 from agent.tools.context import StorePolicy, ToolContext
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.state import SandboxStore
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
 from ingest.sync import sync_catalog
 from ingest.vectors import ProductIndex, chroma_client
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.state import SandboxStore
 from tests.tools.conftest import NOW
 
 API = "http://sandbox.test"

@@ -21,17 +21,17 @@ from agent.settings import ServeSettings, Settings
 from agent.store.catalog import catalog_runtime
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret, StorefrontApp
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import (
+from ingest.sync import sync_catalog
+from sandbox.app import Sandbox
+from sandbox.demo import (
     DEMO_APP_CLIENT_ID,
     DEMO_APP_CLIENT_SECRET,
     DEMO_STORE_HASH,
     FULL_TOKEN,
     generate_demo_store,
 )
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
-from ingest.sync import sync_catalog
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 from tests.conftest import SMALL_FULL_TOKEN, SMALL_STORE
 
 STOREFRONT = "https://knockout-fitness.example"

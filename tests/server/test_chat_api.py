@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH
+from sandbox.demo import DEMO_STORE_HASH
 from tests.server.conftest import STREAM, Served, parse_events
 
 JANE = "jane.doe@example.com"

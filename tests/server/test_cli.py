@@ -17,11 +17,11 @@ import httpx
 import pytest
 
 from agent.cli import main
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from bigcommerce.sandbox.process import free_port
-from bigcommerce.sandbox.server import SandboxServer
-from bigcommerce.sandbox.state import SandboxStore
+from agent.ports import free_port
+from sandbox.app import Sandbox
+from sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxStore
 from tests.server.conftest import parse_events
 
 SECRET = "a-client-secret-nobody-may-see-0001"

@@ -14,7 +14,7 @@ import pytest
 
 from agent.server.app import ServeOptions
 from agent.server.limits import MemoryRateLimiter
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH
+from sandbox.demo import DEMO_STORE_HASH
 from tests.server.conftest import STREAM, Served, parse_events, serve_stores
 
 PER_THREAD = 6

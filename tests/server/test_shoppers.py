@@ -13,7 +13,7 @@ from typing import Any
 import jwt
 import pytest
 
-from bigcommerce.sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, DEMO_STORE_HASH
+from sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, DEMO_STORE_HASH
 from tests.server.conftest import SMALL_APP_SECRET, SMALL_HASH, Served
 
 JANE = "jane.doe@example.com"

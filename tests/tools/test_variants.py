@@ -17,13 +17,13 @@ from agent.tools.products import get_product_information
 from agent.tools.variants import key
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
-from bigcommerce.sandbox.app import Sandbox
-from bigcommerce.sandbox.demo_electronics import (
+from sandbox.app import Sandbox
+from sandbox.demo_electronics import (
     ELECTRONICS_STORE_HASH,
     ELECTRONICS_TOKEN,
     generate_electronics_store,
 )
-from bigcommerce.sandbox.state import SandboxStore
+from sandbox.state import SandboxStore
 
 Json = dict[str, Any]
 

@@ -21,11 +21,11 @@ from agent.store.connections import ConnectionStore, Secret
 from agent.transcripts import CapturingTransport, Limits, Recorder, TranscriptStore
 from agent.transcripts.sqlite import SqliteTranscripts
 from bigcommerce import AsyncBigCommerce
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
 from ingest.sync import sync_catalog
 from ingest.vectors import ProductIndex, chroma_client
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
 from tests.graphs import conftest as graph_fixtures
 from tests.tools.conftest import ToolsEnv
 

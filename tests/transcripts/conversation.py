@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from agent.runtime import Agent
 from agent.transcripts import TurnRecord
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH
+from sandbox.demo import DEMO_STORE_HASH
 
 ORDER = "Where is my order 12345? My email is jane.doe@example.com"
 PRODUCT = "How much are the Premium Boxing Gloves?"

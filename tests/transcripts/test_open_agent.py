@@ -14,8 +14,8 @@ from agent.settings import Settings
 from agent.store.connections import ConnectionStore
 from agent.transcripts import Query
 from agent.transcripts.sqlite import SqliteTranscripts
-from bigcommerce.sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
 from ingest.embeddings import MiniLMEmbedding
+from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
 from tests.tools.conftest import ToolsEnv
 
 ASK = "Where is my order 12345? My email is jane.doe@example.com"

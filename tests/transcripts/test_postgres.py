@@ -19,7 +19,7 @@ from agent.settings import Settings
 from agent.transcripts import Query
 from agent.transcripts.export import export_jsonl, prune, read_jsonl
 from agent.transcripts.postgres import PostgresTranscripts
-from bigcommerce.sandbox.demo import FULL_TOKEN
+from sandbox.demo import FULL_TOKEN
 from tests.tools.conftest import ToolsEnv
 from tests.transcripts.conftest import Recorded, build_recorded, capturing_client
 from tests.transcripts.conversation import check_conversation, converse

@@ -13,7 +13,7 @@ import pytest
 from agent.cli import main
 from agent.transcripts import FormatError, Query, TurnRecord
 from agent.transcripts.export import read_jsonl
-from bigcommerce.sandbox.demo import FULL_TOKEN
+from sandbox.demo import FULL_TOKEN
 from tests.transcripts.conftest import Recorded
 from tests.transcripts.conversation import check_conversation, converse
 
