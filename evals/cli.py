@@ -15,6 +15,7 @@ from typing import Any
 from agent.settings import Settings
 from agent.transcripts.sqlite import SqliteTranscripts
 
+from . import baseline
 from .facts import unbacked_facts
 from .graders import grade
 from .metrics import TrialResult, summarize
@@ -233,10 +234,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     summary["model"] = settings.model
     print(table(summary, results, load_errors))
     write_reports(args.report, args.html, summary, results, load_errors)
-    pass1 = summary["pass_hat_k"]["1"][0]
     if args.baseline:
-        floor = float(json.loads(args.baseline.read_text(encoding="utf-8"))["pass_rate"])
-        verdict = "at or above" if pass1 >= floor else "BELOW"
-        print(f"pass^1 {pass1:.1%} is {verdict} the baseline {floor:.1%} ({args.baseline})")
-        return 0 if pass1 >= floor and not errors else 1
+        floors = baseline.check(results, args.baseline)
+        for floor in floors:
+            print(f"{floor.line()} ({args.baseline})")
+        return 0 if all(f.held for f in floors) and not errors else 1
     return 0 if all(r.passed for r in results) and not load_errors else 1
