@@ -8,7 +8,6 @@ turn; a pending cancellation waits for the shopper's next message, across restar
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -30,7 +29,8 @@ from .models.intents import NLU
 from .models.llm_call import turn_deadline
 from .models.llm_router import RoutingMemory
 from .models.offline import OfflineChatModel, text_of
-from .records import open_records
+from .persistence.checkpoints import open_checkpointer
+from .persistence.records import open_records
 from .settings import Settings
 from .store.catalog import open_index
 from .store.connections import ConnectionStore
@@ -297,47 +297,6 @@ def _progress(chunk: dict[str, Any], on_event: EventSink, announced: set[str]) -
     return sent
 
 
-CHECKPOINT_SETUP_LOCK = 0x6263_636B  # "bcck"
-
-
-async def _setup_serialised(url: str, saver: Any) -> None:
-    """``saver.setup()`` with one replica at a time: replicas starting at once would otherwise race on
-    its ``CREATE TABLE IF NOT EXISTS`` (a duplicate-key error from the catalog). The lock is polled
-    (``pg_try_advisory_lock``), not waited for in a statement: a waiting statement holds a snapshot,
-    and the holder's ``CREATE INDEX CONCURRENTLY`` would wait for it in turn, for ever."""
-    import psycopg
-
-    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as lock:
-        while True:
-            row = await (
-                await lock.execute("SELECT pg_try_advisory_lock(%s)", (CHECKPOINT_SETUP_LOCK,))
-            ).fetchone()
-            if row and row[0]:
-                break
-            await asyncio.sleep(0.1)
-        try:
-            await saver.setup()
-        finally:
-            await lock.execute("SELECT pg_advisory_unlock(%s)", (CHECKPOINT_SETUP_LOCK,))
-
-
-@asynccontextmanager
-async def open_checkpointer(settings: Settings, folder: Any) -> AsyncIterator[Any]:
-    url = settings.database_url
-    if url and url.startswith(("postgresql://", "postgres://")):
-        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-
-        async with AsyncPostgresSaver.from_conn_string(url) as saver:
-            await _setup_serialised(url, saver)
-            yield saver
-        return
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-    folder.mkdir(parents=True, exist_ok=True)
-    async with AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints.sqlite")) as saver:
-        yield saver
-
-
 def llm_options(settings: Settings) -> dict[str, Any]:
     """The ``AgentContext`` fields that say how to talk to the LLM, from ``settings.llm``."""
     return {
@@ -384,8 +343,8 @@ async def open_context(
                 transport=CapturingTransport(transport or default_transport()),
             )
         )
-        records = open_records(settings, store_hash, folder)
-        stack.callback(records.close)
+        records = await open_records(settings, store_hash, folder)
+        stack.push_async_callback(records.aclose)
         index = None
         if connection.scopes.get("products", "none") != "none":
             index = open_index(settings, connections, store_hash, embedder)

@@ -34,8 +34,8 @@ from agent.context import AgentContext  # noqa: E402
 from agent.graphs import router  # noqa: E402
 from agent.models.intents import NLU  # noqa: E402
 from agent.models.offline import OfflineChatModel  # noqa: E402
+from agent.persistence.records import open_private_records  # noqa: E402
 from agent.runtime import Agent  # noqa: E402
-from agent.storage import AgentStore  # noqa: E402
 from agent.store.capabilities import FULL_ACCESS  # noqa: E402
 from agent.store.connections import Connection  # noqa: E402
 from agent.tools.context import ToolContext  # noqa: E402
@@ -98,7 +98,7 @@ async def _context(folder: Path, embedder: MiniLMEmbedding) -> tuple[AgentContex
     catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
     await sync_catalog(client, index, folder / "state", catalog)
     nlu = NLU(embedder)
-    tools = ToolContext(client, connection, AgentStore(":memory:"), index=index)
+    tools = ToolContext(client, connection, await open_private_records(DEMO_STORE_HASH), index=index)
     return AgentContext(tools=tools, model=OfflineChatModel(nlu=nlu), nlu=nlu), client
 
 

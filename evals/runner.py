@@ -23,9 +23,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
+from agent.persistence.records import open_private_records
 from agent.runtime import Agent, TurnResult, build_model, llm_options
 from agent.settings import Settings
-from agent.storage import AgentStore
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection
 from agent.tools.context import ToolContext
@@ -198,7 +198,7 @@ async def run_trial(
     transcript.initial_store = keyed_store(store)
     sandbox = Sandbox([store], quota=10**9)
     connection = _connection(store)
-    records = AgentStore(":memory:")
+    records = await open_private_records(store.store_hash)
     token = _token(store)
     transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=sandbox)
     if env.transcripts is not None:
@@ -245,7 +245,7 @@ async def run_trial(
     except Exception as exc:
         transcript.error = f"{type(exc).__name__}: {exc}"
     finally:
-        records.close()
+        await records.aclose()
     transcript.final_store = keyed_store(store)
     return transcript
 

@@ -12,7 +12,7 @@ from bigcommerce import BigCommerceError
 from sandbox.run import SandboxOptions
 from sandbox.schema import FixtureError
 
-from ..records import open_records
+from ..persistence.records import open_records
 from ..runtime import Agent, open_agent
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
@@ -108,23 +108,27 @@ def cmd_handoffs(args: argparse.Namespace, settings: Settings) -> int:
         store_hash = connections.resolve(args.store)
     except ConnectionProblem as problem:
         return _fail(str(problem))
+    if args.action == "close" and args.id is None:
+        return _fail("say which request to close: bcagent handoffs close ID")
     try:
-        records = open_records(settings, store_hash, connections.folder(store_hash))
+        return asyncio.run(_handoffs(args, settings, store_hash, connections.folder(store_hash)))
     except RuntimeError as problem:
         return _fail(str(problem))
+
+
+async def _handoffs(args: argparse.Namespace, settings: Settings, store_hash: str, folder: Path) -> int:
+    records = await open_records(settings, store_hash, folder)
     try:
         if args.action == "close":
-            if args.id is None:
-                return _fail("say which request to close: bcagent handoffs close ID")
-            if not records.close_handoff(args.id):
+            if not await records.close_handoff(args.id):
                 return _fail(f"no open request #{args.id}")
             print(f"Closed request #{args.id}.")
             return 0
-        open_requests = records.handoffs()
+        open_requests = await records.handoffs()
         if not open_requests:
             print("No open requests.")
         for handoff in open_requests:
             print(f"#{handoff.id}  {handoff.time}  thread {handoff.thread_id}  {handoff.summary}")
         return 0
     finally:
-        records.close()
+        await records.aclose()

@@ -44,7 +44,7 @@ def with_address(settings: Settings, host: str | None, port: int | None) -> Sett
 
 def deployment(settings: Settings) -> str:
     """Where this replica keeps its state, for the start-up line (hosts only: no user or password)."""
-    from ..records_pg import describe_url
+    from ..persistence.connect import describe_url
 
     shared = []
     if settings.database_url:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psycopg
 
-from ..runtime import open_checkpointer
+from ..persistence.checkpoints import open_checkpointer
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
 from ..transcripts.export import export_jsonl, prune

@@ -29,9 +29,9 @@ from ingest.embeddings import MiniLMEmbedding
 from ..context import AgentContext
 from ..graphs import router
 from ..models.intents import NLU
+from ..persistence.records import open_private_records
 from ..runtime import Agent, build_model
 from ..settings import Settings
-from ..storage import AgentStore
 from ..store.capabilities import FULL_ACCESS, TOOL_NAMES
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore
 from ..tools.context import StorePolicy, ToolContext
@@ -257,7 +257,7 @@ async def replay(
             transport=CapturingTransport(transport),
             sleep=_no_sleep,
         )
-        records = AgentStore(Path(folder) / "agent.sqlite")
+        records = await open_private_records(recording.store_hash, Path(folder) / "agent.sqlite")
         try:
             async with client:
                 tools = ToolContext(
@@ -309,7 +309,7 @@ async def replay(
                         pass
                     replayed.append(transcripts.records[before:])
         finally:
-            records.close()
+            await records.aclose()
     divergences = compare(groups, replayed, list(transport.unanswered))
     result = ReplayResult(
         recording,

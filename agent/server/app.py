@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
+from ..persistence.threads import open_threads
 from ..runtime import open_agent
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
@@ -29,7 +30,6 @@ from .errors import install_error_handlers
 from .limits import BodyLimits, MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
 from .pages import add_demo_storefront, add_pages
 from .state import ServedStore, ServerState
-from .threads import open_threads
 from .webhooks import webhook_router
 
 log = logging.getLogger(__name__)
@@ -135,10 +135,8 @@ def create_app(
                 )
                 if agent.context.nlu is not None:  # embed the examples now, not on the first message
                     await asyncio.to_thread(agent.context.nlu.warm_up)
-                threads = await asyncio.to_thread(
-                    open_threads, settings, store_hash, connections.folder(store_hash)
-                )
-                stack.callback(threads.close)
+                threads = await open_threads(settings, store_hash, connections.folder(store_hash))
+                stack.push_async_callback(threads.aclose)
                 server.stores[store_hash] = ServedStore(
                     store_hash,
                     agent,

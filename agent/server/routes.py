@@ -69,8 +69,8 @@ async def _client(request: Request, store_hash: str) -> tuple[ServerState, Serve
     return server, server.store(store_hash)
 
 
-def _thread(store: ServedStore, thread_id: str, secret: str | None) -> None:
-    if not store.threads.check(thread_id, secret):
+async def _thread(store: ServedStore, thread_id: str, secret: str | None) -> None:
+    if not await store.threads.check(thread_id, secret):
         raise unknown_thread()
 
 
@@ -99,7 +99,7 @@ def _check_text(server: ServerState, text: str) -> str:
 @router.post("/threads", status_code=201, response_model=ThreadCreated, summary="Start a conversation")
 async def create_thread(request: Request, store_hash: str, body: ThreadIn | None = None) -> JSONResponse:
     _, store = await _client(request, store_hash)
-    thread_id, secret = store.threads.create()
+    thread_id, secret = await store.threads.create()
     return JSONResponse({"thread_id": thread_id, "secret": secret}, status_code=201)
 
 
@@ -113,7 +113,7 @@ async def post_message(
 ) -> Response:
     started = time.perf_counter()
     server, store = await _client(request, store_hash)
-    _thread(store, thread_id, secret)
+    await _thread(store, thread_id, secret)
     text = _check_text(server, body.text)
     await _limit(server, f"thread:{store_hash}:{thread_id}", server.settings.serve.rate_per_thread)
     key = await take_lock(server, store, thread_id)
@@ -155,7 +155,7 @@ async def post_confirmation(
 ) -> Response:
     started = time.perf_counter()
     server, store = await _client(request, store_hash)
-    _thread(store, thread_id, secret)
+    await _thread(store, thread_id, secret)
     await _limit(server, f"thread:{store_hash}:{thread_id}", server.settings.serve.rate_per_thread)
     key = await take_lock(server, store, thread_id)
     try:
@@ -182,10 +182,10 @@ async def get_thread(
     request: Request, store_hash: str, thread_id: str, secret: SecretHeader = None
 ) -> JSONResponse:
     _, store = await _client(request, store_hash)
-    _thread(store, thread_id, secret)
+    await _thread(store, thread_id, secret)
     state = await store.agent.graph.aget_state({"configurable": {"thread_id": thread_id}})
-    times = store.threads.times(thread_id)
-    fallback = store.threads.created_at(thread_id)
+    times = await store.threads.times(thread_id)
+    fallback = await store.threads.created_at(thread_id)
     messages = []
     for message in (state.values or {}).get("messages", []):
         if isinstance(message, HumanMessage):

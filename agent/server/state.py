@@ -8,12 +8,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..persistence.threads import ChatThreads
 from ..runtime import Agent
 from ..settings import Settings
 from ..store.connections import Connection, StorefrontApp
 from .errors import unknown_store
 from .limits import MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
-from .threads import Threads
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class ServedStore:
     store_hash: str
     agent: Agent
     connection: Connection
-    threads: Threads
+    threads: ChatThreads
     app: StorefrontApp | None = None
 
 

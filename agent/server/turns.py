@@ -17,12 +17,12 @@ from typing import Any
 
 from bigcommerce import BigCommerceError
 
+from ..persistence import timestamps
 from ..runtime import EventSink, TurnResult
 from .errors import ApiError
 from .links import links_of, parse_result
 from .schemas import confirmation_view
 from .state import ServedStore, ServerState
-from .threads import now_iso
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def prepare_turn(
 ) -> Turn:
     """The turn running ``work``; the lock ``key`` (already taken) is released when it ends."""
     events: asyncio.Queue[Event | None] = asyncio.Queue()
-    received = now_iso()
+    received = timestamps.now()
 
     def on_event(kind: str, payload: Any) -> None:
         if kind == "route":
@@ -71,7 +71,7 @@ def prepare_turn(
         try:
             result = await work(on_event)
             try:
-                _stamp(store, thread_id, result, received)
+                await _stamp(store, thread_id, result, received)
             except Exception:  # the times are a nicety; the turn itself succeeded
                 log.exception("could not record the message times of a turn")
             return result
@@ -118,12 +118,12 @@ def _log_failure(task: asyncio.Task[TurnResult]) -> None:
         _log_error(error)
 
 
-def _stamp(store: ServedStore, thread_id: str, result: TurnResult, received: str) -> None:
+async def _stamp(store: ServedStore, thread_id: str, result: TurnResult, received: str) -> None:
     """Record when each new message of the thread was seen (the shopper's: when the request came)."""
     human = [message_id for kind, message_id in result.message_ids if kind == "human"]
     other = [message_id for kind, message_id in result.message_ids if kind != "human"]
-    store.threads.stamp(thread_id, human, received)
-    store.threads.stamp(thread_id, other)
+    await store.threads.stamp(thread_id, human, received)
+    await store.threads.stamp(thread_id, other)
 
 
 def failure(error: BaseException) -> ApiError:

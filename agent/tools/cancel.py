@@ -83,7 +83,7 @@ async def propose_cancellation(
         return ok(f"Order #{order.id} is already cancelled.", order_id=order.id, cancelled=True)
     refusal = _refusal(ctx, order)
     if refusal is not None:
-        ctx.records.audit(
+        await ctx.records.audit(
             ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order.id, order.status
         )
         return refusal
@@ -100,7 +100,7 @@ async def propose_cancellation(
         "total": details["total"],
         "question": f"Cancel order #{order.id} ({len(items)} item(s), {details['total']})? This cannot be undone.",
     }
-    ctx.records.audit(
+    await ctx.records.audit(
         ctx.store_hash, conversation.thread_id, "cancel_order", "proposed", order.id, order.status
     )
     return result("confirm", confirmation["question"], confirmation=confirmation)
@@ -135,20 +135,20 @@ async def execute_cancellation(
     order_id = int(confirmation["order_id"])
     audit = ctx.records.audit
     if not confirmed(answer, confirmation):
-        audit(ctx.store_hash, conversation.thread_id, "cancel_order", "abandoned", order_id)
+        await audit(ctx.store_hash, conversation.thread_id, "cancel_order", "abandoned", order_id)
         return result(
             "refused", f"Okay, I have not cancelled order #{order_id}. It stays as it is.", order_id=order_id
         )
-    state = ctx.conversation_state(conversation)
+    state = await ctx.conversation_state(conversation)
     if order_id not in state.verified_orders:
-        audit(
+        await audit(
             ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order_id, detail="not verified"
         )
         return result("refused", "I can only cancel an order you have verified in this conversation.")
     order = await ctx.client.orders.get(order_id)
     before = order.status
     if order.status_id == CANCELLED:
-        audit(
+        await audit(
             ctx.store_hash,
             conversation.thread_id,
             "cancel_order",
@@ -159,7 +159,7 @@ async def execute_cancellation(
         )
         return ok(f"Order #{order_id} is cancelled.", order_id=order_id, cancelled=True)
     if proposal_id(conversation, order) != confirmation["proposal_id"] or _refusal(ctx, order) is not None:
-        audit(
+        await audit(
             ctx.store_hash,
             conversation.thread_id,
             "cancel_order",
@@ -175,7 +175,7 @@ async def execute_cancellation(
         await ctx.client.orders.update_status(order_id, CANCELLED)  # landed or not: the read-back decides
     after = await _read_back(ctx, order_id)
     if after is not None and after.status_id == CANCELLED:
-        audit(
+        await audit(
             ctx.store_hash,
             conversation.thread_id,
             "cancel_order",
@@ -190,7 +190,7 @@ async def execute_cancellation(
             cancelled=True,
             order_status=after.status,
         )
-    audit(
+    await audit(
         ctx.store_hash,
         conversation.thread_id,
         "cancel_order",

@@ -16,8 +16,7 @@ from bigcommerce.types.customers import CustomerGroup
 from ingest.filters import open_categories
 from ingest.vectors import ProductIndex
 
-from ..records import AgentRecords, StateChange
-from ..storage import ConversationState
+from ..persistence.records import AgentRecords, ConversationState, StateChange
 from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
 
@@ -98,15 +97,15 @@ class ToolContext:
         local = moment.astimezone(self.timezone())
         return f"{local:%B} {local.day}, {local.year}"
 
-    def conversation_state(self, conversation: Conversation) -> ConversationState:
-        return self.records.load(conversation.thread_id)
+    async def conversation_state(self, conversation: Conversation) -> ConversationState:
+        return await self.records.load(conversation.thread_id)
 
-    def save_state(self, conversation: Conversation, state: ConversationState) -> None:
-        self.records.save(conversation.thread_id, state)
+    async def save_state(self, conversation: Conversation, state: ConversationState) -> None:
+        await self.records.save(conversation.thread_id, state)
 
-    def update_state(self, conversation: Conversation, change: StateChange) -> ConversationState:
+    async def update_state(self, conversation: Conversation, change: StateChange) -> ConversationState:
         """Change the conversation's policy state atomically (counters, lockout, binding)."""
-        return self.records.update(conversation.thread_id, change)
+        return await self.records.update(conversation.thread_id, change)
 
     async def open_category_ids(self) -> set[int] | None:
         """Categories any shopper may see (None: all), from the customer groups, cached for a while."""

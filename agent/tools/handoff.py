@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from .context import Conversation, ToolContext
 from .results import ToolResult, ok, result
 
@@ -17,9 +15,7 @@ async def transfer_to_human(
     if not text:
         return result("needs_info", "Tell me briefly what you need help with, and I'll pass it to our team.")
     why = " ".join(str(reason).split())[:200] if reason else None
-    handoff = await asyncio.to_thread(
-        ctx.records.add_handoff, ctx.store_hash, conversation.thread_id, text, why
-    )
+    handoff = await ctx.records.add_handoff(ctx.store_hash, conversation.thread_id, text, why)
     return ok(
         f"I've passed this to our team (request #{handoff.id}). A member of staff will read this conversation and "
         "reply to you, usually within one business day.",

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from bigcommerce.types.marketing import AppliesTo, Coupon, CouponCode, GiftCertificate, Promotion
 
-from ..storage import ConversationState
+from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import code as clean_code
 from .results import ToolResult, ok, result, store_call
@@ -53,15 +53,31 @@ _GIFT = _Counter("wrong_gift_codes", "max_wrong_gift_codes", "gift certificate c
 _DISCOUNT = _Counter("wrong_discount_codes", "max_wrong_discount_codes", "discount code")
 
 
-def _count(ctx: ToolContext, conversation: Conversation, counter: _Counter, change: int = 0) -> int:
+async def _count(ctx: ToolContext, conversation: Conversation, counter: _Counter, change: int = 0) -> int:
     """The wrong codes counted in this conversation, after adding ``change``."""
     if not change:
-        return int(getattr(ctx.conversation_state(conversation), counter.field))
+        return int(getattr(await ctx.conversation_state(conversation), counter.field))
 
     def add(state: ConversationState) -> None:  # atomic: replicas counting at once both count
         setattr(state, counter.field, max(0, int(getattr(state, counter.field)) + change))
 
-    return int(getattr(ctx.update_state(conversation, add), counter.field))
+    return int(getattr(await ctx.update_state(conversation, add), counter.field))
+
+
+async def _take(ctx: ToolContext, conversation: Conversation, counter: _Counter, limit: int) -> int | None:
+    """Take one attempt if fewer than ``limit`` are counted, checked and counted in one transaction (so
+    parallel calls and replicas queue); the attempts left, or None when none is left."""
+    taken = False
+
+    def take(state: ConversationState) -> None:
+        nonlocal taken
+        counted = int(getattr(state, counter.field))
+        if counted < limit:
+            setattr(state, counter.field, counted + 1)
+            taken = True
+
+    counted = int(getattr(await ctx.update_state(conversation, take), counter.field))
+    return limit - counted if taken else None
 
 
 def _limit(ctx: ToolContext, counter: _Counter) -> int:
@@ -91,22 +107,24 @@ async def _counted(
     """Run ``lookup`` on the cleaned code under the wrong-code limit: the attempt is taken first and given
     back when the code exists or the store cannot be asked; a malformed or unknown code keeps it."""
     limit = _limit(ctx, counter)
-    if _count(ctx, conversation, counter) >= limit:
+    if await _count(ctx, conversation, counter) >= limit:
         return _locked(counter)
     if isinstance(code, str) and not code.strip().strip("\"'`").strip():
         return result("needs_info", f"Which {counter.noun} should I check?")
-    left = limit - _count(ctx, conversation, counter, +1)  # no await since the check: parallel calls queue
+    left = await _take(ctx, conversation, counter, limit)
+    if left is None:  # a parallel call took the last attempt since the check
+        return _locked(counter)
     cleaned = clean_code(code)
     if cleaned is None:
         return _wrong("invalid", f"That doesn't look like a {counter.noun}.", left)
     try:
         answer = await lookup(cleaned)
     except BaseException:
-        _count(ctx, conversation, counter, -1)
+        await asyncio.shield(_count(ctx, conversation, counter, -1))
         raise
     if answer is None:
         return _wrong("not_found", f"I couldn't find a {counter.noun} matching that.", left)
-    _count(ctx, conversation, counter, -1)
+    await _count(ctx, conversation, counter, -1)
     return answer
 
 
@@ -405,7 +423,7 @@ async def _find_discount(ctx: ToolContext, conversation: Conversation, code: str
                 return _promotion_answer(ctx, promotion, found, None)
         return _coupon_answer(ctx, coupon, found)
     # Not asked once gift checks are locked, so this tool is no way around the gift code limit.
-    if _count(ctx, conversation, _GIFT) < _limit(ctx, _GIFT):
+    if await _count(ctx, conversation, _GIFT) < _limit(ctx, _GIFT):
         certificate = await _find(ctx.client.gift_certificates.find_by_code, code)
         if certificate is not None:  # said without any of its details
             found = certificate.code or code

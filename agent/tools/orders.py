@@ -17,7 +17,7 @@ from typing import Any
 from bigcommerce import NotFoundError
 from bigcommerce.types.orders import Order
 
-from ..storage import ConversationState
+from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import email_address, mask_email, order_number
 from .results import ToolResult, ok, result, store_call
@@ -56,7 +56,7 @@ async def _fetch(ctx: ToolContext, number: int) -> Order | None:
     return None if order.is_deleted else order
 
 
-def _fail(ctx: ToolContext, conversation: Conversation) -> Verified:
+async def _fail(ctx: ToolContext, conversation: Conversation) -> Verified:
     limit = ctx.policy.max_failed_lookups
 
     def count(state: ConversationState) -> None:  # atomic: replicas counting at once both count
@@ -64,7 +64,7 @@ def _fail(ctx: ToolContext, conversation: Conversation) -> Verified:
         if state.failed_lookups >= limit:
             state.locked = True
 
-    state = ctx.update_state(conversation, count)
+    state = await ctx.update_state(conversation, count)
     message = LOCKED if state.locked else NO_MATCH
     return Verified(None, result("locked" if state.locked else "not_found", message), state)
 
@@ -80,7 +80,7 @@ async def verify_order(
     ctx: ToolContext, conversation: Conversation, order_id: object, email: object
 ) -> Verified:
     """Apply the identity rules; return the order only when this conversation may see it."""
-    state = ctx.conversation_state(conversation)
+    state = await ctx.conversation_state(conversation)
     if state.locked:
         return Verified(None, result("locked", LOCKED), state)
     number = order_number(order_id)
@@ -114,7 +114,7 @@ async def verify_order(
         or (verified is not None and shopper == verified.email.lower() and order.customer_id == verified.id)
     )
     if order is None or not owns:
-        return _fail(ctx, conversation)
+        return await _fail(ctx, conversation)
 
     def bind(state: ConversationState) -> None:  # atomic: a concurrent lookup may have bound it first
         if state.locked or (state.bound_email and state.bound_email != shopper):
@@ -123,7 +123,7 @@ async def verify_order(
         if number not in state.verified_orders:
             state.verified_orders.append(number)
 
-    state = ctx.update_state(conversation, bind)
+    state = await ctx.update_state(conversation, bind)
     if state.locked:
         return Verified(None, result("locked", LOCKED), state)
     if state.bound_email != shopper:
@@ -202,7 +202,7 @@ async def _recent_orders(ctx: ToolContext, conversation: Conversation) -> ToolRe
     def bind(state: ConversationState) -> None:
         state.bound_email = email
 
-    ctx.update_state(conversation, bind)
+    await ctx.update_state(conversation, bind)
     orders = [
         {
             "order_id": o.id,

@@ -85,5 +85,5 @@ async def test_a_cancellation_during_an_outage_is_never_doubled(make_rig: Any) -
             assert again.confirmation is not None
             await rig.say("t", "yes")
         assert rig.store.orders[12346]["status_id"] == 5
-        landed = [e for e in rig.records.audit_entries(12346) if e.outcome == "cancelled"]
+        landed = [e for e in (await rig.records.audit_entries(12346)) if e.outcome == "cancelled"]
         assert len(landed) == 1 and puts(rig, 12346) <= 2

@@ -313,7 +313,7 @@ async def test_invented_tool_arguments_are_refused_without_touching_the_store(
     refused = [r for r in result.tool_results if '"unproven_argument"' in r["content"]]
     assert refused and agent.context.counters.provenance_refusals == 1
     assert touched == []
-    assert env.ctx.records.load(talk).wrong_gift_codes == 0  # no attempt counted
+    assert (await env.ctx.records.load(talk)).wrong_gift_codes == 0  # no attempt counted
     assert result.text == "Please tell me your gift card code."
 
 
@@ -326,7 +326,7 @@ async def test_an_invented_order_lookup_is_refused(make_agent: Make, env: ToolsE
     result = await agent.send(talk, "Where is my order?")
 
     assert '"unproven_argument"' in result.tool_results[0]["content"]
-    assert env.ctx.records.load(talk).failed_lookups == 0
+    assert (await env.ctx.records.load(talk)).failed_lookups == 0
     assert TRACKING not in result.text
 
 
@@ -338,7 +338,7 @@ async def test_handoff_summary_is_the_shoppers_words(make_agent: Make, env: Tool
     result = await agent.send(thread(), "My order 12345 arrived with the gloves torn, jane.doe@example.com")
 
     assert [c["name"] for c in result.tool_calls] == ["transfer_to_human"]
-    handoff = env.ctx.records.handoffs()[-1]
+    handoff = (await env.ctx.records.handoffs())[-1]
     assert "gloves torn" in handoff.summary and "yacht" not in handoff.summary
 
 

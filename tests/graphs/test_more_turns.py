@@ -75,7 +75,7 @@ async def test_asking_for_a_person_records_a_handoff(agent: Agent, env: ToolsEnv
     await agent.send(thread, "where is order 12345?")
     reply = await agent.send(thread, "ok, connect me with a member of your team then")
     assert reply.routes == ["respond"] and "team" in reply.text
-    assert len(env.ctx.records.handoffs()) == 1
+    assert len(await env.ctx.records.handoffs()) == 1
     assert [call["name"] for call in reply.tool_calls] == ["transfer_to_human"]
     assert reply.tool_calls[0]["args"]["summary"] == "ok, connect me with a member of your team then"
     assert [result["name"] for result in reply.tool_results] == ["transfer_to_human"]

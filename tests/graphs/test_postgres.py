@@ -12,7 +12,8 @@ from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
 from agent.models.offline import OfflineChatModel
-from agent.runtime import Agent, open_checkpointer
+from agent.persistence.checkpoints import open_checkpointer
+from agent.runtime import Agent
 from agent.settings import Settings
 from tests.tools.conftest import ToolsEnv
 

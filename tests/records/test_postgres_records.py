@@ -8,16 +8,15 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from agent.records import AgentRecords, open_records
-from agent.records_pg import LATEST, PostgresAgentStore, SchemaTooNew, migrate
+from agent.persistence import SchemaTooNew, migrate, open_database
+from agent.persistence.records import RECORDS, AgentRecords, ConversationState, open_records
 from agent.settings import Settings
-from agent.storage import AgentStore, ConversationState
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection
 from agent.tools.context import Conversation, ToolContext
@@ -31,58 +30,71 @@ from tests.pgschema import pg_url
 
 __all__ = ["pg_url"]
 ROOT = str(Path(__file__).resolve().parents[2])
+LATEST = RECORDS.latest("postgresql")
+
+
+async def _open(url: str, store_hash: str = "demostore", **options: float) -> AgentRecords:
+    return await open_records(
+        Settings(home=Path("/nonexistent"), database_url=url), store_hash, "/nonexistent", **options
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AgentRecords]:
+async def records(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AgentRecords]:
     if request.param == "sqlite":
-        store: AgentRecords = AgentStore(tmp_path / "agent.sqlite")
+        store = await open_records(Settings(home=tmp_path), "demostore", tmp_path)
     else:
-        store = PostgresAgentStore(request.getfixturevalue("pg_url"), "demostore")
+        store = await _open(request.getfixturevalue("pg_url"))
     yield store
-    store.close()
+    await store.aclose()
 
 
-def test_both_implementations_keep_the_same_records(records: AgentRecords) -> None:
-    assert records.load("t1") == ConversationState()
-    records.save("t1", ConversationState(bound_email="jane@example.com", verified_orders=[12345]))
-    changed = records.update("t1", lambda s: setattr(s, "failed_lookups", s.failed_lookups + 2))
-    assert changed.failed_lookups == 2 and records.load("t1").bound_email == "jane@example.com"
-    assert records.load("t1").verified_orders == [12345] and records.load("t2") == ConversationState()
-    records.audit("demostore", "t1", "cancel_order", "proposed", order_id=12346, status_before="Pending")
-    records.audit("demostore", "t1", "cancel_order", "cancelled", order_id=12346, status_after="Cancelled")
-    records.audit("demostore", "t1", "cancel_order", "refused", order_id=99)
-    entries = records.audit_entries(12346)
-    assert [e.outcome for e in entries] == ["proposed", "cancelled"] and entries[0].time.endswith("+00:00")
-    assert len(records.audit_entries()) == 3
-    handoff = records.add_handoff("demostore", "t1", "wants a person", "asked")
-    assert [h.id for h in records.handoffs()] == [handoff.id]
-    assert records.close_handoff(handoff.id) and not records.close_handoff(handoff.id)
-    assert records.handoffs() == [] and len(records.handoffs(status=None)) == 1
+async def test_both_implementations_keep_the_same_records(records: AgentRecords) -> None:
+    assert await records.load("t1") == ConversationState()
+    await records.save("t1", ConversationState(bound_email="jane@example.com", verified_orders=[12345]))
+    changed = await records.update("t1", lambda s: setattr(s, "failed_lookups", s.failed_lookups + 2))
+    assert changed.failed_lookups == 2 and (await records.load("t1")).bound_email == "jane@example.com"
+    assert (await records.load("t1")).verified_orders == [12345]
+    assert await records.load("t2") == ConversationState()
+    await records.audit(
+        "demostore", "t1", "cancel_order", "proposed", order_id=12346, status_before="Pending"
+    )
+    await records.audit(
+        "demostore", "t1", "cancel_order", "cancelled", order_id=12346, status_after="Cancelled"
+    )
+    await records.audit("demostore", "t1", "cancel_order", "refused", order_id=99)
+    entries = await records.audit_entries(12346)
+    assert [e.outcome for e in entries] == ["proposed", "cancelled"]
+    assert len(await records.audit_entries()) == 3
+    handoff = await records.add_handoff("demostore", "t1", "wants a person", "asked")
+    assert [h.id for h in await records.handoffs()] == [handoff.id]
+    assert await records.close_handoff(handoff.id) and not await records.close_handoff(handoff.id)
+    assert await records.handoffs() == [] and len(await records.handoffs(status=None)) == 1
 
 
-def test_open_records_picks_postgres_from_the_settings(pg_url: str, tmp_path: Path) -> None:
-    chosen = open_records(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path)
+async def test_open_records_picks_postgres_from_the_settings(pg_url: str, tmp_path: Path) -> None:
+    chosen = await open_records(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path)
     try:
-        assert isinstance(chosen, PostgresAgentStore)
+        assert chosen.db.dialect.engine == "postgresql"
         assert "postgres@" not in repr(chosen)  # no user (or password) in a repr
     finally:
-        chosen.close()
-    default = open_records(Settings(home=tmp_path), "demostore", tmp_path)
-    assert isinstance(default, AgentStore) and (tmp_path / "agent.sqlite").exists()
-    default.close()
+        await chosen.aclose()
+    assert not (tmp_path / "agent.sqlite").exists()
+    default = await open_records(Settings(home=tmp_path), "demostore", tmp_path)
+    assert default.db.dialect.engine == "sqlite" and (tmp_path / "agent.sqlite").exists()
+    await default.aclose()
 
 
-def test_stores_share_one_database_without_seeing_each_other(pg_url: str) -> None:
-    first, second = PostgresAgentStore(pg_url, "storeone"), PostgresAgentStore(pg_url, "storetwo")
+async def test_stores_share_one_database_without_seeing_each_other(pg_url: str) -> None:
+    first, second = await _open(pg_url, "storeone"), await _open(pg_url, "storetwo")
     try:
-        first.update("t", lambda s: setattr(s, "locked", True))
-        first.add_handoff("storeone", "t", "help", None)
-        assert first.load("t").locked and not second.load("t").locked
-        assert second.handoffs() == [] and len(first.handoffs()) == 1
+        await first.update("t", lambda s: setattr(s, "locked", True))
+        await first.add_handoff("storeone", "t", "help", None)
+        assert (await first.load("t")).locked and not (await second.load("t")).locked
+        assert await second.handoffs() == [] and len(await first.handoffs()) == 1
     finally:
-        first.close()
-        second.close()
+        await first.aclose()
+        await second.aclose()
 
 
 def _version(url: str) -> int:
@@ -94,68 +106,78 @@ def _version(url: str) -> int:
     return int(row[0])
 
 
-def test_the_schema_is_created_and_upgraded_by_the_product(pg_url: str) -> None:
+async def test_the_schema_is_created_and_upgraded_by_the_product(pg_url: str, tmp_path: Path) -> None:
+    db = await open_database(Settings(home=tmp_path, database_url=pg_url), tmp_path, name="old", what="old")
+    try:
+        assert await migrate(db, RECORDS, target=1) == 1  # as an older release left it
+    finally:
+        await db.aclose()
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        assert migrate(conn, target=1) == 1  # as an older release left it
         conn.execute(
             "INSERT INTO agent_conversations (store_hash, thread_id, state) VALUES ('demostore', 'old', %s)",
             ('{"failed_lookups": 3}',),
         )
-    store = PostgresAgentStore(pg_url, "demostore")  # a newer release starts: migrates, keeps the data
+    store = await _open(pg_url)  # a newer release starts: migrates, keeps the data
     try:
-        assert _version(pg_url) == LATEST and store.load("old").failed_lookups == 3
+        assert _version(pg_url) == LATEST and (await store.load("old")).failed_lookups == 3
         with psycopg.connect(pg_url) as conn:
             indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes").fetchall()}
         assert "agent_audit_log_order" in indexes
     finally:
-        store.close()
-    PostgresAgentStore(pg_url, "demostore").close()  # opening again changes nothing
+        await store.aclose()
+    await (await _open(pg_url)).aclose()  # opening again changes nothing
     assert _version(pg_url) == LATEST
 
 
-def test_a_database_from_a_newer_release_is_refused(pg_url: str) -> None:
-    PostgresAgentStore(pg_url, "demostore").close()
+async def test_a_database_from_a_newer_release_is_refused(pg_url: str) -> None:
+    await (await _open(pg_url)).aclose()
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("UPDATE bcagent_schema_version SET version = %s", (LATEST + 1,))
     with pytest.raises(SchemaTooNew, match="Upgrade bcagent"):
-        PostgresAgentStore(pg_url, "demostore")
+        await _open(pg_url)
 
 
-def test_an_unreachable_server_gets_a_sentence(tmp_path: Path) -> None:
+async def test_an_unreachable_server_gets_a_sentence(tmp_path: Path) -> None:
     url = "postgresql://postgres:s3cret-pw@127.0.0.1:1/test?connect_timeout=1"
     with pytest.raises(RuntimeError, match=r"Cannot use PostgreSQL at 127\.0\.0\.1:1/test") as error:
-        PostgresAgentStore(url, "demostore", open_timeout=1)
+        await _open(url, open_timeout=1)
     assert "s3cret-pw" not in str(error.value)
 
 
 COUNTER = """
-import sys
-from agent.records_pg import PostgresAgentStore
-store = PostgresAgentStore(sys.argv[1], "demostore")
-for _ in range(int(sys.argv[2])):
-    store.update("shared", lambda s: setattr(s, "failed_lookups", s.failed_lookups + 1))
-store.close()
+import asyncio, sys
+from pathlib import Path
+from agent.persistence.records import open_records
+from agent.settings import Settings
+
+async def main() -> None:
+    store = await open_records(Settings(home=Path("/nonexistent"), database_url=sys.argv[1]), "demostore", "/x")
+    for _ in range(int(sys.argv[2])):
+        await store.update("shared", lambda s: setattr(s, "failed_lookups", s.failed_lookups + 1))
+    await store.aclose()
+
+asyncio.run(main())
 """
 
 
-def test_counters_lose_no_update_across_processes(pg_url: str) -> None:
-    PostgresAgentStore(pg_url, "demostore").close()  # migrate once, before the race
+async def test_counters_lose_no_update_across_processes(pg_url: str) -> None:
+    await (await _open(pg_url)).aclose()  # migrate once, before the race
     command = [sys.executable, "-c", COUNTER, pg_url, "50"]
     workers = [subprocess.Popen(command, env={**os.environ, "PYTHONPATH": ROOT}) for _ in range(3)]
     for worker in workers:
-        assert worker.wait(120) == 0
-    store = PostgresAgentStore(pg_url, "demostore")
+        assert await asyncio.to_thread(worker.wait, 120) == 0
+    store = await _open(pg_url)
     try:
-        assert store.load("shared").failed_lookups == 150
+        assert (await store.load("shared")).failed_lookups == 150
     finally:
-        store.close()
+        await store.aclose()
 
 
 def _lookups(url: str, base_url: str, emails: list[str], barrier: threading.Barrier) -> list[str]:
     """Wrong-email lookups of order 12345 through a process-like replica: its own client and records."""
 
     async def run() -> list[str]:
-        records = PostgresAgentStore(url, DEMO_STORE_HASH)
+        records = await _open(url, DEMO_STORE_HASH)
         connection = Connection(store_hash=DEMO_STORE_HASH, api_url=base_url, scopes=dict(FULL_ACCESS))
         try:
             async with AsyncBigCommerce(DEMO_STORE_HASH, FULL_TOKEN, base_url=base_url) as client:
@@ -167,7 +189,7 @@ def _lookups(url: str, base_url: str, emails: list[str], barrier: threading.Barr
                 ]
                 return [answer["status"] for answer in await asyncio.gather(*tasks)]
         finally:
-            records.close()
+            await records.aclose()
 
     return asyncio.run(run())
 
@@ -191,7 +213,7 @@ def _replicas(url: str, base_url: str, first: list[str], second: list[str]) -> l
 def test_failed_lookups_on_two_replicas_lock_after_five_in_total(
     pg_url: str, wrong_first: int, wrong_second: int, locked: bool
 ) -> None:
-    PostgresAgentStore(pg_url, DEMO_STORE_HASH).close()
+    asyncio.run(_close(_open(pg_url, DEMO_STORE_HASH)))
     store = SandboxStore.from_data(generate_demo_store(20, seed=0))
     with SandboxServer(Sandbox([store], quota=10**6)) as server:
         first = [f"guess{i}@example.com" for i in range(wrong_first)]
@@ -200,10 +222,18 @@ def test_failed_lookups_on_two_replicas_lock_after_five_in_total(
         assert statuses.count("not_found") + statuses.count("locked") == wrong_first + wrong_second
         assert statuses.count("locked") == (1 if locked else 0)  # only the fifth failure says so
         right = _replicas(pg_url, server.base_url, ["jane.doe@example.com"], [])
-    records = PostgresAgentStore(pg_url, DEMO_STORE_HASH)
-    try:
-        state = records.load("thread-shared")
-    finally:
-        records.close()
+
+    async def load() -> ConversationState:
+        records = await _open(pg_url, DEMO_STORE_HASH)
+        try:
+            return await records.load("thread-shared")
+        finally:
+            await records.aclose()
+
+    state = asyncio.run(load())
     assert state.failed_lookups == wrong_first + wrong_second and state.locked is locked
     assert right == (["locked"] if locked else ["ok"])
+
+
+async def _close(opening: object) -> None:
+    await (await opening).aclose()  # type: ignore[misc]

@@ -19,8 +19,8 @@ from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
 from agent.models.offline import OfflineChatModel
+from agent.persistence.records import AgentRecords, open_private_records
 from agent.runtime import Agent
-from agent.storage import AgentStore
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection
 from agent.tools.context import StorePolicy, ToolContext
@@ -81,7 +81,7 @@ class Rig:
     agent: Agent
     sandbox: Sandbox
     recorder: Recorder
-    records: AgentStore
+    records: AgentRecords
     replies: list[str] = field(default_factory=list)
     sleeps: list[float] = field(default_factory=list)  # what the client was told to wait (not waited)
 
@@ -157,7 +157,7 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
             max_retries=retries,
             **options,
         )
-        records = AgentStore(tmp_path / "agent.sqlite")
+        records = await open_private_records(DEMO_STORE_HASH, tmp_path / "agent.sqlite")
         async with client:
             ctx = ToolContext(client, connection, records, policy=policy or StorePolicy(), clock=lambda: NOW)
             if index:
@@ -174,6 +174,6 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
             async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "checkpoints.sqlite")) as saver:
                 recorder.requests.clear()
                 yield Rig(Agent(router.build(saver), context), sandbox, recorder, records, sleeps=sleeps)
-        records.close()
+        await records.aclose()
 
     return build

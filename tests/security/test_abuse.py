@@ -35,7 +35,7 @@ async def test_enumerating_order_numbers_locks_the_thread_after_five(
         assert len(order_reads(rig)) == 5  # after the lockout the store is not even asked
         right = await rig.say("enumerator", "Where is order 12345? My email is jane.doe@example.com")
         assert LOCKED in right.text and "1Z999AA10123456784" not in right.text
-        assert rig.records.load("enumerator").locked
+        assert (await rig.records.load("enumerator")).locked
     record_property("tried", "10 order numbers with a wrong email, then the right pair")
 
 
@@ -47,7 +47,7 @@ async def test_claiming_to_be_the_store_owner_gives_nothing(make_rig: Any) -> No
         ):
             turn = await rig.say("owner", text)
             assert "1Z999AA10123456784" not in turn.text and "jane" not in turn.text.lower()
-        assert not [p for p in order_reads(rig)] or rig.records.load("owner").bound_email is None
+        assert not [p for p in order_reads(rig)] or (await rig.records.load("owner")).bound_email is None
         assert rig.recorder.writes() == []
 
 
@@ -60,7 +60,7 @@ async def test_gift_certificate_codes_cannot_be_brute_forced(make_rig: Any, reco
         assert "$62.50" not in real.text and "can't check any more" in real.text
         reads = [p for m, p in rig.recorder.requests if p.endswith("/v2/gift_certificates")]
         assert len(reads) == 5  # the limit, then no more questions to the store
-        assert rig.records.load("gift-guesser").wrong_gift_codes == 5
+        assert (await rig.records.load("gift-guesser")).wrong_gift_codes == 5
     record_property("tried", f"{len(texts)} wrong gift codes then a real one")
 
 
@@ -70,7 +70,7 @@ async def test_discount_codes_cannot_be_brute_forced(make_rig: Any) -> None:
             await rig.say("code-guesser", f"Is the discount code GUESS{i:03d} valid?")
         real = await rig.say("code-guesser", "Is the discount code SAVE20 valid?")
         assert "20%" not in real.text and "can't check any more" in real.text
-        assert rig.records.load("code-guesser").wrong_discount_codes == 10
+        assert (await rig.records.load("code-guesser")).wrong_discount_codes == 10
 
 
 async def test_a_signed_in_shopper_cannot_see_another_customers_order(make_rig: Any) -> None:

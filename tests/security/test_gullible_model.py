@@ -135,7 +135,7 @@ async def test_an_instruction_in_a_tool_result_never_writes_without_the_shoppers
         assert_untouched(rig, JANE_OPEN)
         await rig.say("jane", "no", verified_customer=JANE)
         assert_untouched(rig, JANE_OPEN)
-        outcomes = [e.outcome for e in rig.records.audit_entries(JANE_OPEN)]
+        outcomes = [e.outcome for e in await rig.records.audit_entries(JANE_OPEN)]
         assert "cancelled" not in outcomes
 
 
@@ -145,7 +145,9 @@ async def test_an_email_planted_in_a_tool_result_is_not_taken_as_the_shoppers(
     async with make_rig(model=gullible, plant=_in_order_item(INJECTED["disclose"])) as rig:
         turn = await rig.say("shopper", "where is order 12345? jane.doe@example.com")
         assert disclosed(rig, turn, allowed={12345}) == []  # the model fell for it; the tool did not
-        assert rig.records.load("shopper").failed_lookups == 0  # and the shopper is not punished for it
+        assert (
+            await rig.records.load("shopper")
+        ).failed_lookups == 0  # and the shopper is not punished for it
 
 
 async def test_with_the_filter_on_the_planted_instruction_never_reaches_the_model(

@@ -14,7 +14,7 @@ async def test_an_email_the_shopper_never_typed_is_not_proof(env: ToolsEnv) -> N
     conversation = Conversation("t", shopper_said=("Where is order 12345?",))
     answer = await get_order_information(env.ctx, conversation, "12345", "jane.doe@example.com")
     assert answer["status"] == "needs_info" and "order" not in answer
-    assert env.ctx.records.load("t").failed_lookups == 0
+    assert (await env.ctx.records.load("t")).failed_lookups == 0
 
 
 async def test_an_email_the_shopper_typed_is(env: ToolsEnv) -> None:

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
 
+from agent.persistence.threads import ChatThreads, open_threads
 from agent.server.app import ServeOptions, limits_for
 from agent.server.health import limits_state
 from agent.server.limits import MemoryRateLimiter, MemoryTurnLocks
 from agent.server.limits_redis import RedisRateLimiter, RedisTurnLocks, redis_client, redis_limits
-from agent.server.threads import ThreadRegistry, open_threads
-from agent.server.threads_pg import PostgresThreadRegistry
 from agent.settings import Settings
 from tests.pgschema import pg_url
 
@@ -129,41 +128,46 @@ def test_the_deployment_picks_the_limits(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def registries(pg_url: str, tmp_path: Path) -> Iterator[tuple[Any, Any]]:
-    first = open_threads(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path / "a")
-    second = open_threads(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path / "b")
+async def registries(pg_url: str, tmp_path: Path) -> AsyncIterator[tuple[ChatThreads, ChatThreads]]:
+    first = await open_threads(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path / "a")
+    second = await open_threads(Settings(home=tmp_path, database_url=pg_url), "demostore", tmp_path / "b")
     yield first, second
-    first.close()
-    second.close()
+    await first.aclose()
+    await second.aclose()
 
 
-def test_a_thread_opened_on_one_replica_is_known_on_the_other(registries: tuple[Any, Any]) -> None:
+async def test_a_thread_opened_on_one_replica_is_known_on_the_other(
+    registries: tuple[ChatThreads, ChatThreads],
+) -> None:
     first, second = registries
-    assert isinstance(first, PostgresThreadRegistry)
-    thread_id, secret = first.create()
-    assert second.check(thread_id, secret)
-    assert not second.check(thread_id, secret + "x") and not second.check("unknown", secret)
-    first.stamp(thread_id, ["m1", "m2"], "2026-12-01T10:00:00.000+00:00")
-    second.stamp(thread_id, ["m2", "m3", None])  # m2 keeps its first time
-    times = second.times(thread_id)
+    assert first.db.dialect.engine == "postgresql"
+    thread_id, secret = await first.create()
+    assert await second.check(thread_id, secret)
+    assert not await second.check(thread_id, secret + "x") and not await second.check("unknown", secret)
+    await first.stamp(thread_id, ["m1", "m2"], "2026-12-01T10:00:00.000+00:00")
+    await second.stamp(thread_id, ["m2", "m3", None])  # m2 keeps its first time
+    times = await second.times(thread_id)
     assert set(times) == {"m1", "m2", "m3"} and times["m2"].startswith("2026-12-01T10:00:00")
-    assert first.created_at(thread_id) == second.created_at(thread_id)
+    assert await first.created_at(thread_id) == await second.created_at(thread_id)
 
 
-def test_threads_belong_to_their_store(pg_url: str, tmp_path: Path) -> None:
+async def test_threads_belong_to_their_store(pg_url: str, tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, database_url=pg_url)
-    mine, theirs = open_threads(settings, "store-a", tmp_path), open_threads(settings, "store-b", tmp_path)
-    thread_id, secret = mine.create()
-    assert mine.check(thread_id, secret) and not theirs.check(thread_id, secret)
+    mine, theirs = (
+        await open_threads(settings, "store-a", tmp_path),
+        await open_threads(settings, "store-b", tmp_path),
+    )
+    thread_id, secret = await mine.create()
+    assert await mine.check(thread_id, secret) and not await theirs.check(thread_id, secret)
     assert "postgres@" not in repr(mine)  # no user (or password) in a repr
-    mine.close()
-    theirs.close()
+    await mine.aclose()
+    await theirs.aclose()
 
 
-def test_sqlite_stays_the_default(tmp_path: Path) -> None:
-    registry = open_threads(Settings(home=tmp_path), "demostore", tmp_path)
-    assert isinstance(registry, ThreadRegistry) and (tmp_path / "serve.sqlite").exists()
-    registry.close()
+async def test_sqlite_stays_the_default(tmp_path: Path) -> None:
+    registry = await open_threads(Settings(home=tmp_path), "demostore", tmp_path)
+    assert registry.db.dialect.engine == "sqlite" and (tmp_path / "serve.sqlite").exists()
+    await registry.aclose()
 
 
 def test_serve_says_where_its_state_lives_without_passwords(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.storage import AgentStore
+from agent.persistence.records import open_private_records
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection
 from agent.tools.context import Conversation, StorePolicy, ToolContext
@@ -71,11 +71,11 @@ async def env() -> AsyncIterator[ToolsEnv]:
         sleep=_no_sleep,
         max_retries=1,
     )
-    records = AgentStore(":memory:")
+    records = await open_private_records(DEMO_STORE_HASH)
     async with client:
         ctx = ToolContext(client, connection, records, policy=StorePolicy(), clock=lambda: NOW)
         yield ToolsEnv(sandbox, ctx, Conversation(thread_id="t1"))
-    records.close()
+    await records.aclose()
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ async def test_cancel_an_unshipped_order_after_confirmation(env: ToolsEnv) -> No
     done = await execute_cancellation(env.ctx, env.conversation, confirmation, answer)
     assert done["status"] == "ok" and done["cancelled"] is True
     assert env.store.orders[12346]["status"] == "Cancelled"
-    outcomes = [e.outcome for e in env.ctx.records.audit_entries(12346)]
+    outcomes = [e.outcome for e in await env.ctx.records.audit_entries(12346)]
     assert outcomes == ["proposed", "cancelled"]
-    entry = env.ctx.records.audit_entries(12346)[-1]
+    entry = (await env.ctx.records.audit_entries(12346))[-1]
     assert (entry.store_hash, entry.thread_id, entry.status_before, entry.status_after) == (
         "demostore",
         "t1",
@@ -64,7 +64,7 @@ async def test_cancelling_twice_writes_once(env: ToolsEnv) -> None:
     second = await execute_cancellation(env.ctx, env.conversation, confirmation, True)  # a retry or a resume
     assert first["cancelled"] and second["cancelled"]
     assert env.store.orders[12346]["date_modified"] == modified  # no second write
-    assert [e.outcome for e in env.ctx.records.audit_entries(12346)][-2:] == [
+    assert [e.outcome for e in await env.ctx.records.audit_entries(12346)][-2:] == [
         "cancelled",
         "already_cancelled",
     ]

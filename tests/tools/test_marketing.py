@@ -23,12 +23,12 @@ def requests(env: ToolsEnv) -> int:
     return env.ctx.client.stats.requests
 
 
-def wrong_gift_codes(env: ToolsEnv) -> int:
-    return env.ctx.conversation_state(env.conversation).wrong_gift_codes
+async def wrong_gift_codes(env: ToolsEnv) -> int:
+    return (await env.ctx.conversation_state(env.conversation)).wrong_gift_codes
 
 
-def wrong_discount_codes(env: ToolsEnv) -> int:
-    return env.ctx.conversation_state(env.conversation).wrong_discount_codes
+async def wrong_discount_codes(env: ToolsEnv) -> int:
+    return (await env.ctx.conversation_state(env.conversation)).wrong_discount_codes
 
 
 def promotion_by_code(env: ToolsEnv, code: str) -> dict[str, Any]:
@@ -82,7 +82,7 @@ async def test_unusable_certificate_says_why_and_what_to_do(
     assert words in answer["message"]
     assert "can't be used" in answer["message"]
     assert "contact the store" in answer["message"]
-    assert wrong_gift_codes(env) == 0
+    assert await wrong_gift_codes(env) == 0
 
 
 async def test_expired_certificate_gives_its_expiry_date(env: ToolsEnv) -> None:
@@ -148,7 +148,7 @@ async def test_no_certificate_answer_leaks_purchaser_or_recipient(env: ToolsEnv)
                 "from_name",
                 "from_email",
             } & set(answer)
-    assert wrong_gift_codes(env) == 0
+    assert await wrong_gift_codes(env) == 0
 
 
 @pytest.mark.parametrize(
@@ -160,7 +160,7 @@ async def test_stray_spaces_quotes_and_lower_case_are_forgiven(env: ToolsEnv, ty
     assert answer["status"] == "ok"
     assert answer["code"] == "GIFT-DEMO-0001"
     assert answer["balance"] == "$62.50"
-    assert wrong_gift_codes(env) == 0
+    assert await wrong_gift_codes(env) == 0
 
 
 @pytest.mark.parametrize("typed", ["GIFT-DEMO-000", "GIFT-DEMO-00011", "DEMO-0001", "GIFT DEMO 0001"])
@@ -168,7 +168,7 @@ async def test_only_the_whole_code_matches(env: ToolsEnv, typed: str) -> None:
     answer = await check_gift_card_balance(env.ctx, env.conversation, typed)
     assert answer["status"] == "not_found"
     assert "balance" not in answer
-    assert wrong_gift_codes(env) == 1
+    assert await wrong_gift_codes(env) == 1
 
 
 async def test_malformed_gift_code_is_invalid_and_counts(env: ToolsEnv) -> None:
@@ -177,13 +177,13 @@ async def test_malformed_gift_code_is_invalid_and_counts(env: ToolsEnv) -> None:
     assert answer["status"] == "invalid"
     assert answer["attempts_left"] == 4
     assert requests(env) == before  # absurd input never reaches the store
-    assert wrong_gift_codes(env) == 1
+    assert await wrong_gift_codes(env) == 1
 
 
 async def test_blank_gift_code_asks_for_it_without_counting(env: ToolsEnv) -> None:
     answer = await check_gift_card_balance(env.ctx, env.conversation, "  ''  ")
     assert answer["status"] == "needs_info"
-    assert wrong_gift_codes(env) == 0
+    assert await wrong_gift_codes(env) == 0
 
 
 async def test_exactly_five_wrong_gift_codes_then_locked(env: ToolsEnv) -> None:
@@ -199,7 +199,7 @@ async def test_exactly_five_wrong_gift_codes_then_locked(env: ToolsEnv) -> None:
         ("not_found", 0),
     ]
     assert answer["offer_human"] is True
-    assert wrong_gift_codes(env) == 5
+    assert await wrong_gift_codes(env) == 5
 
     before = requests(env)
     locked = await check_gift_card_balance(env.ctx, env.conversation, "GIFT-DEMO-0001")  # a valid code
@@ -208,7 +208,7 @@ async def test_exactly_five_wrong_gift_codes_then_locked(env: ToolsEnv) -> None:
     assert "balance" not in locked and "$62.50" not in json.dumps(locked)
     assert requests(env) == before  # refused before any API request
     assert (await check_gift_card_balance(env.ctx, env.conversation, "  "))["status"] == "locked"
-    assert wrong_gift_codes(env) == 5
+    assert await wrong_gift_codes(env) == 5
 
     other = env.new_conversation()  # the limit is per conversation
     assert (await check_gift_card_balance(env.ctx, other, "GIFT-DEMO-0001"))["status"] == "ok"
@@ -222,7 +222,7 @@ async def test_valid_gift_codes_do_not_use_up_attempts(env: ToolsEnv) -> None:
     for _ in range(8):
         answer = await check_gift_card_balance(env.ctx, env.conversation, "GIFT-DEMO-0001")
         assert answer["status"] == "ok"
-    assert wrong_gift_codes(env) == 4
+    assert await wrong_gift_codes(env) == 4
     last = await check_gift_card_balance(env.ctx, env.conversation, "NOPE-9")
     assert (last["status"], last["attempts_left"]) == ("not_found", 0)
     assert (await check_gift_card_balance(env.ctx, env.conversation, "GIFT-DEMO-0001"))["status"] == "locked"
@@ -235,7 +235,7 @@ async def test_parallel_wrong_gift_codes_cannot_overrun_the_limit(env: ToolsEnv)
     statuses = [a["status"] for a in answers]
     assert statuses.count("not_found") == 5
     assert statuses.count("locked") == 4
-    assert wrong_gift_codes(env) == 5
+    assert await wrong_gift_codes(env) == 5
 
 
 async def test_gift_lockout_does_not_lock_discount_codes_nor_reveal_gift_codes(env: ToolsEnv) -> None:
@@ -300,7 +300,7 @@ async def test_unusable_codes_say_why(env: ToolsEnv, code: str, kind: str, reaso
     assert answer["valid"] is False
     assert answer["reason"] == reason
     assert words in answer["message"]
-    assert wrong_discount_codes(env) == 0
+    assert await wrong_discount_codes(env) == 0
 
 
 async def test_single_code_promotion_is_valid_with_its_display_name(env: ToolsEnv) -> None:
@@ -391,7 +391,7 @@ async def test_gift_certificate_code_is_named_as_such_without_details(env: Tools
     assert "not a discount code" in answer["message"]
     assert "$" not in json.dumps(answer)
     assert set(answer) == {"status", "message", "code", "kind"}
-    assert wrong_discount_codes(env) == 0
+    assert await wrong_discount_codes(env) == 0
 
 
 async def test_unknown_discount_code(env: ToolsEnv) -> None:
@@ -399,7 +399,7 @@ async def test_unknown_discount_code(env: ToolsEnv) -> None:
     assert answer["status"] == "not_found"
     assert (answer["valid"], answer["reason"]) == (False, "unknown")
     assert answer["attempts_left"] == 9
-    assert wrong_discount_codes(env) == 1
+    assert await wrong_discount_codes(env) == 1
 
 
 @pytest.mark.parametrize("typed", ["SAVE2", "SAVE200", "SAVE 20", "SPRING"])
@@ -412,7 +412,7 @@ async def test_malformed_discount_code_is_invalid_and_counts(env: ToolsEnv) -> N
     answer = await lookup_discount_code(env.ctx, env.conversation, "SAVE20' OR 1=1 --")
     assert answer["status"] == "invalid"
     assert requests(env) == before
-    assert wrong_discount_codes(env) == 1
+    assert await wrong_discount_codes(env) == 1
 
 
 async def test_exactly_ten_wrong_discount_codes_then_locked(env: ToolsEnv) -> None:
@@ -420,14 +420,14 @@ async def test_exactly_ten_wrong_discount_codes_then_locked(env: ToolsEnv) -> No
         answer = await lookup_discount_code(env.ctx, env.conversation, f"WRONG{n}")
         assert (answer["status"], answer["attempts_left"]) == ("not_found", 9 - n)
     assert answer["offer_human"] is True
-    assert wrong_discount_codes(env) == 10
+    assert await wrong_discount_codes(env) == 10
     before = requests(env)
     locked = await lookup_discount_code(env.ctx, env.conversation, "SAVE20")
     assert locked["status"] == "locked"
     assert locked["offer_human"] is True
     assert "valid" not in locked and "20%" not in json.dumps(locked)
     assert requests(env) == before
-    assert wrong_discount_codes(env) == 10
+    assert await wrong_discount_codes(env) == 10
     # The gift certificate limit is separate.
     assert (await check_gift_card_balance(env.ctx, env.conversation, "GIFT-DEMO-0001"))["status"] == "ok"
 
@@ -435,7 +435,7 @@ async def test_exactly_ten_wrong_discount_codes_then_locked(env: ToolsEnv) -> No
 async def test_valid_discount_codes_do_not_use_up_attempts(env: ToolsEnv) -> None:
     for code in ("SAVE20", "SUMMER2023", "SPRING15", "FLASH15", "GIFT-DEMO-0003") * 3:
         assert (await lookup_discount_code(env.ctx, env.conversation, code))["status"] == "ok"
-    assert wrong_discount_codes(env) == 0
+    assert await wrong_discount_codes(env) == 0
 
 
 # ---------------------------------------------------------------------------------- active promotions
@@ -559,6 +559,6 @@ async def test_unreachable_store_is_unavailable_and_costs_no_attempt(env: ToolsE
     ):
         assert answer["status"] == "unavailable"
         assert answer["message"]
-    assert (wrong_gift_codes(env), wrong_discount_codes(env)) == (0, 0)
+    assert (await wrong_gift_codes(env), await wrong_discount_codes(env)) == (0, 0)
     env.sandbox.faults.update({"error_rate": 0.0})
     assert (await check_gift_card_balance(env.ctx, env.conversation, "GIFT-DEMO-0001"))["status"] == "ok"

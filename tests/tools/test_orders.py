@@ -76,7 +76,9 @@ async def test_missing_and_absurd_inputs(env: ToolsEnv) -> None:
     assert (await get_order_information(env.ctx, env.conversation, "12345", "not-an-email"))[
         "status"
     ] == "invalid"
-    assert env.ctx.conversation_state(env.conversation).failed_lookups == 0  # input errors are not guesses
+    assert (
+        await env.ctx.conversation_state(env.conversation)
+    ).failed_lookups == 0  # input errors are not guesses
 
 
 async def test_email_only_lists_orders_for_a_verified_customer_only(env: ToolsEnv) -> None:

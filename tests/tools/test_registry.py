@@ -72,7 +72,7 @@ async def test_a_tool_call_runs_with_the_injected_context(env: ToolsEnv) -> None
         outcome["status"] == "ok"
         and outcome["order"]["shipments"][0]["tracking_number"] == "1Z999AA10123456784"
     )
-    assert env.ctx.records.load("thread-a").bound_email == "jane.doe@example.com"
+    assert (await env.ctx.records.load("thread-a")).bound_email == "jane.doe@example.com"
 
 
 async def test_verified_customer_comes_from_the_graph_state(env: ToolsEnv) -> None:
@@ -123,7 +123,11 @@ async def test_cancellation_waits_for_confirmation_and_resumes_after_a_restart(
     outcome = tool_result(resumed)
     assert outcome["status"] == "ok" and outcome["cancelled"] is True
     assert env.store.orders[12346]["status"] == "Cancelled"
-    assert [e.outcome for e in env.ctx.records.audit_entries(12346)] == ["proposed", "proposed", "cancelled"]
+    assert [e.outcome for e in await env.ctx.records.audit_entries(12346)] == [
+        "proposed",
+        "proposed",
+        "cancelled",
+    ]
 
 
 async def test_resuming_with_another_order_changes_nothing(env: ToolsEnv, tmp_path: Path) -> None:
@@ -149,7 +153,7 @@ async def test_an_argument_the_shopper_never_gave_is_refused_before_the_store(en
     outcome = tool_result(output)
     assert outcome["status"] == "needs_info" and outcome["reason"] == "unproven_argument"
     assert "GIFT-DEMO-0001" not in json.dumps(outcome)  # nothing about the real certificate
-    assert env.ctx.records.load("t-p").wrong_gift_codes == 0
+    assert (await env.ctx.records.load("t-p")).wrong_gift_codes == 0
     assert context.counters.provenance_refusals == 1
 
 
@@ -160,6 +164,6 @@ async def test_the_handoff_summary_is_what_the_shopper_said(env: ToolsEnv) -> No
         state, {"configurable": {"thread_id": "t-h"}}, context=AgentContext(env.ctx)
     )
     assert tool_result(output)["status"] == "ok"
-    (handoff,) = env.ctx.records.handoffs()
+    (handoff,) = await env.ctx.records.handoffs()
     assert handoff.summary == "My gloves arrived torn, can someone look at it?"
     assert handoff.reason is not None and handoff.reason.startswith("model's note:")

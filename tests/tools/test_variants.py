@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from agent.storage import AgentStore
+from agent.persistence.records import open_private_records
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection
 from agent.tools.context import Conversation, ToolContext
@@ -57,10 +57,10 @@ async def ctx(data: Json) -> AsyncIterator[ToolContext]:
         sleep=_no_sleep,
         max_retries=1,
     )
-    records = AgentStore(":memory:")
+    records = await open_private_records(ELECTRONICS_STORE_HASH)
     async with client:
         yield ToolContext(client, connection, records)
-    records.close()
+    await records.aclose()
 
 
 def _product(data: Json, name: str) -> Json:

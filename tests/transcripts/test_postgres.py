@@ -14,7 +14,7 @@ import pytest
 
 from agent.models.intents import NLU
 from agent.models.offline import OfflineChatModel
-from agent.runtime import open_checkpointer
+from agent.persistence.checkpoints import open_checkpointer
 from agent.settings import Settings
 from agent.transcripts import Query
 from agent.transcripts.export import export_jsonl, prune, read_jsonl

@@ -1,0 +1,86 @@
+"""The SQLite engine: one file, one ``aiosqlite`` connection (its own worker thread), WAL mode.
+
+Transactions of one process take turns on the connection (an ``asyncio.Lock``); across processes,
+SQLite's own locking serialises writers (``BEGIN IMMEDIATE`` takes the write lock at the start of a
+write transaction, waiting up to ``busy_timeout``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from .database import SQLITE, Database, Params, Row, Transaction
+
+
+class SqliteTransaction(Transaction):
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, [tuple(row) for row in rows])
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            row = await cursor.fetchone()
+        return tuple(row) if row is not None else None
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+    async def script(self, sql: str) -> None:
+        # executescript would COMMIT first; our DDL has no ';' inside its statements
+        for statement in sql.split(";"):
+            if statement.strip():
+                await self._conn.execute(statement)
+
+
+class SqliteDatabase(Database):
+    dialect = SQLITE
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+        self._turn = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str, *, timeout: float = 30.0) -> SqliteDatabase:
+        """Open (creating it and its folder when missing) the database file at ``path`` (``:memory:``:
+        a private in-memory database)."""
+        where = str(path)
+        if where != ":memory:":
+            Path(where).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(where, timeout=timeout, isolation_level=None)
+        try:
+            if where != ":memory:":
+                await conn.execute("PRAGMA journal_mode=WAL")
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, where)
+
+    def __repr__(self) -> str:
+        return f"SqliteDatabase({self.path!r})"
+
+    @asynccontextmanager
+    async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Transaction]:
+        async with self._turn:
+            await self._conn.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+            try:
+                yield SqliteTransaction(self._conn)
+            except BaseException:
+                await asyncio.shield(self._conn.execute("ROLLBACK"))
+                raise
+            await asyncio.shield(self._conn.execute("COMMIT"))
+
+    async def aclose(self) -> None:
+        await self._conn.close()
