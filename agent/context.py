@@ -1,6 +1,7 @@
 """The LangGraph run context: everything a run needs, built once per process and passed to every run
-(``graph.ainvoke(..., context=AgentContext(...))``). Never a module global. Nothing in it changes per
-turn: what a turn did is counted on the turn's own stream (``agent.counters``)."""
+(``graph.ainvoke(..., context=AgentContext(...))``). Never a module global. Built by ``agent.assembly``.
+Nothing in it belongs to one turn: what a turn did is counted on the turn's own stream
+(``agent.counters``), so concurrent turns on one store never mix their figures."""
 
 from __future__ import annotations
 

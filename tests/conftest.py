@@ -57,7 +57,8 @@ def open_store(tmp_path: Path, nlu: Any) -> Any:
     the demo store served in-process by the ASGI ``app`` (a ``Sandbox``, or a wrapper around one), its
     tools' clock at ``NOW``, the client told not to wait. Keywords: ``folder`` (records kept there;
     default none, in memory), ``settings`` (default offline, home ``tmp_path``), ``policy``, ``index``
-    (an ``IndexOpener``; default no product index), ``client`` (``ClientOptions``), ``clock``."""
+    (an ``IndexOpener``; default no product index), ``client`` (``ClientOptions``), ``clock``, ``store``
+    (another store: its ``(Connection, token)``)."""
     import httpx
 
     from agent.assembly import ClientOptions, StoreAccess, open_context
@@ -87,12 +88,14 @@ def open_store(tmp_path: Path, nlu: Any) -> Any:
         settings: Settings | None = None,
         client: ClientOptions | None = None,
         clock: Any = None,
+        store: tuple[Connection, str] | None = None,
         **options: Any,
     ) -> Any:
         options.setdefault("index", no_index)
+        served, token = store or (connection, FULL_TOKEN)
         return open_context(
             settings or Settings(home=tmp_path),
-            StoreAccess(connection, Secret(FULL_TOKEN), folder),
+            StoreAccess(served, Secret(token), folder),
             transport=httpx.ASGITransport(app=app),
             nlu=nlu,
             client=client or ClientOptions(sleep=_no_sleep, max_retries=1),
