@@ -57,8 +57,11 @@ _host = _Host()
 def hosted(graph_: CompiledStateGraph[Any, Any, Any, Any], context: AgentContext) -> Any:
     """``graph_`` with ``context`` as its graph-level run context: used by every run that passes none
     (LangGraph adopts a runtime seeded in the graph's config as the parent of each run's own; copies,
-    such as the server's ``graph.copy(update={"checkpointer": ...})``, keep it)."""
-    return graph_.with_config(configurable={CONFIG_KEY_RUNTIME: Runtime(context=context)})
+    such as the server's ``graph.copy(update={"checkpointer": ...})``, keep it). The server sends each
+    run the request's context, ``{}`` when it has none; the hosted graph declares no context schema, so
+    that empty dict is not made into an (incomplete) ``AgentContext`` and the host's context is used."""
+    unschematic = graph_.copy(update={"context_schema": None})
+    return unschematic.with_config(configurable={CONFIG_KEY_RUNTIME: Runtime(context=context)})
 
 
 @asynccontextmanager

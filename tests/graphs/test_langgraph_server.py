@@ -43,6 +43,10 @@ async def test_a_hosted_graph_runs_with_the_hosts_context(env: ToolsEnv, nlu: An
     copied = graph.copy(update={"checkpointer": InMemorySaver()})  # as the server copies it
     again = await copied.ainvoke({"messages": [HumanMessage(content=QUESTION)]}, config)
     assert TRACKING in again["messages"][-1].text
+    served = await copied.ainvoke(  # as the server runs it: the request's context, empty
+        {"messages": [HumanMessage(content=QUESTION)]}, {"configurable": {"thread_id": "served"}}, context={}
+    )
+    assert TRACKING in served["messages"][-1].text
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180) -> None:
