@@ -1,88 +1,33 @@
-"""Putting the assistant together for one connected store, and running turns.
+"""Running the assistant's turns, and opening a store's checkpointer.
 
-``open_agent`` builds, once per process: the store's client, the agent's records, the product index,
-the NLU, the chat model (offline by default), the run context, the checkpointer and the compiled router
-graph. Records and checkpoints are SQLite by default, PostgreSQL for a ``postgresql://`` URL. ``Agent.send`` runs one shopper
-turn; a pending cancellation waits for the shopper's next message, across restarts.
+``Agent`` runs shopper turns against the compiled router graph (``agent.turns.stream_turn``) and, with a
+recorder, records each one once, whatever the surface. ``Agent.send`` runs one shopper turn; a pending
+cancellation waits for the shopper's next message, across restarts. The agent is put together in
+``agent.assembly``. Checkpoints are SQLite by default, PostgreSQL for a ``postgresql://`` URL.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from langchain_core.messages import HumanMessage
 from langgraph.types import Command
 
-from bigcommerce import AsyncBigCommerce
-from ingest.embeddings import MiniLMEmbedding
-
 from .context import AgentContext
-from .graphs import router
-from .models.intents import NLU
-from .models.llm_call import turn_deadline
-from .models.llm_router import RoutingMemory
-from .models.offline import OfflineChatModel, text_of
-from .persistence.checkpoints import open_checkpointer
-from .persistence.records import open_records
+from .counters import Counters
 from .settings import Settings
-from .store.catalog import open_index
-from .store.connections import ConnectionStore
-from .tools.context import StorePolicy, ToolContext
-from .transcripts.capture import CapturingTransport, capturing, default_transport
+from .transcripts.capture import capturing
 from .transcripts.recorder import Recorder, TurnInProgress, TurnInput, store_settings
-from .transcripts.store import open_transcripts
+from .turns import EventSink, TurnResult, answer_kind, pending_confirmation, run_config, stream_turn
+
+__all__ = ["Agent", "EventSink", "TurnResult", "answer_kind"]
 
 log = logging.getLogger(__name__)
-EventSink = Callable[
-    [str, Any], None
-]  # ("token", text) | ("route", {"route"}) | ("tool", {"name", "args"}), each as soon as it is known
-
-
-@dataclass
-class TurnResult:
-    replies: list[str] = field(default_factory=list)
-    tool_calls: list[dict[str, Any]] = field(default_factory=list)
-    tool_results: list[dict[str, Any]] = field(default_factory=list)
-    routes: list[str] = field(default_factory=list)
-    confirmation: dict[str, Any] | None = None
-    seconds: float = 0.0
-    llm_calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    surface: str = "chat"  # where the turn came from: "chat" (terminal), "serve" (HTTP API), "eval"
-    message_ids: list[tuple[str, str]] = field(default_factory=list)  # (type, id) of the turn's new messages
-    turn_id: str | None = None  # the transcript record of the (last) turn, when recording
-    # what happened besides the replies: model failures, safety-net calls, grounding replacements,
-    # trimmed history, estimated token counts (each a dict from a message's ``response_metadata``)
-    notes: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.replies)
-
-
-YES = frozenset({"yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "confirm", "confirmed", "please"})
-NO = frozenset({"no", "n", "nope", "nah", "don't", "dont", "stop", "never", "not", "keep", "wait"})
-
-
-def answer_kind(text: str) -> str:
-    """ "yes" for a clear yes ("yes please", "yep, cancel it"), "no" for a clear no, else "other"."""
-    words = [w.strip(".,!?'\"").lower() for w in text.split()]
-    words = [w for w in words if w]
-    if not words or len(words) > 6:
-        return "other"
-    if words[0] in NO or any(w in NO for w in words):
-        return "no"
-    if words[0] in YES or " ".join(words[:2]) in ("go ahead", "do it", "please do"):
-        return "yes"
-    return "other"
 
 
 class Agent:
@@ -97,16 +42,11 @@ class Agent:
             recorder.store_info = store_settings(context)
 
     def _config(self, thread_id: str) -> dict[str, Any]:
-        return {"configurable": {"thread_id": thread_id}, "recursion_limit": 50}
+        return run_config(thread_id)
 
     async def pending(self, thread_id: str) -> dict[str, Any] | None:
         """The confirmation a thread is waiting for, if any."""
-        state = await self.graph.aget_state(self._config(thread_id))
-        for task in state.tasks:
-            for pending in task.interrupts:
-                value = pending.value
-                return value if isinstance(value, dict) else {"question": str(value)}
-        return None
+        return await pending_confirmation(self.graph, thread_id)
 
     async def send(
         self,
@@ -171,19 +111,26 @@ class Agent:
     ) -> TurnResult:
         """THE turn: every surface's turns run (and are recorded) here."""
         turn = self.recorder.begin(thread_id, surface, given or TurnInput()) if self.recorder else None
-        router_calls = self.context.counters.router_llm_calls
+        counters = Counters()  # this turn's own: concurrent turns on the store count apart
         with capturing(turn.capture if turn else None):
             try:
-                result, history = await self._stream(thread_id, inputs, on_event, surface, turn)
+                result, history = await stream_turn(
+                    self.graph,
+                    self.context,
+                    thread_id,
+                    inputs,
+                    on_event=on_event,
+                    surface=surface,
+                    observe=turn.observe if turn else None,
+                    counters=counters,
+                )
             except BaseException as exc:
                 if turn is not None:
-                    calls = self.context.counters.router_llm_calls - router_calls
-                    await self._record(turn, None, [], calls, exc)
+                    await self._record(turn, None, [], counters.router_llm_calls, exc)
                 raise
         if turn is not None:
             result.turn_id = turn.turn_id
-            calls = self.context.counters.router_llm_calls - router_calls
-            await self._record(turn, result, history, calls, None)
+            await self._record(turn, result, history, counters.router_llm_calls, None)
         return result
 
     async def _record(
@@ -201,189 +148,3 @@ class Agent:
             log.exception("Could not build the transcript of turn %s", turn.turn_id)
             return
         await turn.recorder.write(record)
-
-    async def _stream(
-        self,
-        thread_id: str,
-        inputs: Any,
-        on_event: EventSink | None,
-        surface: str,
-        turn: TurnInProgress | None,
-    ) -> tuple[TurnResult, list[Any]]:
-        config = self._config(thread_id)
-        before = await self.graph.aget_state(config)
-        seen = len(before.values.get("messages", [])) if before.values else 0
-        calls_before = self.context.counters.llm_calls
-        started = time.perf_counter()
-        result = TurnResult(surface=surface)
-        announced: set[str] = set()  # tool call ids already sent to on_event
-        announced_calls: list[tuple[str, str]] = []
-        budget = self.context.llm_settings.turn_budget_seconds if self.context.llm is not None else None
-        with turn_deadline(budget):
-            async for namespace, mode, chunk in self.graph.astream(
-                inputs, config, context=self.context, stream_mode=["messages", "updates"], subgraphs=True
-            ):
-                if turn is not None:
-                    turn.observe(namespace, mode, chunk)
-                if mode == "messages" and on_event is not None:
-                    message, meta = chunk
-                    if (
-                        isinstance(message, AIMessageChunk)
-                        and message.content
-                        and meta.get("langgraph_node") == "model"
-                    ):
-                        on_event("token", text_of(message))
-                elif mode == "updates" and isinstance(chunk, dict) and "__interrupt__" in chunk:
-                    result.confirmation = chunk["__interrupt__"][0].value
-                elif mode == "updates" and isinstance(chunk, dict) and on_event is not None:
-                    announced_calls += _progress(chunk, on_event, announced)
-        after = await self.graph.aget_state(config)
-        history = list(after.values.get("messages", []))
-        messages = history[seen:]
-        for message in messages:
-            if message.id:
-                result.message_ids.append((message.type, message.id))
-            if isinstance(message, AIMessage):
-                usage: dict[str, Any] = dict(message.usage_metadata or {})
-                result.input_tokens += int(usage.get("input_tokens", 0))
-                result.output_tokens += int(usage.get("output_tokens", 0))
-                result.tool_calls.extend({"name": c["name"], "args": c["args"]} for c in message.tool_calls)
-                if not message.tool_calls and text_of(message):
-                    result.replies.append(text_of(message))
-                note = (message.response_metadata or {}).get("bcagent")
-                if note:
-                    result.notes.append(dict(note))
-            elif isinstance(message, ToolMessage):
-                result.tool_results.append({"name": message.name, "content": text_of(message)})
-        if result.confirmation is None:
-            result.confirmation = await self.pending(thread_id)
-        if result.confirmation is not None:
-            result.replies.append(str(result.confirmation.get("question", "Please confirm.")))
-            if not any(c["name"] == "cancel_order" for c in result.tool_calls):  # paused inside the subgraph
-                order_id = result.confirmation.get("order_id")
-                result.tool_calls.append({"name": "cancel_order", "args": {"order_id": str(order_id)}})
-        result.routes = list(after.values.get("last_routes", []))
-        result.seconds = time.perf_counter() - started
-        result.llm_calls = self.context.counters.llm_calls - calls_before
-        if on_event is not None:
-            for call in result.tool_calls:  # those not seen while the graph ran (e.g. a paused cancel_order)
-                key = (call["name"], repr(call["args"]))
-                if key in announced_calls:
-                    announced_calls.remove(key)
-                else:
-                    on_event("tool", call)
-        return result, history
-
-
-def _progress(chunk: dict[str, Any], on_event: EventSink, announced: set[str]) -> list[tuple[str, str]]:
-    """Send the routes and tool calls of one graph update at once; the (name, args) of calls sent."""
-    sent: list[tuple[str, str]] = []
-    for node, update in chunk.items():
-        if not isinstance(update, dict):
-            continue
-        if node == "route":
-            for route in update.get("routes", []):
-                on_event("route", {"route": route})
-        for message in update.get("messages", []) or []:
-            if not isinstance(message, AIMessage):
-                continue
-            for index, call in enumerate(message.tool_calls):
-                key = call.get("id") or f"{message.id}:{index}"
-                if key in announced:
-                    continue
-                announced.add(key)
-                on_event("tool", {"name": call["name"], "args": call["args"]})
-                sent.append((call["name"], repr(call["args"])))
-    return sent
-
-
-def llm_options(settings: Settings) -> dict[str, Any]:
-    """The ``AgentContext`` fields that say how to talk to the LLM, from ``settings.llm``."""
-    return {
-        "llm_settings": settings.llm,
-        "context_tokens": settings.llm.context_window(settings.openai_base_url),
-        "routing": RoutingMemory(settings.llm.routing),
-    }
-
-
-def build_model(settings: Settings, nlu: NLU) -> tuple[Any, Any]:
-    """(subgraph model, LLM or None) from the ``model`` setting: ``offline`` or ``openai:<model>``."""
-    from .models.openai_model import make_openai_model, parse_model_setting
-
-    provider, name = parse_model_setting(settings.model)
-    if provider == "offline" or name is None:
-        return OfflineChatModel(nlu=nlu), None
-    llm = make_openai_model(name, settings)
-    return llm, llm
-
-
-@asynccontextmanager
-async def open_context(
-    settings: Settings,
-    store: str | None = None,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    embedder: MiniLMEmbedding | None = None,
-    policy: StorePolicy | None = None,
-) -> AsyncIterator[AgentContext]:
-    """The run context of one connected store (client, records, index, NLU, model), open while used;
-    what ``open_agent`` runs its graph with, and what a LangGraph Server host builds once per process."""
-    connections = ConnectionStore(settings.home)
-    store_hash = connections.resolve(store)
-    connection = connections.load(store_hash)
-    token = connections.token(store_hash)
-    folder = connections.folder(store_hash)
-    embedder = embedder or MiniLMEmbedding()
-    async with AsyncExitStack() as stack:
-        client = await stack.enter_async_context(
-            AsyncBigCommerce(
-                store_hash,
-                token.reveal(),
-                base_url=connection.api_url,
-                transport=CapturingTransport(transport or default_transport()),
-            )
-        )
-        records = await open_records(settings, store_hash, folder)
-        stack.push_async_callback(records.aclose)
-        index = None
-        if connection.scopes.get("products", "none") != "none":
-            index = open_index(settings, connections, store_hash, embedder)
-        nlu = NLU(embedder)
-        model, llm = build_model(settings, nlu)
-        tools = ToolContext(client, connection, records, index=index, policy=policy or StorePolicy())
-        yield AgentContext(
-            tools=tools,
-            model=model,
-            nlu=nlu,
-            llm=llm,
-            store_name=connection.name or store_hash,
-            **llm_options(settings),
-        )
-
-
-@asynccontextmanager
-async def open_agent(
-    settings: Settings,
-    store: str | None = None,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    embedder: MiniLMEmbedding | None = None,
-    policy: StorePolicy | None = None,
-    record: bool | None = None,
-) -> AsyncIterator[Agent]:
-    """The assistant for ``store``. Turns are recorded (``record``, default: the ``transcripts``
-    setting) into the store's transcript store; the client's transport captures BigCommerce traffic."""
-    async with (
-        open_context(settings, store, transport=transport, embedder=embedder, policy=policy) as context,
-        AsyncExitStack() as stack,
-    ):
-        store_hash = context.tools.store_hash
-        connections = ConnectionStore(settings.home)
-        folder = connections.folder(store_hash)
-        checkpointer = await stack.enter_async_context(open_checkpointer(settings, folder))
-        recorder = None
-        if settings.transcripts if record is None else record:
-            transcripts = await stack.enter_async_context(open_transcripts(settings, folder))
-            token = connections.token(store_hash).reveal()
-            recorder = Recorder(transcripts, store_hash, model_name=settings.model, secrets=[token])
-        yield Agent(router.build(checkpointer), context, recorder)

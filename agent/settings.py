@@ -15,6 +15,7 @@ before one batched re-read (default 250).
 ``BCAGENT_TRANSCRIPTS=off`` stops recording turns (on by default: SQLite under the store's folder, or
 the ``BCAGENT_DATABASE_URL`` database); ``BCAGENT_TRANSCRIPT_RETENTION_DAYS`` (default 30) is what
 ``bcagent transcripts prune`` deletes when given no ``--older-than``.
+``BCAGENT_STORE`` picks the store LangGraph Server serves when several are connected (its hash).
 ``BCAGENT_MODEL`` is ``offline`` (default) or ``openai:<model>`` (with ``OPENAI_API_KEY`` and/or
 ``OPENAI_BASE_URL`` for any OpenAI-compatible server).
 
@@ -250,6 +251,7 @@ class Settings:
     transcripts: bool = True
     transcript_retention_days: int = 30
     llm: LLMSettings = field(default_factory=LLMSettings)
+    store: str | None = None  # which connected store a one-store host serves (None: the only one)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -276,6 +278,7 @@ class Settings:
             transcripts=env.get("BCAGENT_TRANSCRIPTS", "on").strip().lower() not in OFF,
             transcript_retention_days=_days(env.get("BCAGENT_TRANSCRIPT_RETENTION_DAYS")),
             llm=LLMSettings.from_env(env),
+            store=(env.get("BCAGENT_STORE") or "").strip() or None,
         )
 
     def __repr__(self) -> str:

@@ -31,8 +31,9 @@ import httpx
 
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
+from agent.assembly import open_agent  # noqa: E402
 from agent.ports import free_port  # noqa: E402
-from agent.runtime import Agent, open_agent  # noqa: E402
+from agent.runtime import Agent  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.store.catalog import run_ingest  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402

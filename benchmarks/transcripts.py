@@ -19,6 +19,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,17 +32,14 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
 
+from agent.assembly import StoreAccess, open_context  # noqa: E402
 from agent.context import AgentContext  # noqa: E402
 from agent.graphs import router  # noqa: E402
-from agent.models.intents import NLU  # noqa: E402
-from agent.models.offline import OfflineChatModel  # noqa: E402
-from agent.persistence.records import open_private_records  # noqa: E402
 from agent.runtime import Agent  # noqa: E402
+from agent.settings import Settings  # noqa: E402
 from agent.store.capabilities import FULL_ACCESS  # noqa: E402
-from agent.store.connections import Connection  # noqa: E402
-from agent.tools.context import ToolContext  # noqa: E402
+from agent.store.connections import Connection, Secret  # noqa: E402
 from agent.transcripts import (  # noqa: E402
-    CapturingTransport,
     Query,
     Recorder,
     ToolCallRecord,
@@ -77,7 +76,9 @@ def _ms(values: list[float]) -> str:
     return f"median {statistics.median(ordered) * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms"
 
 
-async def _context(folder: Path, embedder: MiniLMEmbedding) -> tuple[AgentContext, AsyncBigCommerce]:
+@asynccontextmanager
+async def _context(folder: Path, embedder: MiniLMEmbedding) -> AsyncIterator[AgentContext]:
+    """The demo store's run context, built as every surface builds it (``agent.assembly``)."""
     sandbox = Sandbox([SandboxStore.from_data(generate_demo_store(40, seed=0))], quota=10**9)
     connection = Connection(
         store_hash=DEMO_STORE_HASH,
@@ -88,22 +89,29 @@ async def _context(folder: Path, embedder: MiniLMEmbedding) -> tuple[AgentContex
         timezone="UTC",
         scopes=dict(FULL_ACCESS),
     )
-    client = AsyncBigCommerce(
-        DEMO_STORE_HASH,
-        FULL_TOKEN,
-        base_url=connection.api_url,
-        transport=CapturingTransport(httpx.ASGITransport(app=sandbox)),
-    )
-    index = ProductIndex(chroma_client(path=folder / "chroma"), DEMO_STORE_HASH, embedder)
-    catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
-    await sync_catalog(client, index, folder / "state", catalog)
-    nlu = NLU(embedder)
-    tools = ToolContext(client, connection, await open_private_records(DEMO_STORE_HASH), index=index)
-    return AgentContext(tools=tools, model=OfflineChatModel(nlu=nlu), nlu=nlu), client
+
+    async def synced(client: AsyncBigCommerce, given: Connection) -> ProductIndex:
+        index = ProductIndex(chroma_client(path=folder / "chroma"), DEMO_STORE_HASH, embedder)
+        catalog = CatalogContext(storefront_url=given.secure_url, money=given.money)
+        await sync_catalog(client, index, folder / "state", catalog)
+        return index
+
+    async with open_context(
+        Settings(home=folder),
+        StoreAccess(connection, Secret(FULL_TOKEN)),  # no folder: records in memory
+        transport=httpx.ASGITransport(app=sandbox),
+        embedder=embedder,
+        index=synced,
+    ) as context:
+        yield context
 
 
 async def turn_overhead(rounds: int, postgres: str | None, folder: Path) -> None:
-    context, client = await _context(folder, MiniLMEmbedding())
+    async with _context(folder, MiniLMEmbedding()) as context:
+        await _turn_overhead(context, rounds, postgres, folder)
+
+
+async def _turn_overhead(context: AgentContext, rounds: int, postgres: str | None, folder: Path) -> None:
     graph = router.build(InMemorySaver())
     stores: dict[str, TranscriptStore] = {"sqlite": SqliteTranscripts(folder / "t.sqlite")}
     schema = f"bench_{uuid.uuid4().hex[:10]}"
@@ -117,19 +125,18 @@ async def turn_overhead(rounds: int, postgres: str | None, folder: Path) -> None
         writes[name] = []
         store.add = _timed(store.add, writes[name])  # type: ignore[method-assign]
     times: dict[str, list[float]] = {name: [] for name in agents}
-    async with client:
-        for conversation in CONVERSATIONS:  # warm up every path once
-            for agent in agents.values():
+    for conversation in CONVERSATIONS:  # warm up every path once
+        for agent in agents.values():
+            for text in conversation:
+                await agent.send(f"warm-{uuid.uuid4().hex}", text)
+    for _ in range(rounds):
+        for conversation in CONVERSATIONS:
+            for name, agent in agents.items():
+                thread = f"bench-{uuid.uuid4().hex}"
                 for text in conversation:
-                    await agent.send(f"warm-{uuid.uuid4().hex}", text)
-        for _ in range(rounds):
-            for conversation in CONVERSATIONS:
-                for name, agent in agents.items():
-                    thread = f"bench-{uuid.uuid4().hex}"
-                    for text in conversation:
-                        started = time.perf_counter()
-                        await agent.send(thread, text)
-                        times[name].append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    await agent.send(thread, text)
+                    times[name].append(time.perf_counter() - started)
     print(f"Turn latency, offline model, in-process sandbox ({len(times['off'])} turns each, interleaved):")
     for name, values in times.items():
         ratio = statistics.median(values) / statistics.median(times["off"])

@@ -28,10 +28,10 @@ import httpx
 # This file sits next to benchmarks/ingest.py, named like a package: keep its folder off the import path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
+from agent.assembly import open_agent  # noqa: E402
 from agent.models import intents as nlu_module  # noqa: E402
 from agent.models import offline  # noqa: E402
 from agent.ports import free_port  # noqa: E402
-from agent.runtime import open_agent  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.store.catalog import run_ingest  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.graphs.grounding import check_reply
-from agent.runtime import answer_kind
+from agent.turns import answer_kind
 
 from .runner import Transcript, TurnRecord
 from .scenario import Scenario, TurnExpect

@@ -17,9 +17,9 @@ import logging
 import tempfile
 from pathlib import Path
 
+from agent.assembly import open_agent
 from agent.replay.recording import write
 from agent.replay.runner import recording_of_thread
-from agent.runtime import open_agent
 from agent.settings import Settings
 from agent.store.catalog import run_ingest
 from agent.store.connect import connect_store

@@ -1,5 +1,6 @@
 """Running scenarios: each trial gets a fresh copy of its store in the sandbox (reached in-process), the
-assistant as `bcagent chat` builds it (offline model by default), and a transcript of what happened.
+assistant as `bcagent chat` builds it (``agent.assembly.open_agent``, offline model by default) with
+fresh records and a fresh thread, and a transcript of what happened.
 
 The product index is built once per store fixture and shared: the catalog does not change during a
 conversation, and product facts are read live from the trial's own store anyway.
@@ -18,18 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.context import AgentContext
-from agent.graphs import router
+from agent.assembly import ClientOptions, StoreAccess, build_model, open_agent
 from agent.models.intents import NLU
-from agent.persistence.records import open_private_records
-from agent.runtime import Agent, TurnResult, build_model, llm_options
+from agent.runtime import Agent
 from agent.settings import Settings
 from agent.store.capabilities import FULL_ACCESS
-from agent.store.connections import Connection
-from agent.tools.context import ToolContext
-from agent.transcripts import CapturingTransport, Recorder, TranscriptStore
+from agent.store.connections import Connection, Secret
+from agent.transcripts import TranscriptStore
+from agent.turns import TurnResult
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
 from ingest.documents import CatalogContext
@@ -198,43 +196,25 @@ async def run_trial(
     transcript.initial_store = keyed_store(store)
     sandbox = Sandbox([store], quota=10**9)
     connection = _connection(store)
-    records = await open_private_records(store.store_hash)
-    token = _token(store)
-    transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=sandbox)
-    if env.transcripts is not None:
-        transport = CapturingTransport(transport)
-    client = AsyncBigCommerce(
-        store.store_hash,
-        token,
-        base_url=connection.api_url,
-        transport=transport,
-        sleep=_noop_sleep,
-        max_retries=1,
-    )
+    catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
+
+    async def index(client: AsyncBigCommerce, given: Connection) -> ProductIndex:
+        return await env.index(item.store_key, client, catalog)
+
     try:
-        async with client:
-            catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
-            index = await env.index(item.store_key, client, catalog)
-            tools = ToolContext(client, connection, records, index=index)
-            model, llm = build_model(env.settings, env.nlu)
-            context = AgentContext(
-                tools=tools,
-                model=model,
-                nlu=env.nlu,
-                llm=llm,
-                store_name=connection.name,
-                **llm_options(env.settings),
-            )
-            if llm is not None:  # each turn may take its whole budget
-                timeout = max(
-                    timeout, (len(scenario.turns) + 1) * (env.settings.llm.turn_budget_seconds + 15)
-                )
-            recorder = None
-            if env.transcripts is not None:
-                recorder = Recorder(
-                    env.transcripts, store.store_hash, model_name=env.settings.model, secrets=[token]
-                )
-            agent = Agent(router.build(InMemorySaver()), context, recorder)
+        async with open_agent(
+            env.settings,
+            StoreAccess(connection, Secret(_token(store))),  # no folder: this trial's records only
+            transport=httpx.ASGITransport(app=sandbox),
+            nlu=env.nlu,
+            index=index,
+            client=ClientOptions(sleep=_noop_sleep, max_retries=1),
+            record=env.transcripts is not None,
+            transcripts=env.transcripts,
+        ) as agent:
+            if agent.context.llm is not None:  # each turn may take its whole budget
+                budget = env.settings.llm.turn_budget_seconds
+                timeout = max(timeout, (len(scenario.turns) + 1) * (budget + 15))
             verified = _verified(store, scenario.context.customer_email)
             await asyncio.wait_for(
                 _converse(env, agent, item, transcript, verified, scenario.context.product_id),
@@ -244,8 +224,6 @@ async def run_trial(
         transcript.error = f"the conversation took longer than {timeout:.0f} s"
     except Exception as exc:
         transcript.error = f"{type(exc).__name__}: {exc}"
-    finally:
-        await records.aclose()
     transcript.final_store = keyed_store(store)
     return transcript
 

@@ -12,8 +12,9 @@ from bigcommerce import BigCommerceError
 from sandbox.run import SandboxOptions
 from sandbox.schema import FixtureError
 
+from ..assembly import open_agent
 from ..persistence.records import open_records
-from ..runtime import Agent, open_agent
+from ..runtime import Agent
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
 from .catalog import terminal_progress

@@ -19,8 +19,8 @@ from sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, DEMO_STORE_
 from sandbox.run import SandboxOptions, load_store
 from sandbox.server import SandboxServer
 
+from ..assembly import open_agent
 from ..ports import check_port
-from ..runtime import open_agent
 from ..settings import Settings
 from ..store.catalog import run_ingest
 from ..store.connect import connect_store

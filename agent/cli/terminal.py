@@ -9,7 +9,8 @@ import sys
 import uuid
 from typing import Any, TextIO
 
-from ..runtime import Agent, TurnResult
+from ..runtime import Agent
+from ..turns import TurnResult
 
 HELP = "Type a message. /new starts a new conversation, /quit leaves."
 

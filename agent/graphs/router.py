@@ -26,6 +26,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
+from ..counters import count, count_failure
 from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
@@ -89,8 +90,7 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
 
         left = time_left()
         if left is None or left > 2:
-            context.counters.router_llm_calls += 1
-            context.counters.llm_calls += 1
+            count("router_llm_calls", "llm_calls")
             timeout = context.llm_settings.timeout_seconds
             try:
                 decision = await openai_model.llm_route(
@@ -103,7 +103,7 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
                 )
                 return decision.route, understanding.intent
             except openai_model.ModelError as exc:
-                context.counters.model_failures[f"router_{openai_model.failure_kind(exc)}"] += 1
+                count_failure(f"router_{openai_model.failure_kind(exc)}")
                 log.warning(
                     "LLM routing failed, using the semantic route: %s", openai_model.describe_model_error(exc)
                 )
@@ -237,7 +237,7 @@ async def ground(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         )
     if not replaced:
         return {}
-    runtime.context.counters.grounding_replacements += len(replaced)
+    count("grounding_replacements", n=len(replaced), writer=runtime.stream_writer)
     return {
         "messages": replaced,
         "grounding_violations": state.get("grounding_violations", 0) + len(replaced),

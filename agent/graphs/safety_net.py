@@ -6,7 +6,7 @@ identity; a code; a product), and the LLM answers without calling that tool with
 call, another tool, or made-up arguments; or it fails to answer at all), the offline model's tool call
 runs instead. The tool's result then goes back to the LLM to word, and
 the grounding guard checks the wording, so the shopper gets the store's facts either way. Each firing
-is counted (``Counters.safety_net_calls``) and marked on the message (``response_metadata["bcagent"]``).
+is counted (``agent.counters``: ``safety_net_calls``) and marked on the message (``response_metadata["bcagent"]``).
 """
 
 from __future__ import annotations

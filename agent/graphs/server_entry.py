@@ -1,24 +1,33 @@
 """The graph for LangGraph Server and Studio (``langgraph.json``).
 
-``make_graph`` is the graph factory ``langgraph dev`` / LangGraph Server calls for each run. The run
-context (the connected store's client, records, index, NLU and model) cannot travel in a request, so
-the host builds it: on the first call, from the settings (``$BCAGENT_HOME``, ``BCAGENT_STORE`` to pick
-one of several connected stores, ``BCAGENT_DATABASE_URL``...), kept open for the life of the server
-process and given to every run whose request carries no context of its own. The server supplies its
-own checkpointer. ``graph`` is the same graph without a host context, for tools that only draw it.
+``make_graph`` is the documented graph factory: an ``asynccontextmanager`` taking the server's runtime
+(``langgraph_sdk.runtime.ServerRuntime``), which LangGraph Server / ``langgraph dev`` enters for each
+run, state read and schema request, and which yields the router graph. The run context (the connected
+store's client, records, index, NLU and model, built by ``agent.assembly.open_context``) cannot travel
+in a request, so the host builds it once per server process, on first use, from the settings
+(``$BCAGENT_HOME``, ``BCAGENT_STORE`` to pick one of several connected stores,
+``BCAGENT_DATABASE_URL``...), and keeps it open for the life of the process. The yielded graph carries it
+as its graph-level context, which LangGraph gives every run whose request carries no context of its own
+(the run's own context wins). The server supplies its own checkpointer. ``graph`` is the same graph
+without a host context, for tools that only draw it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-from contextlib import AsyncExitStack
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TYPE_CHECKING, Any
 
+from langgraph._internal._constants import CONFIG_KEY_RUNTIME
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.graphs.router import build
+
+if TYPE_CHECKING:
+    from langgraph_sdk.runtime import ServerRuntime
 
 graph = build()  # absolute imports above: LangGraph Server loads this file by path
 
@@ -34,12 +43,11 @@ class _Host:
     async def get(self) -> AgentContext:
         async with self._lock:
             if self.context is None:
-                from agent.runtime import open_context
+                from agent.assembly import open_context
                 from agent.settings import Settings
 
                 settings = Settings.from_env()
-                store = os.environ.get("BCAGENT_STORE") or None
-                self.context = await self._stack.enter_async_context(open_context(settings, store))
+                self.context = await self._stack.enter_async_context(open_context(settings, settings.store))
             return self.context
 
 
@@ -47,22 +55,16 @@ _host = _Host()
 
 
 def hosted(graph_: CompiledStateGraph[Any, Any, Any, Any], context: AgentContext) -> Any:
-    """``graph_`` running with ``context`` whenever a caller passes none (copies keep it)."""
-    base = type(graph_)
-
-    def _pick(given: Any) -> Any:
-        return given if isinstance(given, AgentContext) else context
-
-    def stream(self: Any, input: Any, config: Any = None, *, context: Any = None, **kwargs: Any) -> Any:
-        return base.stream(self, input, config, context=_pick(context), **kwargs)
-
-    def astream(self: Any, input: Any, config: Any = None, *, context: Any = None, **kwargs: Any) -> Any:
-        return base.astream(self, input, config, context=_pick(context), **kwargs)
-
-    graph_.__class__ = type("HostedGraph", (base,), {"stream": stream, "astream": astream})
-    return graph_
+    """``graph_`` with ``context`` as its graph-level run context: used by every run that passes none
+    (LangGraph adopts a runtime seeded in the graph's config as the parent of each run's own; copies,
+    such as the server's ``graph.copy(update={"checkpointer": ...})``, keep it). The server sends each
+    run the request's context, ``{}`` when it has none; the hosted graph declares no context schema, so
+    that empty dict is not made into an (incomplete) ``AgentContext`` and the host's context is used."""
+    unschematic = graph_.copy(update={"context_schema": None})
+    return unschematic.with_config(configurable={CONFIG_KEY_RUNTIME: Runtime(context=context)})
 
 
-async def make_graph() -> Any:
+@asynccontextmanager
+async def make_graph(runtime: ServerRuntime[Any]) -> AsyncIterator[Any]:
     """The router graph with the host's run context (the graph factory of ``langgraph.json``)."""
-    return hosted(build(), await _host.get())
+    yield hosted(build(), await _host.get())

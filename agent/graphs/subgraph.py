@@ -23,6 +23,7 @@ from langgraph.prebuilt import ToolNode
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
+from ..counters import count, count_failure
 from ..models.llm_call import CallLimits, call_llm
 from ..models.model_errors import FailureKind, ModelFailure
 from ..models.prompts import system_prompt
@@ -119,7 +120,7 @@ async def _llm_step(
     assert context.model is not None
     settings = context.llm_settings
     limits = CallLimits(context.context_tokens, settings.max_tokens, settings.timeout_seconds)
-    context.counters.llm_calls += 1
+    count("llm_calls")
     failure: ModelFailure | None = None
     answer: AIMessage | None = None
     try:
@@ -128,13 +129,13 @@ async def _llm_step(
             _noted(answer, **notes)
     except ModelFailure as exc:
         failure = exc
-        context.counters.model_failures[exc.kind] += 1
+        count_failure(exc.kind)
         log.warning("model call failed (%s): %s", exc.kind, exc)
     if not called:
         verified = bool(state.get("verified_customer"))
         net = net_tool_calls(context, messages, enabled, verified)
         if net is not None and not covered(answer, net):
-            context.counters.safety_net_calls += 1
+            count("safety_net_calls")
             if failure is not None:
                 _noted(net, model_error=failure.kind, detail=str(failure))
             if answer is not None and answer.tool_calls:

@@ -1,9 +1,10 @@
 """Re-running a recording's shopper messages through the current build, and comparing.
 
-The assistant is put together as ``open_agent`` does (the store's client with the capturing transport,
-the agent's records, the NLU, the chat model, the run context, a checkpointer, the router graph and a
-recorder), but around the recording: the store's settings and policy come from the recording, the
-records and the checkpointer are fresh and private to the replay, the clock of each turn is the
+The assistant is put together by ``agent.assembly.open_agent``, as for every other surface (the store's
+client with the capturing transport, the agent's records, the NLU, the chat model with the configured
+LLM settings, the run context, a checkpointer, the router graph and a recorder), around the recording:
+the store's settings and policy come from the recording, the records and the checkpointer are fresh and
+private to the replay, the clock of each turn is the
 recorded turn's time, the conversation keeps its thread id (confirmations are bound to it), and the
 client's transport is the one ``--against`` names (see transport.py).
 """
@@ -11,7 +12,6 @@ client's transport is the one ``--against`` names (see transport.py).
 from __future__ import annotations
 
 import contextlib
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -20,23 +20,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from langgraph.checkpoint.memory import InMemorySaver
 
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
 from ingest.embeddings import MiniLMEmbedding
 
-from ..context import AgentContext
-from ..graphs import router
+from ..assembly import ClientOptions, StoreAccess, open_agent
 from ..models.intents import NLU
-from ..persistence.records import open_private_records
-from ..runtime import Agent, build_model
 from ..settings import Settings
 from ..store.capabilities import FULL_ACCESS, TOOL_NAMES
-from ..store.connections import Connection, ConnectionProblem, ConnectionStore
-from ..tools.context import StorePolicy, ToolContext
-from ..transcripts.capture import CapturingTransport, default_transport
-from ..transcripts.recorder import Recorder
+from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
+from ..tools.context import StorePolicy
+from ..transcripts.capture import default_transport
 from ..transcripts.records import ThreadSummary, TurnRecord
 from ..transcripts.store import ALL, Query, TranscriptStore, parse_time
 from .compare import Divergence, compare
@@ -243,73 +238,56 @@ async def replay(
     if live is not None:
         connection = replace(connection, api_url=live.api_url, scopes=live.scopes)
     nlu = nlu or NLU(embedder or MiniLMEmbedding())
-    model, llm = build_model(replace(settings, model=options.model), nlu)
+    settings = replace(settings, model=options.model)  # with every configured LLM setting
     clock = Clock()
     transcripts = MemoryTranscripts()
     started = time.perf_counter()
     groups = _groups(recording.turns)
     replayed: list[list[TurnRecord]] = []
-    with tempfile.TemporaryDirectory(prefix="bcagent-replay-") as folder:
-        client = AsyncBigCommerce(
-            recording.store_hash,
-            token,
-            base_url=base_url,
-            transport=CapturingTransport(transport),
-            sleep=_no_sleep,
-        )
-        records = await open_private_records(recording.store_hash, Path(folder) / "agent.sqlite")
-        try:
-            async with client:
-                tools = ToolContext(
-                    client,
-                    connection,
-                    records,
-                    index=RecordedIndex(recording),  # type: ignore[arg-type]
-                    policy=policy_of(recording),
-                    clock=clock,
-                )
-                recorded_groups = any(
-                    "/customer_groups" in e.path for t in recording.turns for e in t.requests
-                )
-                if not recorded_groups:  # the recording's process had them cached: all categories open
-                    tools._open_categories = (time.monotonic(), None)
-                    tools.groups_ttl_seconds = float("inf")
-                context = AgentContext(
-                    tools=tools,
-                    model=model,
-                    nlu=nlu,
-                    llm=llm,
-                    store_name=connection.name or recording.store_hash,
-                )
-                recorder = Recorder(
-                    transcripts, recording.store_hash, model_name=options.model, secrets=[token]
-                )
-                agent = Agent(router.build(InMemorySaver()), context, recorder)
-                flat = 0
-                for group in groups:
-                    transport.begin_turn(list(range(flat, flat + len(group))))
-                    flat += len(group)
-                    first = group[0]
-                    clock.now = parse_time(first.started_at)
-                    before = len(transcripts.records)
-                    try:
-                        if first.text is not None:
-                            await agent.send(
-                                recording.thread_id,
-                                first.text,
-                                verified_customer=first.verified_customer,
-                                product_id=first.product_id,
-                                surface=first.surface,
-                            )
-                        else:
-                            await agent.confirm(
-                                recording.thread_id, _recorded_confirm(first.answer), surface=first.surface
-                            )
-                    except Exception:  # recorded as the turn's error; the comparison shows it
-                        pass
-                    replayed.append(transcripts.records[before:])
-        finally:
-            await records.aclose()
+
+    async def index(client: AsyncBigCommerce, given: Connection) -> RecordedIndex:
+        return RecordedIndex(recording)
+
+    async with open_agent(
+        settings,
+        StoreAccess(connection, Secret(token)),  # no folder: records and checkpoints private to the replay
+        transport=transport,
+        nlu=nlu,
+        policy=policy_of(recording),
+        index=index,
+        clock=clock,
+        client=ClientOptions(sleep=_no_sleep),
+        record=True,
+        transcripts=transcripts,
+    ) as agent:
+        tools = agent.context.tools
+        recorded_groups = any("/customer_groups" in e.path for t in recording.turns for e in t.requests)
+        if not recorded_groups:  # the recording's process had them cached: all categories open
+            tools._open_categories = (time.monotonic(), None)
+            tools.groups_ttl_seconds = float("inf")
+        flat = 0
+        for group in groups:
+            transport.begin_turn(list(range(flat, flat + len(group))))
+            flat += len(group)
+            first = group[0]
+            clock.now = parse_time(first.started_at)
+            before = len(transcripts.records)
+            try:
+                if first.text is not None:
+                    await agent.send(
+                        recording.thread_id,
+                        first.text,
+                        verified_customer=first.verified_customer,
+                        product_id=first.product_id,
+                        surface=first.surface,
+                    )
+                else:
+                    await agent.confirm(
+                        recording.thread_id, _recorded_confirm(first.answer), surface=first.surface
+                    )
+            except Exception:  # recorded as the turn's error; the comparison shows it
+                pass
+            replayed.append(transcripts.records[before:])
     divergences = compare(groups, replayed, list(transport.unanswered))
     result = ReplayResult(
         recording,

@@ -1,5 +1,5 @@
 """The ``bcagent serve`` application: ``create_app`` builds the FastAPI app for one or more connected
-stores; its lifespan opens one ``Agent`` per store (``agent.runtime.open_agent``) and closes them after
+stores; its lifespan opens one ``Agent`` per store (``agent.assembly.open_agent``) and closes them after
 the turns in flight have finished.
 
 Middleware, outermost first: CORS (only the configured origins), the body limits (size, JSON). Routers:
@@ -18,8 +18,8 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
+from ..assembly import open_agent
 from ..persistence.threads import open_threads
-from ..runtime import open_agent
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
 from ..store.freshness_service import FreshnessService

@@ -19,6 +19,7 @@ from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
 from ..context import AgentContext
+from ..counters import count
 from ..store.capabilities import TOOL_NAMES
 from ..transcripts.capture import tool_scope
 from . import cancel, handoff, marketing, orders, products, provenance
@@ -79,8 +80,7 @@ async def _guarded(
         missing = provenance.unproven(identifying, _messages(runtime), conversation.verified_customer)
         if missing:
             log.warning("%s refused: %s not given by the shopper or a tool", name, ", ".join(missing))
-            if isinstance(runtime.context, AgentContext):
-                runtime.context.counters.provenance_refusals += 1
+            count("provenance_refusals", writer=runtime.stream_writer)
             return to_text(provenance.refusal(missing))
     with tool_scope(name, runtime.tool_call_id):  # the transcript attributes requests to this call
         return to_text(scrub_result(await call(ctx, conversation)))  # see untrusted.py

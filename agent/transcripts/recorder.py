@@ -27,7 +27,7 @@ from .store import TranscriptStore, dumps, iso
 
 if TYPE_CHECKING:
     from ..context import AgentContext
-    from ..runtime import TurnResult
+    from ..turns import TurnResult
 
 log = logging.getLogger(__name__)
 REDACTED = "<redacted>"

@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
-from agent.models.offline import OfflineChatModel
 from agent.runtime import Agent
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
@@ -37,8 +35,5 @@ async def agent(
     context = CatalogContext(storefront_url=env.ctx.connection.secure_url, money=env.ctx.connection.money)
     await sync_catalog(env.ctx.client, index, tmp_path / "state", context)
     env.ctx.index = index
-    agent_context = AgentContext(
-        tools=env.ctx, model=OfflineChatModel(nlu=nlu), nlu=nlu, store_name="Knockout Fitness Supply"
-    )
     async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "checkpoints.sqlite")) as saver:
-        yield Agent(router.build(saver), agent_context)
+        yield Agent(router.build(saver), env.context)

@@ -18,7 +18,6 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agent.context import AgentContext
 from agent.graphs.router import build
 from agent.graphs.server_entry import hosted
 from agent.ports import free_port
@@ -36,9 +35,7 @@ TRACKING = "1Z999AA10123456784"
 
 
 async def test_a_hosted_graph_runs_with_the_hosts_context(env: ToolsEnv, nlu: Any) -> None:
-    from agent.models.offline import OfflineChatModel
-
-    context = AgentContext(tools=env.ctx, model=OfflineChatModel(nlu=nlu), nlu=nlu)
+    context = env.context  # built by the one test fixture, as every surface builds it
     graph = hosted(build(InMemorySaver()), context)
     config = {"configurable": {"thread_id": "hosted"}}
     output = await graph.ainvoke({"messages": [HumanMessage(content=QUESTION)]}, config)  # no context given
@@ -46,6 +43,10 @@ async def test_a_hosted_graph_runs_with_the_hosts_context(env: ToolsEnv, nlu: An
     copied = graph.copy(update={"checkpointer": InMemorySaver()})  # as the server copies it
     again = await copied.ainvoke({"messages": [HumanMessage(content=QUESTION)]}, config)
     assert TRACKING in again["messages"][-1].text
+    served = await copied.ainvoke(  # as the server runs it: the request's context, empty
+        {"messages": [HumanMessage(content=QUESTION)]}, {"configurable": {"thread_id": "served"}}, context={}
+    )
+    assert TRACKING in served["messages"][-1].text
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180) -> None:

@@ -13,11 +13,10 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from agent.context import AgentContext
+from agent.assembly import model_fields
 from agent.graphs import router
 from agent.models.intents import NLU
-from agent.models.openai_model import make_openai_model
-from agent.runtime import Agent, llm_options
+from agent.runtime import Agent
 from agent.settings import LLMSettings, Settings
 from tests.fakes.openai_server import Behaviour, FakeOpenAIServer
 from tests.tools.conftest import ToolsEnv
@@ -54,15 +53,7 @@ async def make_agent(
                 openai_base_url=fake.base_url,
                 llm=dataclasses.replace(LLMSettings(), **llm),
             )
-            model = make_openai_model("fake-model", settings)
-            context = AgentContext(
-                tools=env.ctx,
-                model=model,
-                nlu=nlu,
-                llm=model,
-                store_name="Knockout Fitness Supply",
-                **llm_options(settings),
-            )
+            context = dataclasses.replace(env.context, **model_fields(settings, nlu))
             return Agent(router.build(saver), context), fake
 
         yield make
@@ -90,7 +81,7 @@ async def test_tools_ignored_without_tool_choice_are_called_with_it(make_agent: 
     assert fake.requests[0].body["max_tokens"] == 400
     assert [c["name"] for c in result.tool_calls] == ["get_order_information"]
     assert TRACKING in result.text
-    assert agent.context.counters.safety_net_calls == 0
+    assert result.counters.safety_net_calls == 0
 
 
 async def test_without_tool_choice_the_safety_net_makes_the_call(make_agent: Make) -> None:
@@ -101,7 +92,7 @@ async def test_without_tool_choice_the_safety_net_makes_the_call(make_agent: Mak
     result = await agent.send(thread(), ORDER_QUESTION)
 
     assert "tool_choice" not in fake.requests[0].body
-    assert agent.context.counters.safety_net_calls == 1
+    assert result.counters.safety_net_calls == 1
     assert notes(result, "safety_net") == [True]
     assert result.tool_calls[0]["args"] == {"order_id": "12345", "email": "jane.doe@example.com"}
     assert TRACKING in result.text
@@ -150,7 +141,7 @@ async def test_json_schema_refused_routing_falls_back_and_remembers(make_agent: 
     assert formats == ["json_schema", "json_object", "json_object"]  # probed once, then remembered
     assert agent.context.routing.mode == "json_object" and agent.context.routing.learned
     assert first.routes == second.routes == ["respond"]
-    assert agent.context.counters.model_failures == {}
+    assert first.counters.model_failures == second.counters.model_failures == {}
 
 
 async def test_routing_by_a_forced_tool_call(make_agent: Make) -> None:
@@ -179,7 +170,7 @@ async def test_cut_streams_are_not_shown_as_whole(make_agent: Make) -> None:
     assert long_reply not in result.text and long_reply[:20] not in result.text
     assert "cut off" in result.text and "person" in result.text
     assert notes(result, "model_error") == ["cut"]
-    assert agent.context.counters.model_failures["cut"] == 1
+    assert result.counters.model_failures["cut"] == 1
 
 
 async def test_a_cut_tool_call_falls_to_the_net_and_the_reply_to_the_tool_results(make_agent: Make) -> None:
@@ -191,7 +182,7 @@ async def test_a_cut_tool_call_falls_to_the_net_and_the_reply_to_the_tool_result
 
     result = await agent.send(thread(), ORDER_QUESTION)
 
-    assert agent.context.counters.safety_net_calls == 1
+    assert result.counters.safety_net_calls == 1
     assert TRACKING in result.text and result.text.rstrip().endswith((".", "?", "!"))
     assert notes(result, "composed") == [True]  # the answer composed from the tool result
 
@@ -287,7 +278,7 @@ async def test_a_refused_request_is_named_as_refused(make_agent: Make) -> None:
 
     details = notes(result, "detail")
     assert details and "refused the request (500)" in details[0]
-    assert agent.context.counters.model_failures["refused"] == 1
+    assert result.counters.model_failures["refused"] == 1
 
 
 # -- what the model invents --------------------------------------------------------------------------
@@ -311,7 +302,7 @@ async def test_invented_tool_arguments_are_refused_without_touching_the_store(
     result = await agent.send(talk, "What's the balance on my gift card?")
 
     refused = [r for r in result.tool_results if '"unproven_argument"' in r["content"]]
-    assert refused and agent.context.counters.provenance_refusals == 1
+    assert refused and result.counters.provenance_refusals == 1
     assert touched == []
     assert (await env.ctx.records.load(talk)).wrong_gift_codes == 0  # no attempt counted
     assert result.text == "Please tell me your gift card code."
@@ -363,7 +354,7 @@ async def test_no_tool_call_at_all_is_caught_by_the_net(make_agent: Make) -> Non
 
     result = await agent.send(thread(), ORDER_QUESTION)
 
-    assert agent.context.counters.safety_net_calls == 1
+    assert result.counters.safety_net_calls == 1
     assert [c["name"] for c in result.tool_calls] == ["get_order_information"]
     assert TRACKING in result.text and "tomorrow" not in result.text
 
@@ -374,9 +365,9 @@ async def test_without_the_net_an_invented_status_is_replaced(make_agent: Make) 
 
     result = await agent.send(thread(), ORDER_QUESTION)
 
-    assert not result.tool_calls and agent.context.counters.safety_net_calls == 0
+    assert not result.tool_calls and result.counters.safety_net_calls == 0
     assert "on its way" not in result.text and "555-123-4567" not in result.text
-    assert agent.context.counters.grounding_replacements == 1
+    assert result.counters.grounding_replacements == 1
     replaced = notes(result, "grounding_replaced")
     assert replaced and any("on its way" in fact for fact in replaced[0])
 

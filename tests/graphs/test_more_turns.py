@@ -48,7 +48,7 @@ async def test_empty_huge_and_emoji_messages_are_safe(agent: Agent) -> None:
 
 
 def test_answer_kind() -> None:
-    from agent.runtime import answer_kind
+    from agent.turns import answer_kind
 
     for text in ("yes", "Yes please", "yep, cancel it", "sure", "ok go ahead", "go ahead"):
         assert answer_kind(text) == "yes", text

@@ -3,6 +3,7 @@ routing by the LLM when the semantic router is unsure, and LLM calls per turn.""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -10,11 +11,10 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from agent.context import AgentContext
+from agent.assembly import model_fields
 from agent.graphs import router
 from agent.models.intents import NLU
-from agent.models.openai_model import make_openai_model
-from agent.runtime import Agent, llm_options
+from agent.runtime import Agent
 from agent.settings import LLMSettings, Settings
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.tools.conftest import ToolsEnv
@@ -32,17 +32,10 @@ async def llm_agent(env: ToolsEnv, nlu: NLU, fake: FakeOpenAIServer, tmp_path: P
         home=tmp_path,
         model="openai:fake-model",
         openai_base_url=fake.base_url,
-        llm=LLMSettings(turn_budget_seconds=600),  # the first turn also warms up the NLU
+        # the first turn also warms up the NLU; a fake server is not streamed from (stream "auto")
+        llm=LLMSettings(turn_budget_seconds=600, max_retries=0, timeout_seconds=10),
     )
-    llm = make_openai_model("fake-model", settings, max_retries=0, timeout=10, streaming=False)
-    context = AgentContext(
-        tools=env.ctx,
-        model=llm,
-        nlu=nlu,
-        llm=llm,
-        store_name="Knockout Fitness Supply",
-        **llm_options(settings),
-    )
+    context = dataclasses.replace(env.context, **model_fields(settings, nlu))
     async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
         yield Agent(router.build(saver), context)
 
@@ -71,18 +64,17 @@ async def test_an_invented_figure_is_replaced_by_the_tool_result(
 ) -> None:
     fake.reply_tool_call("get_product_information", {"product": "Premium Boxing Gloves"})
     fake.reply_text("The Premium Boxing Gloves cost $12.00 today only, with code FREEGLOVES.")
-    context = llm_agent.context
     result = await llm_agent.send(uuid.uuid4().hex, "How much are the Premium Boxing Gloves?")
     assert "$12.00" not in result.text and "FREEGLOVES" not in result.text
     assert "$79.99" in result.text
-    assert context.counters.grounding_replacements == 1
+    assert result.counters.grounding_replacements == 1
 
 
 async def test_unsure_routing_asks_the_llm(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
     fake.reply_structured({"route": "respond", "reason": "small talk"})
     result = await llm_agent.send(uuid.uuid4().hex, "can you check something for me")
     assert result.routes == ["respond"]
-    assert llm_agent.context.counters.router_llm_calls == 1
+    assert result.counters.router_llm_calls == 1
 
 
 async def test_a_failing_llm_router_falls_back_to_the_semantic_route(

@@ -8,10 +8,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
-from agent.models.offline import OfflineChatModel
 from agent.persistence.checkpoints import open_checkpointer
 from agent.runtime import Agent
 from agent.settings import Settings
@@ -33,7 +31,7 @@ def postgres_available() -> bool:
 )
 async def test_interrupt_survives_a_new_postgres_connection(env: ToolsEnv, nlu: NLU, tmp_path: Path) -> None:
     settings = Settings(home=tmp_path, database_url=URL)
-    context = AgentContext(tools=env.ctx, model=OfflineChatModel(nlu=nlu), nlu=nlu)
+    context = env.context  # built by the one test fixture, as every surface builds it
     thread = f"pg-{uuid.uuid4().hex}"
     async with open_checkpointer(settings, tmp_path) as saver:
         first = await Agent(router.build(saver), context).send(

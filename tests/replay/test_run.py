@@ -10,12 +10,13 @@ import httpx
 
 from agent.models.intents import NLU
 from agent.replay.compare import compare_turn, facts
-from agent.replay.recording import Recording, read
+from agent.replay.recording import Recording, from_turns, read
 from agent.replay.runner import ReplayOptions, replay
-from agent.settings import Settings
+from agent.settings import LLMSettings, Settings
 from sandbox.app import Sandbox
 from sandbox.demo import generate_demo_store
 from sandbox.state import SandboxStore
+from tests.fakes.openai_server import FakeOpenAIServer
 
 
 async def test_unchanged_conversation_replays_clean(recording_file: Path, nlu: NLU, tmp_path: Path) -> None:
@@ -92,3 +93,23 @@ def test_facts() -> None:
             ("date", "june 3, 2025"): 1,
         }
     )
+
+
+async def test_a_replay_with_an_llm_uses_the_configured_llm_settings(
+    conversation: Recording, nlu: NLU, tmp_path: Path
+) -> None:
+    """``--model openai:...`` runs with every configured ``BCAGENT_LLM_*`` setting, as serve and eval do:
+    here the safety net is off, so an LLM that answers an order question in words calls no tool."""
+    first = from_turns(conversation.turns[:1], scopes=conversation.scopes)
+    with FakeOpenAIServer() as fake:
+        fake.reply_text("Let me know if there is anything else.")
+        settings = Settings(
+            home=tmp_path,
+            openai_base_url=fake.base_url,
+            llm=LLMSettings(safety_net=False, max_retries=0, turn_budget_seconds=600),
+        )
+        result = await replay(first, settings, ReplayOptions(model="openai:fake-model"), nlu=nlu)
+    (turn,) = result.groups[0]
+    assert turn.tool_calls == []  # with the default settings, the safety net would have called the tool
+    assert len(fake.requests) == 1
+    assert turn.model.name == "openai:fake-model" and turn.model.llm_calls == 1

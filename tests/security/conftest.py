@@ -1,9 +1,11 @@
-"""Attack-suite set-up: the assistant on a fresh demo store, with the offline or the gullible model, a
-sandbox whose requests are recorded (to count writes), and records in the test's own folder."""
+"""Attack-suite set-up: the assistant on a fresh demo store (its run context from the one test fixture,
+``open_store``), with the offline or the gullible model, a sandbox whose requests are recorded (to count
+writes), and records in the test's own folder."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,25 +17,21 @@ import pytest
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from agent.context import AgentContext
+from agent.assembly import ClientOptions
 from agent.graphs import router
 from agent.models.intents import NLU
-from agent.models.offline import OfflineChatModel
-from agent.persistence.records import AgentRecords, open_private_records
 from agent.runtime import Agent
-from agent.store.capabilities import FULL_ACCESS
+from agent.persistence.records import AgentRecords
 from agent.store.connections import Connection
-from agent.tools.context import StorePolicy, ToolContext
+from agent.tools.context import StorePolicy
 from bigcommerce import AsyncBigCommerce
-from bigcommerce.money import MoneyFormat
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
 from ingest.sync import sync_catalog
 from ingest.vectors import ProductIndex, chroma_client
 from sandbox.app import Sandbox
-from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.demo import DEMO_STORE_HASH, generate_demo_store
 from sandbox.state import SandboxStore
-from tests.tools.conftest import NOW
 
 API = "http://sandbox.test"
 
@@ -111,7 +109,7 @@ RigFactory = Callable[..., Any]
 
 
 @pytest.fixture
-def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..., Any]:
+def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, open_store: Any) -> Callable[..., Any]:
     """``async with make_rig(model=..., plant=fn, index=True) as rig``: ``plant`` edits the store data."""
 
     @asynccontextmanager
@@ -131,15 +129,6 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
             plant(data)
         sandbox = Sandbox([SandboxStore.from_data(data)], **(sandbox_options or {"quota": 10**6}))
         recorder = Recorder(sandbox)
-        connection = Connection(
-            store_hash=DEMO_STORE_HASH,
-            api_url=API,
-            name="Knockout Fitness Supply",
-            secure_url="https://knockout-fitness.example",
-            money=MoneyFormat(),
-            timezone="America/Chicago",
-            scopes=dict(FULL_ACCESS),
-        )
         sleeps: list[float] = []
 
         async def sleep(seconds: float) -> None:
@@ -147,33 +136,26 @@ def make_rig(tmp_path: Path, embedder: MiniLMEmbedding, nlu: NLU) -> Callable[..
             if real_sleep:
                 await asyncio.sleep(seconds)
 
-        options: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
-        client = AsyncBigCommerce(
-            DEMO_STORE_HASH,
-            FULL_TOKEN,
-            base_url=API,
-            transport=httpx.ASGITransport(app=recorder),
-            sleep=sleep,
-            max_retries=retries,
-            **options,
-        )
-        records = await open_private_records(DEMO_STORE_HASH, tmp_path / "agent.sqlite")
-        async with client:
-            ctx = ToolContext(client, connection, records, policy=policy or StorePolicy(), clock=lambda: NOW)
-            if index:
-                vectors = ProductIndex(chroma_client(path=tmp_path / "chroma"), DEMO_STORE_HASH, embedder)
-                catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
-                await sync_catalog(client, vectors, tmp_path / "state", catalog)
-                ctx.index = vectors
-            context = AgentContext(
-                tools=ctx,
-                model=model or OfflineChatModel(nlu=nlu),
-                nlu=nlu,
-                store_name="Knockout Fitness Supply",
-            )
+        async def synced(client: AsyncBigCommerce, connection: Connection) -> ProductIndex | None:
+            if not index:
+                return None
+            vectors = ProductIndex(chroma_client(path=tmp_path / "chroma"), DEMO_STORE_HASH, embedder)
+            catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
+            await sync_catalog(client, vectors, tmp_path / "state", catalog)
+            return vectors
+
+        async with open_store(
+            recorder,
+            folder=tmp_path,  # records in the test's own folder
+            policy=policy,
+            index=synced,
+            client=ClientOptions(sleep=sleep, max_retries=retries, timeout=timeout),
+        ) as context:
+            if model is not None:
+                context = dataclasses.replace(context, model=model)
             async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "checkpoints.sqlite")) as saver:
                 recorder.requests.clear()
-                yield Rig(Agent(router.build(saver), context), sandbox, recorder, records, sleeps=sleeps)
-        await records.aclose()
+                agent = Agent(router.build(saver), context)
+                yield Rig(agent, sandbox, recorder, context.tools.records, sleeps=sleeps)
 
     return build

@@ -1,31 +1,28 @@
-"""Tool test set-up: a fresh demo store in the sandbox per test (reached in-process), a client, the
-connection as `bcagent connect` saves it, in-memory agent records, and a conversation."""
+"""Tool test set-up: a fresh demo store in the sandbox per test (reached in-process), its run context
+built by the one test fixture (``open_store``: the client, the connection as `bcagent connect` saves
+it, in-memory agent records), and a conversation."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 
-from agent.persistence.records import open_private_records
-from agent.store.capabilities import FULL_ACCESS
-from agent.store.connections import Connection
-from agent.tools.context import Conversation, StorePolicy, ToolContext
-from bigcommerce import AsyncBigCommerce
-from bigcommerce.money import MoneyFormat
+from agent.context import AgentContext
+from agent.tools.context import Conversation, ToolContext
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
 from ingest.sync import sync_catalog
 from ingest.vectors import ProductIndex, chroma_client
 from sandbox.app import Sandbox
-from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+from sandbox.demo import DEMO_STORE_HASH, generate_demo_store
 from sandbox.state import SandboxStore
+from tests.conftest import NOW
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+__all__ = ["NOW", "ToolsEnv"]
 
 
 @dataclass
@@ -33,6 +30,7 @@ class ToolsEnv:
     sandbox: Sandbox
     ctx: ToolContext
     conversation: Conversation
+    context: AgentContext  # the run context ``ctx`` belongs to (offline model)
 
     @property
     def store(self) -> SandboxStore:
@@ -42,40 +40,16 @@ class ToolsEnv:
         return Conversation(thread_id=thread_id)
 
 
-async def _no_sleep(seconds: float) -> None:
-    return None
-
-
 @pytest.fixture(scope="session")
 def tools_embedder(embedder: MiniLMEmbedding) -> MiniLMEmbedding:
     return embedder
 
 
 @pytest.fixture
-async def env() -> AsyncIterator[ToolsEnv]:
+async def env(open_store: Any) -> AsyncIterator[ToolsEnv]:
     sandbox = Sandbox([SandboxStore.from_data(generate_demo_store(40, seed=0))], quota=10**6)
-    connection = Connection(
-        store_hash=DEMO_STORE_HASH,
-        api_url="http://sandbox.test",
-        name="Knockout Fitness Supply",
-        secure_url="https://knockout-fitness.example",
-        money=MoneyFormat(),
-        timezone="America/Chicago",
-        scopes=dict(FULL_ACCESS),
-    )
-    client = AsyncBigCommerce(
-        DEMO_STORE_HASH,
-        FULL_TOKEN,
-        base_url="http://sandbox.test",
-        transport=httpx.ASGITransport(app=sandbox),
-        sleep=_no_sleep,
-        max_retries=1,
-    )
-    records = await open_private_records(DEMO_STORE_HASH)
-    async with client:
-        ctx = ToolContext(client, connection, records, policy=StorePolicy(), clock=lambda: NOW)
-        yield ToolsEnv(sandbox, ctx, Conversation(thread_id="t1"))
-    await records.aclose()
+    async with open_store(sandbox) as context:
+        yield ToolsEnv(sandbox, context.tools, Conversation(thread_id="t1"), context)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from langgraph.prebuilt import ToolNode
 from langgraph.types import Command
 
 from agent.context import AgentContext
+from agent.counters import Counters
 from agent.store.capabilities import TOOL_NAMES
 from agent.tools.registry import build_tools
 from tests.tools.conftest import ToolsEnv
@@ -123,11 +124,7 @@ async def test_cancellation_waits_for_confirmation_and_resumes_after_a_restart(
     outcome = tool_result(resumed)
     assert outcome["status"] == "ok" and outcome["cancelled"] is True
     assert env.store.orders[12346]["status"] == "Cancelled"
-    assert [e.outcome for e in await env.ctx.records.audit_entries(12346)] == [
-        "proposed",
-        "proposed",
-        "cancelled",
-    ]
+    assert [e.outcome for e in await env.ctx.records.audit_entries(12346)] == ["proposed", "proposed", "cancelled"]
 
 
 async def test_resuming_with_another_order_changes_nothing(env: ToolsEnv, tmp_path: Path) -> None:
@@ -148,13 +145,22 @@ async def test_resuming_with_another_order_changes_nothing(env: ToolsEnv, tmp_pa
 async def test_an_argument_the_shopper_never_gave_is_refused_before_the_store(env: ToolsEnv) -> None:
     state = call("check_gift_card_balance", code="GIFT-DEMO-0001")
     state["messages"][0] = HumanMessage("what's my gift card balance?")
-    context = AgentContext(env.ctx)
-    output = await graph().ainvoke(state, {"configurable": {"thread_id": "t-p"}}, context=context)
+    counters, output = Counters(), {}
+    async for mode, chunk in graph().astream(
+        state,
+        {"configurable": {"thread_id": "t-p"}},
+        context=AgentContext(env.ctx),
+        stream_mode=["custom", "values"],
+    ):
+        if mode == "custom":
+            assert counters.take(chunk)
+        else:
+            output = chunk
     outcome = tool_result(output)
     assert outcome["status"] == "needs_info" and outcome["reason"] == "unproven_argument"
     assert "GIFT-DEMO-0001" not in json.dumps(outcome)  # nothing about the real certificate
     assert (await env.ctx.records.load("t-p")).wrong_gift_codes == 0
-    assert context.counters.provenance_refusals == 1
+    assert counters.provenance_refusals == 1  # counted on the run's own stream
 
 
 async def test_the_handoff_summary_is_what_the_shopper_said(env: ToolsEnv) -> None:

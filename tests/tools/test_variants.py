@@ -4,18 +4,16 @@ match nothing, and product references that carry option words, on the electronic
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 
-from agent.persistence.records import open_private_records
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection
 from agent.tools.context import Conversation, ToolContext
 from agent.tools.products import get_product_information
 from agent.tools.variants import key
-from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
 from sandbox.app import Sandbox
 from sandbox.demo_electronics import (
@@ -28,17 +26,13 @@ from sandbox.state import SandboxStore
 Json = dict[str, Any]
 
 
-async def _no_sleep(seconds: float) -> None:
-    return None
-
-
 @pytest.fixture
 def data() -> Json:
     return generate_electronics_store(0)
 
 
 @pytest.fixture
-async def ctx(data: Json) -> AsyncIterator[ToolContext]:
+async def ctx(data: Json, open_store: Any) -> AsyncIterator[ToolContext]:
     sandbox = Sandbox([SandboxStore.from_data(data)], quota=10**6)
     connection = Connection(
         store_hash=ELECTRONICS_STORE_HASH,
@@ -49,18 +43,9 @@ async def ctx(data: Json) -> AsyncIterator[ToolContext]:
         timezone="America/New_York",
         scopes=dict(FULL_ACCESS),
     )
-    client = AsyncBigCommerce(
-        ELECTRONICS_STORE_HASH,
-        ELECTRONICS_TOKEN,
-        base_url="http://sandbox.test",
-        transport=httpx.ASGITransport(app=sandbox),
-        sleep=_no_sleep,
-        max_retries=1,
-    )
-    records = await open_private_records(ELECTRONICS_STORE_HASH)
-    async with client:
-        yield ToolContext(client, connection, records)
-    await records.aclose()
+    store = (connection, ELECTRONICS_TOKEN)
+    async with open_store(sandbox, store=store, clock=lambda: datetime.now(UTC)) as context:
+        yield context.tools
 
 
 def _product(data: Json, name: str) -> Json:

@@ -3,6 +3,7 @@ client's transport capturing BigCommerce traffic, and turns recorded into a SQLi
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,6 @@ import httpx
 import pytest
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
 from agent.models.offline import OfflineChatModel
@@ -73,7 +73,7 @@ async def build_recorded(
     limits: Limits | None = None,
     model_name: str = "offline",
 ) -> Recorded:
-    context = AgentContext(tools=env.ctx, model=model, nlu=nlu, llm=llm, store_name="Knockout Fitness Supply")
+    context = dataclasses.replace(env.context, tools=env.ctx, model=model, nlu=nlu, llm=llm)
     recorder = Recorder(
         transcripts, DEMO_STORE_HASH, model_name=model_name, secrets=[FULL_TOKEN], limits=limits
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from agent.runtime import open_agent
+from agent.assembly import open_agent
 from agent.settings import Settings
 from agent.store.connections import ConnectionStore
 from agent.transcripts import Query
