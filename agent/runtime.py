@@ -8,11 +8,8 @@ cancellation waits for the shopper's next message, across restarts. The agent is
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -20,7 +17,6 @@ from langgraph.types import Command
 
 from .context import AgentContext
 from .counters import Counters
-from .settings import Settings
 from .transcripts.capture import capturing
 from .transcripts.recorder import Recorder, TurnInProgress, TurnInput, store_settings
 from .turns import EventSink, TurnResult, answer_kind, pending_confirmation, run_config, stream_turn

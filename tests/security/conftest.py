@@ -20,8 +20,8 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from agent.assembly import ClientOptions
 from agent.graphs import router
 from agent.models.intents import NLU
-from agent.runtime import Agent
 from agent.persistence.records import AgentRecords
+from agent.runtime import Agent
 from agent.store.connections import Connection
 from agent.tools.context import StorePolicy
 from bigcommerce import AsyncBigCommerce

@@ -124,7 +124,11 @@ async def test_cancellation_waits_for_confirmation_and_resumes_after_a_restart(
     outcome = tool_result(resumed)
     assert outcome["status"] == "ok" and outcome["cancelled"] is True
     assert env.store.orders[12346]["status"] == "Cancelled"
-    assert [e.outcome for e in await env.ctx.records.audit_entries(12346)] == ["proposed", "proposed", "cancelled"]
+    assert [e.outcome for e in await env.ctx.records.audit_entries(12346)] == [
+        "proposed",
+        "proposed",
+        "cancelled",
+    ]
 
 
 async def test_resuming_with_another_order_changes_nothing(env: ToolsEnv, tmp_path: Path) -> None:
