@@ -41,7 +41,7 @@ pytest: install
 	$(BIN)/pytest -q tests/browser
 
 # The offline eval suite is one process (its scenarios share an event loop; --concurrency 2 overlaps
-# one scenario's waits with another's work, more buys nothing on 2 cores).
+# one scenario's waits with another's work).
 evals: install
 	$(BIN)/bcagent eval run --baseline evals/baseline.json --report eval-report.json --concurrency 2
 
