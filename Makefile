@@ -29,16 +29,27 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The main suite runs on PYTEST_WORKERS processes (pytest-xdist; CI has 2 cores); --dist loadscope keeps
+# each test module on one worker, so a module's fixtures (a served store, the two-replica cluster) start
+# once. The tests are independent: ports are free ones, files under tmp_path, PostgreSQL schemas and
+# databases and Redis key prefixes are each test's own (tests/pgschema.py, uuid prefixes).
 # The browser suite runs in a pytest of its own: Playwright's sync API keeps an event loop running in
 # the main thread while its session fixture is open, which asyncio.run() in other tests refuses.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest -q --ignore=tests/browser
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadscope --ignore=tests/browser
 	$(BIN)/pytest -q tests/browser
 
+# The offline eval suite is one process (its scenarios share an event loop; --concurrency 2 overlaps
+# one scenario's waits with another's work).
 evals: install
-	$(BIN)/bcagent eval run --baseline evals/baseline.json --report eval-report.json
+	$(BIN)/bcagent eval run --baseline evals/baseline.json --report eval-report.json --concurrency 2
 
-test: lint typecheck evals pytest
+# Lint first (seconds, fails fast); then the type check, the evals and the tests side by side: the eval
+# process and mypy use one core each, so run alone they would leave the second core idle. Each line of
+# output is printed whole (--output-sync=line); make fails if any of them fails.
+test: lint
+	$(MAKE) --no-print-directory -j3 --output-sync=line typecheck evals pytest
 
 bench: install
 	$(BIN)/python benchmarks/sandbox_store.py

@@ -13,11 +13,19 @@ from .conftest import MakeClient
 from .helpers import json_response
 
 
-class InFlight:
-    """A handler that holds each request open briefly and records the peak concurrency."""
+async def settle(turns: int = 50) -> None:
+    """Let every runnable task run until it blocks: a count of event-loop turns, not a clock, so a busy
+    machine makes this slower but never changes what has happened when it returns."""
+    for _ in range(turns):
+        await asyncio.sleep(0)
 
-    def __init__(self, delay: float = 0.01) -> None:
-        self.delay = delay
+
+class InFlight:
+    """A handler that holds each request open for a number of event-loop turns (not seconds, so the
+    peak does not depend on the machine's load) and records the peak concurrency."""
+
+    def __init__(self, turns: int = 50) -> None:
+        self.turns = turns
         self.current = 0
         self.peak = 0
         self.total = 0
@@ -27,7 +35,7 @@ class InFlight:
         self.total += 1
         self.peak = max(self.peak, self.current)
         try:
-            await asyncio.sleep(self.delay)
+            await settle(self.turns)
         finally:
             self.current -= 1
         return json_response(200, {"time": 1})
@@ -72,10 +80,11 @@ async def test_interactive_calls_get_through_while_bulk_is_saturated(make_client
     async with make_client(handler, max_concurrency=3, bulk_concurrency=2) as client:
         bulk = client.with_options(priority="bulk")
         crawl = [asyncio.create_task(bulk.products.list()) for _ in range(5)]
-        await asyncio.sleep(0.01)
+        await settle()
         assert bulk_in_flight == 2  # the other three wait for a bulk slot
-        # A shopper's call is answered while every bulk task is still blocked.
-        result = await asyncio.wait_for(client.store.time(), timeout=1.0)
+        # A shopper's call is answered while every bulk task is still blocked (the bulk tasks never
+        # finish before `release`, so a call queued behind them would hang: the timeout only stops that).
+        result = await asyncio.wait_for(client.store.time(), timeout=60)
         assert result.time == 1
         assert not any(task.done() for task in crawl)
         release.set()

@@ -132,8 +132,9 @@ def running(shop: Shop, embedder: MiniLMEmbedding) -> Callable[..., Any]:
     return start
 
 
-async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 15.0) -> None:
-    """Wait until ``check()`` is true (the sandbox delivers from its own thread)."""
+async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 60.0) -> None:
+    """Wait until ``check()`` is true (the sandbox delivers from its own thread). The timeout only
+    catches a hang: it is generous because a busy CI machine may take many seconds to re-embed."""
     async with asyncio.timeout(timeout):
         while True:
             result = check()

@@ -129,12 +129,12 @@ async def test_store_unreachable_keeps_the_change_pending_and_retries(shop: Shop
         try:
             assert (await post(run.url, payload(1, "while-down"))).status_code == 200
             log = run.store.catalog.log
-            await eventually(lambda: log.summary().counts.get("pending", 0) >= 1, timeout=30)
+            await eventually(lambda: log.summary().counts.get("pending", 0) >= 1)
             assert log.pending_keys() == ["product:1"]
             assert run.store.catalog.index.get("product-1") is not None  # nothing deleted on a failure
         finally:
             httpx.put(f"{shop.base_url}/__sandbox__/faults", json={"error_rate": 0.0})
-        await eventually(lambda: follower.idle, timeout=30)
+        await eventually(lambda: follower.idle)
         assert log.pending_keys() == []
         assert run.store.catalog.index.get("product-1") is None
         applied = log.events("applied", limit=1)[0]

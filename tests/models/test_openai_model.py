@@ -338,7 +338,7 @@ async def test_rate_limit_is_retried_after_the_servers_delay(
 
 async def test_timeout_is_described(server: FakeOpenAIServer, tmp_path: Path) -> None:
     model = model_for(server, tmp_path, max_retries=0, timeout=0.3, streaming=False)
-    server.reply_text("too late", delay=1.0)
+    server.reply_text("too late", delay=5.0)  # far past the timeout, so a stalled process still times out
 
     with pytest.raises(openai.APITimeoutError) as caught:
         await model.ainvoke([HumanMessage("hi")])

@@ -48,12 +48,14 @@ async def test_two_replicas_share_one_window_of_requests(namespace: str) -> None
 
 
 async def test_the_window_slides(namespace: str) -> None:
+    # A window of 2 s: the three hits must fall inside it even when a busy machine stalls this process
+    # (with 0.3 s a stall let the first hit leave the window before the third came, and it was allowed).
     limiter, _ = redis_limits(REDIS_URL, namespace)
-    assert [await limiter.hit("k", 2, 0.3) for _ in range(2)] == [None, None]
-    wait = await limiter.hit("k", 2, 0.3)
-    assert wait is not None and wait <= 0.3
+    assert [await limiter.hit("k", 2, 2.0) for _ in range(2)] == [None, None]
+    wait = await limiter.hit("k", 2, 2.0)
+    assert wait is not None and wait <= 2.0
     await asyncio.sleep(wait + 0.05)
-    assert await limiter.hit("k", 2, 0.3) is None
+    assert await limiter.hit("k", 2, 2.0) is None
     await limiter.client.aclose()
 
 
