@@ -23,7 +23,7 @@ from agent.transcripts.sqlite import SqliteTranscripts
 
 from . import baseline, compare, rubric
 from .facts import unbacked_facts
-from .graders import grade
+from .graders import conversation_calls, grade
 from .metrics import TrialResult, summarize
 from .report import json_report, table, write_reports
 from .runner import EvalEnvironment, Transcript, run_suite
@@ -122,8 +122,8 @@ def _unbacked(transcript: Transcript) -> list[str]:
 
 def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
     passed, checks = grade(item.scenario, transcript, item.source.parent)
-    made = [{"name": c["name"], "args": c.get("args") or {}} for t in transcript.turns for c in t.tool_calls]
-    calls = [c["name"] for c in made]
+    made = conversation_calls(transcript)
+    calls = [c["name"] for t in transcript.turns for c in t.tool_calls]
     return TrialResult(
         scenario=item.scenario.id,
         trial=transcript.trial,

@@ -99,6 +99,30 @@ def _subset(wanted: Any, actual: Any) -> bool:
     return bool(wanted == actual or str(wanted) == str(actual))
 
 
+def conversation_calls(transcript: Transcript) -> list[dict[str, Any]]:
+    """Every tool call of the conversation, in order, each once.
+
+    A cancellation paused at its confirmation is recorded twice: in the asking turn (from the pending
+    confirmation) and in the turn that answers it (the model's call, now run). The first is dropped
+    when the second names the same order, so ``times`` and sequences count one call."""
+    calls: list[dict[str, Any]] = []
+    turns = transcript.turns
+    for index, turn in enumerate(turns):
+        following = turns[index + 1].tool_calls if index + 1 < len(turns) else []
+        for call in turn.tool_calls:
+            if turn.confirmation and call["name"] == "cancel_order" and _answered(call, following):
+                continue
+            calls.append({"name": call["name"], "args": call.get("args") or {}})
+    return calls
+
+
+def _answered(paused: dict[str, Any], following: list[dict[str, Any]]) -> bool:
+    order = str((paused.get("args") or {}).get("order_id"))
+    return any(
+        c["name"] == "cancel_order" and str((c.get("args") or {}).get("order_id")) == order for c in following
+    )
+
+
 def _expected(call: ToolCallExpect) -> dict[str, Any]:
     return {"name": call.name, "args": call.args}
 
@@ -185,8 +209,7 @@ def scenario_checks(scenario: Scenario, transcript: Transcript, folder: Path | N
     expect = scenario.expect
     replies = "\n".join(r for t in transcript.turns for r in t.replies)
     checks += _text_checks("", expect, replies)
-    calls = [c for t in transcript.turns for c in t.tool_calls]
-    checks += _tool_checks(expect, calls)
+    checks += _tool_checks(expect, conversation_calls(transcript))
     if expect.route is not None:
         last = transcript.turns[-1].routes if transcript.turns else []
         checks.append(

@@ -43,6 +43,11 @@ def grouped_failures(results: list[TrialResult]) -> dict[str, list[dict[str, Any
     return {sid: list(checks.values()) for sid, checks in out.items()}
 
 
+def trials_text(failed: list[int], trials: int) -> str:
+    """ "failed in 2 of 3 trials (0, 2)"."""
+    return f"failed in {len(failed)} of {trials} trial(s) ({', '.join(map(str, failed))})"
+
+
 def headline(summary: dict[str, Any], load_errors: list[str]) -> str:
     """The first line: how much ran, and, when scenarios did not, how many of how many."""
     line = f"{summary['scenarios']} scenarios x {summary['trials']} trial(s)"
@@ -100,9 +105,8 @@ def table(summary: dict[str, Any], results: list[TrialResult], load_errors: list
         for sid, checks in failures.items():
             lines.append(f"    {sid}:")
             for check in checks:
-                which = ", ".join(map(str, check["trials"]))
                 lines.append(
-                    f"      {check['name']} [trial {which} of {trials[sid]}]"
+                    f"      {check['name']} [{trials_text(check['trials'], trials[sid])}]"
                     + (f" ({_one_line(check['detail'])})" if check["detail"] else "")
                 )
                 if check["expected"] or check["actual"]:

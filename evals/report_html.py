@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 
 from .metrics import TrialResult
-from .report import grouped_failures, headline
+from .report import grouped_failures, headline, trials_text
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;max-width:1200px;margin:1.5em auto;padding:0 1em;color:#1b1b1b}
@@ -164,7 +164,9 @@ def _scenario_table(grouped: dict[str, list[TrialResult]]) -> str:
         passes = sum(t.passed for t in trials)
         latencies = sorted(x for t in trials for x in t.latencies)
         p50 = f"{latencies[len(latencies) // 2] * 1000:.0f}" if latencies else "–"
-        tools = Counter(name for t in trials for name in t.called_tools)
+        tools = Counter(c["name"] for t in trials for c in t.calls)  # each call once (see conversation_calls)
+        if not any(t.calls for t in trials):
+            tools = Counter(name for t in trials for name in t.called_tools)
         shown = ", ".join(f"{name} ×{n}" if n > 1 else name for name, n in sorted(tools.items())) or "–"
         mark = "pass" if passes == len(trials) else "fail"
         rows.append(
@@ -181,9 +183,8 @@ def _scenario_table(grouped: dict[str, list[TrialResult]]) -> str:
 def _failure_block(sid: str, checks: list[dict[str, Any]], trials: int) -> str:
     items = []
     for check in checks:
-        which = ", ".join(map(str, check["trials"]))
         kind = " (policy)" if check.get("policy") else ""
-        body = f"<div class=check><b>{_e(check['name'])}</b>{kind} <span class=fail>failed in trial {_e(which)} of {trials}</span>"
+        body = f"<div class=check><b>{_e(check['name'])}</b>{kind} <span class=fail>{_e(trials_text(check['trials'], trials))}</span>"
         if check.get("detail"):
             body += f"<pre>{_e(check['detail'])}</pre>"
         if check.get("expected") or check.get("actual"):
