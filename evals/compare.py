@@ -164,8 +164,11 @@ def text(result: Comparison, changed_only: bool = False) -> str:
         moved = not math.isclose(tag.change[0], 0.0, abs_tol=1e-12) if not math.isnan(tag.change[0]) else True
         if changed_only and not moved:
             continue
-        lines.append(
-            f"    {tag.tag:<24}{_pct(tag.old[0]):>7} -> {_pct(tag.new[0]):>7}   "
-            f"{_signed(tag.change[0])} [{_signed(tag.change[1])}, {_signed(tag.change[2])}]"
+        change = (
+            f"{_signed(tag.change[0])} [{_signed(tag.change[1])}, {_signed(tag.change[2])}] "
+            f"over {tag.scenarios}"
+            if tag.scenarios
+            else "no scenario in both runs"
         )
+        lines.append(f"    {tag.tag:<24}{_pct(tag.old[0]):>7} -> {_pct(tag.new[0]):>7}   {change}")
     return "\n".join(lines)
