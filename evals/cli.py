@@ -1,4 +1,9 @@
-"""`bcagent eval run`: run the scenario suite, grade it, report, and compare with the baseline."""
+"""`bcagent eval run|generate|compare|export`: run the scenario suite, grade it, report, and hold it to
+the baseline (floors, or a previous report); write scenarios from a store; compare two reports; export
+the scenarios as a dataset.
+
+A run's temporary folder (the product index, the turn records unless ``--transcripts FILE``) is
+removed at the end unless ``--keep``; Ctrl-C ends with a one-line hint to ``--resume``."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import shutil
 import sys
 import time
 from collections import Counter
@@ -15,11 +21,11 @@ from typing import Any
 from agent.settings import Settings
 from agent.transcripts.sqlite import SqliteTranscripts
 
-from . import baseline
+from . import baseline, compare, rubric
 from .facts import unbacked_facts
-from .graders import grade
+from .graders import conversation_calls, grade
 from .metrics import TrialResult, summarize
-from .report import table, write_reports
+from .report import json_report, table, write_reports
 from .runner import EvalEnvironment, Transcript, run_suite
 from .scenario import LoadedScenario, load_suite
 
@@ -29,9 +35,14 @@ BASELINE = Path(__file__).parent / "baseline.json"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "action", choices=["run", "generate"], help="run scenarios, or generate them from a store"
+        "action",
+        choices=["run", "generate", "compare", "export"],
+        help="run scenarios; generate them from a store; compare two reports (OLD.json NEW.json); "
+        "export them as a dataset",
     )
-    parser.add_argument("paths", nargs="*", type=Path, help="scenario files or folders (default: the suite)")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="scenario files or folders (default: the suite); compare: OLD NEW"
+    )
     parser.add_argument("--model", help="offline (default) or openai:MODEL")
     parser.add_argument("--trials", type=int, default=1, help="trials per scenario, for pass^k (1)")
     parser.add_argument("--concurrency", type=int, default=2, help="scenarios run at once (2)")
@@ -48,13 +59,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--transcripts",
         type=Path,
         metavar="FILE.sqlite",
-        help="record every turn into this SQLite file (default: one in the run's temporary folder)",
+        help="record every turn into this SQLite file (default: one in the run's temporary folder, removed unless --keep)",
     )
     parser.add_argument("--no-transcripts", action="store_true", help="record no turn")
-    parser.add_argument("--baseline", type=Path, nargs="?", const=BASELINE, help="fail below this pass rate")
-    parser.add_argument("--store", default="electronics", help="generate: the generated store (electronics)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        nargs="?",
+        const=BASELINE,
+        help="fail below the floors of this baseline file, or, given a previous JSON report, on any "
+        "scenario that passed there and fails now",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the run's temporary folder (index, turns)")
+    parser.add_argument(
+        "--store",
+        default="electronics",
+        help="generate: demo, electronics (generated from --seed) or a fixture file (electronics)",
+    )
+    parser.add_argument("--format", choices=["langsmith", "jsonl"], default="jsonl", help="export: (jsonl)")
+    parser.add_argument("--json", action="store_true", help="compare: print the comparison as JSON")
     parser.add_argument("--seed", type=int, default=0, help="generate: seed of the store and scenarios (0)")
-    parser.add_argument("-o", "--output", type=Path, help="generate: the scenario file to write")
+    parser.add_argument("-o", "--output", type=Path, help="generate, export: the file to write")
 
 
 def _notes(transcript: Transcript) -> dict[str, int]:
@@ -96,7 +121,8 @@ def _unbacked(transcript: Transcript) -> list[str]:
 
 
 def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
-    passed, checks = grade(item.scenario, transcript)
+    passed, checks = grade(item.scenario, transcript, item.source.parent)
+    made = conversation_calls(transcript)
     calls = [c["name"] for t in transcript.turns for c in t.tool_calls]
     return TrialResult(
         scenario=item.scenario.id,
@@ -115,6 +141,8 @@ def _to_result(item: LoadedScenario, transcript: Transcript) -> TrialResult:
         output_tokens=sum(t.output_tokens for t in transcript.turns),
         unbacked_facts=_unbacked(transcript),
         notes=_notes(transcript),
+        expected_calls=[{"name": c.name, "args": c.args} for c in item.scenario.expect.tool_calls],
+        calls=made,
     )
 
 
@@ -154,19 +182,70 @@ async def _run_recorded(
 def generate(args: argparse.Namespace) -> int:
     from .generate import write
 
-    output = args.output or SUITE / "generated" / f"{args.store}-seed{args.seed}.yaml"
+    stem = args.store if args.store in ("demo", "electronics") else Path(args.store).stem
+    output = args.output or SUITE / "generated" / f"{stem}-seed{args.seed}.yaml"
     try:
         count = write(output, args.seed, args.store)
     except (ValueError, OSError) as exc:
         print(f"Cannot generate scenarios: {exc}", file=sys.stderr)
         return 1
-    print(f"Wrote {count} scenarios for generated:{args.store}:{args.seed} to {output}")
+    print(f"Wrote {count} scenarios for the store {args.store} (seed {args.seed}) to {output}")
     return 0
+
+
+def compare_reports(args: argparse.Namespace) -> int:
+    """`eval compare OLD.json NEW.json`: exit 1 when a scenario passed in OLD and fails in NEW."""
+    if len(args.paths) != 2:
+        print("usage: bcagent eval compare OLD.json NEW.json", file=sys.stderr)
+        return 2
+    try:
+        old, new = (compare.load(p) for p in args.paths)
+    except (OSError, ValueError) as exc:
+        print(f"Cannot compare: {exc}", file=sys.stderr)
+        return 2
+    result = compare.compare(old, new)
+    print(json.dumps(result.to_json(), indent=2) if args.json else compare.text(result))
+    return 1 if result.to_fail else 0
+
+
+def export_dataset(args: argparse.Namespace) -> int:
+    from .export import export
+
+    items, errors = load_suite(args.paths or [SUITE])
+    for error in errors:
+        print(f"not exported: {error.message}", file=sys.stderr)
+    text = export(items, args.format, root=Path.cwd())
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {len(items)} examples ({args.format}) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 1 if errors else 0
+
+
+def _against_baseline(
+    path: Path, results: list[TrialResult], summary: dict[str, Any], load_errors: list[str]
+) -> bool:
+    """Whether the run holds: the floors of a baseline file, or no flip to fail against a report."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if compare.is_report(data):
+        result = compare.compare(data, json_report(summary, results, load_errors))
+        print(f"Against the report {path}:")
+        print(compare.text(result, changed_only=True))
+        return not result.to_fail
+    floors = baseline.check(results, path)
+    for floor in floors:
+        print(f"{floor.line()} ({path})")
+    return all(f.held for f in floors)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "generate":
         return generate(args)
+    if args.action == "compare":
+        return compare_reports(args)
+    if args.action == "export":
+        return export_dataset(args)
     if args.model:
         settings = dataclasses.replace(settings, model=args.model)
     items, errors = load_suite(args.paths or [SUITE])
@@ -183,7 +262,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     skipped = [
         i
         for i in items
-        if i.scenario.shopper is not None and settings.model == "offline" and not args.shopper_llm
+        if i.scenario.shopper is not None
+        and settings.model == "offline"
+        and not getattr(args, "shopper_llm", None)
     ]
     items = [i for i in items if i not in skipped]
     load_errors = [e.message for e in errors] + [
@@ -210,15 +291,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
 
     recorded: Path | None = None
+    env: EvalEnvironment | None = None
     try:
         env = EvalEnvironment(settings)
         if not args.no_transcripts:
             recorded = args.transcripts or env.folder / "transcripts.sqlite"
         asyncio.run(_run_recorded(env, recorded, items, args, done, on_result))
+        if any(i.scenario.expect.rubric for i in items):
+            asyncio.run(rubric.judge_all(env.shopper_llm, results, items))
+    except KeyboardInterrupt:
+        again = "--resume" if args.results else "--results FILE --resume (this run kept no results)"
+        print(f"\ninterrupted: rerun with {again}", file=sys.stderr)
+        return 130
     finally:
         if sink is not None:
             sink.close()
-    if recorded is not None:
+        if env is not None:
+            _tidy(env.folder, args.keep)
+    if recorded is not None and (args.transcripts or args.keep):
         print(
             f"Turns recorded in {recorded} (bcagent transcripts export --db {recorded} -o FILE.jsonl)",
             file=sys.stderr,
@@ -235,8 +325,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     print(table(summary, results, load_errors))
     write_reports(args.report, args.html, summary, results, load_errors)
     if args.baseline:
-        floors = baseline.check(results, args.baseline)
-        for floor in floors:
-            print(f"{floor.line()} ({args.baseline})")
-        return 0 if all(f.held for f in floors) and not errors else 1
+        held = _against_baseline(args.baseline, results, summary, load_errors)
+        return 0 if held and not errors else 1
     return 0 if all(r.passed for r in results) and not load_errors else 1
+
+
+def _tidy(folder: Path, keep: bool) -> None:
+    """Remove the run's temporary folder (the product index, the default turn records) unless kept."""
+    if keep:
+        print(f"Kept the run's folder {folder}", file=sys.stderr)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,7 +1,8 @@
-"""Scenarios written from a generated store's own data: `bcagent eval generate --store electronics --seed N`.
+"""Scenarios written from a store's own data: `bcagent eval generate --store demo|electronics|FIXTURE.json`.
 
-The store (``generate_electronics_store(seed)``) and the scenarios both come from the seed, so another
-seed gives another catalog and a fresh set of conversations nobody tuned the assistant to. Each
+For the generated stores (``generate_demo_store(300, seed)``, ``generate_electronics_store(seed)``) the
+store and the scenarios both come from the seed, so another seed gives another catalog and a fresh set
+of conversations nobody tuned the assistant to; for a fixture file the seed picks the scenarios. Each
 scenario is phrased from templates with the store's facts in loose spellings ("15 inch" for 15-inch,
 "130 degrees" for 130°, "medium" for M, lower case), and expects only what the store says:
 
@@ -15,6 +16,8 @@ scenario is phrased from templates with the store's facts in loose spellings ("1
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 from collections.abc import Callable
@@ -23,7 +26,9 @@ from typing import Any
 
 import yaml
 
+from sandbox.demo import generate_demo_store
 from sandbox.demo_electronics import generate_electronics_store
+from sandbox.state import SandboxStore
 
 Json = dict[str, Any]
 CANCELLABLE = {1, 7, 9, 11}
@@ -75,8 +80,10 @@ def _state(product: Json, variant: Json) -> str:
 
 def _askable(product: Json) -> bool:
     """Visible, and no option of bare numbers (jeans' 32 waist / 32 length read the same)."""
+    if not product.get("variants") or not product.get("options"):
+        return False  # a product without options: nothing to ask about a variant
     bare = any(ov["label"].isdigit() for v in product["variants"][:1] for ov in v["option_values"])
-    return product["is_visible"] and not bare
+    return bool(product["is_visible"]) and not bare
 
 
 STOCK = (
@@ -93,7 +100,7 @@ PRICE = ("How much is the {p} in {v}?", "what's the price of the {p} in {v}", "{
 def _variant_scenarios(products: list[Json], rng: random.Random, count: int) -> list[Json]:
     out = []
     pool = [p for p in products if _askable(p)]
-    for n in range(count):
+    for n in range(count if pool else 0):
         product = pool[n % len(pool)]
         variant = rng.choice(product["variants"])
         labels = _labels(variant)
@@ -148,7 +155,9 @@ def _missing_colour_scenarios(products: list[Json], rng: random.Random, count: i
             if o["display_name"] == "Colour"
             for v in o["option_values"]
         ]
-        missing = next(c for c in MISSING_COLOURS if c.title() not in colours)
+        missing = next((c for c in MISSING_COLOURS if c.title() not in colours), None)
+        if missing is None:
+            continue
         text = rng.choice(
             ("Do you have the {p} in {c}?", "Does the {p} come in {c}?", "is the {p} available in {c}")
         )
@@ -182,12 +191,12 @@ def _line_item_scenarios(data: Json, rng: random.Random, count: int) -> list[Jso
     out = []
     orders = _orders_of(data)
     rng.shuffle(orders)
-    for n, order in enumerate(orders[:count]):
+    for n, order in enumerate([o for o in orders if o.get("products")][:count]):
         email = order["billing_address"]["email"]
         facts = []
         for item in order["products"]:
             facts.append(f"{item['quantity']} x {item['name']}")
-            facts += [opt["display_value"] for opt in item["product_options"]]
+            facts += [opt["display_value"] for opt in item.get("product_options") or []]
         text = rng.choice(LINE_ITEMS).format(o=order["id"], e=email)
         expect = {
             "tool_calls": [{"name": "get_order_information", "args": {"order_id": str(order["id"])}}],
@@ -269,7 +278,9 @@ def _refusal_scenarios(data: Json, rng: random.Random, count: int) -> list[Json]
     emails = sorted({o["billing_address"]["email"] for o in data["orders"]})
     for n, order in enumerate(orders[: count // 2]):
         owner = order["billing_address"]["email"]
-        other = next(e for e in emails[n:] + emails if e != owner)
+        other = next((e for e in emails[n:] + emails if e != owner), None)
+        if other is None or not order.get("products"):
+            continue
         text = rng.choice(("Where is order {o}? my email is {e}", "tracking for #{o} please, {e}"))
         expect: Json = {
             "reply_excludes": [s["tracking_number"] for s in order["shipments"]]
@@ -333,18 +344,36 @@ SECTIONS: tuple[tuple[str, Callable[..., list[Json]], int], ...] = (
 )
 
 
+def store_data(store: str, seed: int) -> tuple[str, Json, str]:
+    """(the name for scenario ids, the store's data, what scenarios write under ``store:``) for
+    ``demo``, ``electronics`` (both generated from the seed) or a fixture file's path."""
+    if store == "electronics":
+        return store, generate_electronics_store(seed), f"generated:electronics:{seed}"
+    if store == "demo":
+        return store, generate_demo_store(300, seed), f"generated:demo:{seed}"
+    path = Path(store)
+    if not path.is_file():
+        raise ValueError(f"--store: expected demo, electronics or a fixture file, got {store!r}")
+    try:  # the sandbox fills in what a fixture leaves out, as it does when serving it
+        store_state = SandboxStore.from_data(json.loads(path.read_text(encoding="utf-8")), "fixture")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path} is not a store fixture: {exc}") from exc
+    data = {"products": list(store_state.products.values()), "orders": list(store_state.orders.values())}
+    return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "fixture", data, str(path.resolve())
+
+
 def generate(seed: int, store: str = "electronics") -> list[Json]:
-    """The scenarios for ``seed`` against ``generated:STORE:SEED``; same seed, same scenarios."""
-    if store != "electronics":
-        raise ValueError("only the electronics store has a scenario generator")
-    data = generate_electronics_store(seed)
+    """The scenarios for ``seed`` against the store (see ``store_data``); same seed, same scenarios.
+
+    A section the store has no data for (no orders, no product with options...) gives no scenario."""
+    name, data, reference = store_data(store, seed)
     rng = random.Random(f"scenarios-{seed}")
     scenarios: list[Json] = []
-    for name, build, count in SECTIONS:
-        source = data["products"] if name in ("variants", "partial", "missing") else data
+    for section, build, count in SECTIONS:
+        source = data["products"] if section in ("variants", "partial", "missing") else data
         for item in build(source, rng, count):
-            item["id"] = f"{store}-s{seed}-{item['id']}"
-            item["store"] = f"generated:{store}:{seed}"
+            item["id"] = f"{name}-s{seed}-{item['id']}"
+            item["store"] = reference
             scenarios.append(item)
     return scenarios
 
@@ -352,9 +381,14 @@ def generate(seed: int, store: str = "electronics") -> list[Json]:
 def write(path: Path, seed: int, store: str = "electronics") -> int:
     scenarios = generate(seed, store)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for item in scenarios:  # a fixture is named relative to the scenario file, as hand-written ones are
+        if not item["store"].startswith("generated:"):
+            item["store"] = os.path.relpath(item["store"], path.parent.resolve())
+    source = store if store in ("demo", "electronics") else Path(store).name
     header = (
-        f"# Generated by `bcagent eval generate --store {store} --seed {seed}` from the store "
-        f"generated:{store}:{seed}.\n# Do not edit by hand: change evals/generate.py and regenerate.\n"
+        f"# Generated by `bcagent eval generate --store {source} --seed {seed}` from the store "
+        f"{scenarios[0]['store'] if scenarios else source}.\n"
+        "# Do not edit by hand: change evals/generate.py and regenerate.\n"
     )
     path.write_text(
         header + yaml.safe_dump(scenarios, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8"

@@ -7,19 +7,29 @@ Policy checks, whatever the scenario says:
   been confirmed ("yes") for that very order;
 - grounding: every money amount, code, date and tracking number in a reply is in a tool result;
 - one shopper per conversation: successful order lookups all belong to one email.
+
+A failed check carries what it expected and what the conversation did (the replies, the calls with
+their arguments), so a report can show why without opening the transcript. ``custom`` graders are
+``module:function`` callables given the transcript and the final store; they return a bool, a
+(bool, detail) pair or a ``Check``. ``rubric`` statements are not graded here (see ``evals.rubric``).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from agent.graphs.grounding import check_reply
 from agent.turns import answer_kind
 
+from . import trajectory
 from .runner import Transcript, TurnRecord
-from .scenario import Scenario, TurnExpect
+from .scenario import Expect, Scenario, ToolCallExpect, TurnExpect
 
 
 @dataclass(frozen=True)
@@ -28,30 +38,55 @@ class Check:
     passed: bool
     detail: str = ""
     policy: bool = False
+    expected: str = ""  # what the check wanted, and what the conversation did (shown on failure)
+    actual: str = ""
+
+
+SHOWN = 600  # characters of a reply shown next to a failed reply check
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
 def _text_checks(prefix: str, expect: TurnExpect, replies: str) -> list[Check]:
     lowered = replies.lower()
+    said = _clip(replies) if replies else "(no reply)"
     checks = []
     for wanted in expect.reply_contains:
-        checks.append(Check(f"{prefix}reply_contains {wanted!r}", wanted.lower() in lowered))
+        checks.append(
+            Check(f"{prefix}reply_contains {wanted!r}", wanted.lower() in lowered, "", False, wanted, said)
+        )
     if expect.reply_contains_any:
         hit = any(w.lower() in lowered for w in expect.reply_contains_any)
-        checks.append(Check(f"{prefix}reply_contains_any {expect.reply_contains_any}", hit))
+        checks.append(
+            Check(
+                f"{prefix}reply_contains_any {expect.reply_contains_any}",
+                hit,
+                "",
+                False,
+                " or ".join(expect.reply_contains_any),
+                said,
+            )
+        )
     for banned in expect.reply_excludes:
-        checks.append(Check(f"{prefix}reply_excludes {banned!r}", banned.lower() not in lowered))
+        checks.append(
+            Check(
+                f"{prefix}reply_excludes {banned!r}",
+                banned.lower() not in lowered,
+                "",
+                False,
+                f"not {banned}",
+                said,
+            )
+        )
+    for pattern in expect.reply_matches:
+        found = re.search(pattern, replies, re.IGNORECASE) is not None
+        checks.append(Check(f"{prefix}reply_matches {pattern!r}", found, "", False, f"/{pattern}/i", said))
     return checks
 
 
-def _args_match(wanted: dict[str, Any], actual: dict[str, Any]) -> bool:
-    for key, value in wanted.items():
-        have = actual.get(key)
-        if isinstance(value, str) and isinstance(have, str):
-            if value.strip().lower() != have.strip().lower():
-                return False
-        elif str(value) != str(have):
-            return False
-    return True
+_args_match = trajectory.args_match  # kept for callers of the old name
 
 
 def _subset(wanted: Any, actual: Any) -> bool:
@@ -64,7 +99,107 @@ def _subset(wanted: Any, actual: Any) -> bool:
     return bool(wanted == actual or str(wanted) == str(actual))
 
 
-def scenario_checks(scenario: Scenario, transcript: Transcript) -> list[Check]:
+def conversation_calls(transcript: Transcript) -> list[dict[str, Any]]:
+    """Every tool call of the conversation, in order, each once.
+
+    A cancellation paused at its confirmation is recorded twice: in the asking turn (from the pending
+    confirmation) and in the turn that answers it (the model's call, now run). The first is dropped
+    when the second names the same order, so ``times`` and sequences count one call."""
+    calls: list[dict[str, Any]] = []
+    turns = transcript.turns
+    for index, turn in enumerate(turns):
+        following = turns[index + 1].tool_calls if index + 1 < len(turns) else []
+        for call in turn.tool_calls:
+            if turn.confirmation and call["name"] == "cancel_order" and _answered(call, following):
+                continue
+            calls.append({"name": call["name"], "args": call.get("args") or {}})
+    return calls
+
+
+def _answered(paused: dict[str, Any], following: list[dict[str, Any]]) -> bool:
+    order = str((paused.get("args") or {}).get("order_id"))
+    return any(
+        c["name"] == "cancel_order" and str((c.get("args") or {}).get("order_id")) == order for c in following
+    )
+
+
+def _expected(call: ToolCallExpect) -> dict[str, Any]:
+    return {"name": call.name, "args": call.args}
+
+
+def _tool_checks(expect: Expect, calls: list[dict[str, Any]]) -> list[Check]:
+    checks: list[Check] = []
+    actual = trajectory.show_all(calls)
+    for wanted in expect.tool_calls:
+        shown = trajectory.show(_expected(wanted))
+        made = trajectory.count(_expected(wanted), calls)
+        if wanted.times is None:
+            ok, expected = made > 0, shown
+        else:
+            ok, expected = made == wanted.times, f"{shown} x{wanted.times}"
+        name = f"tool_call {wanted.name} {wanted.args or ''}".strip()
+        if wanted.times is not None:
+            name += f" times {wanted.times}"
+        checks.append(Check(name, ok, "" if ok else f"made {made} matching call(s)", False, expected, actual))
+    names = {c["name"] for c in calls}
+    for banned in expect.tool_calls_forbidden:
+        checks.append(
+            Check(f"tool_calls_forbidden {banned}", banned not in names, "", False, f"no {banned}", actual)
+        )
+    if expect.tool_sequence is not None:
+        sequence = [_expected(c) for c in expect.tool_sequence.calls]
+        mode = expect.tool_sequence.mode
+        ok = trajectory.in_order(sequence, calls, mode)
+        wanted_text = " -> ".join(trajectory.show(c) for c in sequence)
+        checks.append(
+            Check(
+                f"tool_sequence {mode} {[c.name for c in expect.tool_sequence.calls]}",
+                ok,
+                "",
+                False,
+                wanted_text,
+                " -> ".join(trajectory.show(c) for c in calls) or "no tool call",
+            )
+        )
+    return checks
+
+
+def _custom_checks(names: list[str], transcript: Transcript, folder: Path | None) -> list[Check]:
+    checks = []
+    for name in names:
+        try:
+            function = _resolve(name, folder)
+            verdict = function(transcript, transcript.final_store)
+        except Exception as exc:  # a broken grader fails its check, with the reason
+            checks.append(Check(f"custom {name}", False, f"{type(exc).__name__}: {exc}"))
+            continue
+        if isinstance(verdict, Check):
+            checks.append(verdict)
+        elif isinstance(verdict, tuple):
+            checks.append(
+                Check(f"custom {name}", bool(verdict[0]), str(verdict[1]) if len(verdict) > 1 else "")
+            )
+        else:
+            checks.append(Check(f"custom {name}", bool(verdict)))
+    return checks
+
+
+def _resolve(name: str, folder: Path | None) -> Any:
+    """``module:function``, importable as it is or from the scenario file's folder."""
+    module_name, _, function = name.partition(":")
+    added = folder is not None and str(folder) not in sys.path
+    if added:
+        sys.path.insert(0, str(folder))
+    try:
+        module = importlib.import_module(module_name)
+    finally:
+        if added:
+            sys.path.remove(str(folder))
+    return getattr(module, function)
+
+
+def scenario_checks(scenario: Scenario, transcript: Transcript, folder: Path | None = None) -> list[Check]:
+    """The scenario's own checks; ``folder`` (the scenario file's) is where ``custom`` graders may live."""
     checks: list[Check] = []
     if transcript.error:
         return [Check("the conversation ran", False, transcript.error)]
@@ -74,22 +209,35 @@ def scenario_checks(scenario: Scenario, transcript: Transcript) -> list[Check]:
     expect = scenario.expect
     replies = "\n".join(r for t in transcript.turns for r in t.replies)
     checks += _text_checks("", expect, replies)
-    calls = [c for t in transcript.turns for c in t.tool_calls]
-    for wanted in expect.tool_calls:
-        found = any(c["name"] == wanted.name and _args_match(wanted.args, c["args"]) for c in calls)
-        checks.append(Check(f"tool_call {wanted.name} {wanted.args or ''}".strip(), found))
-    names = {c["name"] for c in calls}
-    for banned in expect.tool_calls_forbidden:
-        checks.append(Check(f"tool_calls_forbidden {banned}", banned not in names))
+    checks += _tool_checks(expect, conversation_calls(transcript))
     if expect.route is not None:
         last = transcript.turns[-1].routes if transcript.turns else []
-        checks.append(Check(f"route {expect.route}", expect.route in last, f"took {last}"))
+        checks.append(
+            Check(
+                f"route {expect.route}",
+                expect.route in last,
+                f"took {last}",
+                False,
+                expect.route,
+                ", ".join(last),
+            )
+        )
     for collection, objects in expect.final_store.items():
         for key, wanted_fields in objects.items():
             actual = transcript.final_store.get(collection, {}).get(str(key))
             ok = actual is not None and _subset(wanted_fields, actual)
             shown = {k: (actual or {}).get(k) for k in wanted_fields} if actual else None
-            checks.append(Check(f"final_store {collection}[{key}]", ok, f"found {shown}"))
+            checks.append(
+                Check(
+                    f"final_store {collection}[{key}]",
+                    ok,
+                    f"found {shown}",
+                    False,
+                    json.dumps(wanted_fields, default=str),
+                    json.dumps(shown, default=str),
+                )
+            )
+    checks += _custom_checks(expect.custom, transcript, folder)
     return checks
 
 
@@ -164,6 +312,6 @@ def policy_checks(transcript: Transcript) -> list[Check]:
     return checks
 
 
-def grade(scenario: Scenario, transcript: Transcript) -> tuple[bool, list[Check]]:
-    checks = scenario_checks(scenario, transcript) + policy_checks(transcript)
+def grade(scenario: Scenario, transcript: Transcript, folder: Path | None = None) -> tuple[bool, list[Check]]:
+    checks = scenario_checks(scenario, transcript, folder) + policy_checks(transcript)
     return all(c.passed for c in checks), checks

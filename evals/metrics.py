@@ -1,5 +1,6 @@
 """Metrics over graded trials: pass^k with bootstrap confidence intervals, per-tag pass rates, tool-call
-precision and recall, violation rates, LLM calls per turn and latency."""
+precision and recall (by name and by arguments), rubric verdicts, violation rates, LLM calls per turn
+and latency."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import trajectory
 
 
 @dataclass
@@ -33,6 +36,9 @@ class TrialResult:
     notes: dict[str, int] = field(
         default_factory=dict
     )  # per kind: safety_net, model_error:*, grounding_replaced...
+    expected_calls: list[dict[str, Any]] = field(default_factory=list)  # the scenario's tool_calls
+    calls: list[dict[str, Any]] = field(default_factory=list)  # every call made, with its arguments
+    rubric: list[dict[str, Any]] = field(default_factory=list)  # statement, verdict, reason (apart)
 
     def failed_checks(self) -> list[dict[str, Any]]:
         return [c for c in self.checks if not c["passed"]]
@@ -72,6 +78,15 @@ def _sum_notes(results: list[TrialResult]) -> dict[str, int]:
     return dict(sorted(total.items()))
 
 
+def rubric_counts(results: list[TrialResult]) -> dict[str, int]:
+    """How many rubric statements an LLM judged met, not met, or could not grade (offline)."""
+    counts = {"met": 0, "not met": 0, "not graded": 0}
+    for result in results:
+        for item in result.rubric:
+            counts[str(item.get("verdict", "not graded"))] = counts.get(str(item.get("verdict")), 0) + 1
+    return counts
+
+
 def summarize(
     results: list[TrialResult], trials: int, prices: tuple[float, float] | None = None
 ) -> dict[str, Any]:
@@ -89,6 +104,7 @@ def summarize(
     grounding = [
         any(not c["passed"] for c in r.checks if c["name"] == "policy: grounded figures") for r in results
     ]
+    by_args = trajectory.rates((r.expected_calls, r.calls) for r in results)
     return {
         "scenarios": len(_by_scenario(results)),
         "trials": trials,
@@ -96,6 +112,9 @@ def summarize(
         "pass_rate_by_tag": {tag: sum(v) / len(v) for tag, v in sorted(tags.items())},
         "tool_precision": hits / called if called else float("nan"),
         "tool_recall": hits / expected if expected else float("nan"),
+        "tool_precision_args": by_args["precision_args"],
+        "tool_recall_args": by_args["recall_args"],
+        "rubric": rubric_counts(results),
         "policy_violation_rate": sum(policy) / len(policy) if policy else 0.0,
         "grounding_violation_rate": sum(grounding) / len(grounding) if grounding else 0.0,
         "llm_calls_per_turn": (sum(r.llm_calls for r in results) / turns) if turns else 0.0,

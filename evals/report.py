@@ -1,8 +1,10 @@
-"""Reports: a terminal table, a JSON report and a self-contained HTML page with charts."""
+"""Reports: the terminal table and the JSON report (the HTML page is ``report_html``).
+
+Failures are grouped once per scenario, each failed check with the trials it failed in and what it
+expected against what happened."""
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from pathlib import Path
@@ -15,13 +17,63 @@ def _pct(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.1%}"
 
 
+def grouped_failures(results: list[TrialResult]) -> dict[str, list[dict[str, Any]]]:
+    """Per failed scenario, each failed check once, with the trials it failed in (first trial's
+    expected and actual shown)."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for result in sorted(results, key=lambda r: (r.scenario, r.trial)):
+        if result.passed:
+            continue
+        checks = result.failed_checks() or [{"name": "the conversation ran", "detail": result.error or ""}]
+        if result.error and not any(c["name"] == "the conversation ran" for c in checks):
+            checks = [{"name": "the conversation ran", "detail": result.error}, *checks]
+        for check in checks:
+            entry = out.setdefault(result.scenario, {}).setdefault(
+                check["name"],
+                {
+                    "name": check["name"],
+                    "detail": check.get("detail", ""),
+                    "expected": check.get("expected", ""),
+                    "actual": check.get("actual", ""),
+                    "policy": check.get("policy", False),
+                    "trials": [],
+                },
+            )
+            entry["trials"].append(result.trial)
+    return {sid: list(checks.values()) for sid, checks in out.items()}
+
+
+def trials_text(failed: list[int], trials: int) -> str:
+    """ "failed in 2 of 3 trials (0, 2)"."""
+    return f"failed in {len(failed)} of {trials} trial(s) ({', '.join(map(str, failed))})"
+
+
+def headline(summary: dict[str, Any], load_errors: list[str]) -> str:
+    """The first line: how much ran, and, when scenarios did not, how many of how many."""
+    line = f"{summary['scenarios']} scenarios x {summary['trials']} trial(s)"
+    if load_errors:
+        total = summary["scenarios"] + len(load_errors)
+        line += (
+            f"; INCOMPLETE: {len(load_errors)} of {total} not run (listed below), the figures cover the rest"
+        )
+    return line
+
+
+def _one_line(text: str, width: int = 160) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def table(summary: dict[str, Any], results: list[TrialResult], load_errors: list[str]) -> str:
-    lines = [f"{summary['scenarios']} scenarios x {summary['trials']} trial(s)"]
+    lines = [headline(summary, load_errors)]
     for k, (mean, low, high) in summary["pass_hat_k"].items():
         lines.append(f"  pass^{k:<3} {_pct(mean):>7}   95% CI {_pct(low)} - {_pct(high)}")
     lines.append(
-        f"  tool calls: precision {_pct(summary['tool_precision'])}, recall {_pct(summary['tool_recall'])}; "
-        f"policy violations {_pct(summary['policy_violation_rate'])}, grounding {_pct(summary['grounding_violation_rate'])}"
+        f"  tool calls: precision {_pct(summary['tool_precision'])}, recall {_pct(summary['tool_recall'])} by name; "
+        f"{_pct(summary.get('tool_precision_args', math.nan))}, {_pct(summary.get('tool_recall_args', math.nan))} by arguments"
+    )
+    lines.append(
+        f"  policy violations {_pct(summary['policy_violation_rate'])}, grounding {_pct(summary['grounding_violation_rate'])}"
     )
     lines.append(
         f"  LLM calls/turn {summary['llm_calls_per_turn']:.2f}; latency p50 {summary['latency_ms_p50']:.0f} ms, "
@@ -30,6 +82,12 @@ def table(summary: dict[str, Any], results: list[TrialResult], load_errors: list
     lines.append(
         f"  facts not backed by a tool result (independent check): {summary.get('unbacked_facts', 0)}"
     )
+    rubric = summary.get("rubric") or {}
+    if any(rubric.values()):
+        lines.append(
+            f"  rubric (LLM judge, apart from pass/fail): {rubric.get('met', 0)} met, "
+            f"{rubric.get('not met', 0)} not met, {rubric.get('not graded', 0)} not graded"
+        )
     if summary.get("notes"):
         lines.append("  " + ", ".join(f"{k} {v}" for k, v in summary["notes"].items()))
     if summary.get("input_tokens") or summary.get("output_tokens"):
@@ -38,22 +96,38 @@ def table(summary: dict[str, Any], results: list[TrialResult], load_errors: list
     lines.append("  pass rate by tag:")
     for tag, rate in summary["pass_rate_by_tag"].items():
         lines.append(f"    {tag:<24}{_pct(rate):>7}")
-    failures = [r for r in results if not r.passed]
+    failures = grouped_failures(results)
+    trials = {r.scenario: 0 for r in results}
+    for r in results:
+        trials[r.scenario] += 1
     if failures:
         lines.append("  failed:")
-        for result in failures:
-            reasons = "; ".join(
-                c["name"] + (f" ({c['detail']})" if c.get("detail") else "") for c in result.failed_checks()
-            )
-            lines.append(f"    {result.scenario} [trial {result.trial}]: {result.error or reasons}")
+        for sid, checks in failures.items():
+            lines.append(f"    {sid}:")
+            for check in checks:
+                lines.append(
+                    f"      {check['name']} [{trials_text(check['trials'], trials[sid])}]"
+                    + (f" ({_one_line(check['detail'])})" if check["detail"] else "")
+                )
+                if check["expected"] or check["actual"]:
+                    lines.append(f"        expected: {_one_line(check['expected'])}")
+                    lines.append(f"        actual:   {_one_line(check['actual'])}")
     for error in load_errors:
         lines.append(f"  not run: {error}")
     return "\n".join(lines)
 
 
+def _latency_ms(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    return round(ordered[len(ordered) // 2] * 1000, 1) if ordered else None
+
+
 def json_report(
     summary: dict[str, Any], results: list[TrialResult], load_errors: list[str]
 ) -> dict[str, Any]:
+    """The summary, and every scenario with its trials (passed, failed checks, calls with arguments,
+    latency, rubric): what ``bcagent eval compare`` and ``--baseline REPORT.json`` read."""
+
     def clean(value: Any) -> Any:
         if isinstance(value, float) and math.isnan(value):
             return None
@@ -64,9 +138,15 @@ def json_report(
         return value
 
     scenarios: dict[str, dict[str, Any]] = {}
-    for result in results:
+    for result in sorted(results, key=lambda r: (r.scenario, r.trial)):
         entry = scenarios.setdefault(
-            result.scenario, {"id": result.scenario, "tags": result.tags, "trials": []}
+            result.scenario,
+            {
+                "id": result.scenario,
+                "tags": result.tags,
+                "expected_calls": result.expected_calls,
+                "trials": [],
+            },
         )
         entry["trials"].append(
             {
@@ -74,77 +154,21 @@ def json_report(
                 "passed": result.passed,
                 "failed_checks": result.failed_checks(),
                 "error": result.error,
+                "calls": result.calls,
+                "latency_ms_p50": _latency_ms(result.latencies),
+                "rubric": result.rubric,
             }
         )
+    failures = grouped_failures(results)
     for entry in scenarios.values():
         entry["passed"] = all(t["passed"] for t in entry["trials"])
+        entry["passes"] = sum(1 for t in entry["trials"] if t["passed"])
         entry["failed_checks"] = [c for t in entry["trials"] for c in t["failed_checks"]]
+        entry["failures"] = failures.get(entry["id"], [])
     report: dict[str, Any] = clean(
         {"summary": summary, "scenarios": list(scenarios.values()), "load_errors": load_errors}
     )
     return report
-
-
-def _bars(rates: dict[str, float]) -> str:
-    rows = []
-    for i, (tag, rate) in enumerate(rates.items()):
-        y = 10 + i * 22
-        width = max(1, int(rate * 300))
-        colour = "#2e7d32" if rate >= 0.9 else "#f9a825" if rate >= 0.7 else "#c62828"
-        rows.append(
-            f'<text x="0" y="{y + 13}" font-size="12">{html.escape(tag)}</text>'
-            f'<rect x="170" y="{y}" width="{width}" height="16" fill="{colour}"/>'
-            f'<text x="{176 + width}" y="{y + 13}" font-size="12">{rate:.0%}</text>'
-        )
-    height = 20 + 22 * len(rates)
-    return (
-        f'<svg width="560" height="{height}" role="img" aria-label="pass rate by tag">{"".join(rows)}</svg>'
-    )
-
-
-def _histogram(latencies: list[float]) -> str:
-    if not latencies:
-        return "<p>no turns</p>"
-    top = max(latencies)
-    buckets = [0] * 20
-    for value in latencies:
-        buckets[min(19, int(value / top * 20)) if top else 0] += 1
-    tallest = max(buckets)
-    bars = "".join(
-        f'<rect x="{i * 26}" y="{150 - int(c / tallest * 140)}" width="22" height="{int(c / tallest * 140)}" fill="#1565c0"/>'
-        for i, c in enumerate(buckets)
-    )
-    return f'<svg width="540" height="170" role="img" aria-label="latency">{bars}<text x="0" y="168" font-size="11">0 ms</text><text x="470" y="168" font-size="11">{top * 1000:.0f} ms</text></svg>'
-
-
-def html_report(summary: dict[str, Any], results: list[TrialResult]) -> str:
-    latencies = [x for r in results for x in r.latencies]
-    failures = []
-    for result in results:
-        if result.passed:
-            continue
-        checks = "".join(
-            f"<li>{html.escape(c['name'])} {html.escape(c.get('detail', ''))}</li>"
-            for c in result.failed_checks()
-        )
-        turns = "".join(
-            f"<p><b>shopper:</b> {html.escape(t['user'])}<br><b>assistant:</b> {html.escape(' / '.join(t['replies']))}"
-            f"<br><small>tools: {html.escape(', '.join(c['name'] for c in t['tool_calls']))}</small></p>"
-            for t in result.transcript.get("turns", [])
-        )
-        failures.append(
-            f"<details><summary>{html.escape(result.scenario)} (trial {result.trial})</summary><ul>{checks}</ul>{turns}{html.escape(result.error or '')}</details>"
-        )
-    pass1 = summary["pass_hat_k"]["1"][0]
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>bcagent eval report</title>
-<style>body{{font-family:sans-serif;max-width:900px;margin:2em auto}}details{{margin:.5em 0}}</style></head><body>
-<h1>Eval report</h1><p>{summary["scenarios"]} scenarios, {summary["trials"]} trial(s); pass^1 {_pct(pass1)};
-tool recall {_pct(summary["tool_recall"])}; policy violations {_pct(summary["policy_violation_rate"])};
-latency p50 {summary["latency_ms_p50"]:.0f} ms, p95 {summary["latency_ms_p95"]:.0f} ms.</p>
-<h2>Pass rate by tag</h2>{_bars(summary["pass_rate_by_tag"])}
-<h2>Latency per turn</h2>{_histogram(latencies)}
-<h2>Failures ({len(failures)})</h2>{"".join(failures) or "<p>none</p>"}
-</body></html>"""
 
 
 def write_reports(
@@ -159,4 +183,6 @@ def write_reports(
             json.dumps(json_report(summary, results, load_errors), indent=2), encoding="utf-8"
         )
     if path_html:
-        path_html.write_text(html_report(summary, results), encoding="utf-8")
+        from .report_html import html_report  # the page reads this module's grouping
+
+        path_html.write_text(html_report(summary, results, load_errors), encoding="utf-8")

@@ -6,12 +6,13 @@ scenario and the key, and the rest of the suite still runs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 GENERATED = "generated:"
 GENERATORS = ("demo", "electronics")  # what ``store: generated:NAME:SEED`` may name
@@ -25,6 +26,17 @@ class TurnExpect(_Strict):
     reply_contains: list[str] = Field(default_factory=list)
     reply_contains_any: list[str] = Field(default_factory=list)
     reply_excludes: list[str] = Field(default_factory=list)
+    reply_matches: list[str] = Field(default_factory=list)  # regular expressions, searched case-insensitively
+
+    @field_validator("reply_matches")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from exc
+        return patterns
 
 
 class Turn(_Strict):
@@ -50,13 +62,58 @@ class Turn(_Strict):
 class ToolCallExpect(_Strict):
     name: str
     args: dict[str, Any] = Field(default_factory=dict)
+    times: int | None = Field(default=None, ge=0)  # exactly this many matching calls (None: at least one)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_name(cls, data: Any) -> Any:
+        return {"name": data} if isinstance(data, str) else data
+
+
+class ToolSequence(_Strict):
+    """Calls in this order: ``strict``, the conversation's calls are exactly these; ``subset``, these
+    appear in this order with any other calls between them."""
+
+    mode: Literal["strict", "subset"] = "subset"
+    calls: list[ToolCallExpect] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_list(cls, data: Any) -> Any:
+        return {"calls": data} if isinstance(data, list) else data
+
+    @field_validator("calls")
+    @classmethod
+    def _no_times(cls, calls: list[ToolCallExpect]) -> list[ToolCallExpect]:
+        if any(c.times is not None for c in calls):
+            raise ValueError("`times` belongs in `tool_calls`, not in a sequence")
+        return calls
+
+
+CUSTOM = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 
 
 class Expect(TurnExpect):
     route: str | None = None
     tool_calls: list[ToolCallExpect] = Field(default_factory=list)
     tool_calls_forbidden: list[str] = Field(default_factory=list)
+    tool_sequence: ToolSequence | None = None
     final_store: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+    custom: list[str] = Field(default_factory=list)  # module:function graders
+    rubric: list[str] = Field(default_factory=list)  # statements an LLM judge grades (reported apart)
+
+    @field_validator("custom", "rubric", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("custom")
+    @classmethod
+    def _module_function(cls, names: list[str]) -> list[str]:
+        for name in names:
+            if not CUSTOM.fullmatch(name):
+                raise ValueError(f"custom: expected module:function, got {name!r}")
+        return names
 
 
 class Context(_Strict):
