@@ -122,14 +122,19 @@ def flat_rate(mid: int, name: str, rate: float) -> Json:
             "handling_fees": {"fixed_surcharge": "0"}, "is_fallback": False, "channel_ids": [1]}  # fmt: skip
 
 
-def zone(zid: int, name: str, kind: str, countries: list[str], free_over: str | None, methods: list[Json]) -> Json:
+def zone(
+    zid: int, name: str, kind: str, countries: list[str], free_over: str | None, methods: list[Json]
+) -> Json:
     return {
         "id": zid,
         "name": name,
         "type": kind,
         "locations": [{"id": zid * 10 + n, "country_iso2": code} for n, code in enumerate(countries, 1)],
-        "free_shipping": {"enabled": free_over is not None, "minimum_sub_total": free_over or "0.0000",
-                          "exclude_fixed_shipping_products": False},  # fmt: skip
+        "free_shipping": {
+            "enabled": free_over is not None,
+            "minimum_sub_total": free_over or "0.0000",
+            "exclude_fixed_shipping_products": False,
+        },
         "handling_fees": {"fixed_surcharge": "0", "display_separately": False},
         "enabled": True,
         "methods": methods,
@@ -181,7 +186,9 @@ def refunds_for(orders: list[Json]) -> dict[int, list[Json]]:
         ]  # fmt: skip
         address = order["shipping_addresses"][0]["id"] if order["shipping_addresses"] else 0
         if full and float(order["shipping_cost_inc_tax"]) > 0 and address:
-            items.append({"item_type": "SHIPPING", "item_id": address, "reason": "", "requested_amount": None})
+            items.append(
+                {"item_type": "SHIPPING", "item_id": address, "reason": "", "requested_amount": None}
+            )
         tax = float(order["total_tax"]) if full else sum(float(line.get("total_tax", 0)) for line in lines)
         created = datetime.fromisoformat(paid["date_created"]) + timedelta(days=0 if refund_tx else 5)
         payment: Json = {

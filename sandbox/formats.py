@@ -109,7 +109,12 @@ def error_body(status: int, message: str, style: ErrorStyle, errors: dict[str, s
     if style == "v3-list":
         return {"errors": [{"status": status, "title": message}]}
     if style == "v3-itemized":
-        return {"status": status, "title": message, "type": STATUS_CODES_URL, "errors": list((errors or {}).values())}
+        return {
+            "status": status,
+            "title": message,
+            "type": STATUS_CODES_URL,
+            "errors": list((errors or {}).values()),
+        }
     envelope = {"status": status, "title": message, "type": STATUS_CODES_URL, "errors": errors or {}}
     return {"errors": envelope} if style == "v3-nested" else envelope
 

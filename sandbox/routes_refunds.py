@@ -35,6 +35,10 @@ def _paid_by(transaction_id: str | None) -> Check:
     return lambda refund: any(str(p.get("transaction_id")) == transaction_id for p in refund["payments"])
 
 
+def _one_of(key: str, wanted: frozenset[int]) -> Check:
+    return lambda refund: refund[key] in wanted
+
+
 def _created(moment: datetime, minimum: bool) -> Check:
     def check(refund: dict[str, Any]) -> bool:
         created = parse_any_date(refund["created"])
@@ -60,7 +64,7 @@ async def all_refunds(request: Request) -> Response:
     for name, key in (("order_id:in", "order_id"), ("id:in", "id")):
         wanted = query.int_list(name)
         if wanted is not None:
-            checks.append(lambda r, key=key, wanted=frozenset(wanted): r[key] in wanted)
+            checks.append(_one_of(key, frozenset(wanted)))
     for name in ("created:min", "created:max"):
         moment = query.date(name)
         if moment is not None:

@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from .formats import money_v2
 
@@ -45,6 +54,15 @@ Date3 = Annotated[str, AfterValidator(_iso)]
 
 class _Api(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+class _OmitsNulls(_Api):
+    """Optional fields the API never sends as null (the spec types them without null): null = absent."""
+
+    @model_serializer(mode="wrap")
+    def _omit_nulls(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k == "requested_amount"}
 
 
 class Page(_Api):
@@ -83,7 +101,7 @@ class FreeShipping(_Api):
     exclude_fixed_shipping_products: bool = False
 
 
-class ZoneLocation(_Api):
+class ZoneLocation(_OmitsNulls):
     id: int | None = None
     country_iso2: str | None = None
     state_iso2: str | None = None
@@ -125,7 +143,7 @@ class PaymentMethod(_Api):
     test_mode: bool = False
 
 
-class RefundItem(_Api):
+class RefundItem(_OmitsNulls):
     item_type: RefundItemType = "PRODUCT"
     item_id: int
     quantity: int | None = None  # products only
@@ -133,7 +151,7 @@ class RefundItem(_Api):
     requested_amount: float | None = None
 
 
-class RefundPayment(_Api):
+class RefundPayment(_OmitsNulls):
     id: int | None = None
     provider_id: str = Field(min_length=1)
     amount: float

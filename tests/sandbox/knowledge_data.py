@@ -30,16 +30,28 @@ def knowledge_pages() -> list[dict[str, Any]]:
     big = "<p>" + "Gloves. " * ((BIG_BODY_BYTES - 7) // 8) + "</p>"
     return [
         {"id": 1, "name": "Returns", "url": "/returns/", "body": RETURNS_HTML},
-        {"id": 2, "name": "Contact", "type": "contact_form", "body": "<p>Write to us.</p>",
-         "email": "help@smallshop.example", "contact_fields": "fullname,orderno"},  # fmt: skip
+        {
+            "id": 2,
+            "name": "Contact",
+            "type": "contact_form",
+            "body": "<p>Write to us.</p>",
+            "email": "help@smallshop.example",
+            "contact_fields": "fullname,orderno",
+        },
         {"id": 3, "name": "Sizing", "body": BROKEN_HTML},
         {"id": 4, "name": "Empty page", "body": ""},
         {"id": 5, "name": "Everything about gloves", "body": big},
         {"id": 6, "name": "Hidden draft", "is_visible": False, "body": "<p>Not yet.</p>"},
         {"id": 7, "name": "Our suppliers", "type": "link", "link": "https://suppliers.example/list"},
         {"id": 8, "name": "Blog", "type": "blog", "url": "/blog/", "body": ""},
-        {"id": 9, "name": "Size chart", "type": "raw", "body": "<table><tr><td>S</td></tr></table>",
-         "content_type": "text/html", "channel_id": 2},  # fmt: skip
+        {
+            "id": 9,
+            "name": "Size chart",
+            "type": "raw",
+            "body": "<table><tr><td>S</td></tr></table>",
+            "content_type": "text/html",
+            "channel_id": 2,
+        },
     ]
 
 
@@ -52,19 +64,43 @@ def knowledge_zones() -> list[dict[str, Any]]:
             "free_shipping": {"enabled": True, "minimum_sub_total": 100},
             "methods": [
                 {"name": "Standard", "type": "perorder", "settings": {"rate": 5}},
-                {"name": "Heavy items", "type": "weight", "settings": {
-                    "default_cost": None, "default_cost_type": "fixed_amount",
-                    "range": [{"lower_limit": 0, "upper_limit": 20, "shipping_cost": 8}]}},  # fmt: skip
+                {
+                    "name": "Heavy items",
+                    "type": "weight",
+                    "settings": {
+                        "default_cost": None,
+                        "default_cost_type": "fixed_amount",
+                        "range": [{"lower_limit": 0, "upper_limit": 20, "shipping_cost": 8}],
+                    },
+                },
                 {"name": "Broken rate", "type": "peritem", "settings": {}},
-                {"name": "UPS", "type": "upsready", "enabled": False,
-                 "settings": {"carrier_options": {"delivery_services": ["Ground"]}}},  # fmt: skip
+                {
+                    "name": "UPS",
+                    "type": "upsready",
+                    "enabled": False,
+                    "settings": {"carrier_options": {"delivery_services": ["Ground"]}},
+                },
             ],
         },
         {"id": 2, "name": "Canada", "locations": [{"country_iso2": "CA"}], "methods": []},
-        {"id": 3, "name": "Texas", "type": "state", "locations": [{"country_iso2": "US", "state_iso2": "TX"}],
-         "enabled": False, "methods": [{"name": "Local", "type": "total", "settings": {
-             "default_cost": 0, "default_cost_type": "fixed_amount",
-             "range": [{"lower_limit": 0, "upper_limit": 50, "shipping_cost": 6}]}}]},  # fmt: skip
+        {
+            "id": 3,
+            "name": "Texas",
+            "type": "state",
+            "locations": [{"country_iso2": "US", "state_iso2": "TX"}],
+            "enabled": False,
+            "methods": [
+                {
+                    "name": "Local",
+                    "type": "total",
+                    "settings": {
+                        "default_cost": 0,
+                        "default_cost_type": "fixed_amount",
+                        "range": [{"lower_limit": 0, "upper_limit": 50, "shipping_cost": 6}],
+                    },
+                }
+            ],
+        },
     ]
 
 

@@ -46,7 +46,9 @@ async def test_pages_are_paged_with_v3_pagination(reader: httpx.AsyncClient) -> 
 async def test_body_only_with_include_body(reader: httpx.AsyncClient) -> None:
     plain = (await reader.get("/v3/content/pages")).json()["data"]
     assert not any("body" in page for page in plain)
-    pages = {p["id"]: p for p in (await reader.get("/v3/content/pages", params={"include": "body"})).json()["data"]}
+    pages = {
+        p["id"]: p for p in (await reader.get("/v3/content/pages", params={"include": "body"})).json()["data"]
+    }
     assert pages[1]["body"].startswith("<h1>Returns</h1>")
     assert pages[3]["body"] == BROKEN_HTML  # served as stored, broken or not
     assert pages[4]["body"] == ""
@@ -191,7 +193,12 @@ async def test_order_refunds(reader: httpx.AsyncClient) -> None:
     body = (await reader.get("/v3/orders/101/payment_actions/refunds")).json()
     assert body["meta"] == {}
     first, second = body["data"]
-    assert (first["id"], first["order_id"], first["total_amount"], first["reason"]) == (7, 101, 20, "Arrived damaged")
+    assert (first["id"], first["order_id"], first["total_amount"], first["reason"]) == (
+        7,
+        101,
+        20,
+        "Arrived damaged",
+    )
     assert first["payments"][0] | {"id": 0} == {"id": 0, "provider_id": "braintree", "amount": 20, "offline": False,
                                                 "is_declined": False, "declined_message": "", "transaction_id": "31"}  # fmt: skip
     assert second["items"][0]["item_type"] == "SHIPPING" and second["payments"][0]["offline"] is True
@@ -263,10 +270,19 @@ async def test_update_shipping_address(knowledge_sandbox: Sandbox) -> None:
     [
         ("/v2/orders/100/shipping_addresses/99", NEW_ADDRESS, 404, "The requested resource was not found."),
         ("/v2/orders/999/shipping_addresses/1", NEW_ADDRESS, 404, "The requested resource was not found."),
-        (ADDRESS, {"items_total": 3}, 400, "The field 'items_total' cannot be written to. Please remove it "
-                                           "from your request before trying again."),  # fmt: skip
-        (ADDRESS, {"id": 5}, 400, "The field 'id' cannot be written to. Please remove it from your request "
-                                  "before trying again."),  # fmt: skip
+        (
+            ADDRESS,
+            {"items_total": 3},
+            400,
+            "The field 'items_total' cannot be written to. Please remove it "
+            "from your request before trying again.",
+        ),
+        (
+            ADDRESS,
+            {"id": 5},
+            400,
+            "The field 'id' cannot be written to. Please remove it from your request before trying again.",
+        ),
         (ADDRESS, {"zip": 20095}, 400, "The field 'zip' is invalid."),
         (ADDRESS, {"form_fields": "x"}, 400, "The field 'form_fields' is invalid."),
     ],
