@@ -23,8 +23,12 @@ from .resources import (
     Hooks,
     Orders,
     OrderStatuses,
+    Pages,
+    PaymentMethods,
     Products,
     Promotions,
+    Refunds,
+    ShippingZones,
     StoreResource,
 )
 from .storehash import parse_store_hash
@@ -73,6 +77,10 @@ class AsyncBigCommerce:
     coupons: Coupons
     promotions: Promotions
     hooks: Hooks
+    pages: Pages
+    shipping_zones: ShippingZones
+    payment_methods: PaymentMethods
+    refunds: Refunds
 
     def __init__(
         self,
@@ -144,6 +152,10 @@ class AsyncBigCommerce:
         self.coupons = Coupons(requester)
         self.promotions = Promotions(requester)
         self.hooks = Hooks(requester)
+        self.pages = Pages(requester)
+        self.shipping_zones = ShippingZones(requester)
+        self.payment_methods = PaymentMethods(requester)
+        self.refunds = Refunds(requester)
 
     def with_options(
         self,

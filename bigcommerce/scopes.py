@@ -16,20 +16,24 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 
 @dataclass(frozen=True)
 class ScopeRule:
-    """Paths matching ``pattern`` (from the start) need ``scope``, or its ``_read_only`` twin for reads."""
+    """Paths matching ``pattern`` (from the start) need ``scope``, or its ``_read_only`` twin for reads;
+    ``alternatives`` are other scopes (with their twins) that allow the same paths."""
 
     pattern: re.Pattern[str]
     scope: str
     read_only_allowed: bool = True
+    alternatives: tuple[str, ...] = ()
 
     def matches(self, path: str) -> bool:
         return self.pattern.match(path) is not None
 
 
-def _rule(prefix: str, scope: str, *, read_only_allowed: bool = True) -> ScopeRule:
+def _rule(
+    prefix: str, scope: str, *, read_only_allowed: bool = True, alternatives: tuple[str, ...] = ()
+) -> ScopeRule:
     # "{id}" in a prefix matches one path segment; the prefix must end at a segment boundary.
     regex = re.escape(prefix).replace(re.escape("{id}"), "[^/]+")
-    return ScopeRule(re.compile(regex + r"(?:/|$)"), scope, read_only_allowed)
+    return ScopeRule(re.compile(regex + r"(?:/|$)"), scope, read_only_allowed, alternatives)
 
 
 SCOPE_TABLE: tuple[ScopeRule, ...] = (
@@ -38,6 +42,11 @@ SCOPE_TABLE: tuple[ScopeRule, ...] = (
     _rule("/v2/orders", "store_v2_orders"),
     _rule("/v2/order_statuses", "store_v2_orders"),
     _rule("/v3/orders/{id}/transactions", "store_v2_transactions"),
+    _rule("/v3/orders/{id}/payment_actions", "store_v2_transactions", alternatives=("store_v2_orders",)),
+    _rule("/v3/orders/payment_actions", "store_v2_transactions", alternatives=("store_v2_orders",)),
+    _rule("/v3/content", "store_v2_content"),
+    _rule("/v2/shipping", "store_v2_information"),
+    _rule("/v2/payments/methods", "store_payments_methods_read", read_only_allowed=False),
     _rule("/v3/catalog", "store_v2_products"),
     _rule("/v2/customer_groups", "store_v2_customers"),
     _rule("/v2/customers", "store_v2_customers"),
@@ -54,9 +63,10 @@ def accepted_scopes(method: str, path: str) -> tuple[str, ...]:
     path = path.split("?", 1)[0]
     for rule in SCOPE_TABLE:
         if rule.matches(path):
+            scopes = (rule.scope, *rule.alternatives)
             if method.upper() in _READ_METHODS and rule.read_only_allowed:
-                return (f"{rule.scope}_read_only", rule.scope)
-            return (rule.scope,)
+                return tuple(name for scope in scopes for name in (f"{scope}_read_only", scope))
+            return scopes
     return ()
 
 

@@ -14,20 +14,31 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from . import changes, routes_catalog, routes_customers, routes_hooks, routes_orders
+from . import (
+    changes,
+    routes_catalog,
+    routes_content,
+    routes_customers,
+    routes_hooks,
+    routes_orders,
+    routes_refunds,
+    routes_shipping,
+)
 from .faults import FaultConfig, Faults
 from .formats import SCOPE_MESSAGE, ApiVersion, SandboxError, error_body, error_response, json_response
 from .ratelimit import WINDOW_MS, RateLimiter
+from .schema import PAYMENTS_METHODS_SCOPE
 from .state import SandboxStore
 from .storefront import add_storefront_routes
 from .webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
 
-# (API version, path prefix after the version) -> OAuth scope family (bigcommerce-api.md section 13).
+# (API version, path prefix after the version) -> OAuth scope family (docs/bigcommerce-api.md).
 SCOPE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("v2", "store", "information"),
     ("v2", "time", "information"),
+    ("v2", "shipping", "information"),
     ("v2", "orders", "orders"),
     ("v2", "order_statuses", "orders"),
     ("v2", "customer_groups", "customers"),
@@ -37,18 +48,23 @@ SCOPE_TABLE: tuple[tuple[str, str, str], ...] = (
     ("v3", "catalog", "products"),
     ("v3", "customers", "customers"),
     ("v3", "promotions", "marketing"),
+    ("v3", "content", "content"),
 )
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def scope_family(version: str, rest: str) -> str | None:
-    """The OAuth scope family an API path needs, or None when the path needs none we model."""
+def scope_families(version: str, rest: str) -> tuple[str, ...] | None:
+    """The OAuth scope families any one of which allows an API path, or None when it needs none we model.
+    Refunds accept the transactions or the orders scope (orders.v3.yml)."""
     parts = rest.strip("/").split("/")
-    if version == "v3" and len(parts) >= 3 and parts[0] == "orders" and parts[2] == "transactions":
-        return "transactions"
+    if version == "v3" and parts[0] == "orders":
+        if "payment_actions" in parts:
+            return ("transactions", "orders")
+        if len(parts) >= 3 and parts[2] == "transactions":
+            return ("transactions",)
     for table_version, prefix, family in SCOPE_TABLE:
         if version == table_version and parts[0] == prefix:
-            return family
+            return (family,)
     return None
 
 
@@ -56,6 +72,14 @@ def has_scope(scopes: frozenset[str], family: str, method: str) -> bool:
     if f"store_v2_{family}" in scopes:
         return True
     return method in READ_METHODS and f"store_v2_{family}_read_only" in scopes
+
+
+def allowed(scopes: frozenset[str], version: str, rest: str, method: str) -> bool:
+    """Whether a token with ``scopes`` may call ``method`` on the API path ``rest`` of ``version``."""
+    if version == "v2" and rest.strip("/").split("/")[0] == "payments":
+        return PAYMENTS_METHODS_SCOPE in scopes  # a single scope with no _read_only twin
+    families = scope_families(version, rest)
+    return families is None or any(has_scope(scopes, family, method) for family in families)
 
 
 class Sandbox:
@@ -114,8 +138,7 @@ class Sandbox:
             status = self.faults.config.error_status
             await _send_json(send, status, error_body(status, "Internal Server Error", version), headers)
             return
-        family = scope_family(version, rest)
-        if family is not None and not has_scope(scopes, family, scope["method"]):
+        if not allowed(scopes, version, rest, scope["method"]):
             await _send_json(send, 403, error_body(403, SCOPE_MESSAGE, "v3"), headers)
             return
         scope["bc_store"] = store
@@ -166,7 +189,15 @@ def _abort_connection(send: Send) -> bool:
 
 def build_api(sandbox: Sandbox) -> FastAPI:
     api = FastAPI(title="BigCommerce sandbox", docs_url=None, redoc_url=None, openapi_url=None)
-    routers = (routes_orders.router, routes_catalog.router, routes_customers.router, routes_hooks.router)
+    routers = (
+        routes_orders.router,
+        routes_refunds.router,
+        routes_catalog.router,
+        routes_customers.router,
+        routes_content.router,
+        routes_shipping.router,
+        routes_hooks.router,
+    )
     for router in routers:
         api.include_router(router)
     known_paths = [

@@ -26,6 +26,7 @@ from email.utils import format_datetime
 from typing import Any
 
 from ._gc import collector_paused
+from .demo_knowledge import knockout_pages, knockout_payment_methods, knockout_shipping_zones, refunds_for
 
 __all__ = [
     "DEMO_APP_CLIENT_ID",
@@ -54,6 +55,8 @@ FULL_SCOPES: tuple[str, ...] = (
     "store_v2_products_read_only",
     "store_v2_customers_read_only",
     "store_v2_marketing_read_only",
+    "store_v2_content_read_only",
+    "store_payments_methods_read",
 )
 LIMITED_SCOPES: tuple[str, ...] = (
     "store_v2_information_read_only",
@@ -1214,16 +1217,22 @@ def generate_demo_store(products: int = 300, seed: int = 0) -> dict[str, Any]:
     with collector_paused():
         catalog = _catalog(products, catalog_rng, ids)
         people = _people(people_rng)
+        orders = _orders(catalog, people, order_rng, ids)
+        for order_id, refunds in refunds_for(orders).items():  # derived, no random draw: nothing shifts
+            next(o for o in orders if o["id"] == order_id)["refunds"] = refunds
         return {
             "store": _store(),
             "categories": _categories(),
             "products": catalog,
             "customer_groups": _customer_groups(),
             "customers": _customers(people),
-            "orders": _orders(catalog, people, order_rng, ids),
+            "orders": orders,
             "gift_certificates": _gift_certificates(marketing_rng),
             "coupons": _coupons(),
             "promotions": _promotions(marketing_rng, ids),
+            "pages": knockout_pages(),
+            "shipping_zones": knockout_shipping_zones(),
+            "payment_methods": knockout_payment_methods(),
             "api_accounts": [
                 {"token": FULL_TOKEN, "scopes": list(FULL_SCOPES)},
                 {"token": LIMITED_TOKEN, "scopes": list(LIMITED_SCOPES)},

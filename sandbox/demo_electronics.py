@@ -21,6 +21,9 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+from .demo_knowledge import refunds_for
+from .demo_knowledge_electronics import volt_pages, volt_payment_methods, volt_shipping_zones
+
 __all__ = ["ELECTRONICS_STORE_HASH", "ELECTRONICS_TOKEN", "generate_electronics_store"]
 
 Json = dict[str, Any]
@@ -34,6 +37,8 @@ SCOPES = (
     "store_v2_products_read_only",
     "store_v2_customers_read_only",
     "store_v2_marketing_read_only",
+    "store_v2_content_read_only",
+    "store_payments_methods_read",
 )
 MAX_VARIANTS = 30
 FIRST_ORDER = 50001
@@ -690,6 +695,9 @@ def generate_electronics_store(seed: int = 0, products: int = 50) -> dict[str, A
     catalog = _catalog(catalog_rng, ids, products)
     people = _people(people_rng)
     certificates, coupons, promotions = _marketing(marketing_rng, ids)
+    orders = _orders(catalog, people, order_rng, ids)
+    for order_id, refunds in refunds_for(orders).items():  # derived, no random draw: nothing shifts
+        next(o for o in orders if o["id"] == order_id)["refunds"] = refunds
     return {
         "store": _store(),
         "categories": [
@@ -714,10 +722,13 @@ def generate_electronics_store(seed: int = 0, products: int = 50) -> dict[str, A
             }
         ],
         "customers": _customers(people),
-        "orders": _orders(catalog, people, order_rng, ids),
+        "orders": orders,
         "gift_certificates": certificates,
         "coupons": coupons,
         "promotions": promotions,
+        "pages": volt_pages(),
+        "shipping_zones": volt_shipping_zones(),
+        "payment_methods": volt_payment_methods(),
         "api_accounts": [{"token": ELECTRONICS_TOKEN, "scopes": list(SCOPES)}],
         "settings": {"restock_on_cancel": True, "rate_limit_quota": 150},
     }

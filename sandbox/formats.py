@@ -3,8 +3,9 @@
 v2 answers bare JSON arrays, money as 4-decimal strings, RFC-2822 dates and errors as
 ``[{"status", "message"}]``; v3 answers ``{"data", "meta"}``, numbers, ISO-8601 dates and errors as
 ``{"status", "title", "type", "errors"}``, except where an API's own spec documents another error body:
-promotions answer ``{"errors": [{"status", "title"}]}`` and category trees answer a 422 as
-``{"errors": {"status", "title", "type", "errors"}}``.
+promotions answer ``{"errors": [{"status", "title"}]}``, category trees answer a 422 as
+``{"errors": {"status", "title", "type", "errors"}}`` and content pages answer a 422 with ``errors`` a list of
+the bad values.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, Literal
 from starlette.responses import Response
 
 ApiVersion = Literal["v2", "v3"]
-ErrorStyle = Literal["v2", "v3", "v3-list", "v3-nested"]
+ErrorStyle = Literal["v2", "v3", "v3-list", "v3-nested", "v3-itemized"]
 
 STATUS_CODES_URL = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
 SCOPE_MESSAGE = "You don't have a required scope to access the endpoint"
@@ -107,18 +108,27 @@ def error_body(status: int, message: str, style: ErrorStyle, errors: dict[str, s
         return [{"status": status, "message": message}]
     if style == "v3-list":
         return {"errors": [{"status": status, "title": message}]}
+    if style == "v3-itemized":
+        return {
+            "status": status,
+            "title": message,
+            "type": STATUS_CODES_URL,
+            "errors": list((errors or {}).values()),
+        }
     envelope = {"status": status, "title": message, "type": STATUS_CODES_URL, "errors": errors or {}}
     return {"errors": envelope} if style == "v3-nested" else envelope
 
 
 def error_style(path: str, error: SandboxError) -> ErrorStyle:
-    """The error body an API route answers with: promotions.v3.yml and category-trees_catalog.v3.yml
-    document their own; every other route uses its version's."""
+    """The error body an API route answers with: promotions.v3.yml, category-trees_catalog.v3.yml and
+    pages.v3.yml (422) document their own; every other route uses its version's."""
     rest = path.partition("/v3/")[2]
     if error.version == "v3" and rest.startswith("promotions"):
         return "v3-list"
     if error.version == "v3" and rest.startswith("catalog/trees") and error.status == 422:
         return "v3-nested"
+    if error.version == "v3" and rest.startswith("content/pages") and error.status == 422:
+        return "v3-itemized"
     return error.version
 
 

@@ -1,4 +1,5 @@
-"""Sandbox routes for store information, orders (v2), order statuses and order transactions (v3)."""
+"""Sandbox routes for store information, orders (v2), order statuses and order transactions (v3), and the
+two order writes: a status change and a shipping-address change."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .checks import COMPARISONS, compare, equals, text_equals
-from .formats import SandboxError, json_response, no_content, parse_v2_date, v3_list
+from .formats import SandboxError, json_response, no_content, now_utc, parse_v2_date, rfc2822, v3_list
 from .query import Query
 from .routing import json_body, not_found, store_of, v2_list, v2_query, v3_query
 from .state import ORDER_STATUSES, SandboxStore
@@ -21,9 +22,14 @@ from .state import ORDER_STATUSES, SandboxStore
 router = APIRouter()
 V2 = "/stores/{store_hash}/v2"
 V3 = "/stores/{store_hash}/v3"
-ORDER_NESTED = ("products", "shipments", "shipping_addresses", "transactions", "coupons")
+ORDER_NESTED = ("products", "shipments", "shipping_addresses", "transactions", "coupons", "refunds")
 ORDER_SORTS = ("id", "customer_id", "date_created", "date_modified", "status_id", "channel_id", "external_id")
 WRITABLE_ORDER_FIELDS = ("status_id", "staff_notes", "customer_message")
+# shippingAddress_Put of orders.v2.oas2.yml: the address, the shipping method's name and form fields.
+WRITABLE_ADDRESS_TEXT = (
+    "first_name", "last_name", "company", "street_1", "street_2", "city", "state", "zip", "country",
+    "country_iso2", "phone", "email", "shipping_method",
+)  # fmt: skip
 
 
 @router.get(V2 + "/store")
@@ -227,6 +233,39 @@ async def order_shipping_addresses(request: Request, order_id: int) -> Response:
 @router.get(V2 + "/orders/{order_id:int}/shipping_addresses/{address_id:int}")
 async def order_shipping_address(request: Request, order_id: int, address_id: int) -> Response:
     return _sub_item(request, order_id, "shipping_addresses", address_id)
+
+
+def _address_changes(body: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a shipping-address PUT; 400 naming a field that cannot be written or is invalid."""
+    for field, value in body.items():
+        if field not in WRITABLE_ADDRESS_TEXT and field != "form_fields":
+            message = (
+                f"The field '{field}' cannot be written to. "
+                "Please remove it from your request before trying again."
+            )
+            raise SandboxError(400, message, "v2")
+        if field == "form_fields":
+            valid = isinstance(value, list) and all(isinstance(f, dict) and "name" in f for f in value)
+        else:
+            valid = isinstance(value, str)
+        if not valid:
+            raise SandboxError(400, f"The field '{field}' is invalid.", "v2")
+    return body
+
+
+@router.put(V2 + "/orders/{order_id:int}/shipping_addresses/{address_id:int}")
+async def update_shipping_address(request: Request, order_id: int, address_id: int) -> Response:
+    """Changes the address only: shipping cost and tax are not recomputed (as the spec warns)."""
+    store = store_of(request)
+    order = _order(store, order_id)
+    if not any(a["id"] == address_id for a in order["shipping_addresses"]):
+        raise not_found("v2")
+    changes = _address_changes(await json_body(request, "v2"))
+    with store.lock:
+        address = next(a for a in order["shipping_addresses"] if a["id"] == address_id)
+        address.update(changes)
+        order["date_modified"] = rfc2822(now_utc())
+    return json_response(address)
 
 
 @router.get(V2 + "/orders/{order_id:int}/coupons")

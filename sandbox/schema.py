@@ -23,11 +23,14 @@ from pydantic import (
 )
 
 from .formats import money_v2
+from .schema_knowledge import Page, Refund, ShippingZone
+from .schema_knowledge import PaymentMethod as StorePaymentMethod
 
-SCOPE_FAMILIES = ("information", "orders", "transactions", "products", "customers", "marketing")
+SCOPE_FAMILIES = ("information", "orders", "transactions", "products", "customers", "marketing", "content")
+PAYMENTS_METHODS_SCOPE = "store_payments_methods_read"  # GET /v2/payments/methods; no read-only twin
 KNOWN_SCOPES = frozenset(
     name for family in SCOPE_FAMILIES for name in (f"store_v2_{family}", f"store_v2_{family}_read_only")
-)
+) | {PAYMENTS_METHODS_SCOPE}
 DEFAULT_V2_DATE = "Thu, 01 Jan 2026 12:00:00 +0000"
 DEFAULT_V3_DATE = "2026-01-01T12:00:00+00:00"
 
@@ -421,6 +424,7 @@ class Order(_Api):
     shipping_addresses: list[ShippingAddress] = Field(default_factory=list)
     transactions: list[Transaction] = Field(default_factory=list)
     coupons: list[OrderCoupon] = Field(default_factory=list)
+    refunds: list[Refund] = Field(default_factory=list)  # v3 shape; served by .../payment_actions/refunds
 
 
 class GiftCertificate(_Api):
@@ -552,6 +556,9 @@ class Fixture(BaseModel):
     gift_certificates: list[GiftCertificate] = Field(default_factory=list)
     coupons: list[Coupon] = Field(default_factory=list)
     promotions: list[Promotion] = Field(default_factory=list)
+    pages: list[Page] = Field(default_factory=list)
+    shipping_zones: list[ShippingZone] = Field(default_factory=list)
+    payment_methods: list[StorePaymentMethod] = Field(default_factory=list)
     api_accounts: list[ApiAccount] = Field(default_factory=list)
     apps: list[App] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)

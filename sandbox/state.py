@@ -42,6 +42,8 @@ COLLECTIONS = (
     "gift_certificates",
     "coupons",
     "promotions",
+    "pages",
+    "shipping_zones",
 )
 
 
@@ -89,6 +91,9 @@ class SandboxStore:
         self.gift_certificates: dict[int, dict[str, Any]] = {g["id"]: g for g in data["gift_certificates"]}
         self.coupons: dict[int, dict[str, Any]] = {c["id"]: c for c in data["coupons"]}
         self.promotions: dict[int, dict[str, Any]] = {p["id"]: p for p in data["promotions"]}
+        self.pages: dict[int, dict[str, Any]] = {p["id"]: p for p in data["pages"]}
+        self.shipping_zones: dict[int, dict[str, Any]] = {z["id"]: z for z in data["shipping_zones"]}
+        self.payment_methods: list[dict[str, Any]] = data["payment_methods"]
         self._check_unique_ids(data)
         self._fill_defaults()
 
@@ -151,10 +156,14 @@ class SandboxStore:
             if customer["channel_ids"] is None:
                 customer["channel_ids"] = [customer["origin_channel_id"]]
         orders = list(self.orders.values())
-        for key in ("products", "shipments", "shipping_addresses", "transactions", "coupons"):
+        for key in ("products", "shipments", "shipping_addresses", "transactions", "coupons", "refunds"):
             counter = [_max_nested_id(orders, key)]
             for order in orders:
                 _number_nested(order[key], "order_id", order["id"], counter)
+        payments = [r["payments"] for o in orders for r in o["refunds"]]
+        payment_counter = [max((p.get("id") or 0 for group in payments for p in group), default=0)]
+        for group in payments:
+            _number_nested(group, "", None, payment_counter)
         for order in orders:
             for transaction in order["transactions"]:
                 transaction["order_id"] = str(order["id"])
@@ -173,6 +182,18 @@ class SandboxStore:
                 promotion.setdefault("multiple_codes", {"has_multiple_codes": several})
         for coupon in self.coupons.values():
             coupon["name"] = coupon["name"] or coupon["code"]
+        self._fill_knowledge_defaults()
+
+    def _fill_knowledge_defaults(self) -> None:
+        """Pages get a storefront url from their name; zones number their locations and methods."""
+        for page in self.pages.values():
+            if page["url"] is None and page["type"] != "link":
+                page["url"] = f"/{_slug(page['name'])}/"
+        zones = list(self.shipping_zones.values())
+        for key in ("locations", "methods"):
+            counter = [_max_nested_id(zones, key)]
+            for zone in zones:
+                _number_nested(zone[key], "", None, counter)
 
     @staticmethod
     def _fill_product(product: dict[str, Any], counters: dict[str, list[int]]) -> None:
@@ -203,6 +224,7 @@ class SandboxStore:
             data: dict[str, Any] = {"store": copy.deepcopy(self.info)}
             for name in COLLECTIONS:
                 data[name] = copy.deepcopy(list(getattr(self, name).values()))
+            data["payment_methods"] = copy.deepcopy(self.payment_methods)
             data["api_accounts"] = [{"token": t, "scopes": sorted(s)} for t, s in self.tokens.items()]
             data["apps"] = copy.deepcopy(list(self.apps.values()))
             data["settings"] = dict(self.settings)

@@ -1,10 +1,13 @@
 """Resource classes: one per API area, reached as attributes of the client (``client.orders``, ...)."""
 
 from .catalog import Categories, Products
+from .content import PageFilters, Pages
 from .customers import CustomerGroups, Customers
 from .hooks import Hooks
 from .marketing import Coupons, GiftCertificates, Promotions
 from .orders import OrderFilters, Orders, OrderStatuses
+from .refunds import Refunds
+from .shipping import PaymentMethods, ShippingZones
 from .store import StoreResource
 
 __all__ = [
@@ -17,7 +20,12 @@ __all__ = [
     "OrderFilters",
     "OrderStatuses",
     "Orders",
+    "PageFilters",
+    "Pages",
+    "PaymentMethods",
     "Products",
     "Promotions",
+    "Refunds",
+    "ShippingZones",
     "StoreResource",
 ]

@@ -1,5 +1,5 @@
 """``client.orders`` and ``client.order_statuses``: v2 orders and their sub-resources, the v3 order
-transactions, and the one write the product makes (a status change)."""
+transactions and refunds, and the writes the product makes (a status change, a shipping-address change)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import TypedDict, Unpack
 
 from .._transport import decode_json
-from ..pagination import AsyncPaginator, Page
+from ..errors import APIResponseValidationError
+from ..pagination import AsyncPaginator, Page, parse_items
 from ..types.orders import (
     Order,
     OrderCount,
@@ -18,8 +19,10 @@ from ..types.orders import (
     OrderStatusUpdate,
     Shipment,
     ShippingAddress,
+    ShippingAddressUpdate,
     Transaction,
 )
+from ..types.refunds import Refund
 from ._base import MAX_LIMIT, Resource, object_id
 
 __all__ = ["OrderFilters", "OrderStatuses", "Orders"]
@@ -99,6 +102,30 @@ class Orders(Resource):
         """``GET /v3/orders/{id}/transactions`` (needs the transactions scope); 204 -> []."""
         path = f"/v3/orders/{object_id(order_id, 'order_id')}/transactions"
         return await self._v3_paginator(path, Transaction, {}, limit=MAX_LIMIT).collect()
+
+    async def refunds(self, order_id: int | str) -> builtins.list[Refund]:
+        """``GET /v3/orders/{id}/payment_actions/refunds``: the order's refunds, oldest first ([] when none).
+        Either the Order Transactions or the Orders scope allows it."""
+        path = f"/v3/orders/{object_id(order_id, 'order_id')}/payment_actions/refunds"
+        body = await self._requester.get_json(path, {})
+        if body is None:
+            return []
+        if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+            raise APIResponseValidationError("GET", path, "expected a {data: [...]} envelope")
+        return parse_items(Refund, body["data"], "GET", path)
+
+    async def update_shipping_address(
+        self, order_id: int | str, address_id: int | str, update: ShippingAddressUpdate
+    ) -> ShippingAddress:
+        """``PUT /v2/orders/{id}/shipping_addresses/{address_id}`` (Orders modify); returns the address as
+        BigCommerce stored it. Shipping cost and tax are not recomputed. Not retried after a 5xx or a read
+        timeout (the write may have happened): read the address back."""
+        path = (
+            f"/v2/orders/{object_id(order_id, 'order_id')}"
+            f"/shipping_addresses/{object_id(address_id, 'address_id')}"
+        )
+        response = await self._requester.request("PUT", path, json=update.body())
+        return self._validate(ShippingAddress, decode_json(response, "PUT", path), path, "PUT")
 
 
 class OrderStatuses(Resource):

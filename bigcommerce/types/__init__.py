@@ -14,6 +14,7 @@ from .catalog import (
     Variant,
 )
 from .common import Count, CursorPagination, FormField, Link, Meta, Pagination, PaginationLinks
+from .content import PAGE_TYPES, Page
 from .customers import CategoryAccess, Customer, CustomerAddress, CustomerGroup, DiscountRule, StoreCredit
 from .hooks import Hook, HookCreate, HookUpdate, WebhookPayload
 from .marketing import (
@@ -40,13 +41,29 @@ from .orders import (
     Shipment,
     ShipmentItem,
     ShippingAddress,
+    ShippingAddressFormField,
+    ShippingAddressUpdate,
     Transaction,
     TransactionCreditCard,
     TransactionGiftCertificate,
 )
+from .refunds import Refund, RefundItem, RefundPayment
+from .shipping import (
+    CARRIER_METHOD_TYPES,
+    FreeShipping,
+    HandlingFees,
+    PaymentMethod,
+    ShippingMethod,
+    ShippingMethodSettings,
+    ShippingRange,
+    ShippingZone,
+    ZoneLocation,
+)
 from .store import DateFormat, Store, StoreFeatures, StoreLogo, StoreTime, Timezone
 
 __all__ = [
+    "CARRIER_METHOD_TYPES",
+    "PAGE_TYPES",
     "AppliedDiscount",
     "AppliesTo",
     "BCModel",
@@ -66,7 +83,9 @@ __all__ = [
     "DateTime",
     "DiscountRule",
     "FormField",
+    "FreeShipping",
     "GiftCertificate",
+    "HandlingFees",
     "Hook",
     "HookCreate",
     "HookUpdate",
@@ -83,18 +102,29 @@ __all__ = [
     "OrderStatus",
     "OrderStatusCount",
     "OrderStatusUpdate",
+    "Page",
     "Pagination",
     "PaginationLinks",
+    "PaymentMethod",
     "Product",
     "ProductImage",
     "ProductVideo",
     "Promotion",
     "PromotionChannel",
     "PromotionCustomer",
+    "Refund",
+    "RefundItem",
+    "RefundPayment",
     "RequestModel",
     "Shipment",
     "ShipmentItem",
     "ShippingAddress",
+    "ShippingAddressFormField",
+    "ShippingAddressUpdate",
+    "ShippingMethod",
+    "ShippingMethodSettings",
+    "ShippingRange",
+    "ShippingZone",
     "Store",
     "StoreCredit",
     "StoreFeatures",
@@ -109,4 +139,5 @@ __all__ = [
     "UnixTime",
     "Variant",
     "WebhookPayload",
+    "ZoneLocation",
 ]

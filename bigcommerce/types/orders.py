@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ._base import BCModel, DateTime, Money, RequestModel
 from .common import FormField, Link
@@ -24,6 +24,8 @@ __all__ = [
     "Shipment",
     "ShipmentItem",
     "ShippingAddress",
+    "ShippingAddressFormField",
+    "ShippingAddressUpdate",
     "Transaction",
     "TransactionCreditCard",
     "TransactionGiftCertificate",
@@ -278,3 +280,38 @@ class OrderStatusUpdate(RequestModel):
     """Body of ``PUT /v2/orders/{id}`` when only the status changes, e.g. ``{"status_id": 5}``."""
 
     status_id: int = Field(ge=0)
+
+
+class ShippingAddressFormField(RequestModel):
+    name: str = Field(min_length=1)
+    value: str | int | float
+
+
+class ShippingAddressUpdate(RequestModel):
+    """Body of ``PUT /v2/orders/{id}/shipping_addresses/{address_id}`` (shippingAddress_Put): only the
+    fields given are changed. BigCommerce does not recompute shipping cost or tax after the change."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    company: str | None = None
+    street_1: str | None = None
+    street_2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    country_iso2: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    phone: str | None = None
+    email: str | None = None
+    shipping_method: str | None = None
+    form_fields: list[ShippingAddressFormField] | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> ShippingAddressUpdate:
+        if not self.body():
+            raise ValueError("give at least one field to change")
+        return self
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body: the fields given, nothing else."""
+        return self.model_dump(exclude_none=True, mode="json")

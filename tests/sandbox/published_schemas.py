@@ -2,7 +2,8 @@
 
 Source: the ``reference/`` folder of github.com/bigcommerce/docs (snapshot 24f580ca, 2026-04-01):
 ``store_information.v2.yml``, ``orders.v2.oas2.yml``, ``orders.v3.yml``, ``catalog/*.v3.yml``,
-``customers.v2.yml``, ``customers.v3.yml``, ``marketing.v2.yml``, ``promotions.v3.yml``. Those files
+``customers.v2.yml``, ``customers.v3.yml``, ``marketing.v2.yml``, ``promotions.v3.yml``, ``pages.v3.yml``,
+``shipping.v2.yml``, ``payments/methods_payments.v2.yml``. Those files
 carry no licence, so nothing is copied: this module records, per operation and status, the required
 fields of the answer and the JSON type (with nullability and enums) of the fields the sandbox sends,
 in the small vocabulary of :mod:`tests.sandbox.jsontypes`.
@@ -742,6 +743,105 @@ PROMOTION = either(AUTOMATIC_PROMOTION, COUPON_PROMOTION)
 PROMOTIONS = obj({"data": array(PROMOTION), "meta": LIST_META})
 PROMOTION_ONE = obj({"data": PROMOTION, "meta": obj()})
 
+# ---- content pages (pages.v3.yml) ------------------------------------------------------------------------
+
+PAGE_TYPES = ("page", "raw", "contact_form", "link", "blog")
+PAGE_FIELDS = {
+    **dict.fromkeys(("id", "channel_id", "parent_id", "sort_order"), INTEGER),
+    **dict.fromkeys(("is_visible", "is_homepage", "is_customers_only"), BOOLEAN),
+    **dict.fromkeys(("meta_title", "meta_keywords", "meta_description", "search_keywords"), nullable(STRING)),
+    **dict.fromkeys(("url", "email", "contact_fields", "content_type"), STRING),
+    "body": nullable(STRING),  # raw pages document body as required; their example (no include) omits it
+}
+LINK_PAGE = obj({"name": STRING, "type": enum("link"), "link": STRING}, PAGE_FIELDS)
+OTHER_PAGE = obj({"name": STRING, "type": enum(*(t for t in PAGE_TYPES if t != "link"))}, PAGE_FIELDS)
+PAGE = either(LINK_PAGE, OTHER_PAGE)
+PAGES_BRIEF_ERROR = obj({"status": INTEGER}, {"title": STRING, "type": STRING})
+PAGES_DETAILED_ERROR = obj({"status": INTEGER}, {"title": STRING, "type": STRING, "detail": STRING})
+PAGES_ITEMIZED_ERROR = obj({"status": INTEGER}, {"title": STRING, "type": STRING, "errors": array(STRING)})
+
+# ---- shipping (shipping.v2.yml) and payment methods (payments/methods_payments.v2.yml) ---------------------
+
+ZONE_HANDLING = either(
+    obj({}, {"fixed_surcharge": STRING, "display_separately": BOOLEAN}),
+    obj({}, {"percentage_surcharge": STRING, "display_separately": BOOLEAN}),
+)
+SHIPPING_ZONE = obj(
+    {"name": STRING},
+    {
+        "id": INTEGER,
+        "type": enum("zip", "country", "state", "global"),
+        "locations": array(
+            obj({}, {"id": INTEGER, **dict.fromkeys(("zip", "country_iso2", "state_iso2"), STRING)})
+        ),
+        "free_shipping": obj(
+            {},
+            {"enabled": BOOLEAN, "minimum_sub_total": STRING, "exclude_fixed_shipping_products": BOOLEAN},
+        ),
+        "handling_fees": ZONE_HANDLING,
+        "enabled": BOOLEAN,
+    },
+)
+SHIPPING_METHOD = obj(
+    {},
+    {
+        "id": INTEGER,
+        "name": STRING,
+        "type": enum(
+            "perorder", "peritem", "weight", "total", "auspost", "canadapost", "endicia", "usps", "fedex",
+            "royalmail", "upsready", "freeshipping",
+        ),
+        "settings": obj({}, {"rate": NUMBER}),
+        "enabled": BOOLEAN,
+        # typed numbers; every example sends strings ("0")
+        "handling_fees": obj({}, dict.fromkeys(("fixed_surcharge", "percentage_surcharge"), either(NUMBER, STRING))),
+        "is_fallback": BOOLEAN,
+        "channel_ids": array(INTEGER),
+    },
+)  # fmt: skip
+PAYMENT_METHOD = obj({}, {"code": STRING, "name": STRING, "test_mode": BOOLEAN})
+
+# ---- refunds (orders.v3.yml, Payment Actions) --------------------------------------------------------------
+
+REFUND_ITEM = obj(
+    {},
+    {
+        "item_type": enum("PRODUCT", "GIFT_WRAPPING", "SHIPPING", "HANDLING", "ORDER", "FEE"),
+        "item_id": INTEGER,
+        "reason": STRING,
+        "quantity": INTEGER,
+        "adjustments": array(obj({}, {"amount": NUMBER, "description": STRING})),
+        "requested_amount": nullable(NUMBER),  # typed a number; the example sends null
+    },
+)
+REFUND_PAYMENT = obj(
+    {},
+    {
+        "id": INTEGER,
+        "provider_id": STRING,
+        "amount": NUMBER,
+        "offline": BOOLEAN,
+        "is_declined": BOOLEAN,
+        "declined_message": STRING,
+        "transaction_id": STRING,
+    },
+)
+REFUND = obj(
+    {},
+    {
+        **dict.fromkeys(("id", "order_id", "user_id"), INTEGER),
+        "created": STRING,
+        "reason": STRING,
+        "total_amount": NUMBER,
+        "total_tax": NUMBER,
+        "uses_merchant_override_values": BOOLEAN,
+        "items": array(REFUND_ITEM),
+        "payments": array(REFUND_PAYMENT),
+    },
+)
+REFUNDS = obj({}, {"data": array(REFUND), "meta": obj()})  # meta: an open object (metaEmpty_Full)
+REFUND_ONE = obj({}, {"data": REFUND, "meta": obj()})
+
 # ---- the table ---------------------------------------------------------------------------------------------
 
 V2, V3 = "/v2", "/v3"
@@ -763,10 +863,38 @@ RESPONSES: dict[Operation, dict[int, JsonType | None]] = {
         404: V2_ERROR,
     },
     ("GET", V2 + "/orders/{order_id}/shipping_addresses/{id}"): {200: SHIPPING_ADDRESS, 404: V2_ERROR},
+    ("PUT", V2 + "/orders/{order_id}/shipping_addresses/{id}"): {
+        200: SHIPPING_ADDRESS,
+        400: V2_ERROR,
+        404: V2_ERROR,
+        415: V2_ERROR,
+    },
     ("GET", V2 + "/orders/{order_id}/coupons"): {200: array(ORDER_COUPON), 204: None, 404: V2_ERROR},
     ("GET", V2 + "/order_statuses"): {200: array(ORDER_STATUS)},
     ("GET", V2 + "/order_statuses/{status_id}"): {200: ORDER_STATUS, 404: V2_ERROR},
     ("GET", V3 + "/orders/{order_id}/transactions"): {200: v3_list(TRANSACTION), 204: None, 404: V3_ERROR},
+    ("GET", V3 + "/orders/{order_id}/payment_actions/refunds"): {200: REFUNDS, 404: V3_ERROR},
+    ("GET", V3 + "/orders/payment_actions/refunds"): {200: v3_list(REFUND), 422: V3_ERROR},
+    ("GET", V3 + "/orders/payment_actions/refunds/{refund_id}"): {200: REFUND_ONE, 404: V3_ERROR},
+    ("GET", V3 + "/content/pages"): {
+        200: v3_list(PAGE),
+        400: PAGES_DETAILED_ERROR,
+        422: PAGES_ITEMIZED_ERROR,
+    },
+    ("GET", V3 + "/content/pages/{pageId}"): {
+        200: v3_one(PAGE),
+        404: PAGES_BRIEF_ERROR,
+        422: PAGES_ITEMIZED_ERROR,
+    },
+    ("GET", V2 + "/shipping/zones"): {200: array(SHIPPING_ZONE), 204: None},
+    ("GET", V2 + "/shipping/zones/{id}"): {200: SHIPPING_ZONE, 404: V2_ERROR},
+    ("GET", V2 + "/shipping/zones/{zone_id}/methods"): {
+        200: array(SHIPPING_METHOD),
+        204: None,
+        404: V2_ERROR,
+    },
+    ("GET", V2 + "/shipping/zones/{zone_id}/methods/{method_id}"): {200: SHIPPING_METHOD, 404: V2_ERROR},
+    ("GET", V2 + "/payments/methods"): {200: array(PAYMENT_METHOD), 204: None},
     ("GET", V3 + "/catalog/products"): {200: v3_list(PRODUCT), 413: V3_ERROR, 422: V3_ERROR},
     ("GET", V3 + "/catalog/products/{product_id}"): {200: v3_one(PRODUCT), 404: V3_ERROR, 422: V3_ERROR},
     ("GET", V3 + "/catalog/products/{product_id}/variants"): {200: v3_list(VARIANT), 404: V3_ERROR},

@@ -28,7 +28,7 @@ from sandbox.demo import (
 V2_MONEY = re.compile(r"^-?\d+\.\d{4}$")
 TOP_LEVEL_KEYS = {
     "store", "categories", "products", "customer_groups", "customers", "orders", "gift_certificates",
-    "coupons", "promotions", "api_accounts", "apps", "settings",
+    "coupons", "promotions", "pages", "shipping_zones", "payment_methods", "api_accounts", "apps", "settings",
 }  # fmt: skip
 ORDER_MONEY = (
     "subtotal_ex_tax", "subtotal_inc_tax", "subtotal_tax", "base_shipping_cost", "shipping_cost_ex_tax",
@@ -94,12 +94,15 @@ def test_public_constants() -> None:
     assert set(FULL_SCOPES) == {
         "store_v2_information_read_only", "store_v2_orders", "store_v2_transactions_read_only",
         "store_v2_products_read_only", "store_v2_customers_read_only", "store_v2_marketing_read_only",
+        "store_v2_content_read_only", "store_payments_methods_read",
     }  # fmt: skip
     assert "store_v2_orders_read_only" in LIMITED_SCOPES and "store_v2_orders" not in LIMITED_SCOPES
-    assert not any("marketing" in scope for scope in LIMITED_SCOPES)
+    assert not any("marketing" in scope or "content" in scope for scope in LIMITED_SCOPES)
     assert set(LIMITED_SCOPES) - {"store_v2_orders_read_only"} == set(FULL_SCOPES) - {
         "store_v2_orders",
         "store_v2_marketing_read_only",
+        "store_v2_content_read_only",
+        "store_payments_methods_read",
     }
 
 

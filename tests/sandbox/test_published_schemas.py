@@ -16,13 +16,21 @@ import httpx
 import pytest
 from fastapi.routing import APIRoute
 
-from sandbox import routes_catalog, routes_customers, routes_orders
+from sandbox import (
+    routes_catalog,
+    routes_content,
+    routes_customers,
+    routes_orders,
+    routes_refunds,
+    routes_shipping,
+)
 from sandbox.app import Sandbox
 from sandbox.demo import FULL_TOKEN, generate_demo_store
 from sandbox.state import SandboxStore
 from tests.conftest import SMALL_READONLY_TOKEN
 from tests.sandbox.conftest import client_for
 from tests.sandbox.jsontypes import problems
+from tests.sandbox.knowledge_data import with_knowledge
 from tests.sandbox.published_schemas import GATEWAY_ERRORS, RESPONSES, Operation
 
 PRODUCT_INCLUDES = (
@@ -60,6 +68,10 @@ def put(template: str, url: str, status: int, body: bytes, content_type: str = "
 
 ORDER = "/v2/orders/{order_id}"
 PRODUCT = "/v3/catalog/products/{product_id}"
+REFUNDS = "/v3/orders/{order_id}/payment_actions/refunds"
+ALL_REFUNDS = "/v3/orders/payment_actions/refunds"
+PAGES = "/v3/content/pages"
+ZONES = "/v2/shipping/zones"
 CASES = [
     get("/v2/store", "/v2/store"),
     get("/v2/time", "/v2/time"),
@@ -99,6 +111,44 @@ CASES = [
     get("/v3/orders/{order_id}/transactions", "/v3/orders/100/transactions"),
     get("/v3/orders/{order_id}/transactions", "/v3/orders/101/transactions", 204),
     get("/v3/orders/{order_id}/transactions", "/v3/orders/999/transactions", 404),
+    put(
+        ORDER + "/shipping_addresses/{id}", "/v2/orders/100/shipping_addresses/1", 200, b'{"city": "Hamburg"}'
+    ),
+    put(ORDER + "/shipping_addresses/{id}", "/v2/orders/100/shipping_addresses/1", 400, b'{"id": 3}'),
+    put(
+        ORDER + "/shipping_addresses/{id}", "/v2/orders/100/shipping_addresses/9", 404, b'{"city": "Hamburg"}'
+    ),
+    put(
+        ORDER + "/shipping_addresses/{id}",
+        "/v2/orders/100/shipping_addresses/1",
+        415,
+        b"city=x",
+        "text/plain",
+    ),
+    get(REFUNDS, "/v3/orders/101/payment_actions/refunds"),
+    get(REFUNDS, "/v3/orders/100/payment_actions/refunds"),
+    get(REFUNDS, "/v3/orders/999/payment_actions/refunds", 404),
+    get(ALL_REFUNDS, "/v3/orders/payment_actions/refunds"),
+    get(ALL_REFUNDS, "/v3/orders/payment_actions/refunds", 422, **{"id:in": "x"}),
+    get(ALL_REFUNDS + "/{refund_id}", "/v3/orders/payment_actions/refunds/7"),
+    get(ALL_REFUNDS + "/{refund_id}", "/v3/orders/payment_actions/refunds/99", 404),
+    get(PAGES, PAGES, include="body"),
+    get(PAGES, PAGES, 400, is_visible="true"),
+    get(PAGES, PAGES, 422, **{"id:in": "x"}),
+    get(PAGES + "/{pageId}", PAGES + "/2", include="body"),
+    get(PAGES + "/{pageId}", PAGES + "/7", include="body"),
+    get(PAGES + "/{pageId}", PAGES + "/99", 404),
+    get(PAGES + "/{pageId}", PAGES + "/bar", 422),
+    get(ZONES, ZONES),
+    get(ZONES + "/{id}", ZONES + "/1"),
+    get(ZONES + "/{id}", ZONES + "/9", 404),
+    get(ZONES + "/{zone_id}/methods", ZONES + "/1/methods"),
+    get(ZONES + "/{zone_id}/methods", ZONES + "/2/methods", 204),
+    get(ZONES + "/{zone_id}/methods", ZONES + "/9/methods", 404),
+    get(ZONES + "/{zone_id}/methods/{method_id}", ZONES + "/1/methods/1"),
+    get(ZONES + "/{zone_id}/methods/{method_id}", ZONES + "/1/methods/99", 404),
+    get("/v2/payments/methods", "/v2/payments/methods"),
+    get("/v2/payments/methods", "/v2/payments/methods", 204, page="9"),
     get("/v3/catalog/products", "/v3/catalog/products", include=PRODUCT_INCLUDES),
     get("/v3/catalog/products", "/v3/catalog/products", 413, limit="251"),
     get("/v3/catalog/products", "/v3/catalog/products", 422, **{"id:in": "abc"}),
@@ -181,7 +231,9 @@ def with_order_extras(data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 async def small_api(small_data: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
-    sandbox = Sandbox([SandboxStore.from_data(with_order_extras(small_data), "small-store.json")])
+    data = with_knowledge(with_order_extras(small_data))  # pages, zones, payment methods, refunds
+    data["api_accounts"][0]["scopes"] += ["store_v2_content_read_only", "store_payments_methods_read"]
+    sandbox = Sandbox([SandboxStore.from_data(data, "small-store.json")])
     async with client_for(sandbox) as client:
         yield client
 
@@ -199,16 +251,34 @@ async def test_operation_answers_as_published(small_api: httpx.AsyncClient, case
 def test_every_route_and_documented_status_is_checked() -> None:
     routes = {
         (method, re.sub(r"\{[^}]+\}", "{}", route.path.removeprefix("/stores/{store_hash}")))
-        for router in (routes_orders.router, routes_catalog.router, routes_customers.router)
+        for router in (
+            routes_orders.router,
+            routes_refunds.router,
+            routes_catalog.router,
+            routes_customers.router,
+            routes_content.router,
+            routes_shipping.router,
+        )
         for route in router.routes
         if isinstance(route, APIRoute)
         for method in route.methods or ()
     }
     table = {(method, re.sub(r"\{[^}]+\}", "{}", path)) for method, path in RESPONSES}
     assert routes == table
-    exercised = {(case.operation, case.status) for case in CASES}
+    exercised = {(case.operation, case.status) for case in CASES} | EMPTY_STORE_CASES
     documented = {(operation, status) for operation, statuses in RESPONSES.items() for status in statuses}
     assert documented == exercised
+
+
+# Answers only a store without zones can give (checked by the next test, on the plain small store).
+EMPTY_STORE_CASES = {(("GET", "/v2/shipping/zones"), 204)}
+
+
+async def test_a_store_without_zones_answers_204(api: httpx.AsyncClient) -> None:
+    for operation, status in EMPTY_STORE_CASES:
+        response = await api.request(operation[0], operation[1])
+        assert response.status_code == status
+        check(operation, response)
 
 
 async def test_gateway_errors_answer_the_v3_envelope(small_data: dict[str, Any]) -> None:
@@ -282,6 +352,34 @@ async def test_demo_store_catalog(demo_sandbox: Sandbox, demo_api: httpx.AsyncCl
         yield "/v3/catalog/variants", "/v3/catalog/variants", {"limit": "250"}
         yield "/v3/catalog/categories", "/v3/catalog/categories", {}
         yield "/v3/catalog/trees/categories", "/v3/catalog/trees/categories", {}
+
+    assert await _sweep(demo_api, calls()) > 100
+
+
+async def test_demo_store_pages_shipping_payments_and_refunds(
+    demo_sandbox: Sandbox, demo_api: httpx.AsyncClient
+) -> None:
+    def calls() -> Iterator[tuple[str, str, dict[str, str]]]:
+        store = demo_sandbox.store
+        yield PAGES, PAGES, {"include": "body"}
+        for page_id in store.pages:
+            yield PAGES + "/{pageId}", f"{PAGES}/{page_id}", {"include": "body"}
+        yield ZONES, ZONES, {}
+        for zone_id, zone in store.shipping_zones.items():
+            yield ZONES + "/{id}", f"{ZONES}/{zone_id}", {}
+            yield ZONES + "/{zone_id}/methods", f"{ZONES}/{zone_id}/methods", {}
+            for method in zone["methods"]:
+                yield (
+                    ZONES + "/{zone_id}/methods/{method_id}",
+                    f"{ZONES}/{zone_id}/methods/{method['id']}",
+                    {},
+                )
+        yield "/v2/payments/methods", "/v2/payments/methods", {}
+        yield ALL_REFUNDS, ALL_REFUNDS, {}
+        for order_id, order in store.orders.items():
+            yield REFUNDS, f"/v3/orders/{order_id}/payment_actions/refunds", {}
+            for refund in order["refunds"]:
+                yield ALL_REFUNDS + "/{refund_id}", f"{ALL_REFUNDS}/{refund['id']}", {}
 
     assert await _sweep(demo_api, calls()) > 100
 
