@@ -23,7 +23,7 @@ takes, and how to send something back.</p>
 <table>
   <thead><tr><th>Destination</th><th>Method</th><th>Cost</th><th>Delivery time</th></tr></thead>
   <tbody>
-    <tr><td>United States</td><td>Standard</td><td>$7.95</td><td>3-5 business days</td></tr>
+    <tr><td>United States</td><td>Standard</td><td>$9.95</td><td>3-5 business days</td></tr>
     <tr><td>United States</td><td>Express</td><td>$19.95</td><td>1-2 business days</td></tr>
     <tr><td>Canada</td><td>Flat rate</td><td>$14.95</td><td>5-10 business days</td></tr>
     <tr><td>Rest of the world</td><td>Flat rate</td><td>$29.95</td><td>10-20 business days</td></tr>
@@ -52,7 +52,7 @@ _FAQ = f"""<h1>Frequently asked questions</h1>
 <p>Yes. We ship to Canada for a flat $14.95 (5-10 business days) and to the rest of the world for a
 flat $29.95 (10-20 business days).</p>
 <h3>Is there free shipping?</h3>
-<p>Standard shipping is free on US orders over $150. Otherwise Standard costs $7.95 and Express $19.95.
+<p>Standard shipping is free on US orders over $150. Otherwise Standard costs $9.95 and Express $19.95.
 See <a href="{SITE}/shipping-returns/">Shipping &amp; Returns</a>.</p>
 <h2>Payment</h2>
 <h3>Which payment methods do you accept?</h3>
@@ -144,7 +144,7 @@ def zone(
 def knockout_shipping_zones() -> list[Json]:
     return [
         zone(1, "United States", "country", ["US"], "150.0000", [
-            flat_rate(1, "Standard (3-5 business days)", 7.95),
+            flat_rate(1, "Standard (3-5 business days)", 9.95),
             flat_rate(2, "Express (1-2 business days)", 19.95),
         ]),
         zone(2, "Canada", "country", ["CA"], None, [flat_rate(3, "Flat Rate (5-10 business days)", 14.95)]),

@@ -19,13 +19,13 @@ _SHIPPING = f"""<h1>Shipping</h1>
 <table>
   <thead><tr><th>Where</th><th>Method</th><th>Price</th><th>Arrives in</th></tr></thead>
   <tbody>
-    <tr><td>United States</td><td>Standard</td><td>$5.99</td><td>4-6 business days</td></tr>
+    <tr><td>United States</td><td>Standard</td><td>$7.50</td><td>4-6 business days</td></tr>
     <tr><td>United States</td><td>Express</td><td>$14.99</td><td>2 business days</td></tr>
     <tr><td>Canada</td><td>Flat rate</td><td>$19.99</td><td>7-10 business days</td></tr>
   </tbody>
 </table>
 <h2>Free shipping</h2>
-<p>Standard shipping is <strong>free on US orders over $75</strong>.</p>
+<p>Standard shipping is <strong>free on US orders over $100</strong>.</p>
 <p>Questions? See the <a href="{SITE}/faq/">FAQ</a> or <a href="{SITE}/contact/">contact us</a>.</p>
 """
 
@@ -51,7 +51,7 @@ _FAQ = f"""<h1>FAQ</h1>
 <h2>Do you ship to my country?</h2>
 <p>We ship to the United States and Canada. We do not ship anywhere else yet.</p>
 <h2>How much is shipping?</h2>
-<p>In the US: Standard $5.99 (4-6 business days), free on orders over $75; Express $14.99 (2 business
+<p>In the US: Standard $7.50 (4-6 business days), free on orders over $100; Express $14.99 (2 business
 days). To Canada: $19.99 flat (7-10 business days). Details on the <a href="{SITE}/shipping/">Shipping</a>
 page.</p>
 <h2>How can I pay?</h2>
@@ -95,8 +95,8 @@ def volt_pages() -> list[Json]:
 
 def volt_shipping_zones() -> list[Json]:
     return [
-        zone(1, "United States", "country", ["US"], "75.0000", [
-            flat_rate(1, "Standard (4-6 business days)", 5.99),
+        zone(1, "United States", "country", ["US"], "100.0000", [
+            flat_rate(1, "Standard (4-6 business days)", 7.5),
             flat_rate(2, "Express (2 business days)", 14.99),
         ]),
         zone(2, "Canada", "country", ["CA"], None, [flat_rate(3, "Flat Rate (7-10 business days)", 19.99)]),

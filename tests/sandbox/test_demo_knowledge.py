@@ -68,7 +68,7 @@ def test_knockout_facts() -> None:
     us = zones["United States"]
     assert us["free_shipping"]["enabled"] and us["free_shipping"]["minimum_sub_total"] == "150.0000"
     assert [(m["name"], m["settings"]["rate"]) for m in us["methods"]] == [
-        ("Standard (3-5 business days)", 7.95),
+        ("Standard (3-5 business days)", 9.95),
         ("Express (1-2 business days)", 19.95),
     ]
     assert zones["Canada"]["methods"][0]["settings"] == {"rate": 14.95}
@@ -79,7 +79,7 @@ def test_knockout_facts() -> None:
         assert brand in names
     body = data["pages"][0]["body"]
     for fact in ("30 days of delivery", "free return label", "mouth guards and hand wraps", "5-7 business days",
-                 "over $150", "$7.95", "$19.95", "$14.95", "$29.95", "https://knockout-fitness.example/"):  # fmt: skip
+                 "over $150", "$9.95", "$19.95", "$14.95", "$29.95", "https://knockout-fitness.example/"):  # fmt: skip
         assert fact in body
     contact = data["pages"][2]
     assert contact["type"] == "contact_form" and "512-555-0100" in contact["body"]
@@ -90,8 +90,8 @@ def test_volt_facts() -> None:
     assert [p["name"] for p in data["pages"]] == ["Shipping", "Returns & Refunds", "FAQ", "Contact"]
     zones = data["shipping_zones"]
     assert [z["name"] for z in zones] == ["United States", "Canada"]  # nothing elsewhere
-    assert zones[0]["free_shipping"]["minimum_sub_total"] == "75.0000"
-    assert [m["settings"]["rate"] for m in zones[0]["methods"]] == [5.99, 14.99]
+    assert zones[0]["free_shipping"]["minimum_sub_total"] == "100.0000"
+    assert [m["settings"]["rate"] for m in zones[0]["methods"]] == [7.5, 14.99]
     assert zones[1]["methods"][0]["settings"]["rate"] == 19.99
     assert "American Express" not in " ".join(m["name"] for m in data["payment_methods"])
     assert "no phone line" in data["pages"][3]["body"]
