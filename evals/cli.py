@@ -25,7 +25,8 @@ from . import baseline, compare, rubric
 from .facts import unbacked_facts
 from .graders import conversation_calls, grade
 from .metrics import TrialResult, summarize
-from .report import json_report, table, write_reports
+from .report import json_report, table
+from .report_html import write_reports
 from .runner import EvalEnvironment, Transcript, run_suite
 from .scenario import LoadedScenario, load_suite
 

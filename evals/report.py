@@ -1,13 +1,11 @@
-"""Reports: the terminal table and the JSON report (the HTML page is ``report_html``).
+"""Reports: the terminal table and the JSON report (the HTML page and the files: ``report_html``).
 
 Failures are grouped once per scenario, each failed check with the trials it failed in and what it
 expected against what happened."""
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 from typing import Any
 
 from .metrics import TrialResult
@@ -169,20 +167,3 @@ def json_report(
         {"summary": summary, "scenarios": list(scenarios.values()), "load_errors": load_errors}
     )
     return report
-
-
-def write_reports(
-    path_json: Path | None,
-    path_html: Path | None,
-    summary: dict[str, Any],
-    results: list[TrialResult],
-    load_errors: list[str],
-) -> None:
-    if path_json:
-        path_json.write_text(
-            json.dumps(json_report(summary, results, load_errors), indent=2), encoding="utf-8"
-        )
-    if path_html:
-        from .report_html import html_report  # the page reads this module's grouping
-
-        path_html.write_text(html_report(summary, results, load_errors), encoding="utf-8")

@@ -13,10 +13,11 @@ import html
 import json
 import math
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from .metrics import TrialResult
-from .report import grouped_failures, headline, trials_text
+from .report import grouped_failures, headline, json_report, trials_text
 
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;max-width:1200px;margin:1.5em auto;padding:0 1em;color:#1b1b1b}
@@ -287,3 +288,19 @@ def html_report(
 <h2>Scenarios</h2>{_scenario_table(grouped)}
 <h2>Conversations</h2>{conversations}
 </body></html>"""
+
+
+def write_reports(
+    path_json: Path | None,
+    path_html: Path | None,
+    summary: dict[str, Any],
+    results: list[TrialResult],
+    load_errors: list[str],
+) -> None:
+    """The JSON report and the HTML page, each where asked (None: not written)."""
+    if path_json:
+        path_json.write_text(
+            json.dumps(json_report(summary, results, load_errors), indent=2), encoding="utf-8"
+        )
+    if path_html:
+        path_html.write_text(html_report(summary, results, load_errors), encoding="utf-8")

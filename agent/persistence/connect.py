@@ -8,24 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..settings import Settings
 from .database import Database
 from .migrations import Component, migrate
+from .urls import describe_url, is_postgres_url
 
-
-def is_postgres_url(url: str | None) -> bool:
-    """Whether ``url`` names a PostgreSQL database (the only such check in the product)."""
-    return bool(url) and str(url).startswith(("postgresql://", "postgres://"))
-
-
-def describe_url(url: str) -> str:
-    """host:port/database of a server URL, without the user or password (for errors and logs)."""
-    parts = urlsplit(url)
-    host = parts.hostname or "localhost"
-    port = f":{parts.port}" if parts.port else ""
-    return f"{host}{port}{parts.path or ''}"
+__all__ = ["describe_url", "is_postgres_url", "open_database", "uses_postgres"]
 
 
 def uses_postgres(settings: Settings) -> bool:

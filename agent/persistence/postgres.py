@@ -14,8 +14,8 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from .connect import describe_url
 from .database import POSTGRESQL, Database, Params, Row, Transaction
+from .urls import describe_url
 
 
 def _marks(sql: str) -> str:

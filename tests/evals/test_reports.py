@@ -12,8 +12,8 @@ from typing import Any
 
 from evals import compare
 from evals.metrics import TrialResult, summarize
-from evals.report import grouped_failures, json_report, table, write_reports
-from evals.report_html import html_report
+from evals.report import grouped_failures, json_report, table
+from evals.report_html import html_report, write_reports
 
 REPLY_CHECK = {
     "name": "reply_contains 'shipped'",
