@@ -30,6 +30,7 @@ from .models.intents import NLU
 from .models.llm_call import turn_deadline
 from .models.llm_router import RoutingMemory
 from .models.offline import OfflineChatModel, text_of
+from .persistence.transcripts import open_transcripts
 from .records import open_records
 from .settings import Settings
 from .store.catalog import open_index
@@ -37,7 +38,6 @@ from .store.connections import ConnectionStore
 from .tools.context import StorePolicy, ToolContext
 from .transcripts.capture import CapturingTransport, capturing, default_transport
 from .transcripts.recorder import Recorder, TurnInProgress, TurnInput, store_settings
-from .transcripts.store import open_transcripts
 
 log = logging.getLogger(__name__)
 EventSink = Callable[

@@ -17,6 +17,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+from agent.persistence.transcripts import Query, open_transcripts
 from agent.replay.recording import write
 from agent.replay.runner import recording_of_thread
 from agent.runtime import open_agent
@@ -24,7 +25,6 @@ from agent.settings import Settings
 from agent.store.catalog import run_ingest
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
-from agent.transcripts.store import Query, open_transcripts
 from sandbox.app import Sandbox
 from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
 from sandbox.run import SandboxOptions, load_store

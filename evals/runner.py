@@ -23,13 +23,14 @@ from langgraph.checkpoint.memory import InMemorySaver
 from agent.context import AgentContext
 from agent.graphs import router
 from agent.models.intents import NLU
+from agent.persistence.transcripts import TranscriptStore
 from agent.runtime import Agent, TurnResult, build_model, llm_options
 from agent.settings import Settings
 from agent.storage import AgentStore
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection
 from agent.tools.context import ToolContext
-from agent.transcripts import CapturingTransport, Recorder, TranscriptStore
+from agent.transcripts import CapturingTransport, Recorder
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat
 from ingest.documents import CatalogContext

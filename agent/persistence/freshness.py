@@ -1,38 +1,76 @@
-"""The catalog-freshness record of one store, in SQLite under its folder (``freshness.sqlite``).
+"""The catalog-freshness log of one store: what ``bcagent serve`` writes and ``bcagent status`` reads.
 
-What `bcagent status` reads and `bcagent serve` writes, safe to share between the two processes:
+``freshness.sqlite`` in the store's folder by default; with a PostgreSQL ``BCAGENT_DATABASE_URL``,
+tables there shared by every replica (component ``catalog_freshness``), so a webhook delivered to two
+replicas is applied once and the event log is one log:
 
-- ``events``: every webhook and what became of it (``received``, ``duplicate``, ``rejected``,
-  ``applied``, ``failed``, ``pending``) and every scheduled sync (``sync``, ``sync_failed``,
-  ``sync_skipped``); the last ``KEEP_EVENTS`` rows are kept, and ``counters`` keeps totals per kind.
-- ``seen``: payload hashes already accepted, so a retried delivery is dropped even after a restart.
-- ``pending``: products (and categories) whose change is accepted but not yet in the index; a restart
-  or an unreachable store loses nothing, the worker picks them up again.
+- events: every webhook and what became of it (``received``, ``duplicate``, ``rejected``, ``applied``,
+  ``failed``, ``pending``) and every scheduled sync (``sync``, ``sync_failed``, ``sync_skipped``); the
+  last ``KEEP_EVENTS`` rows of a store are kept, and the counters keep totals per kind.
+- seen: payload hashes already accepted, so a retried delivery is dropped even after a restart (and on
+  PostgreSQL, by whichever replica it reaches).
+- pending: products (and categories) whose change is accepted but not yet in the index; a restart or an
+  unreachable store loses nothing, a follower picks them up again.
+
+Times here are seconds since the epoch (``time.time()``), not spelled text: they are only compared and
+subtracted (ages, pruning), and ``bcagent status`` spells them when it shows them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..settings import Settings
+from .connect import is_postgres_url, open_database
+from .database import Database, Transaction
+from .migrations import Component
+from .repository import Repository
 
 FILE = "freshness.sqlite"
 KEEP_EVENTS = 5000
 KEEP_HASHES_SECONDS = 3 * 24 * 3600  # BigCommerce retries for about 48 h
 PRUNE_EVERY = 500
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL,
-    kind TEXT NOT NULL, scope TEXT, product_id INTEGER, detail TEXT);
-CREATE TABLE IF NOT EXISTS counters (kind TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS seen (hash TEXT PRIMARY KEY, at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, since REAL NOT NULL, attempts INTEGER NOT NULL,
-    last_error TEXT);
-"""
+FRESHNESS = Component(
+    "catalog_freshness",
+    {
+        "sqlite": [  # the schema of freshness.sqlite before this layer, adopted in place
+            (
+                1,
+                """
+                CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL,
+                    kind TEXT NOT NULL, scope TEXT, product_id INTEGER, detail TEXT);
+                CREATE TABLE IF NOT EXISTS counters (kind TEXT PRIMARY KEY, count INTEGER NOT NULL,
+                    last_at REAL NOT NULL);
+                CREATE TABLE IF NOT EXISTS seen (hash TEXT PRIMARY KEY, at REAL NOT NULL);
+                CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, since REAL NOT NULL,
+                    attempts INTEGER NOT NULL, last_error TEXT)
+                """,
+            )
+        ],
+        "postgresql": [
+            (
+                1,
+                """
+                CREATE TABLE IF NOT EXISTS freshness_events (id BIGSERIAL PRIMARY KEY,
+                    store_hash TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, kind TEXT NOT NULL, scope TEXT,
+                    product_id BIGINT, detail TEXT);
+                CREATE INDEX IF NOT EXISTS freshness_events_kind ON freshness_events (store_hash, kind, id);
+                CREATE TABLE IF NOT EXISTS freshness_counters (store_hash TEXT NOT NULL, kind TEXT NOT NULL,
+                    count BIGINT NOT NULL, last_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (store_hash, kind));
+                CREATE TABLE IF NOT EXISTS freshness_seen (store_hash TEXT NOT NULL, hash TEXT NOT NULL,
+                    at DOUBLE PRECISION NOT NULL, PRIMARY KEY (store_hash, hash));
+                CREATE TABLE IF NOT EXISTS freshness_pending (store_hash TEXT NOT NULL, key TEXT NOT NULL,
+                    since DOUBLE PRECISION NOT NULL, attempts INTEGER NOT NULL, last_error TEXT,
+                    PRIMARY KEY (store_hash, key))
+                """,
+            )
+        ],
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -52,128 +90,192 @@ class FreshnessSummary:
     oldest_pending: float | None
 
 
-class FreshnessLog:
-    def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / FILE
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
-        self._writes = 0
+class FreshnessLog(Repository):
+    """The freshness log of one store. Every method is one short transaction."""
 
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
+    def __init__(self, db: Database, store_hash: str) -> None:
+        super().__init__(db, store_hash)
+        self._writes = 0  # by this process, since its last prune
+
+    def _t(self, name: str) -> str:
+        return self.table(name, f"freshness_{name}")
+
+    def _insert(self, table: str, columns: str) -> str:
+        """``INSERT INTO table (store_hash?, columns) VALUES (?, ...)`` for this engine."""
+        names = [*self.key_columns(), *(c.strip() for c in columns.split(","))]
+        return f"INSERT INTO {self._t(table)} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
 
     # ---- writing --------------------------------------------------------------------------------------
 
-    def accept(self, digest: str | None, scope: str, keys: Iterable[str], product_id: int | None) -> bool:
-        """Record a received webhook; False (and a ``duplicate`` event) when its hash was seen before.
-        Otherwise its keys (``product:12``, ``category:3``) become pending in the same transaction."""
+    async def accept(
+        self, digest: str | None, scope: str, keys: Iterable[str], product_id: int | None
+    ) -> bool:
+        """Record a received webhook; False (and a ``duplicate`` event) when its hash was seen before, by
+        this process or another. Otherwise its keys (``product:12``, ``category:3``) become pending in
+        the same transaction."""
         now = time.time()
-        with self._lock, self._transaction():
-            if (
-                digest
-                and not self._db.execute(
-                    "INSERT OR IGNORE INTO seen(hash, at) VALUES (?, ?)", (digest, now)
-                ).rowcount
+        async with self.db.transaction() as tx:
+            if digest and not await tx.execute(
+                self._insert("seen", "hash, at") + " ON CONFLICT DO NOTHING", self.key_values(digest, now)
             ):
-                self._event(now, "duplicate", scope, product_id, None)
+                await self._event(tx, now, "duplicate", scope, product_id, None)
                 return False
-            self._event(now, "received", scope, product_id, None)
-            self._db.executemany(
-                "INSERT OR IGNORE INTO pending(key, since, attempts) VALUES (?, ?, 0)",
-                [(k, now) for k in keys],
+            await self._event(tx, now, "received", scope, product_id, None)
+            await tx.executemany(
+                self._insert("pending", "key, since, attempts") + " ON CONFLICT DO NOTHING",
+                [self.key_values(key, now, 0) for key in keys],
             )
-        self._maybe_prune()
+        await self._maybe_prune()
         return True
 
-    def record(
+    async def record(
         self, kind: str, scope: str | None = None, product_id: int | None = None, detail: str | None = None
     ) -> None:
-        with self._lock:
-            self._event(time.time(), kind, scope, product_id, detail)
-        self._maybe_prune()
+        async with self.db.transaction() as tx:
+            await self._event(tx, time.time(), kind, scope, product_id, detail)
+        await self._maybe_prune()
 
-    def applied(self, keys: Iterable[str], outcomes: dict[int, str]) -> None:
+    async def applied(self, keys: Iterable[str], outcomes: dict[int, str]) -> None:
         """The keys are in the index now: one ``applied`` event per product, and no longer pending."""
         now = time.time()
-        with self._lock, self._transaction():
+        scope, params = self.scope()
+        async with self.db.transaction() as tx:
             for product_id, outcome in sorted(outcomes.items()):
                 kind = "failed" if outcome == "failed" else "applied"
-                self._event(now, kind, None, product_id, outcome)
-            self._db.executemany("DELETE FROM pending WHERE key = ?", [(k,) for k in keys])
+                await self._event(tx, now, kind, None, product_id, outcome)
+            await tx.executemany(
+                f"DELETE FROM {self._t('pending')} WHERE {scope}key = ?", [(*params, k) for k in keys]
+            )
 
-    def still_pending(self, keys: Iterable[str], error: str) -> None:
+    async def still_pending(self, keys: Iterable[str], error: str) -> None:
         now = time.time()
-        with self._lock, self._transaction():
+        scope, params = self.scope()
+        async with self.db.transaction() as tx:
             for key in keys:
-                self._db.execute(
-                    "UPDATE pending SET attempts = attempts + 1, last_error = ? WHERE key = ?", (error, key)
+                await tx.execute(
+                    f"UPDATE {self._t('pending')} SET attempts = attempts + 1, last_error = ? "
+                    f"WHERE {scope}key = ?",
+                    (error, *params, key),
                 )
                 kind, _, ident = key.partition(":")
-                self._event(now, "pending", None, int(ident) if kind == "product" else None, error)
+                await self._event(tx, now, "pending", None, int(ident) if kind == "product" else None, error)
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
-    def _event(
-        self, at: float, kind: str, scope: str | None, product_id: int | None, detail: str | None
+    async def _event(
+        self,
+        tx: Transaction,
+        at: float,
+        kind: str,
+        scope: str | None,
+        product_id: int | None,
+        detail: str | None,
     ) -> None:
-        self._db.execute(
-            "INSERT INTO events(at, kind, scope, product_id, detail) VALUES (?, ?, ?, ?, ?)",
-            (at, kind, scope, product_id, detail),
+        await tx.execute(
+            self._insert("events", "at, kind, scope, product_id, detail"),
+            self.key_values(at, kind, scope, product_id, detail),
         )
-        self._db.execute(
-            "INSERT INTO counters(kind, count, last_at) VALUES (?, 1, ?) "
-            "ON CONFLICT(kind) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
-            (kind, at),
+        keys = ", ".join(self.key_columns("kind"))
+        await tx.execute(
+            self._insert("counters", "kind, count, last_at")
+            + f" ON CONFLICT ({keys}) DO UPDATE SET count = {self._t('counters')}.count + 1, "
+            "last_at = excluded.last_at",
+            self.key_values(kind, 1, at),
         )
         self._writes += 1
 
-    def _maybe_prune(self) -> None:
+    async def _maybe_prune(self) -> None:
+        """Every ``PRUNE_EVERY`` writes of this process: keep the store's last ``KEEP_EVENTS`` events and
+        the hashes of the last ``KEEP_HASHES_SECONDS``."""
         if self._writes < PRUNE_EVERY:
             return
-        with self._lock:
-            self._writes = 0
-            self._db.execute(
-                "DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?", (KEEP_EVENTS,)
+        self._writes = 0
+        scope, params = self.scope()
+        alone, _ = self.scope(alone=True)
+        events = self._t("events")
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                f"DELETE FROM {events} WHERE {scope}id <= (SELECT id FROM {events}"
+                f"{' WHERE ' + alone if alone else ''} ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                (*params, *params, KEEP_EVENTS),
             )
-            self._db.execute("DELETE FROM seen WHERE at < ?", (time.time() - KEEP_HASHES_SECONDS,))
+            await tx.execute(
+                f"DELETE FROM {self._t('seen')} WHERE {scope}at < ?",
+                (*params, time.time() - KEEP_HASHES_SECONDS),
+            )
 
     # ---- reading --------------------------------------------------------------------------------------
 
-    def pending_keys(self) -> list[str]:
-        with self._lock:
-            return [row[0] for row in self._db.execute("SELECT key FROM pending ORDER BY since, key")]
+    async def pending_keys(self) -> list[str]:
+        scope, params = self.scope(alone=True)
+        where = f" WHERE {scope}" if scope else ""
+        async with self.db.transaction(readonly=True) as tx:
+            rows = await tx.fetchall(
+                f"SELECT key FROM {self._t('pending')}{where} ORDER BY since, key", params
+            )
+        return [str(row[0]) for row in rows]
 
-    def events(self, kind: str | None = None, limit: int = 100) -> list[Event]:
+    async def events(self, kind: str | None = None, limit: int = 100) -> list[Event]:
         """The most recent events, newest first."""
-        query = "SELECT at, kind, scope, product_id, detail FROM events"
-        args: tuple[object, ...] = ()
+        scope, params = self.scope(alone=True)
+        conditions = [scope] if scope else []
         if kind:
-            query += " WHERE kind = ?"
-            args = (kind,)
-        with self._lock:
-            rows = self._db.execute(query + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
-        return [Event(*row) for row in rows]
+            conditions.append("kind = ?")
+            params = (*params, kind)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        async with self.db.transaction(readonly=True) as tx:
+            rows = await tx.fetchall(
+                f"SELECT at, kind, scope, product_id, detail FROM {self._t('events')}{where} "
+                "ORDER BY id DESC LIMIT ?",
+                (*params, limit),
+            )
+        return [Event(float(r[0]), str(r[1]), r[2], r[3], r[4]) for r in rows]
 
-    def summary(self) -> FreshnessSummary:
-        with self._lock:
-            counts = dict(self._db.execute("SELECT kind, count FROM counters").fetchall())
-            pending, oldest = self._db.execute("SELECT COUNT(*), MIN(since) FROM pending").fetchone()
+    async def summary(self) -> FreshnessSummary:
+        scope, params = self.scope(alone=True)
+        where = f" WHERE {scope}" if scope else ""
+        async with self.db.transaction(readonly=True) as tx:
+            counts = await tx.fetchall(f"SELECT kind, count FROM {self._t('counters')}{where}", params)
+            row = await tx.fetchone(f"SELECT COUNT(*), MIN(since) FROM {self._t('pending')}{where}", params)
+        pending, oldest = row if row is not None else (0, None)
         last = {}
         for kind in ("received", "applied", "sync", "sync_failed"):
-            found = self.events(kind, limit=1)
+            found = await self.events(kind, limit=1)
             if found:
                 last[kind] = found[0]
-        return FreshnessSummary(counts, last, int(pending), oldest)
+        return FreshnessSummary(
+            {str(kind): int(count) for kind, count in counts},
+            last,
+            int(pending),
+            float(oldest) if oldest is not None else None,
+        )
+
+
+def freshness_file(folder: Path) -> Path:
+    return folder / FILE
+
+
+async def read_summary(settings: Settings, store_hash: str, folder: Path) -> FreshnessSummary | None:
+    """What ``bcagent status`` shows of the log; None when nothing was ever recorded on SQLite (reading
+    creates no file)."""
+    if not is_postgres_url(settings.database_url) and not freshness_file(folder).exists():
+        return None
+    log = await open_freshness_log(settings, store_hash, folder, max_connections=1)
+    try:
+        return await log.summary()
+    finally:
+        await log.aclose()
+
+
+async def open_freshness_log(
+    settings: Settings, store_hash: str, folder: Path, *, max_connections: int = 2
+) -> FreshnessLog:
+    """The freshness log of one store, migrated: PostgreSQL when configured, else ``freshness.sqlite``
+    in its folder. Close with ``await aclose()``."""
+    db = await open_database(
+        settings,
+        freshness_file(folder),
+        name="freshness",
+        what="the catalog freshness log",
+        components=[FRESHNESS],
+        max_connections=max_connections,
+    )
+    return FreshnessLog(db, store_hash)

@@ -53,16 +53,21 @@ class SqliteDatabase(Database):
         self._turn = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path | str, *, timeout: float = 30.0) -> SqliteDatabase:
+    async def open(cls, path: Path | str, *, timeout: float = 30.0, durable: bool = True) -> SqliteDatabase:
         """Open (creating it and its folder when missing) the database file at ``path`` (``:memory:``:
-        a private in-memory database)."""
+        a private in-memory database). A new file is readable by its owner only. ``durable=False``: a
+        commit does not wait for the disk (``synchronous=NORMAL``: a power cut may lose the last
+        commits, never corrupt the file)."""
         where = str(path)
         if where != ":memory:":
             Path(where).parent.mkdir(parents=True, exist_ok=True)
+            Path(where).touch(mode=0o600, exist_ok=True)
         conn = await aiosqlite.connect(where, timeout=timeout, isolation_level=None)
         try:
             if where != ":memory:":
                 await conn.execute("PRAGMA journal_mode=WAL")
+            if not durable:
+                await conn.execute("PRAGMA synchronous=NORMAL")
         except BaseException:
             await conn.close()
             raise

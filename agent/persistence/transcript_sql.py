@@ -1,98 +1,128 @@
-"""Transcripts in PostgreSQL (``BCAGENT_DATABASE_URL=postgresql://...``, the checkpointer's database).
+"""The SQL of the transcripts: their tables (component ``transcripts``) and the listing queries.
 
-psycopg's async API over a small connection pool, so a write is a short await on the event loop. All
-stores share the tables, keyed by store hash; ``schema`` puts them in a schema of their own (tests).
+Migration 1 is the schema the separate SQLite and PostgreSQL transcript stores created before this
+layer, written with ``IF NOT EXISTS``, so a ``transcripts.sqlite`` file or PostgreSQL tables made by an
+earlier release are adopted in place (the migration only records version 1). Queries are written once
+with ``?`` marks; what the engines spell differently (a true boolean column) is chosen by engine.
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from psycopg import AsyncConnection, sql
-from psycopg_pool import AsyncConnectionPool
+from .database import Engine
+from .migrations import Component
 
-from .records import ThreadSummary, TurnRecord
-from .store import (
-    ALL,
-    Dialect,
-    Query,
-    TranscriptStore,
-    dumps,
-    iso,
-    parse_time,
-    search_text,
-    threads_sql,
-    turns_sql,
-)
-
-SCHEMA = """
-CREATE SCHEMA IF NOT EXISTS {schema};
-CREATE TABLE IF NOT EXISTS {schema}.transcript_turns (
-    seq BIGSERIAL PRIMARY KEY,
+_TABLES = """
+CREATE TABLE IF NOT EXISTS transcript_turns (
+    seq {serial} PRIMARY KEY{autoincrement},
     turn_id TEXT NOT NULL UNIQUE,
     store_hash TEXT NOT NULL,
     thread_id TEXT NOT NULL,
-    started_at TIMESTAMPTZ NOT NULL,
+    started_at {time} NOT NULL,
     surface TEXT NOT NULL,
     search_text TEXT NOT NULL,
     record TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS transcript_turns_thread ON {schema}.transcript_turns (store_hash, thread_id, seq);
-CREATE INDEX IF NOT EXISTS transcript_turns_time ON {schema}.transcript_turns (started_at);
-CREATE TABLE IF NOT EXISTS {schema}.transcript_threads (
+CREATE INDEX IF NOT EXISTS transcript_turns_thread ON transcript_turns (store_hash, thread_id, seq);
+CREATE INDEX IF NOT EXISTS transcript_turns_time ON transcript_turns (started_at);
+CREATE TABLE IF NOT EXISTS transcript_threads (
     store_hash TEXT NOT NULL,
     thread_id TEXT NOT NULL,
-    first_at TIMESTAMPTZ NOT NULL,
-    last_at TIMESTAMPTZ NOT NULL,
+    first_at {time} NOT NULL,
+    last_at {time} NOT NULL,
     surface TEXT NOT NULL,
     turns INTEGER NOT NULL,
-    routes TEXT[] NOT NULL,
-    tools TEXT[] NOT NULL,
-    handoff BOOLEAN NOT NULL,
+    routes {names} NOT NULL,
+    tools {names} NOT NULL,
+    handoff {flag} NOT NULL,
     grounding_replacements INTEGER NOT NULL,
     errors INTEGER NOT NULL,
-    customer_id BIGINT,
+    customer_id {bigint},
     PRIMARY KEY (store_hash, thread_id)
 );
-CREATE INDEX IF NOT EXISTS transcript_threads_last ON {schema}.transcript_threads (last_at);
-CREATE INDEX IF NOT EXISTS transcript_threads_store_last ON {schema}.transcript_threads (store_hash, last_at);
-CREATE INDEX IF NOT EXISTS transcript_threads_handoff ON {schema}.transcript_threads (last_at) WHERE handoff;
-CREATE INDEX IF NOT EXISTS transcript_threads_errors ON {schema}.transcript_threads (last_at) WHERE errors > 0;
-CREATE INDEX IF NOT EXISTS transcript_threads_store_handoff ON {schema}.transcript_threads (store_hash, last_at) WHERE handoff;
-CREATE INDEX IF NOT EXISTS transcript_threads_store_errors ON {schema}.transcript_threads (store_hash, last_at) WHERE errors > 0;
-CREATE TABLE IF NOT EXISTS {schema}.transcript_thread_tools (
+CREATE INDEX IF NOT EXISTS transcript_threads_last ON transcript_threads (last_at);
+CREATE INDEX IF NOT EXISTS transcript_threads_store_last ON transcript_threads (store_hash, last_at);
+CREATE INDEX IF NOT EXISTS transcript_threads_handoff ON transcript_threads (last_at) WHERE {handoff};
+CREATE INDEX IF NOT EXISTS transcript_threads_errors ON transcript_threads (last_at) WHERE errors > 0;
+CREATE INDEX IF NOT EXISTS transcript_threads_store_handoff ON transcript_threads (store_hash, last_at)
+    WHERE {handoff};
+CREATE INDEX IF NOT EXISTS transcript_threads_store_errors ON transcript_threads (store_hash, last_at)
+    WHERE errors > 0;
+CREATE TABLE IF NOT EXISTS transcript_thread_tools (
     tool TEXT NOT NULL,
     store_hash TEXT NOT NULL,
     thread_id TEXT NOT NULL,
-    last_at TIMESTAMPTZ NOT NULL,
+    last_at {time} NOT NULL,
     PRIMARY KEY (tool, store_hash, thread_id)
 );
-CREATE INDEX IF NOT EXISTS transcript_thread_tools_last ON {schema}.transcript_thread_tools (tool, last_at);
-CREATE INDEX IF NOT EXISTS transcript_thread_tools_thread ON {schema}.transcript_thread_tools (store_hash, thread_id);
+CREATE INDEX IF NOT EXISTS transcript_thread_tools_last ON transcript_thread_tools (tool, last_at);
+CREATE INDEX IF NOT EXISTS transcript_thread_tools_thread ON transcript_thread_tools (store_hash, thread_id)
 """
 
+# transcript_thread_tools.last_at is the conversation's last_at, so "by tool, newest first" reads one index
+TRANSCRIPTS = Component(
+    "transcripts",
+    {
+        "sqlite": [
+            (
+                1,
+                _TABLES.format(
+                    serial="INTEGER",
+                    autoincrement=" AUTOINCREMENT",
+                    time="TEXT",
+                    names="TEXT",  # a JSON array
+                    flag="INTEGER",
+                    bigint="INTEGER",
+                    handoff="handoff = 1",
+                ),
+            )
+        ],
+        "postgresql": [
+            (
+                1,
+                _TABLES.format(
+                    serial="BIGSERIAL",
+                    autoincrement="",
+                    time="TIMESTAMPTZ",
+                    names="TEXT[]",
+                    flag="BOOLEAN",
+                    bigint="BIGINT",
+                    handoff="handoff",
+                ),
+            )
+        ],
+    },
+)
+
+THREAD_COLUMNS = (
+    "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
+    "grounding_replacements, errors, customer_id"
+)
+
+# PostgreSQL keeps a turn, its tools and its conversation's summary in one statement (one round trip).
 # The arrays keep their first-seen order: unnest WITH ORDINALITY, one row per value, ordered by first place.
 _MERGE = (
     "ARRAY(SELECT u.v FROM unnest({old} || {new}) WITH ORDINALITY AS u(v, n) GROUP BY u.v ORDER BY min(u.n))"
 )
-ADD = (
+ADD_POSTGRESQL = (
     """
 WITH turn AS (
-    INSERT INTO {schema}.transcript_turns (turn_id, store_hash, thread_id, started_at, surface, search_text, record)
-    VALUES (%s, %s, %s, %s, %s, %s, %s)
+    INSERT INTO transcript_turns (turn_id, store_hash, thread_id, started_at, surface, search_text, record)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
 ), tools AS (
-    INSERT INTO {schema}.transcript_thread_tools AS tt (tool, store_hash, thread_id, last_at)
-    SELECT name, %s, %s, %s FROM unnest(%s::text[]) AS name
+    INSERT INTO transcript_thread_tools AS tt (tool, store_hash, thread_id, last_at)
+    SELECT name, ?, ?, ? FROM unnest(?::text[]) AS name
     ON CONFLICT (tool, store_hash, thread_id) DO UPDATE SET last_at = GREATEST(tt.last_at, EXCLUDED.last_at)
 ), other_tools AS (
-    UPDATE {schema}.transcript_thread_tools SET last_at = GREATEST(last_at, %s)
-    WHERE store_hash = %s AND thread_id = %s AND tool <> ALL(%s::text[])
+    UPDATE transcript_thread_tools SET last_at = GREATEST(last_at, ?)
+    WHERE store_hash = ? AND thread_id = ? AND tool <> ALL(?::text[])
 )
-INSERT INTO {schema}.transcript_threads AS t (store_hash, thread_id, first_at, last_at, surface, turns, routes,
+INSERT INTO transcript_threads AS t (store_hash, thread_id, first_at, last_at, surface, turns, routes,
     tools, handoff, grounding_replacements, errors, customer_id)
-VALUES (%s, %s, %s, %s, %s, 1, %s::text[], %s::text[], %s, %s, %s, %s)
+VALUES (?, ?, ?, ?, ?, 1, ?::text[], ?::text[], ?, ?, ?, ?)
 ON CONFLICT (store_hash, thread_id) DO UPDATE SET
     first_at = LEAST(t.first_at, EXCLUDED.first_at),
     last_at = GREATEST(t.last_at, EXCLUDED.last_at),
@@ -111,162 +141,94 @@ ON CONFLICT (store_hash, thread_id) DO UPDATE SET
 """
 )
 
-THREAD_COLUMNS = (
-    "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
-    "grounding_replacements, errors, customer_id"
-)
+
+@dataclass(frozen=True)
+class Query:
+    """Which turns or conversations to read. Times are UTC; ``since`` inclusive, ``until`` exclusive.
+    For conversations, ``since`` / ``until`` apply to the last turn; the other filters to any turn."""
+
+    store_hash: str | None = None
+    thread_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    tool: str | None = None
+    handoff: bool = False
+    errors: bool = False
+    grep: str | None = None
+    limit: int | None = None
 
 
-POSTGRES = Dialect(
-    mark="%s",
-    time=lambda moment: moment,
-    table=lambda name: "{schema}." + name,
-    flag=lambda column: column,
-    like="LIKE %s",
-)
+ALL = Query()
 
 
-def _summary(row: tuple[Any, ...]) -> ThreadSummary:
-    return ThreadSummary(
-        store_hash=row[0],
-        thread_id=row[1],
-        first_at=iso(row[2]),
-        last_at=iso(row[3]),
-        surface=row[4],
-        turns=int(row[5]),
-        routes=list(row[6]),
-        tools=list(row[7]),
-        handoff=bool(row[8]),
-        grounding_replacements=int(row[9]),
-        errors=int(row[10]),
-        customer_id=row[11],
-    )
+def like_pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
-async def _configure(db: AsyncConnection[Any]) -> None:
-    # A transcript write returns before its WAL record reaches the disk (no fsync wait in the turn). A
-    # database crash may lose the last few hundred milliseconds of transcripts, never corrupt them.
-    await db.execute("SET synchronous_commit = off")
+def turns_sql(query: Query, time: Any) -> tuple[str, list[Any]]:
+    """The SELECT of the turns ``query`` asks for (their JSON records, oldest first), and its parameters.
+    ``time`` turns a ``datetime`` into the engine's parameter."""
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (("store_hash", query.store_hash), ("thread_id", query.thread_id)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if query.since:
+        where.append("started_at >= ?")
+        params.append(time(query.since))
+    if query.until:
+        where.append("started_at < ?")
+        params.append(time(query.until))
+    text = "SELECT record FROM transcript_turns"
+    if where:
+        text += " WHERE " + " AND ".join(where)
+    text += " ORDER BY started_at, seq"
+    if query.limit:
+        text += f" LIMIT {int(query.limit)}"
+    return text, params
 
 
-SETUP_LOCK = 0x6263_7472  # "bctr": serialises the schema set-up across processes
-
-
-class PostgresTranscripts(TranscriptStore):
-    def __init__(self, url: str, *, schema: str = "public", max_connections: int = 4) -> None:
-        self._url = url
-        self.schema = schema
-        self._pool = AsyncConnectionPool(
-            url,
-            min_size=1,
-            max_size=max_connections,
-            open=False,
-            kwargs={"autocommit": True},
-            configure=_configure,
+def threads_sql(query: Query, engine: Engine, time: Any) -> tuple[str, list[Any]]:
+    """The SELECT of the conversations ``query`` asks for (``THREAD_COLUMNS``, newest first), and its
+    parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (("th.store_hash", query.store_hash), ("th.thread_id", query.thread_id)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if query.since:
+        where.append("th.last_at >= ?")
+        params.append(time(query.since))
+    if query.until:
+        where.append("th.last_at < ?")
+        params.append(time(query.until))
+    if query.handoff:  # spelled as the partial indexes are, so the planner uses them
+        where.append("th.handoff" if engine == "postgresql" else "th.handoff = 1")
+    if query.errors:
+        where.append("th.errors > 0")
+    source, order = "transcript_threads th", "th.last_at"
+    if query.tool:  # walk the tool's index newest first
+        source = (
+            "transcript_thread_tools tt JOIN transcript_threads th "
+            "ON th.store_hash = tt.store_hash AND th.thread_id = tt.thread_id"
         )
-        self._opened = False
-
-    def __repr__(self) -> str:
-        return f"PostgresTranscripts(schema={self.schema!r})"  # the URL may carry a password
-
-    def _q(self, text: str) -> sql.Composed:
-        return sql.SQL(text).format(schema=sql.Identifier(self.schema))
-
-    async def _open(self) -> None:
-        if not self._opened:
-            await self._pool.open(wait=True, timeout=15)
-            self._opened = True
-
-    async def setup(self) -> None:
-        """Create the tables; replicas starting at once take turns (concurrent ``CREATE ... IF NOT
-        EXISTS`` of one table can fail in PostgreSQL), under a transaction-level advisory lock."""
-        await self._open()
-        async with self._pool.connection() as db, db.transaction():
-            await db.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK,))
-            await db.execute(self._q(SCHEMA))
-
-    async def add(self, turn: TurnRecord) -> None:
-        """One statement, so one round trip: the turn, its tools and the conversation's summary."""
-        await self._open()
-        record = dumps(turn.to_json())
-        started = parse_time(turn.started_at)
-        key = (turn.store_hash, turn.thread_id)
-        tools = sorted(set(turn.tool_names))
-        async with self._pool.connection() as db:
-            await db.execute(
-                self._q(ADD),
-                (
-                    turn.turn_id,
-                    *key,
-                    started,
-                    turn.surface,
-                    search_text(turn),
-                    record,
-                    *key,
-                    started,
-                    tools,
-                    started,
-                    *key,
-                    tools,
-                    *key,
-                    started,
-                    started,
-                    turn.surface,
-                    list(dict.fromkeys(turn.routes)),
-                    list(dict.fromkeys(turn.tool_names)),
-                    turn.handoff,
-                    len(turn.grounding),
-                    1 if turn.error else 0,
-                    turn.customer_id,
-                ),
-            )
-
-    async def turns(self, query: Query = ALL) -> list[TurnRecord]:
-        await self._open()
-        text, params = turns_sql(query, POSTGRES)
-        async with self._pool.connection() as db:
-            cursor = await db.execute(self._q(text), params)
-            rows = await cursor.fetchall()
-        return [TurnRecord.from_json(json.loads(row[0])) for row in rows]
-
-    async def threads(self, query: Query = ALL) -> list[ThreadSummary]:
-        await self._open()
-        text, params = threads_sql(query, POSTGRES, THREAD_COLUMNS)
-        async with self._pool.connection() as db:
-            cursor = await db.execute(self._q(text), params)
-            rows = await cursor.fetchall()
-        return [_summary(row) for row in rows]
-
-    async def stale_threads(self, before: datetime, store_hash: str | None = None) -> list[tuple[str, str]]:
-        await self._open()
-        text = "SELECT store_hash, thread_id FROM {schema}.transcript_threads WHERE last_at < %s"
-        params: list[Any] = [before]
-        if store_hash:
-            text += " AND store_hash = %s"
-            params.append(store_hash)
-        async with self._pool.connection() as db:
-            cursor = await db.execute(self._q(text), params)
-            rows = await cursor.fetchall()
-        return [(str(r[0]), str(r[1])) for r in rows]
-
-    async def delete_threads(self, threads: list[tuple[str, str]]) -> int:
-        await self._open()
-        deleted = 0
-        async with self._pool.connection() as db, db.transaction():
-            for key in threads:
-                for table in ("transcript_thread_tools", "transcript_threads"):
-                    await db.execute(
-                        self._q(f"DELETE FROM {{schema}}.{table} WHERE store_hash = %s AND thread_id = %s"),
-                        key,
-                    )
-                cursor = await db.execute(
-                    self._q("DELETE FROM {schema}.transcript_turns WHERE store_hash = %s AND thread_id = %s"),
-                    key,
-                )
-                deleted += cursor.rowcount
-        return deleted
-
-    async def aclose(self) -> None:
-        if self._opened:
-            await self._pool.close()
-            self._opened = False
+        order = "tt.last_at"
+        where.insert(0, "tt.tool = ?")
+        params.insert(0, query.tool)
+    if query.grep:
+        where.append(  # one scan of the turns, not one per conversation
+            "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id "
+            "FROM transcript_turns t WHERE t.search_text LIKE ? ESCAPE '\\')"
+        )
+        params.append(like_pattern(query.grep))
+    selected = ", ".join(f"th.{c.strip()}" for c in THREAD_COLUMNS.split(","))
+    text = f"SELECT {selected} FROM {source}"
+    if where:
+        text += " WHERE " + " AND ".join(where)
+    text += f" ORDER BY {order} DESC"
+    if query.limit:
+        text += f" LIMIT {int(query.limit)}"
+    return text, params

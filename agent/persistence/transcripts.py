@@ -1,54 +1,40 @@
-"""Where transcripts are kept: one small interface, two implementations (SQLite under the store's
-folder by default, PostgreSQL when ``BCAGENT_DATABASE_URL`` is a ``postgresql://`` URL).
+"""Where transcripts are kept: every recorded turn, and a summary row per conversation.
 
-Each turn is one row (the record as JSON plus the columns searches need); each conversation has a
-summary row (first and last time, turns, routes, tools, handoff, grounding replacements, errors),
-kept up to date in the same transaction, so listing conversations reads one small indexed table.
+One repository over the one :class:`~agent.persistence.database.Database`: ``transcripts.sqlite`` in
+the store's folder by default, the shared PostgreSQL database when ``BCAGENT_DATABASE_URL`` names one
+(component ``transcripts``, see ``transcript_sql.py``). Each turn is one row (the record as JSON plus
+the columns searches need); each conversation's summary (first and last time, turns, routes, tools,
+handoff, grounding replacements, errors) is kept up to date in the same transaction, so listing
+conversations reads one small indexed table. ``TranscriptStore`` is what the recorder, export, prune
+and replay need; replay's in-memory store implements it too.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..settings import Settings
-from .records import ThreadSummary, TurnRecord
+from ..transcripts.records import ThreadSummary, TurnRecord, dumps
+from . import timestamps
+from .connect import is_postgres_url, open_database
+from .database import Database, Row
+from .migrations import migrate
+from .sqlite import SqliteDatabase
+from .transcript_sql import ADD_POSTGRESQL, ALL, THREAD_COLUMNS, TRANSCRIPTS, Query, threads_sql, turns_sql
 
 FILE_NAME = "transcripts.sqlite"
 
 
-@dataclass(frozen=True)
-class Query:
-    """Which turns or conversations to read. Times are UTC; ``since`` inclusive, ``until`` exclusive.
-    For conversations, ``since`` / ``until`` apply to the last turn; the other filters to any turn."""
-
-    store_hash: str | None = None
-    thread_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    tool: str | None = None
-    handoff: bool = False
-    errors: bool = False
-    grep: str | None = None
-    limit: int | None = None
-
-
-ALL = Query()
-
-
 class TranscriptStore(ABC):
-    """The interface both backends implement."""
-
-    @abstractmethod
-    async def setup(self) -> None:
-        """Create the tables and indexes if they are missing (idempotent)."""
+    """What the recorder, export, prune and replay do with transcripts."""
 
     @abstractmethod
     async def add(self, turn: TurnRecord) -> None:
@@ -73,41 +59,6 @@ class TranscriptStore(ABC):
     @abstractmethod
     async def aclose(self) -> None:
         """Release connections (pending writes are finished first)."""
-
-
-def iso(moment: datetime) -> str:
-    """The one timestamp spelling of transcripts: UTC, microseconds, ``Z`` (sorts as text)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-_AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-def parse_age(text: str) -> timedelta:
-    """``30d``, ``12h``, ``90m``, ``2w``, ``45s`` -> a duration (ValueError with the accepted forms)."""
-    match = _AGE.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not an age: use a number and a unit, e.g. 30d, 12h, 90m, 2w")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-
-
-def parse_since(text: str, now: datetime | None = None) -> datetime:
-    """``2d`` (that long ago) or an ISO date / time (UTC unless it says otherwise)."""
-    now = now or datetime.now(UTC)
-    if _AGE.match(text):
-        return now - parse_age(text)
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is neither an age (2d, 12h) nor an ISO date or time (2026-11-30, 2026-11-30T08:00)"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def merged_summary(existing: ThreadSummary | None, turn: TurnRecord) -> ThreadSummary:
@@ -150,116 +101,225 @@ def search_text(turn: TurnRecord) -> str:
     return "\n".join(parts).lower()
 
 
-def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+def _time(moment: datetime | str) -> str:
+    """A stored time as the records spell it (PostgreSQL returns a ``datetime``, SQLite the text)."""
+    return moment if isinstance(moment, str) else timestamps.precise(moment)
 
 
-def like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _names(value: str | list[str]) -> list[str]:
+    """A stored list of names: a JSON array on SQLite, a ``TEXT[]`` on PostgreSQL."""
+    return list(json.loads(value)) if isinstance(value, str) else list(value)
 
 
-@dataclass(frozen=True)
-class Dialect:
-    """How one database writes the listing queries: its parameter mark, how a time is passed, a table's
-    name as written in SQL, a true boolean column, and a LIKE that escapes ``like_pattern``'s escapes."""
-
-    mark: str
-    time: Callable[[datetime], Any]
-    table: Callable[[str], str]
-    flag: Callable[[str], str]
-    like: str
-
-
-def turns_sql(query: Query, d: Dialect) -> tuple[str, list[Any]]:
-    """The SELECT of the turns ``query`` asks for (their JSON records, oldest first), and its parameters."""
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (("store_hash", query.store_hash), ("thread_id", query.thread_id)):
-        if value:
-            where.append(f"{column} = {d.mark}")
-            params.append(value)
-    if query.since:
-        where.append(f"started_at >= {d.mark}")
-        params.append(d.time(query.since))
-    if query.until:
-        where.append(f"started_at < {d.mark}")
-        params.append(d.time(query.until))
-    text = f"SELECT record FROM {d.table('transcript_turns')}"
-    if where:
-        text += " WHERE " + " AND ".join(where)
-    text += " ORDER BY started_at, seq"
-    if query.limit:
-        text += f" LIMIT {int(query.limit)}"
-    return text, params
+def _summary(row: Row) -> ThreadSummary:
+    return ThreadSummary(
+        store_hash=row[0],
+        thread_id=row[1],
+        first_at=_time(row[2]),
+        last_at=_time(row[3]),
+        surface=row[4],
+        turns=int(row[5]),
+        routes=_names(row[6]),
+        tools=_names(row[7]),
+        handoff=bool(row[8]),
+        grounding_replacements=int(row[9]),
+        errors=int(row[10]),
+        customer_id=row[11],
+    )
 
 
-def threads_sql(query: Query, d: Dialect, columns: str) -> tuple[str, list[Any]]:
-    """The SELECT of the conversations ``query`` asks for (``columns`` of ``transcript_threads``, newest
-    first), and its parameters."""
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (("th.store_hash", query.store_hash), ("th.thread_id", query.thread_id)):
-        if value:
-            where.append(f"{column} = {d.mark}")
-            params.append(value)
-    if query.since:
-        where.append(f"th.last_at >= {d.mark}")
-        params.append(d.time(query.since))
-    if query.until:
-        where.append(f"th.last_at < {d.mark}")
-        params.append(d.time(query.until))
-    if query.handoff:
-        where.append(d.flag("th.handoff"))
-    if query.errors:
-        where.append("th.errors > 0")
-    source, order = f"{d.table('transcript_threads')} th", "th.last_at"
-    if query.tool:  # walk the tool's index newest first
-        source = (
-            f"{d.table('transcript_thread_tools')} tt JOIN {d.table('transcript_threads')} th "
-            "ON th.store_hash = tt.store_hash AND th.thread_id = tt.thread_id"
-        )
-        order = "tt.last_at"
-        where.insert(0, f"tt.tool = {d.mark}")
-        params.insert(0, query.tool)
-    if query.grep:
-        where.append(  # one scan of the turns, not one per conversation
-            "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id "
-            f"FROM {d.table('transcript_turns')} t WHERE t.search_text {d.like})"
-        )
-        params.append(like_pattern(query.grep))
-    selected = ", ".join(f"th.{c.strip()}" for c in columns.split(","))
-    text = f"SELECT {selected} FROM {source}"
-    if where:
-        text += " WHERE " + " AND ".join(where)
-    text += f" ORDER BY {order} DESC"
-    if query.limit:
-        text += f" LIMIT {int(query.limit)}"
-    return text, params
+class Transcripts(TranscriptStore):
+    """The transcripts in one database (every store's, keyed by store hash, on either engine)."""
 
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._postgres = db.dialect.engine == "postgresql"
 
-def is_postgres(url: str | None) -> bool:
-    return bool(url) and str(url).startswith(("postgresql://", "postgres://"))
+    def __repr__(self) -> str:
+        return f"Transcripts({self.db!r})"
+
+    def _param(self, moment: datetime) -> Any:
+        """A time as a query parameter: a ``datetime`` for ``TIMESTAMPTZ``, the records' text on SQLite
+        (which compares it as text: the spelling sorts)."""
+        return moment if self._postgres else timestamps.precise(moment)
+
+    async def add(self, turn: TurnRecord) -> None:
+        record = dumps(turn.to_json())
+        if self._postgres:
+            await self._add_postgresql(turn, record)
+            return
+        key = (turn.store_hash, turn.thread_id)
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO transcript_turns (turn_id, store_hash, thread_id, started_at, surface, "
+                "search_text, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (turn.turn_id, *key, turn.started_at, turn.surface, search_text(turn), record),
+            )
+            row = await tx.fetchone(
+                f"SELECT {THREAD_COLUMNS} FROM transcript_threads WHERE store_hash = ? AND thread_id = ?", key
+            )
+            summary = merged_summary(_summary(row) if row else None, turn)
+            await tx.execute(
+                f"INSERT OR REPLACE INTO transcript_threads ({THREAD_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *key,
+                    summary.first_at,
+                    summary.last_at,
+                    summary.surface,
+                    summary.turns,
+                    json.dumps(summary.routes),
+                    json.dumps(summary.tools),
+                    int(summary.handoff),
+                    summary.grounding_replacements,
+                    summary.errors,
+                    summary.customer_id,
+                ),
+            )
+            await tx.executemany(
+                "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(name, *key, summary.last_at) for name in set(turn.tool_names)],
+            )
+            await tx.execute(
+                "UPDATE transcript_thread_tools SET last_at = ? WHERE store_hash = ? AND thread_id = ?",
+                (summary.last_at, *key),
+            )
+
+    async def _add_postgresql(self, turn: TurnRecord, record: str) -> None:
+        """One statement: the turn, its tools and the conversation's summary."""
+        started = timestamps.parse(turn.started_at)
+        key = (turn.store_hash, turn.thread_id)
+        tools = sorted(set(turn.tool_names))
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                ADD_POSTGRESQL,
+                (
+                    *(turn.turn_id, *key, started, turn.surface, search_text(turn), record),
+                    *(*key, started, tools),
+                    *(started, *key, tools),
+                    *(*key, started, started, turn.surface),
+                    list(dict.fromkeys(turn.routes)),
+                    list(dict.fromkeys(turn.tool_names)),
+                    turn.handoff,
+                    len(turn.grounding),
+                    1 if turn.error else 0,
+                    turn.customer_id,
+                ),
+            )
+
+    async def turns(self, query: Query = ALL) -> list[TurnRecord]:
+        sql, params = turns_sql(query, self._param)
+        async with self.db.transaction(readonly=True) as tx:
+            rows = await tx.fetchall(sql, params)
+        return [TurnRecord.from_json(json.loads(row[0])) for row in rows]
+
+    async def threads(self, query: Query = ALL) -> list[ThreadSummary]:
+        sql, params = threads_sql(query, self.db.dialect.engine, self._param)
+        async with self.db.transaction(readonly=True) as tx:
+            rows = await tx.fetchall(sql, params)
+        return [_summary(row) for row in rows]
+
+    async def stale_threads(self, before: datetime, store_hash: str | None = None) -> list[tuple[str, str]]:
+        sql = "SELECT store_hash, thread_id FROM transcript_threads WHERE last_at < ?"
+        params: list[Any] = [self._param(before)]
+        if store_hash:
+            sql += " AND store_hash = ?"
+            params.append(store_hash)
+        async with self.db.transaction(readonly=True) as tx:
+            rows = await tx.fetchall(sql, params)
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    async def delete_threads(self, threads: list[tuple[str, str]]) -> int:
+        deleted = 0
+        async with self.db.transaction() as tx:
+            for key in threads:
+                deleted += await tx.execute(
+                    "DELETE FROM transcript_turns WHERE store_hash = ? AND thread_id = ?", key
+                )
+                for table in ("transcript_threads", "transcript_thread_tools"):
+                    await tx.execute(f"DELETE FROM {table} WHERE store_hash = ? AND thread_id = ?", key)
+        return deleted
+
+    async def aclose(self) -> None:
+        await self.db.aclose()
 
 
 def sqlite_path(folder: Path) -> Path:
     return folder / FILE_NAME
 
 
-@asynccontextmanager
-async def open_transcripts(settings: Settings, folder: Path) -> AsyncIterator[TranscriptStore]:
-    """The transcript store the settings name (schema created), closed on exit."""
-    store: TranscriptStore
-    if is_postgres(settings.database_url):
-        from .postgres import PostgresTranscripts
+def may_have_transcripts(settings: Settings, folder: Path) -> bool:
+    """Whether a store may have transcripts: always on PostgreSQL, else when its file exists (reading
+    must not create an empty one)."""
+    return is_postgres_url(settings.database_url) or sqlite_path(folder).exists()
 
-        store = PostgresTranscripts(str(settings.database_url))
-    else:
-        from .sqlite import SqliteTranscripts
 
-        store = SqliteTranscripts(sqlite_path(folder))
+class NotTranscripts(ValueError):
+    """A file given as a transcript file is not one."""
+
+
+async def open_transcript_file(path: Path | str, *, create: bool = True) -> Transcripts:
+    """Transcripts in the SQLite file ``path``, whatever the settings say: an eval's recording, a test
+    (created and migrated when needed), or an export's ``--db`` (``create=False``: an existing
+    transcript file, never written to; :class:`NotTranscripts` when it is not one). Close with
+    ``await aclose()``."""
     try:
-        await store.setup()
-        yield store
+        db = await SqliteDatabase.open(path, durable=False)
+    except sqlite3.DatabaseError:
+        raise NotTranscripts(f"{path} is not a transcript file") from None
+    try:
+        if create:
+            await migrate(db, TRANSCRIPTS)
+        else:
+            async with db.transaction(readonly=True) as tx:
+                await tx.fetchone("SELECT seq, record FROM transcript_turns LIMIT 1")
+    except sqlite3.DatabaseError:
+        await db.aclose()
+        raise NotTranscripts(f"{path} is not a transcript file") from None
+    except BaseException:
+        await db.aclose()
+        raise
+    return Transcripts(db)
+
+
+async def transcripts_for(settings: Settings, folder: Path) -> Transcripts:
+    """The transcripts the settings name, migrated: PostgreSQL when configured, else
+    ``transcripts.sqlite`` in the store's ``folder``. Close with ``await aclose()``."""
+    db = await open_database(
+        settings,
+        sqlite_path(folder),
+        name="transcripts",
+        what="the transcripts",
+        components=[TRANSCRIPTS],
+        durable=False,  # no disk wait in the turn: a crash may lose the last moments, never corrupt them
+    )
+    return Transcripts(db)
+
+
+@asynccontextmanager
+async def open_transcripts(settings: Settings, folder: Path) -> AsyncIterator[Transcripts]:
+    """:func:`transcripts_for`, closed on exit."""
+    transcripts = await transcripts_for(settings, folder)
+    try:
+        yield transcripts
     finally:
-        await store.aclose()
+        await transcripts.aclose()
+
+
+__all__ = [
+    "ALL",
+    "FILE_NAME",
+    "TRANSCRIPTS",
+    "NotTranscripts",
+    "Query",
+    "TranscriptStore",
+    "Transcripts",
+    "may_have_transcripts",
+    "merged_summary",
+    "open_transcript_file",
+    "open_transcripts",
+    "search_text",
+    "sqlite_path",
+    "transcripts_for",
+]

@@ -29,6 +29,8 @@ from ingest.embeddings import MiniLMEmbedding
 from ..context import AgentContext
 from ..graphs import router
 from ..models.intents import NLU
+from ..persistence import timestamps
+from ..persistence.transcripts import ALL, Query, TranscriptStore
 from ..runtime import Agent, build_model
 from ..settings import Settings
 from ..storage import AgentStore
@@ -38,7 +40,6 @@ from ..tools.context import StorePolicy, ToolContext
 from ..transcripts.capture import CapturingTransport, default_transport
 from ..transcripts.recorder import Recorder
 from ..transcripts.records import ThreadSummary, TurnRecord
-from ..transcripts.store import ALL, Query, TranscriptStore, parse_time
 from .compare import Divergence, compare
 from .index import RecordedIndex
 from .recording import Recording, RecordingError, check_tools, from_turns
@@ -57,9 +58,6 @@ class MemoryTranscripts(TranscriptStore):
 
     def __init__(self) -> None:
         self.records: list[TurnRecord] = []
-
-    async def setup(self) -> None:
-        return None
 
     async def add(self, turn: TurnRecord) -> None:
         self.records.append(turn)
@@ -290,7 +288,7 @@ async def replay(
                     transport.begin_turn(list(range(flat, flat + len(group))))
                     flat += len(group)
                     first = group[0]
-                    clock.now = parse_time(first.started_at)
+                    clock.now = timestamps.parse(first.started_at)
                     before = len(transcripts.records)
                     try:
                         if first.text is not None:
