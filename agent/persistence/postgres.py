@@ -101,5 +101,10 @@ class PostgresDatabase(Database):
         async with self._pool.connection() as conn, conn.transaction():
             yield PostgresTransaction(conn)
 
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
+            cursor = await conn.execute(_marks(sql), tuple(params))
+            return int(cursor.rowcount)
+
     async def aclose(self) -> None:
         await self._pool.close()

@@ -128,6 +128,45 @@ def _summary(row: Row) -> ThreadSummary:
     )
 
 
+def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None:
+    """The turn, its conversation's summary (read, merged, written) and its tools, in the caller's
+    transaction."""
+    key = (turn.store_hash, turn.thread_id)
+    conn.execute(
+        "INSERT INTO transcript_turns (turn_id, store_hash, thread_id, started_at, surface, search_text, record) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (turn.turn_id, *key, turn.started_at, turn.surface, search_text(turn), record),
+    )
+    row = conn.execute(
+        f"SELECT {THREAD_COLUMNS} FROM transcript_threads WHERE store_hash = ? AND thread_id = ?", key
+    ).fetchone()
+    summary = merged_summary(_summary(tuple(row)) if row else None, turn)
+    conn.execute(
+        f"INSERT OR REPLACE INTO transcript_threads ({THREAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            *key,
+            summary.first_at,
+            summary.last_at,
+            summary.surface,
+            summary.turns,
+            json.dumps(summary.routes),
+            json.dumps(summary.tools),
+            int(summary.handoff),
+            summary.grounding_replacements,
+            summary.errors,
+            summary.customer_id,
+        ),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) VALUES (?, ?, ?, ?)",
+        [(name, *key, summary.last_at) for name in set(turn.tool_names)],
+    )
+    conn.execute(
+        "UPDATE transcript_thread_tools SET last_at = ? WHERE store_hash = ? AND thread_id = ?",
+        (summary.last_at, *key),
+    )
+
+
 class Transcripts(TranscriptStore):
     """The transcripts in one database (every store's, keyed by store hash, on either engine)."""
 
@@ -148,65 +187,31 @@ class Transcripts(TranscriptStore):
         if self._postgres:
             await self._add_postgresql(turn, record)
             return
-        key = (turn.store_hash, turn.thread_id)
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO transcript_turns (turn_id, store_hash, thread_id, started_at, surface, "
-                "search_text, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (turn.turn_id, *key, turn.started_at, turn.surface, search_text(turn), record),
-            )
-            row = await tx.fetchone(
-                f"SELECT {THREAD_COLUMNS} FROM transcript_threads WHERE store_hash = ? AND thread_id = ?", key
-            )
-            summary = merged_summary(_summary(row) if row else None, turn)
-            await tx.execute(
-                f"INSERT OR REPLACE INTO transcript_threads ({THREAD_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    *key,
-                    summary.first_at,
-                    summary.last_at,
-                    summary.surface,
-                    summary.turns,
-                    json.dumps(summary.routes),
-                    json.dumps(summary.tools),
-                    int(summary.handoff),
-                    summary.grounding_replacements,
-                    summary.errors,
-                    summary.customer_id,
-                ),
-            )
-            await tx.executemany(
-                "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) "
-                "VALUES (?, ?, ?, ?)",
-                [(name, *key, summary.last_at) for name in set(turn.tool_names)],
-            )
-            await tx.execute(
-                "UPDATE transcript_thread_tools SET last_at = ? WHERE store_hash = ? AND thread_id = ?",
-                (summary.last_at, *key),
-            )
+        if isinstance(self.db, SqliteDatabase):  # one hand-off to the connection's thread, as before
+            await self.db.run(lambda conn: _add_sqlite(conn, turn, record))
+            return
+        raise TypeError(f"no transcript writer for {self.db!r}")
 
     async def _add_postgresql(self, turn: TurnRecord, record: str) -> None:
-        """One statement: the turn, its tools and the conversation's summary."""
+        """One statement, so one round trip: the turn, its tools and the conversation's summary."""
         started = timestamps.parse(turn.started_at)
         key = (turn.store_hash, turn.thread_id)
         tools = sorted(set(turn.tool_names))
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                ADD_POSTGRESQL,
-                (
-                    *(turn.turn_id, *key, started, turn.surface, search_text(turn), record),
-                    *(*key, started, tools),
-                    *(started, *key, tools),
-                    *(*key, started, started, turn.surface),
-                    list(dict.fromkeys(turn.routes)),
-                    list(dict.fromkeys(turn.tool_names)),
-                    turn.handoff,
-                    len(turn.grounding),
-                    1 if turn.error else 0,
-                    turn.customer_id,
-                ),
-            )
+        await self.db.execute(
+            ADD_POSTGRESQL,
+            (
+                *(turn.turn_id, *key, started, turn.surface, search_text(turn), record),
+                *(*key, started, tools),
+                *(started, *key, tools),
+                *(*key, started, started, turn.surface),
+                list(dict.fromkeys(turn.routes)),
+                list(dict.fromkeys(turn.tool_names)),
+                turn.handoff,
+                len(turn.grounding),
+                1 if turn.error else 0,
+                turn.customer_id,
+            ),
+        )
 
     async def turns(self, query: Query = ALL) -> list[TurnRecord]:
         sql, params = turns_sql(query, self._param)
