@@ -41,6 +41,7 @@ from .models.llm_router import RoutingMemory
 from .models.offline import OfflineChatModel
 from .persistence.checkpoints import open_checkpointer
 from .persistence.records import open_private_records, open_records
+from .persistence.transcripts import TranscriptStore, open_transcripts
 from .runtime import Agent
 from .settings import Settings
 from .store.catalog import open_index
@@ -48,7 +49,6 @@ from .store.connections import Connection, ConnectionStore, Secret
 from .tools.context import StorePolicy, ToolContext
 from .transcripts.capture import CapturingTransport, default_transport
 from .transcripts.recorder import Recorder
-from .transcripts.store import TranscriptStore, open_transcripts
 
 log = logging.getLogger(__name__)
 

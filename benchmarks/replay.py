@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -34,12 +33,12 @@ import httpx
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from agent.models.intents import NLU  # noqa: E402
+from agent.persistence.timestamps import precise  # noqa: E402
+from agent.persistence.transcripts import Query, open_transcript_file, search_text  # noqa: E402
 from agent.replay.recording import read  # noqa: E402
 from agent.replay.runner import ReplayOptions, replay  # noqa: E402
 from agent.settings import Settings  # noqa: E402
-from agent.transcripts.records import ToolCallRecord, TurnRecord  # noqa: E402
-from agent.transcripts.sqlite import SCHEMA, SqliteTranscripts  # noqa: E402
-from agent.transcripts.store import Query, dumps, iso, search_text  # noqa: E402
+from agent.transcripts.records import ToolCallRecord, TurnRecord, dumps  # noqa: E402
 from evals.record_demo import record  # noqa: E402
 from ingest.embeddings import MiniLMEmbedding  # noqa: E402
 
@@ -120,7 +119,7 @@ def _turn(thread: int, turn: int, moment: datetime, rng: random.Random) -> TurnR
         request_id=f"r{thread}-{turn}",
         store_hash="benchstore",
         thread_id=f"thread-{thread:06d}",
-        started_at=iso(moment),
+        started_at=precise(moment),
         surface="serve",
         text=text,
         routes=["order_management"],
@@ -132,12 +131,9 @@ def _turn(thread: int, turn: int, moment: datetime, rng: random.Random) -> TurnR
     )
 
 
-def fill(path: Path, threads: int) -> None:
+async def fill(path: Path, threads: int) -> None:
     rng = random.Random(0)
-    db = sqlite3.connect(path, isolation_level=None)
-    db.executescript(SCHEMA)
     now = datetime.now(UTC)
-    db.execute("BEGIN")
     turn_rows, thread_rows, tool_rows = [], [], []
     for thread in range(threads):
         start = now - timedelta(minutes=rng.randrange(60 * 24 * 60))
@@ -172,18 +168,24 @@ def fill(path: Path, threads: int) -> None:
             )
         )
         tool_rows += [(name, "benchstore", turns[0].thread_id, turns[-1].started_at) for name in names]
-    db.executemany(
-        "INSERT INTO transcript_turns (turn_id, store_hash, thread_id, started_at, surface, search_text, record) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        turn_rows,
-    )
-    db.executemany("INSERT INTO transcript_threads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", thread_rows)
-    db.executemany(
-        "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) VALUES (?, ?, ?, ?)",
-        tool_rows,
-    )
-    db.execute("COMMIT")
-    db.close()
+    store = await open_transcript_file(path)  # the schema, migrated
+    try:
+        async with store.db.transaction() as tx:  # one transaction, rows in bulk
+            await tx.executemany(
+                "INSERT INTO transcript_turns (turn_id, store_hash, thread_id, started_at, surface, "
+                "search_text, record) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                turn_rows,
+            )
+            await tx.executemany(
+                "INSERT INTO transcript_threads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", thread_rows
+            )
+            await tx.executemany(
+                "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) "
+                "VALUES (?, ?, ?, ?)",
+                tool_rows,
+            )
+    finally:
+        await store.aclose()
 
 
 QUERIES = {
@@ -199,7 +201,7 @@ QUERIES = {
 
 async def time_queries(path: Path, rounds: int = 3) -> dict[str, tuple[float, int]]:
     """The best of ``rounds`` runs of each query, after one run of each to warm the page cache."""
-    store = SqliteTranscripts(path)
+    store = await open_transcript_file(path)
     out = {}
     try:
         for query in QUERIES.values():
@@ -220,21 +222,24 @@ async def bench_list(threads: int) -> None:
     with tempfile.TemporaryDirectory(prefix="bcagent-bench-list-") as folder:
         path = Path(folder) / "transcripts.sqlite"
         started = time.perf_counter()
-        fill(path, threads)
+        await fill(path, threads)
         megabytes = path.stat().st_size / 1e6
         print(
             f"\nfilled {threads:,} conversations ({2 * threads:,} turns, {megabytes:.0f} MB) "
             f"in {time.perf_counter() - started:.1f} s; seconds are the best of 3 warm runs"
         )
         indexed = await time_queries(path)
-        db = sqlite3.connect(path)
-        for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND (name LIKE 'transcript_threads_%' OR name LIKE 'transcript_thread_tools_%')"
-        ).fetchall():
-            db.execute(f"DROP INDEX {name}")
-        db.commit()
-        db.close()
+        store = await open_transcript_file(path)
+        try:
+            async with store.db.transaction() as tx:
+                for (name,) in await tx.fetchall(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    "AND (name LIKE 'transcript_threads!_%' ESCAPE '!' "
+                    "OR name LIKE 'transcript_thread!_tools!_%' ESCAPE '!')"
+                ):
+                    await tx.execute(f"DROP INDEX {name}")
+        finally:
+            await store.aclose()
         plain = await time_queries(path)
         print(f"{'list':26} {'indexed s':>10} {'no index s':>11} {'ratio':>7} {'found':>6}")
         for name in QUERIES:

@@ -181,15 +181,13 @@ async def transcript_rows(home: Path) -> int | None:
     """The number of turns `bcagent serve` recorded in the store's transcripts, to compare with the turns
     sent over HTTP (2 warm-up turns included); None when it recorded nothing. The in-process runs record
     into the same file, on threads named ``bench-...`` / ``warm-...``; the server's ids are bare hex."""
-    from agent.transcripts.sqlite import SqliteTranscripts
-    from agent.transcripts.store import sqlite_path
+    from agent.persistence.transcripts import open_transcript_file, sqlite_path
 
     path = sqlite_path(ConnectionStore(home).folder(DEMO_STORE_HASH))
     if not path.exists():
         return None
 
-    store = SqliteTranscripts(path)
-    await store.setup()
+    store = await open_transcript_file(path)
     try:
         return sum(1 for turn in await store.turns() if "-" not in turn.thread_id)
     finally:

@@ -24,6 +24,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -35,20 +36,18 @@ from langgraph.checkpoint.memory import InMemorySaver  # noqa: E402
 from agent.assembly import StoreAccess, open_context  # noqa: E402
 from agent.context import AgentContext  # noqa: E402
 from agent.graphs import router  # noqa: E402
+from agent.persistence.timestamps import precise  # noqa: E402
+from agent.persistence.transcripts import (  # noqa: E402
+    Query,
+    Transcripts,
+    open_transcript_file,
+    transcripts_for,
+)
 from agent.runtime import Agent  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.store.capabilities import FULL_ACCESS  # noqa: E402
 from agent.store.connections import Connection, Secret  # noqa: E402
-from agent.transcripts import (  # noqa: E402
-    Query,
-    Recorder,
-    ToolCallRecord,
-    TranscriptStore,
-    TurnRecord,
-)
-from agent.transcripts.postgres import PostgresTranscripts  # noqa: E402
-from agent.transcripts.sqlite import SqliteTranscripts  # noqa: E402
-from agent.transcripts.store import iso  # noqa: E402
+from agent.transcripts import Recorder, ToolCallRecord, TurnRecord  # noqa: E402
 from bigcommerce import AsyncBigCommerce  # noqa: E402
 from bigcommerce.money import MoneyFormat  # noqa: E402
 from ingest.documents import CatalogContext  # noqa: E402
@@ -113,14 +112,12 @@ async def turn_overhead(rounds: int, postgres: str | None, folder: Path) -> None
 
 async def _turn_overhead(context: AgentContext, rounds: int, postgres: str | None, folder: Path) -> None:
     graph = router.build(InMemorySaver())
-    stores: dict[str, TranscriptStore] = {"sqlite": SqliteTranscripts(folder / "t.sqlite")}
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    stores: dict[str, Transcripts] = {"sqlite": await open_transcript_file(folder / "t.sqlite")}
     if postgres:
-        stores["postgres"] = PostgresTranscripts(postgres, schema=schema)
+        stores["postgres"] = await _postgres(postgres, folder)
     agents = {"off": Agent(graph, context)}
     writes: dict[str, list[float]] = {}
     for name, store in stores.items():
-        await store.setup()
         agents[name] = Agent(graph, context, Recorder(store, DEMO_STORE_HASH, secrets=[FULL_TOKEN]))
         writes[name] = []
         store.add = _timed(store.add, writes[name])  # type: ignore[method-assign]
@@ -164,7 +161,7 @@ def _synthetic(i: int, now: datetime, rng: random.Random) -> TurnRecord:
         request_id=uuid.uuid4().hex,
         store_hash=DEMO_STORE_HASH,
         thread_id=f"synthetic-{i}",
-        started_at=iso(started),
+        started_at=precise(started),
         surface=rng.choice(["serve", "chat", "eval"]),
         text=f"question number {i} about order {10000 + i}",
         routes=["order_management"],
@@ -178,8 +175,7 @@ def _synthetic(i: int, now: datetime, rng: random.Random) -> TurnRecord:
     return record
 
 
-async def listing(store: TranscriptStore, name: str, conversations: int) -> None:
-    await store.setup()
+async def listing(store: Transcripts, name: str, conversations: int) -> None:
     rng = random.Random(7)
     now = datetime.now(UTC)
     started = time.perf_counter()
@@ -203,29 +199,42 @@ async def listing(store: TranscriptStore, name: str, conversations: int) -> None
     await _drop(store)
 
 
-async def _drop(store: TranscriptStore) -> None:
-    if isinstance(store, PostgresTranscripts):
+SCHEMAS: dict[int, tuple[str, str]] = {}  # id(store) -> (server URL, the schema _postgres made for it)
+
+
+async def _postgres(url: str, folder: Path) -> Transcripts:
+    """Transcripts at ``url``, in a schema of their own (dropped by ``_drop``)."""
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(psycopg.sql.SQL("CREATE SCHEMA {}").format(psycopg.sql.Identifier(schema)))
+    separator = "&" if "?" in url else "?"
+    in_schema = f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+    store = await transcripts_for(Settings(home=folder, database_url=in_schema), folder)
+    SCHEMAS[id(store)] = (url, schema)
+    return store
+
+
+async def _drop(store: Transcripts) -> None:
+    await store.aclose()
+    if id(store) in SCHEMAS:
         import psycopg
 
-        await store.aclose()
-        with psycopg.connect(store._url, autocommit=True) as db:
+        url, schema = SCHEMAS.pop(id(store))
+        with psycopg.connect(url, autocommit=True) as db:
             db.execute(
-                psycopg.sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                    psycopg.sql.Identifier(store.schema)
-                )
+                psycopg.sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(psycopg.sql.Identifier(schema))
             )
-    else:
-        await store.aclose()
 
 
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bcagent-bench-") as folder:
         await turn_overhead(args.rounds, args.postgres, Path(folder))
         print(f"\nListing conversations from {args.conversations:,} transcripts:")
-        await listing(SqliteTranscripts(Path(folder) / "list.sqlite"), "sqlite", args.conversations)
+        await listing(await open_transcript_file(Path(folder) / "list.sqlite"), "sqlite", args.conversations)
         if args.postgres:
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            await listing(PostgresTranscripts(args.postgres, schema=schema), "postgres", args.conversations)
+            await listing(await _postgres(args.postgres, Path(folder)), "postgres", args.conversations)
 
 
 def _arguments() -> Any:

@@ -18,8 +18,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from agent.persistence.transcripts import open_transcript_file
 from agent.settings import Settings
-from agent.transcripts.sqlite import SqliteTranscripts
 
 from . import baseline, compare, rubric
 from .facts import unbacked_facts
@@ -170,8 +170,7 @@ async def _run_recorded(
     if path is None:
         await run_suite(env, items, args.trials, args.concurrency, done, on_result)
         return
-    transcripts = SqliteTranscripts(path)
-    await transcripts.setup()
+    transcripts = await open_transcript_file(path)
     env.transcripts = transcripts
     try:
         await run_suite(env, items, args.trials, args.concurrency, done, on_result)

@@ -18,13 +18,13 @@ import tempfile
 from pathlib import Path
 
 from agent.assembly import open_agent
+from agent.persistence.transcripts import Query, open_transcripts
 from agent.replay.recording import write
 from agent.replay.runner import recording_of_thread
 from agent.settings import Settings
 from agent.store.catalog import run_ingest
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
-from agent.transcripts.store import Query, open_transcripts
 from sandbox.app import Sandbox
 from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
 from sandbox.run import SandboxOptions, load_store

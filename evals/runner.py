@@ -22,11 +22,11 @@ import httpx
 
 from agent.assembly import ClientOptions, StoreAccess, build_model, open_agent
 from agent.models.intents import NLU
+from agent.persistence.transcripts import TranscriptStore
 from agent.runtime import Agent
 from agent.settings import Settings
 from agent.store.capabilities import FULL_ACCESS
 from agent.store.connections import Connection, Secret
-from agent.transcripts import TranscriptStore
 from agent.turns import TurnResult
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.money import MoneyFormat

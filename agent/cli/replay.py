@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
+from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
+from ..persistence.transcripts import Query, may_have_transcripts, open_transcripts, sqlite_path
 from ..replay.recording import RecordingError, from_turns, read, write
 from ..replay.redact import Redactor
 from ..replay.runner import MODES, ReplayOptions, iter_recordings, recording_of_thread, replay
@@ -19,8 +19,8 @@ from ..replay.suite import ERROR, Outcome, accept, exit_status, junit, outcome_o
 from ..replay.timeline import render
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
+from ..transcripts.periods import parse_since
 from ..transcripts.records import TurnRecord
-from ..transcripts.store import Query, is_postgres, open_transcripts, parse_since, sqlite_path
 
 REDACTED = "<redacted>"
 
@@ -88,7 +88,7 @@ async def _thread_turns(settings: Settings, store: str | None, thread: str) -> l
     connections = ConnectionStore(settings.home)
     store_hash = connections.resolve(store)
     folder = connections.folder(store_hash)
-    if not is_postgres(settings.database_url) and not sqlite_path(folder).exists():
+    if not may_have_transcripts(settings, folder):
         raise Unknown(f"no transcripts recorded for {store_hash} yet (nothing at {sqlite_path(folder)})")
     async with open_transcripts(settings, folder) as transcripts:
         turns = await transcripts.turns(Query(store_hash=store_hash, thread_id=thread))
@@ -112,7 +112,7 @@ async def _list(settings: Settings, args: argparse.Namespace) -> int:
     connections = ConnectionStore(settings.home)
     store_hash = connections.resolve(args.store)
     folder = connections.folder(store_hash)
-    if not is_postgres(settings.database_url) and not sqlite_path(folder).exists():
+    if not may_have_transcripts(settings, folder):
         print(f"No conversations recorded for {store_hash} yet.")
         return 0
     query = Query(
@@ -246,7 +246,9 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(str(exc))
     except ValueError as exc:
         return _fail(str(exc))
-    except psycopg.Error as exc:
+    except DatabaseUnavailable as problem:
+        return _fail(str(problem), 1)
+    except DATABASE_ERRORS as exc:
         return _fail(f"the transcript database cannot be reached: {type(exc).__name__}", 1)
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))

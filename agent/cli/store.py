@@ -7,6 +7,8 @@ import asyncio
 import getpass
 import sys
 
+from ..persistence.errors import DatabaseUnavailable
+from ..persistence.freshness import read_summary
 from ..settings import DEFAULT_API_URL, Settings
 from ..store.capabilities import TOOL_NAMES
 from ..store.connect import connect_store
@@ -138,7 +140,12 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     except ConnectionProblem as problem:
         return _fail(problem)
     print(render_connection(connection, last_sync(connections.folder(store_hash))))
-    print(render_freshness(connections.folder(store_hash), connection))
+    folder = connections.folder(store_hash)
+    try:
+        summary = asyncio.run(read_summary(settings, store_hash, folder))
+    except DatabaseUnavailable as problem:
+        return _fail(problem)
+    print(render_freshness(folder, connection, summary))
     return 0
 
 

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
-
 from ..persistence.checkpoints import open_checkpointer
+from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
+from ..persistence.transcripts import (
+    Query,
+    may_have_transcripts,
+    open_transcript_file,
+    open_transcripts,
+    sqlite_path,
+)
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
 from ..transcripts.export import export_jsonl, prune
-from ..transcripts.sqlite import SqliteTranscripts
-from ..transcripts.store import Query, is_postgres, open_transcripts, parse_age, parse_since, sqlite_path
+from ..transcripts.periods import parse_age, parse_since
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,11 +75,9 @@ async def _export_file(args: argparse.Namespace) -> int:
         since=parse_since(args.since) if args.since else None,
         until=parse_since(args.until) if args.until else None,
     )
-    transcripts = SqliteTranscripts(args.db)
+    transcripts = await open_transcript_file(args.db, create=False)
     try:
         written = await export_jsonl(transcripts, query, args.output)
-    except sqlite3.DatabaseError:
-        return _fail(f"{args.db} is not a transcript file")
     finally:
         await transcripts.aclose()
     print(f"Wrote {written} turn(s) from {args.db} to {args.output}")
@@ -86,7 +88,7 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
     if args.db is not None:
         return await _export_file(args)
     store_hash, folder = _folder(settings, args.store)
-    if not is_postgres(settings.database_url) and not sqlite_path(folder).exists():
+    if not may_have_transcripts(settings, folder):
         print(f"No transcripts recorded for {store_hash} yet (nothing at {sqlite_path(folder)}).")
         return 1
     query = Query(
@@ -107,7 +109,7 @@ async def _prune(settings: Settings, args: argparse.Namespace) -> int:
         parse_age(args.older_than) if args.older_than else timedelta(days=settings.transcript_retention_days)
     )
     before = datetime.now(UTC) - age
-    if not is_postgres(settings.database_url) and not sqlite_path(folder).exists():
+    if not may_have_transcripts(settings, folder):
         print(f"No transcripts recorded for {store_hash}: nothing to prune.")
         return 0
     async with open_transcripts(settings, folder) as transcripts:
@@ -146,7 +148,9 @@ def cmd_transcripts(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(str(problem))
     except ValueError as exc:
         return _fail(str(exc))
-    except psycopg.Error as exc:
+    except DatabaseUnavailable as problem:
+        return _fail(str(problem), 1)
+    except DATABASE_ERRORS as exc:
         return _fail(f"the transcript database cannot be reached: {type(exc).__name__}", 1)
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))

@@ -30,10 +30,13 @@ async def open_database(
     components: Sequence[Component] = (),
     max_connections: int = 4,
     open_timeout: float = 15.0,
+    durable: bool = True,
 ) -> Database:
     """An open database with ``components`` migrated: PostgreSQL when the settings name one, else the
     SQLite file ``sqlite_path``. ``name`` labels the connection pool, ``what`` says in an error what
-    the database was for. Close it with ``await db.aclose()`` (or ``async with``)."""
+    the database was for; ``durable=False`` lets a commit return before its log reaches the disk (what
+    may lose its last moments in a crash, never be corrupted: transcripts). Close it with
+    ``await db.aclose()`` (or ``async with``)."""
     db: Database
     if is_postgres_url(settings.database_url):
         from .postgres import PostgresDatabase
@@ -45,11 +48,12 @@ async def open_database(
             what=what,
             max_connections=max_connections,
             open_timeout=open_timeout,
+            durable=durable,
         )
     else:
         from .sqlite import SqliteDatabase
 
-        db = await SqliteDatabase.open(sqlite_path)
+        db = await SqliteDatabase.open(sqlite_path, durable=durable)
     try:
         for component in components:
             await migrate(db, component)

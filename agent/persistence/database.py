@@ -67,6 +67,12 @@ class Database(ABC):
         transaction holds the writer's lock from its start on SQLite (``BEGIN IMMEDIATE``), so a
         read-change-write in one is never interleaved with another process's."""
 
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement in a transaction of its own; the number of rows it changed. PostgreSQL
+        sends it alone (autocommit: one round trip, no BEGIN and COMMIT around it)."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
+
     @abstractmethod
     async def aclose(self) -> None:
         """Close the connections; the database object is unusable afterwards."""

@@ -15,11 +15,16 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from .database import POSTGRESQL, Database, Params, Row, Transaction
+from .errors import DatabaseUnavailable
 from .urls import describe_url
 
 
 def _marks(sql: str) -> str:
     return sql.replace("?", "%s")
+
+
+async def _commit_without_waiting(conn: psycopg.AsyncConnection[Any]) -> None:
+    await conn.execute("SET synchronous_commit = off")
 
 
 class PostgresTransaction(Transaction):
@@ -56,10 +61,19 @@ class PostgresDatabase(Database):
 
     @classmethod
     async def open(
-        cls, url: str, *, name: str, what: str, max_connections: int = 4, open_timeout: float = 15.0
+        cls,
+        url: str,
+        *,
+        name: str,
+        what: str,
+        max_connections: int = 4,
+        open_timeout: float = 15.0,
+        durable: bool = True,
     ) -> PostgresDatabase:
         """An open pool (autocommit outside transactions) on ``url``; a server that cannot be used gets
-        a sentence naming its host and ``what`` it was for (never the password)."""
+        a sentence naming its host and ``what`` it was for (never the password). ``durable=False``: a
+        commit does not wait for the WAL to reach the disk (``synchronous_commit = off``: a database
+        crash may lose the last few hundred milliseconds of commits, never corrupt them)."""
         pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
             url,
             min_size=1,
@@ -67,12 +81,13 @@ class PostgresDatabase(Database):
             kwargs={"autocommit": True},
             open=False,
             name=f"bcagent-{name}",
+            configure=None if durable else _commit_without_waiting,
         )
         try:
             await pool.open(wait=True, timeout=open_timeout)
         except (psycopg.Error, TimeoutError) as error:  # the pool raises PoolTimeout (a TimeoutError)
             await pool.close()
-            raise RuntimeError(
+            raise DatabaseUnavailable(
                 f"Cannot use PostgreSQL at {describe_url(url)} for {what} ({type(error).__name__}). "
                 "Check that the server is running and BCAGENT_DATABASE_URL is right."
             ) from None
@@ -85,6 +100,11 @@ class PostgresDatabase(Database):
     async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Transaction]:
         async with self._pool.connection() as conn, conn.transaction():
             yield PostgresTransaction(conn)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        async with self._pool.connection() as conn:  # autocommit: the statement is its own transaction
+            cursor = await conn.execute(_marks(sql), tuple(params))
+            return int(cursor.rowcount)
 
     async def aclose(self) -> None:
         await self._pool.close()

@@ -23,3 +23,18 @@ def spell(moment: datetime | str) -> str:
 def now() -> str:
     """The current time, spelled as the records spell it."""
     return spell(datetime.now(UTC))
+
+
+def precise(moment: datetime) -> str:
+    """``moment`` as transcript records spell it: UTC, microseconds, ``Z``.
+
+    The transcript record format (``agent/transcripts/FORMAT.md``, version 1) fixed this spelling before
+    this module: a turn's ``started_at`` sorts as text in SQLite, orders the turns of a conversation to
+    the microsecond, and is written into every export byte for byte, so it keeps its own precision and
+    suffix; it is spelled here, beside the records' spelling, and nowhere else."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse(text: str) -> datetime:
+    """A time spelled by :func:`spell` or :func:`precise` (or any ISO 8601 time with an offset), in UTC."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)

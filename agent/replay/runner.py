@@ -27,13 +27,14 @@ from ingest.embeddings import MiniLMEmbedding
 
 from ..assembly import ClientOptions, StoreAccess, open_agent
 from ..models.intents import NLU
+from ..persistence import timestamps
+from ..persistence.transcripts import ALL, Query, TranscriptStore
 from ..settings import Settings
 from ..store.capabilities import FULL_ACCESS, TOOL_NAMES
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
 from ..tools.context import StorePolicy
 from ..transcripts.capture import default_transport
 from ..transcripts.records import ThreadSummary, TurnRecord
-from ..transcripts.store import ALL, Query, TranscriptStore, parse_time
 from .compare import Divergence, compare
 from .index import RecordedIndex
 from .recording import Recording, RecordingError, check_tools, from_turns
@@ -52,9 +53,6 @@ class MemoryTranscripts(TranscriptStore):
 
     def __init__(self) -> None:
         self.records: list[TurnRecord] = []
-
-    async def setup(self) -> None:
-        return None
 
     async def add(self, turn: TurnRecord) -> None:
         self.records.append(turn)
@@ -270,7 +268,7 @@ async def replay(
             transport.begin_turn(list(range(flat, flat + len(group))))
             flat += len(group)
             first = group[0]
-            clock.now = parse_time(first.started_at)
+            clock.now = timestamps.parse(first.started_at)
             before = len(transcripts.records)
             try:
                 if first.text is not None:

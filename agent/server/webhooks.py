@@ -24,7 +24,7 @@ def webhook_router(receiver: WebhookReceiver, path: str = WEBHOOK_PATH) -> APIRo
         body = await request.body()
         if len(body) > MAX_BODY:
             return JSONResponse({"error": "The webhook body is too large."}, status_code=413)
-        verdict = receiver.accept(request.headers, body)
+        verdict = await receiver.accept(request.headers, body)
         key = "status" if verdict.status < 400 else "error"
         return JSONResponse({key: verdict.message}, status_code=verdict.status)
 

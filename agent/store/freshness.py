@@ -4,13 +4,13 @@ worker that applies the changes.
 ``WebhookReceiver.accept`` is everything `POST /webhooks/bigcommerce` does (the FastAPI route in
 agent/server/webhooks.py only adapts it): check the secret header (constant time) and the store hash in
 ``producer``, drop a payload whose ``hash`` was seen before, record the event and make its products
-pending (one SQLite transaction), queue them and answer at once. ``CatalogFollower`` gathers queued
+pending (one transaction of the freshness log, shared by the replicas on PostgreSQL), queue them and answer at once. ``CatalogFollower`` gathers queued
 products until none has arrived for ``debounce`` seconds (at most ``max_delay``), then re-reads them in one ``id:in`` listing per 100 and applies them
 with ingest's own rules (``ingest.sync.sync_products``): a product that became hidden, disabled, out of
 stock or restricted, or was deleted, leaves the index. It holds the store's sync lock while applying,
 so changes that arrive during a full sync wait for it and are applied after. When the store cannot be
 reached the products stay pending and are retried with a growing delay; nothing is lost, not even
-across a restart (the pending set is on disk).
+across a restart (the pending set is in the database).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from ingest.filters import open_categories
 from ingest.sync import sync_products, with_category_names
 from ingest.vectors import ProductIndex
 
+from ..persistence.freshness import FreshnessLog
 from .connections import Secret
-from .freshness_log import FreshnessLog
 from .locks import SyncLock
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ class CatalogFollower:
 
     async def start(self) -> None:
         if self._task is None:
-            self.enqueue(self.catalog.log.pending_keys())  # what a previous run left pending
+            self.enqueue(await self.catalog.log.pending_keys())  # what a previous run left pending
             self._task = asyncio.create_task(self._run(), name=f"follow-{self.catalog.store_hash}")
 
     async def stop(self) -> None:
@@ -163,7 +163,7 @@ class CatalogFollower:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                self._failed(keys, exc)
+                await self._failed(keys, exc)
             finally:
                 self._busy = False
 
@@ -187,10 +187,10 @@ class CatalogFollower:
             finally:
                 self.requests += catalog.client.stats.requests - before
         self.batches += 1
-        catalog.log.applied(keys, result.outcomes)
+        await catalog.log.applied(keys, result.outcomes)
         log.info("applied %d webhook changes of %s: %s", len(keys), catalog.store_hash, result.outcomes)
 
-    def _failed(self, keys: list[str], exc: Exception) -> None:
+    async def _failed(self, keys: list[str], exc: Exception) -> None:
         self._failures += 1
         delay = min(self.retry_max, self.retry_initial * 2 ** (self._failures - 1))
         error = str(exc) or type(exc).__name__
@@ -201,7 +201,7 @@ class CatalogFollower:
             error,
             delay,
         )
-        self.catalog.log.still_pending(keys, error)
+        await self.catalog.log.still_pending(keys, error)
         self._queued.difference_update(keys)  # the retry covers them
         self._retry_keys.update(keys)
         if self._retry is not None:
@@ -251,7 +251,7 @@ class WebhookReceiver:
                 matched = store_hash
         return matched
 
-    def accept(self, headers: Mapping[str, str], body: bytes) -> Verdict:
+    async def accept(self, headers: Mapping[str, str], body: bytes) -> Verdict:
         """Judge one delivery; queue its products when it is good. Never raises for bad input."""
         store_hash = self._match(headers.get(SECRET_HEADER) or headers.get(SECRET_HEADER.lower()))
         if store_hash is None:
@@ -261,14 +261,16 @@ class WebhookReceiver:
         events = subscriber.follower.catalog.log
         payload = _parse(body)
         if payload is None:
-            events.record("rejected", detail="malformed body")
+            await events.record("rejected", detail="malformed body")
             return Verdict(400, "The body must be a JSON webhook payload with scope, data and producer.")
         if payload.producer_store_hash != store_hash:
-            events.record("rejected", payload.scope, detail=f"producer {payload.producer!r} is another store")
+            await events.record(
+                "rejected", payload.scope, detail=f"producer {payload.producer!r} is another store"
+            )
             return Verdict(403, "This webhook is from another store.")
         keys = keys_of(payload)
         product_id = next((int(k.split(":")[1]) for k in keys if k.startswith("product:")), None)
-        if not events.accept(payload.hash, payload.scope or "", keys, product_id):
+        if not await events.accept(payload.hash, payload.scope or "", keys, product_id):
             return Verdict(200, "duplicate")
         subscriber.follower.enqueue(keys)
         return Verdict(200, "accepted")

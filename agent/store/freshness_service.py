@@ -13,11 +13,11 @@ from bigcommerce import AsyncBigCommerce
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
 
+from ..persistence.freshness import open_freshness_log
 from ..settings import Settings
 from .catalog import open_index
 from .connections import ConnectionProblem, ConnectionStore
 from .freshness import CatalogFollower, StoreCatalog, WebhookReceiver
-from .freshness_log import FreshnessLog
 from .locks import sync_lock
 from .schedule import SyncScheduler
 
@@ -72,22 +72,27 @@ class FreshnessService:
             store_hash, connections.token(store_hash).reveal(), base_url=connection.api_url
         )
         folder = connections.folder(store_hash)
-        catalog = StoreCatalog(
-            store_hash=store_hash,
-            client=client.with_options(priority="bulk"),
-            index=open_index(self.settings, connections, store_hash, self.embedder),
-            folder=folder,
-            lock=sync_lock(
-                folder,
-                store_hash,
-                self.settings.database_url,
-                self.settings.redis_url,
-                self.settings.redis_prefix,
-            ),
-            log=FreshnessLog(folder),
-            base_context=CatalogContext(storefront_url=connection.secure_url, money=connection.money),
-            restrict_by_groups=connection.scopes.get("customers", "none") != "none",
-        )
+        events = await open_freshness_log(self.settings, store_hash, folder)
+        try:
+            catalog = StoreCatalog(
+                store_hash=store_hash,
+                client=client.with_options(priority="bulk"),
+                index=open_index(self.settings, connections, store_hash, self.embedder),
+                folder=folder,
+                lock=sync_lock(
+                    folder,
+                    store_hash,
+                    self.settings.database_url,
+                    self.settings.redis_url,
+                    self.settings.redis_prefix,
+                ),
+                log=events,
+                base_context=CatalogContext(storefront_url=connection.secure_url, money=connection.money),
+                restrict_by_groups=connection.scopes.get("customers", "none") != "none",
+            )
+        except BaseException:
+            await events.aclose()
+            raise
         try:
             await catalog.refresh()
         except Exception as exc:  # the store may be down right now; the first sync refreshes it
@@ -107,5 +112,5 @@ class FreshnessService:
             await store.scheduler.stop()
             await store.follower.stop()
             await store.client.aclose()
-            store.catalog.log.close()
+            await store.catalog.log.aclose()
         self.stores.clear()

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from bigcommerce.money import format_money
 
+from ..persistence.freshness import FreshnessSummary
 from .capabilities import FAMILIES, FAMILY_LABELS, evaluate, scope_problems
 from .connections import Connection
-from .freshness_log import FILE as FRESHNESS_FILE
-from .freshness_log import FreshnessLog
 
 
 def last_sync(folder: Path) -> str:
@@ -70,14 +69,17 @@ def _stamp(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds")
 
 
-def render_freshness(folder: Path, connection: Connection, now: float | None = None) -> str:
-    """The catalog's freshness: last sync, last webhook, the index's age, webhook counts, the hooks."""
+def render_freshness(
+    folder: Path, connection: Connection, summary: FreshnessSummary | None, now: float | None = None
+) -> str:
+    """The catalog's freshness: last sync, last webhook, the index's age, webhook counts, the hooks.
+    ``summary``: the store's freshness log (``agent.persistence.freshness.read_summary``), None when
+    nothing was recorded."""
     now = time.time() if now is None else now
     lines = ["Catalog freshness:"]
     sync = last_sync(folder)
     sync_at = datetime.fromisoformat(sync).timestamp() if sync != "never" else None
     lines.append(f"  Last sync:     {sync}" + (f" ({_ago(now - sync_at)} ago)" if sync_at else ""))
-    summary = FreshnessLog(folder).summary() if (folder / FRESHNESS_FILE).exists() else None
     received = summary.last.get("received") if summary else None
     applied = summary.last.get("applied") if summary else None
     if received is not None:

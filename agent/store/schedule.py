@@ -64,16 +64,16 @@ class SyncScheduler:
                     restrict_by_groups=catalog.restrict_by_groups,
                 )
         except LockBusy as busy:
-            catalog.log.record("sync_skipped", detail=str(busy))
+            await catalog.log.record("sync_skipped", detail=str(busy))
             return None
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             log.warning("scheduled sync of %s failed: %s", catalog.store_hash, exc)
-            catalog.log.record("sync_failed", detail=str(exc) or type(exc).__name__)
+            await catalog.log.record("sync_failed", detail=str(exc) or type(exc).__name__)
             return None
         self.runs += 1
-        catalog.log.record(
+        await catalog.log.record(
             "sync",
             detail=f"{report.mode}: {report.upserted} upserted, {report.deleted} deleted, "
             f"{report.failed} failed, {report.api_requests} requests",

@@ -1,5 +1,6 @@
-"""Every turn recorded: the record format, its capture, the SQLite / PostgreSQL stores, export and
-prune. What the replay CLI reads (see FORMAT.md)."""
+"""Every turn recorded: the record format, its capture, the recorder, export and prune. What the replay
+CLI reads (see FORMAT.md). Where the turns are kept is a repository of ``agent.persistence``
+(``agent.persistence.transcripts``: ``open_transcripts``, ``Query``, ``TranscriptStore``)."""
 
 from .capture import CapturingTransport, Limits
 from .recorder import Recorder, TurnInput
@@ -17,7 +18,6 @@ from .records import (
     TurnRecord,
     request_key,
 )
-from .store import Query, TranscriptStore, open_transcripts
 
 __all__ = [
     "FORMAT",
@@ -28,15 +28,12 @@ __all__ = [
     "Grounding",
     "Limits",
     "ModelUsage",
-    "Query",
     "Recorder",
     "Step",
     "ThreadSummary",
     "Timings",
     "ToolCallRecord",
-    "TranscriptStore",
     "TurnInput",
     "TurnRecord",
-    "open_transcripts",
     "request_key",
 ]

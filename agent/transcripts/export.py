@@ -15,14 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .records import FormatError, TurnRecord
-from .store import Query, TranscriptStore
+from ..persistence.transcripts import Query, TranscriptStore
+from .records import FormatError, TurnRecord, dumps
 
 log = logging.getLogger(__name__)
 
 
 def record_line(turn: TurnRecord) -> str:
-    return json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return dumps(turn.to_json()) + "\n"
 
 
 async def export_jsonl(transcripts: TranscriptStore, query: Query, path: Path) -> int:

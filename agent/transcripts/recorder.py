@@ -17,13 +17,13 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
+from ..persistence import timestamps
 from .capture import Limits, TurnCapture
-from .records import Grounding, ModelUsage, Timings, ToolCallRecord, TurnRecord
-from .store import TranscriptStore, dumps, iso
+from .records import Grounding, ModelUsage, Timings, ToolCallRecord, TurnRecord, dumps
 
 if TYPE_CHECKING:
     from ..context import AgentContext
@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 REDACTED = "<redacted>"
 ROUTER_GRAPH = "bcagent"
+
+
+class TurnSink(Protocol):
+    """Where the recorder keeps a turn (``agent.persistence.transcripts.TranscriptStore`` is one)."""
+
+    async def add(self, turn: TurnRecord) -> None: ...
 
 
 def _text(message: BaseMessage) -> str:
@@ -86,7 +92,7 @@ class TurnInProgress:
         self.recorder = recorder
         self.capture = TurnCapture(limits=recorder.limits)
         self.turn_id = uuid.uuid4().hex
-        self.started_at = iso(datetime.now(UTC))
+        self.started_at = timestamps.precise(datetime.now(UTC))
         self.thread_id = thread_id
         self.surface = surface
         self.given = given
@@ -229,7 +235,7 @@ class Recorder:
 
     def __init__(
         self,
-        transcripts: TranscriptStore,
+        transcripts: TurnSink,
         store_hash: str,
         *,
         model_name: str = "offline",

@@ -9,11 +9,17 @@ newer version.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 FORMAT = "bcagent.transcript"
 FORMAT_VERSION = 1
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """A record's JSON text, as it is stored and exported: compact, UTF-8 kept as it is."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 class FormatError(ValueError):

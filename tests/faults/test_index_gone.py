@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from agent.persistence.transcripts import open_transcript_file
 from agent.transcripts.recorder import Recorder
-from agent.transcripts.sqlite import SqliteTranscripts
 from ingest.embeddings import MiniLMEmbedding
 from ingest.vectors import ProductIndex, chroma_client
 from tests.chroma_server import chroma_server
@@ -27,8 +27,7 @@ def keyword_searches(rig: Any) -> int:
 async def test_a_deleted_collection_falls_back_to_the_keyword_search(
     make_rig: Any, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    transcripts = SqliteTranscripts(tmp_path / "transcripts.sqlite")
-    await transcripts.setup()
+    transcripts = await open_transcript_file(tmp_path / "transcripts.sqlite")
     async with make_rig(index=True) as rig:
         rig.agent.recorder = Recorder(transcripts, "demostore", model_name="offline")
         index = rig.agent.context.tools.index

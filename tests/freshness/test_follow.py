@@ -66,7 +66,11 @@ async def test_each_change_kind_reaches_the_index_through_a_webhook(shop: Shop, 
         await follower.wait_idle()
         assert follower.requests <= follower.batches + 1  # one read per batch, plus the category names
         assert run.store.scheduler.runs == 1  # only the initial sync: the webhooks did the rest
-        status = render_freshness(shop.connections.folder(STORE), shop.connections.load(STORE))
+        status = render_freshness(
+            shop.connections.folder(STORE),
+            shop.connections.load(STORE),
+            await run.store.catalog.log.summary(),
+        )
         assert "Last webhook:  " in status and "none received" not in status
         assert "failed 0" in status and "3 registered" in status
 
@@ -87,7 +91,7 @@ async def test_the_scheduled_sync_catches_a_change_made_while_webhooks_were_off(
             )  # counted once the sync that wrote it has returned
         )
         assert run.store.follower.batches == 0
-        assert run.store.catalog.log.summary().counts["sync"] >= 2
+        assert (await run.store.catalog.log.summary()).counts["sync"] >= 2
 
 
 def test_register_list_and_disconnect_through_the_cli(

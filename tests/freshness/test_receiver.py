@@ -30,6 +30,10 @@ def payload(
     }
 
 
+async def counted(log: Any, kind: str) -> bool:
+    return int((await log.summary()).counts.get(kind, 0)) >= 1
+
+
 async def post(
     url: str, body: Any, secret: str | None = SECRET, http: httpx.AsyncClient | None = None
 ) -> httpx.Response:
@@ -51,7 +55,7 @@ async def test_wrong_or_missing_secret_is_refused_and_nothing_is_queued(
             assert response.status_code == 401
             assert SECRET not in response.text
         log = run.store.catalog.log
-        assert log.pending_keys() == [] and log.summary().counts.get("received", 0) == 0
+        assert await log.pending_keys() == [] and (await log.summary()).counts.get("received", 0) == 0
         assert run.store.follower.idle
     assert "refused" in caplog.text and SECRET not in caplog.text
 
@@ -62,20 +66,20 @@ async def test_another_store_and_malformed_bodies_are_rejected(shop: Shop, runni
         for bad in (b"{not json", b"[1, 2]", json.dumps({"scope": "store/product/updated"}).encode()):
             assert (await post(run.url, bad)).status_code == 400
         log = run.store.catalog.log
-        assert log.summary().counts == {"rejected": 4}
-        assert log.pending_keys() == []
+        assert (await log.summary()).counts == {"rejected": 4}
+        assert await log.pending_keys() == []
 
 
 async def test_duplicates_are_dropped_by_hash(shop: Shop, running: Any) -> None:
     async with running() as run:
         shop.admin("PATCH", "/products/1", {"name": "Bag Gloves Deluxe"})  # delivered by the sandbox
-        await eventually(lambda: run.store.catalog.log.summary().counts.get("received", 0) >= 1)
+        await eventually(lambda: counted(run.store.catalog.log, "received"))
         delivered = shop.sandbox.webhooks.deliveries[0].hash
         for _ in range(3):  # BigCommerce retrying the same event
             response = await post(run.url, {**payload(1, delivered)})
             assert response.json() == {"status": "duplicate"}
         await run.store.follower.wait_idle()
-        counts = run.store.catalog.log.summary().counts
+        counts = (await run.store.catalog.log.summary()).counts
         assert (counts["received"], counts["duplicate"]) == (1, 3)
         document = run.store.catalog.index.get("product-1")
         assert document is not None and document["metadata"]["name"] == "Bag Gloves Deluxe"
@@ -99,7 +103,7 @@ async def test_a_burst_for_one_product_is_one_read(shop: Shop, running: Any) -> 
         assert set(statuses) == {200}
         await follower.wait_idle()
         assert (follower.batches, follower.requests) == (1, 1)
-        assert run.store.catalog.log.summary().counts["received"] == 1000
+        assert (await run.store.catalog.log.summary()).counts["received"] == 1000
         document = run.store.catalog.index.get("product-1")
         assert document is not None and document["metadata"]["price"] == 12.5
 
@@ -111,10 +115,10 @@ async def test_changes_during_a_sync_wait_for_it(shop: Shop, running: Any) -> No
             shop.store.update_product(2, {"name": "Sparring Gloves II"})
             assert (await post(run.url, payload(2, "during-sync"))).status_code == 200
             await asyncio.sleep(0.5)
-            assert catalog.log.pending_keys() == ["product:2"]
+            assert await catalog.log.pending_keys() == ["product:2"]
             assert run.store.follower.batches == 0
         await eventually(lambda: run.store.follower.idle)
-        assert catalog.log.pending_keys() == []
+        assert await catalog.log.pending_keys() == []
         document = catalog.index.get("product-2")
         assert document is not None and document["document"].startswith("Sparring Gloves II")
 
@@ -129,15 +133,15 @@ async def test_store_unreachable_keeps_the_change_pending_and_retries(shop: Shop
         try:
             assert (await post(run.url, payload(1, "while-down"))).status_code == 200
             log = run.store.catalog.log
-            await eventually(lambda: log.summary().counts.get("pending", 0) >= 1)
-            assert log.pending_keys() == ["product:1"]
+            await eventually(lambda: counted(log, "pending"), timeout=30)
+            assert await log.pending_keys() == ["product:1"]
             assert run.store.catalog.index.get("product-1") is not None  # nothing deleted on a failure
         finally:
             httpx.put(f"{shop.base_url}/__sandbox__/faults", json={"error_rate": 0.0})
-        await eventually(lambda: follower.idle)
-        assert log.pending_keys() == []
+        await eventually(lambda: follower.idle, timeout=30)
+        assert await log.pending_keys() == []
         assert run.store.catalog.index.get("product-1") is None
-        applied = log.events("applied", limit=1)[0]
+        applied = (await log.events("applied", limit=1))[0]
         assert (applied.product_id, applied.detail) == (1, "left out: hidden")
 
 
@@ -148,4 +152,4 @@ async def test_a_product_that_no_longer_exists_leaves_the_index(shop: Shop, runn
         assert (await post(run.url, payload(2, "gone", scope="store/product/deleted"))).status_code == 200
         await eventually(lambda: run.store.follower.idle and run.store.follower.batches == 1)
         assert run.store.catalog.index.get("product-2") is None
-        assert run.store.catalog.log.events("applied", limit=1)[0].detail == "deleted from the store"
+        assert (await run.store.catalog.log.events("applied", limit=1))[0].detail == "deleted from the store"

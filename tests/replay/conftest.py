@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from agent.persistence.transcripts import Query
 from agent.replay.recording import Recording, from_turns, write
-from agent.transcripts import Query
 from sandbox.demo import DEMO_STORE_HASH
 from tests.transcripts import conftest as transcript_fixtures
 from tests.transcripts.conftest import Recorded

@@ -31,13 +31,13 @@ import httpx
 import psycopg
 import pytest
 
+from agent.persistence.transcripts import Query, open_transcripts
 from agent.ports import free_port
 from agent.settings import Settings
 from agent.store.catalog import catalog_runtime
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret
 from agent.tools.orders import LOCKED
-from agent.transcripts.postgres import PostgresTranscripts
 from ingest.sync import sync_catalog
 from sandbox.app import Sandbox
 from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
@@ -259,14 +259,10 @@ def test_a_conversation_moves_between_replicas_and_survives_a_killed_one(
 
 
 async def transcript_of(database_url: str, thread_id: str) -> list[Any]:
-    from agent.transcripts.store import Query
-
-    store = PostgresTranscripts(database_url)
-    await store.setup()
-    try:
+    async with open_transcripts(
+        Settings(home=Path("/nonexistent"), database_url=database_url), Path()
+    ) as store:
         return await store.turns(Query(thread_id=thread_id))
-    finally:
-        await store.aclose()
 
 
 def test_wrong_emails_over_both_replicas_lock_after_five_in_total(

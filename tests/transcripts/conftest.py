@@ -16,10 +16,10 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from agent.graphs import router
 from agent.models.intents import NLU
 from agent.models.offline import OfflineChatModel
+from agent.persistence.transcripts import TranscriptStore, open_transcript_file
 from agent.runtime import Agent
 from agent.store.connections import ConnectionStore, Secret
-from agent.transcripts import CapturingTransport, Limits, Recorder, TranscriptStore
-from agent.transcripts.sqlite import SqliteTranscripts
+from agent.transcripts import CapturingTransport, Limits, Recorder
 from bigcommerce import AsyncBigCommerce
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
@@ -103,8 +103,7 @@ async def recorded(indexed: ToolsEnv, nlu: NLU, home: Path) -> AsyncIterator[Rec
     client = await capturing_client(indexed)
     folder = ConnectionStore(home).folder(DEMO_STORE_HASH)
     path = folder / "transcripts.sqlite"
-    transcripts = SqliteTranscripts(path)
-    await transcripts.setup()
+    transcripts = await open_transcript_file(path)
     async with client, AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints.sqlite")) as saver:
         yield await build_recorded(indexed, OfflineChatModel(nlu=nlu), transcripts, saver, path, nlu=nlu)
     await transcripts.aclose()

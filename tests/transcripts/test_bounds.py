@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from agent.transcripts import Limits, Query
+from agent.persistence.transcripts import Query
+from agent.transcripts import Limits
 from tests.transcripts.conftest import Recorded
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agent.persistence.transcripts import Query, open_transcript_file
 from agent.settings import Settings
-from agent.transcripts import Query
-from agent.transcripts.sqlite import SqliteTranscripts
 from evals.runner import EvalEnvironment, run_trial
 from evals.scenario import load_file
 from ingest.embeddings import MiniLMEmbedding
@@ -26,8 +25,7 @@ async def test_an_eval_trial_is_recorded(embedder: MiniLMEmbedding, tmp_path: Pa
 """
     )
     (item,), _ = load_file(scenario)
-    transcripts = SqliteTranscripts(tmp_path / "eval.sqlite")
-    await transcripts.setup()
+    transcripts = await open_transcript_file(tmp_path / "eval.sqlite")
     env = EvalEnvironment(Settings(home=tmp_path / "home"), embedder, transcripts=transcripts)
     try:
         transcript = await run_trial(env, item, 0)

@@ -12,9 +12,8 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from agent.models.intents import NLU
 from agent.models.openai_model import make_openai_model
+from agent.persistence.transcripts import Query, open_transcript_file
 from agent.settings import Settings
-from agent.transcripts import Query
-from agent.transcripts.sqlite import SqliteTranscripts
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.tools.conftest import ToolsEnv
 from tests.transcripts.conftest import Recorded, build_recorded, capturing_client
@@ -33,8 +32,7 @@ async def llm_recorded(
     settings = Settings(home=tmp_path, model="openai:fake-model", openai_base_url=fake.base_url)
     llm = make_openai_model("fake-model", settings, max_retries=0, timeout=10, streaming=False)
     client = await capturing_client(indexed)
-    transcripts = SqliteTranscripts(tmp_path / "t.sqlite")
-    await transcripts.setup()
+    transcripts = await open_transcript_file(tmp_path / "t.sqlite")
     async with client, AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
         yield await build_recorded(
             indexed, llm, transcripts, saver, tmp_path, llm=llm, nlu=nlu, model_name=settings.model

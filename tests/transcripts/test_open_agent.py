@@ -10,10 +10,9 @@ import httpx
 import pytest
 
 from agent.assembly import open_agent
+from agent.persistence.transcripts import Query, open_transcript_file
 from agent.settings import Settings
 from agent.store.connections import ConnectionStore
-from agent.transcripts import Query
-from agent.transcripts.sqlite import SqliteTranscripts
 from ingest.embeddings import MiniLMEmbedding
 from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN
 from tests.tools.conftest import ToolsEnv
@@ -32,7 +31,7 @@ async def test_open_agent_records_into_the_store_folder(
         assert agent.recorder is not None and FULL_TOKEN not in repr(agent.recorder)
         result = await agent.send(thread, ASK)
     path = ConnectionStore(home).folder(DEMO_STORE_HASH) / "transcripts.sqlite"
-    transcripts = SqliteTranscripts(path)
+    transcripts = await open_transcript_file(path)
     try:
         (turn,) = await transcripts.turns(Query(thread_id=thread))
     finally:

@@ -1,6 +1,6 @@
 """Transcripts in PostgreSQL (the database at 127.0.0.1:5432): the same conversation recorded, exported
 and checked field by field, no token in the table or the export, and prune with Postgres checkpoints.
-Each test keeps its tables in a schema of its own and drops it."""
+Each test keeps its tables in a schema of its own (``pg_url``) and drops it."""
 
 from __future__ import annotations
 
@@ -15,23 +15,22 @@ import pytest
 from agent.models.intents import NLU
 from agent.models.offline import OfflineChatModel
 from agent.persistence.checkpoints import open_checkpointer
+from agent.persistence.transcripts import Query, Transcripts, transcripts_for
 from agent.settings import Settings
-from agent.transcripts import Query
 from agent.transcripts.export import export_jsonl, prune, read_jsonl
-from agent.transcripts.postgres import PostgresTranscripts
 from sandbox.demo import FULL_TOKEN
+from tests.pgschema import pg_url
 from tests.tools.conftest import ToolsEnv
 from tests.transcripts.conftest import Recorded, build_recorded, capturing_client
 from tests.transcripts.conversation import check_conversation, converse
 
 URL = "postgresql://postgres@127.0.0.1:5432/test"
+__all__ = ["pg_url"]
 
 
 @pytest.fixture
-async def pg_recorded(indexed: ToolsEnv, nlu: NLU, tmp_path: Path) -> AsyncIterator[Recorded]:
-    schema = f"transcripts_{uuid.uuid4().hex[:12]}"
-    transcripts = PostgresTranscripts(URL, schema=schema)
-    await transcripts.setup()
+async def pg_recorded(indexed: ToolsEnv, nlu: NLU, tmp_path: Path, pg_url: str) -> AsyncIterator[Recorded]:
+    transcripts = await transcripts_for(Settings(home=tmp_path, database_url=pg_url), tmp_path)
     client = await capturing_client(indexed)
     settings = Settings(home=tmp_path, database_url=URL)
     try:
@@ -41,13 +40,11 @@ async def pg_recorded(indexed: ToolsEnv, nlu: NLU, tmp_path: Path) -> AsyncItera
             )
     finally:
         await transcripts.aclose()
-        with psycopg.connect(URL, autocommit=True) as db:
-            db.execute(
-                psycopg.sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(psycopg.sql.Identifier(schema))
-            )
 
 
-async def test_a_conversation_is_recorded_in_postgres(pg_recorded: Recorded, tmp_path: Path) -> None:
+async def test_a_conversation_is_recorded_in_postgres(
+    pg_recorded: Recorded, tmp_path: Path, pg_url: str
+) -> None:
     thread = f"pg-{uuid.uuid4().hex}"
     await converse(pg_recorded.agent, thread)
     transcripts = pg_recorded.transcripts
@@ -56,13 +53,11 @@ async def test_a_conversation_is_recorded_in_postgres(pg_recorded: Recorded, tmp
     assert await export_jsonl(transcripts, Query(thread_id=thread), out) == 4
     check_conversation(read_jsonl(out), thread)
     assert FULL_TOKEN.encode() not in out.read_bytes()
-    assert isinstance(transcripts, PostgresTranscripts)
-    with psycopg.connect(URL) as db:
-        table = psycopg.sql.SQL(
-            "SELECT count(*), count(*) FILTER (WHERE record LIKE %s) FROM {}.transcript_turns"
-        )
+    assert isinstance(transcripts, Transcripts) and transcripts.db.dialect.engine == "postgresql"
+    with psycopg.connect(pg_url) as db:  # in the test's schema
         rows, with_token = db.execute(
-            table.format(psycopg.sql.Identifier(transcripts.schema)), (f"%{FULL_TOKEN}%",)
+            "SELECT count(*), count(*) FILTER (WHERE record LIKE %s) FROM transcript_turns",
+            (f"%{FULL_TOKEN}%",),
         ).fetchone() or (0, 0)
     assert (rows, with_token) == (4, 0)
     (summary,) = await transcripts.threads(Query(tool="cancel_order"))

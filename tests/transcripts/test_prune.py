@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from agent.cli import main
-from agent.transcripts import Query
+from agent.persistence.transcripts import Query
 from agent.transcripts.export import prune
 from tests.transcripts.conftest import Recorded
 

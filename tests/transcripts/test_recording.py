@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from agent.cli import main
-from agent.transcripts import FormatError, Query, TurnRecord
+from agent.persistence.transcripts import Query
+from agent.transcripts import FormatError, TurnRecord
 from agent.transcripts.export import read_jsonl
 from sandbox.demo import FULL_TOKEN
 from tests.transcripts.conftest import Recorded
