@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import hashlib
 import logging
 import os
 import secrets
@@ -22,14 +21,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..persistence.locks import LockBusy, PostgresLock
+
+__all__ = ["FileLock", "LockBusy", "PostgresLock", "RedisLock", "SyncLock", "sync_lock"]
+
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.05
 REDIS_TTL_MS = 60_000
-
-
-class LockBusy(Exception):
-    """Another sync of this store is running."""
 
 
 class SyncLock(Protocol):
@@ -59,36 +58,6 @@ class FileLock:
                 fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
             os.close(handle)
-
-
-def _advisory_key(name: str) -> int:
-    """A signed 64-bit key for pg_advisory_lock from a lock name."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
-
-class PostgresLock:
-    def __init__(self, url: str, name: str) -> None:
-        self.url = url
-        self.key = _advisory_key(name)
-
-    @contextlib.asynccontextmanager
-    async def hold(self, wait: bool = False) -> AsyncIterator[None]:
-        import psycopg
-
-        async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as connection:
-            while True:
-                row = await (
-                    await connection.execute("SELECT pg_try_advisory_lock(%s)", (self.key,))
-                ).fetchone()
-                if row and row[0]:
-                    break
-                if not wait:
-                    raise LockBusy("a catalog sync holds the PostgreSQL advisory lock")
-                await asyncio.sleep(POLL_SECONDS)
-            try:
-                yield
-            finally:
-                await connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
 
 
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
