@@ -74,6 +74,8 @@ async def test_duplicates_are_dropped_by_hash(shop: Shop, running: Any) -> None:
     async with running() as run:
         shop.admin("PATCH", "/products/1", {"name": "Bag Gloves Deluxe"})  # delivered by the sandbox
         await eventually(lambda: counted(run.store.catalog.log, "received"))
+        # the sandbox notes a delivery after our receiver answered it: wait for its note too
+        await eventually(lambda: bool(shop.sandbox.webhooks.deliveries))
         delivered = shop.sandbox.webhooks.deliveries[0].hash
         for _ in range(3):  # BigCommerce retrying the same event
             response = await post(run.url, {**payload(1, delivered)})
