@@ -27,7 +27,7 @@ from .threads import now_iso
 
 log = logging.getLogger(__name__)
 
-Event = tuple[str, dict[str, Any]]
+Event = tuple[str, dict[str, str]]  # (name, payload): route and tool progress
 Work = Callable[[EventSink], Awaitable[TurnResult]]
 
 
