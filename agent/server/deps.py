@@ -21,8 +21,9 @@ SECRET_HEADER = "X-Thread-Secret"
 SecretHeader = Annotated[str | None, Header(alias=SECRET_HEADER, description="the thread's secret")]
 
 
-def server_state(request: Request) -> ServerState:
-    """The state of this ``bcagent serve`` process (``app.state.server``)."""
+async def server_state(request: Request) -> ServerState:
+    """The state of this ``bcagent serve`` process (``app.state.server``). Async only so that FastAPI
+    calls it on the event loop rather than in its thread pool."""
     server = request.app.state.server
     assert isinstance(server, ServerState)
     return server
