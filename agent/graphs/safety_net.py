@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Final, cast
+from typing import Final, cast
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolCall
 
 from ..context import AgentContext
 from ..models.offline import CONTINUATIONS, OfflineChatModel, text_of
@@ -34,7 +34,7 @@ def offline_model(context: AgentContext) -> OfflineChatModel:
     return model
 
 
-def _enough(call: dict[str, Any], verified: bool) -> bool:
+def _enough(call: ToolCall, verified: bool) -> bool:
     """The call has what its task needs (the tools still check everything)."""
     args = call.get("args") or {}
     name = call["name"]
@@ -49,7 +49,7 @@ def _enough(call: dict[str, Any], verified: bool) -> bool:
     return True
 
 
-def _key(call: dict[str, Any]) -> tuple[str, str, str, str]:
+def _key(call: ToolCall) -> tuple[str, str, str, str]:
     args = call.get("args") or {}
     order = re.sub(r"\D", "", str(args.get("order_id") or ""))
     return (
@@ -64,8 +64,8 @@ def covered(answer: AIMessage | None, net: AIMessage) -> bool:
     """The LLM's answer already makes the net's calls, with the same identifying arguments."""
     if answer is None or not answer.tool_calls:
         return False
-    made = {_key(dict(c)) for c in answer.tool_calls}
-    return all(_key(dict(c)) in made for c in net.tool_calls)
+    made = {_key(c) for c in answer.tool_calls}
+    return all(_key(c) in made for c in net.tool_calls)
 
 
 def net_tool_calls(
@@ -93,7 +93,7 @@ def net_tool_calls(
     bound = cast(OfflineChatModel, offline.bind_tools(list(tool_names)))
     decision = bound.decide(list(messages))
     calls = [c for c in decision.tool_calls if c["name"] in NET_TOOLS]
-    if not calls or not all(_enough(dict(c), verified) for c in calls):
+    if not calls or not all(_enough(c, verified) for c in calls):
         return None
     for call in calls:
         call["id"] = f"net_{call['id']}"

@@ -20,7 +20,14 @@ from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    ToolCall,
+    ToolMessage,
+)
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
@@ -226,7 +233,7 @@ class OfflineChatModel(BaseChatModel):
             reference = " ".join([product, *source.product_words])
         return {"product": reference, "options": options or None}
 
-    def _call(self, tool: str, args: dict[str, Any], number: int) -> dict[str, Any]:
+    def _call(self, tool: str, args: dict[str, Any], number: int) -> ToolCall:
         args = {key: value for key, value in args.items() if value is not None}
         return {"name": tool, "args": args, "id": f"call_{number}_{tool}", "type": "tool_call"}
 
@@ -236,7 +243,7 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=CAN_DO)
         tool = TOOL_OF_INTENT[intent]
         number = len(humans)
-        calls: list[dict[str, Any]] = []
+        calls: list[ToolCall] = []
         if tool in ("get_order_information", "cancel_order"):
             order_id = self._slot(humans, "order_id") if intent != "order_list" else None
             email = self._slot(humans, "email")
@@ -265,9 +272,9 @@ class OfflineChatModel(BaseChatModel):
         calls += self._other_requests(humans[-1], intent, number)
         return AIMessage(content="", tool_calls=calls)
 
-    def _other_requests(self, text: str, first: str, number: int) -> list[dict[str, Any]]:
+    def _other_requests(self, text: str, first: str, number: int) -> list[ToolCall]:
         """A second request in the same message for this subgraph ("is SAVE20 valid, and any sales?")."""
-        extra: list[dict[str, Any]] = []
+        extra: list[ToolCall] = []
         parts = self.split(text)
         for i, part in enumerate(parts[1:], start=1):
             intent = self.understand(part).intent

@@ -7,9 +7,11 @@ are grounded by construction.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from ..tools.results import ToolResult
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def order_reply(result: dict[str, Any], focus: Focus) -> str:
+def order_reply(result: ToolResult, focus: Focus) -> str:
     order = result["order"]
     lines = [f"Order #{order['order_id']} is {order['status']}."]
     shipments = order.get("shipments") or []
@@ -74,7 +76,7 @@ def order_reply(result: dict[str, Any], focus: Focus) -> str:
     return " ".join(lines)
 
 
-def orders_list_reply(result: dict[str, Any], focus: Focus) -> str:
+def orders_list_reply(result: ToolResult, focus: Focus) -> str:
     orders = result.get("orders") or []
     if not orders:
         return str(result["message"])
@@ -82,7 +84,7 @@ def orders_list_reply(result: dict[str, Any], focus: Focus) -> str:
     return "Here are your recent orders: " + "; ".join(rows) + ". Which one would you like to know about?"
 
 
-def selection_lines(result: dict[str, Any]) -> list[str]:
+def selection_lines(result: ToolResult) -> list[str]:
     """The variant-level answer: the variants matching the values asked for, with price and stock, and
     what the product offers instead of each value that matched nothing."""
     name = result["name"]
@@ -122,7 +124,7 @@ def selection_lines(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def product_reply(result: dict[str, Any], focus: Focus) -> str:
+def product_reply(result: ToolResult, focus: Focus) -> str:
     name = result["name"]
     if result.get("selected") is not None or result.get("not_offered"):
         chosen = selection_lines(result)
@@ -157,27 +159,27 @@ def product_reply(result: dict[str, Any], focus: Focus) -> str:
             lines.append("Options: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in options.items()) + ".")
         for custom in (result.get("custom_fields") or [])[:3]:
             lines.append(f"{custom['name']}: {custom['value']}.")
-        if result.get("videos"):
-            lines.append(f"Video: {result['videos'][0]}")
+        if videos := result.get("videos"):
+            lines.append(f"Video: {videos[0]}")
     if result.get("url"):
         lines.append(f"More: {result['url']}")
     return " ".join(dict.fromkeys(lines))
 
 
-def candidates_reply(result: dict[str, Any], focus: Focus) -> str:
+def candidates_reply(result: ToolResult, focus: Focus) -> str:
     rows = [f"{c['name']} ({c['price']})" if c.get("price") else str(c["name"]) for c in result["candidates"]]
     return f"I found several products: {_join(rows)}. Which one do you mean?"
 
 
-def gift_reply(result: dict[str, Any], focus: Focus) -> str:
+def gift_reply(result: ToolResult, focus: Focus) -> str:
     return str(result["message"])
 
 
-def code_reply(result: dict[str, Any], focus: Focus) -> str:
+def code_reply(result: ToolResult, focus: Focus) -> str:
     return str(result["message"])
 
 
-def promotions_reply(result: dict[str, Any], focus: Focus) -> str:
+def promotions_reply(result: ToolResult, focus: Focus) -> str:
     promotions = result.get("promotions") or []
     if not promotions:
         return str(result["message"])
@@ -196,15 +198,16 @@ def promotions_reply(result: dict[str, Any], focus: Focus) -> str:
     return "Running now: " + "; ".join(rows) + "."
 
 
-COMPOSERS: dict[str, Callable[[dict[str, Any], Focus], str]] = {
+COMPOSERS: dict[str, Callable[[ToolResult, Focus], str]] = {
     "check_gift_card_balance": gift_reply,
     "lookup_discount_code": code_reply,
     "list_active_promotions": promotions_reply,
 }
 
 
-def compose(tool: str, result: dict[str, Any], focus: Focus) -> str:
-    """The reply for one tool result."""
+def compose(tool: str, content: Mapping[str, Any], focus: Focus) -> str:
+    """The reply for one tool result (a tool message's JSON object: our tools write a ``ToolResult``)."""
+    result = cast(ToolResult, content)
     status = result.get("status")
     if status == "confirm":
         return str(result.get("message"))

@@ -28,7 +28,7 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-def error_body(code: str, message: str) -> dict[str, Any]:
+def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
 

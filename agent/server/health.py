@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from starlette.responses import JSONResponse
 
 from bigcommerce import BigCommerceError
 
 from ..store.capabilities import scope_problems
+from .deps import Server
+from .schemas import StoreReadiness
 from .state import ServedStore, ServerState
 
 router = APIRouter(tags=["health"])
@@ -20,7 +21,7 @@ CACHE_SECONDS = 5.0  # a load balancer polling every second costs the store one 
 TIMEOUT_SECONDS = 5.0
 
 
-async def _check(store: ServedStore) -> dict[str, Any]:
+async def _check(store: ServedStore) -> StoreReadiness:
     tools = store.agent.context.tools
     reachable, problem = True, None
     try:
@@ -35,7 +36,7 @@ async def _check(store: ServedStore) -> dict[str, Any]:
     else:
         index = "loaded" if await asyncio.to_thread(tools.index.count) > 0 else "empty"
     ready = reachable and index in ("loaded", "not_needed")
-    answer: dict[str, Any] = {
+    answer: StoreReadiness = {
         "ready": ready,
         "reachable": reachable,
         "index": index,
@@ -48,7 +49,7 @@ async def _check(store: ServedStore) -> dict[str, Any]:
     return answer
 
 
-async def readiness(server: ServerState, store: ServedStore) -> dict[str, Any]:
+async def readiness(server: ServerState, store: ServedStore) -> StoreReadiness:
     cached = server.readiness.get(store.store_hash)
     if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
@@ -71,9 +72,7 @@ def limits_state(server: ServerState) -> str:
 
 
 @router.get("/readyz", summary="Every served store is reachable and its index loaded")
-async def readyz(request: Request) -> JSONResponse:
-    server = request.app.state.server
-    assert isinstance(server, ServerState)
+async def readyz(server: Server) -> JSONResponse:
     stores = list(server.stores.values())
     answers = await asyncio.gather(*(readiness(server, s) for s in stores))
     by_store = {s.store_hash: a for s, a in zip(stores, answers, strict=True)}

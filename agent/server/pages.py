@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 
+from .deps import Server
 from .errors import ApiError
 from .state import ServerState
 from .widget_pages import demo_page, widget_response
@@ -29,8 +30,8 @@ def add_pages(app: FastAPI) -> None:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/")
-    async def home(request: Request) -> Response:
-        return await demo_page(request, request.app.state.server)
+    async def home(request: Request, server: Server) -> Response:
+        return await demo_page(request, server)
 
     @router.get("/widget.js")
     async def widget() -> Response:
@@ -41,9 +42,7 @@ def add_pages(app: FastAPI) -> None:
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
 
-async def _proxy(request: Request, path: str) -> Response:
-    server = request.app.state.server
-    assert isinstance(server, ServerState)
+async def _proxy(request: Request, server: ServerState, path: str) -> Response:
     if server.demo_storefront is None:
         raise ApiError(404, "not_found", "There is nothing at this address; see /docs for the API.")
     headers = {k: v for k, v in request.headers.items() if k.lower() in ("cookie", "content-type", "accept")}
@@ -62,14 +61,14 @@ def add_demo_storefront(app: FastAPI) -> None:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/customer/current.jwt")
-    async def current_jwt(request: Request) -> Response:
-        return await _proxy(request, "/customer/current.jwt")
+    async def current_jwt(request: Request, server: Server) -> Response:
+        return await _proxy(request, server, "/customer/current.jwt")
 
     @router.post("/__sandbox__/storefront/{store_hash}/{action}")
-    async def storefront(request: Request, store_hash: str, action: str) -> Response:
-        request.app.state.server.store(store_hash)  # 404 unknown_store for a store not served here
+    async def storefront(request: Request, server: Server, store_hash: str, action: str) -> Response:
+        server.store(store_hash)  # 404 unknown_store for a store not served here
         if action not in ("login", "logout"):
             raise ApiError(404, "not_found", "There is nothing at this address; see /docs for the API.")
-        return await _proxy(request, f"/__sandbox__/storefront/{store_hash}/{action}")
+        return await _proxy(request, server, f"/__sandbox__/storefront/{store_hash}/{action}")
 
     app.include_router(router)

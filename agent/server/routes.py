@@ -3,19 +3,19 @@ conversation so far, and the widget's public configuration (API-CONTRACT.md)."""
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Request
+from fastapi import APIRouter, Body, Request
 from langchain_core.messages import AIMessage, HumanMessage
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from ..models.offline import text_of
 from ..runtime import EventSink, TurnResult
 from . import sse
 from .customer_token import identity, shopper_from
-from .errors import ApiError, unknown_thread
+from .deps import AuthorizedThread, CurrentStore, Server, rate_limit
+from .errors import ApiError
 from .schemas import (
     ConfirmationIn,
     ErrorBody,
@@ -23,66 +23,30 @@ from .schemas import (
     StoreConfig,
     ThreadCreated,
     ThreadIn,
+    ThreadMessage,
     ThreadView,
     TurnAnswer,
     confirmation_view,
 )
-from .state import ServedStore, ServerState
+from .state import ServerState
 from .turns import Turn, answer_now, in_background, prepare_turn, take_lock
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 404, 409, 413, 415, 422, 429, 503)
 }
-SECRET_HEADER = "X-Thread-Secret"
-SecretHeader = Annotated[str | None, Header(alias=SECRET_HEADER, description="the thread's secret")]
 
 router = APIRouter(prefix="/v1/stores/{store_hash}", responses=ERRORS)
-
-
-def server_of(request: Request) -> ServerState:
-    server = request.app.state.server
-    assert isinstance(server, ServerState)
-    return server
-
-
-def _retry(seconds: float) -> ApiError:
-    wait = max(1, math.ceil(seconds))
-    return ApiError(
-        429,
-        "rate_limited",
-        f"Too many requests; try again in {wait} second{'s' if wait != 1 else ''}.",
-        {"Retry-After": str(wait)},
-    )
-
-
-async def _limit(server: ServerState, key: str, limit: int) -> None:
-    wait = await server.limiter.hit(key, limit)
-    if wait is not None:
-        raise _retry(wait)
-
-
-async def _client(request: Request, store_hash: str) -> tuple[ServerState, ServedStore]:
-    """The served store, after the per-client-address limit."""
-    server = server_of(request)
-    address = request.client.host if request.client else "unknown"
-    await _limit(server, f"client:{address}", server.settings.serve.rate_per_client)
-    return server, server.store(store_hash)
-
-
-async def _thread(store: ServedStore, thread_id: str, secret: str | None) -> None:
-    if not await store.threads.check(thread_id, secret):
-        raise unknown_thread()
 
 
 def _wants_stream(request: Request) -> bool:
     return "text/event-stream" in request.headers.get("accept", "").lower()
 
 
-async def _answer(request: Request, turn: Turn) -> Response:
+async def _answer(request: Request, server: ServerState, turn: Turn) -> TurnAnswer | Response:
     if _wants_stream(request):
-        stream = sse.stream(in_background(server_of(request), turn))
+        stream = sse.stream(in_background(server, turn))
         return StreamingResponse(stream, media_type="text/event-stream", headers=sse.HEADERS)
-    return JSONResponse(await answer_now(turn))
+    return await answer_now(turn)
 
 
 def _check_text(server: ServerState, text: str) -> str:
@@ -97,10 +61,9 @@ def _check_text(server: ServerState, text: str) -> str:
 
 
 @router.post("/threads", status_code=201, response_model=ThreadCreated, summary="Start a conversation")
-async def create_thread(request: Request, store_hash: str, body: ThreadIn | None = None) -> JSONResponse:
-    _, store = await _client(request, store_hash)
+async def create_thread(store: CurrentStore, body: ThreadIn | None = None) -> ThreadCreated:
     thread_id, secret = await store.threads.create()
-    return JSONResponse({"thread_id": thread_id, "secret": secret}, status_code=201)
+    return ThreadCreated(thread_id=thread_id, secret=secret)
 
 
 @router.post(
@@ -109,13 +72,11 @@ async def create_thread(request: Request, store_hash: str, body: ThreadIn | None
     summary="Send the shopper's message (JSON answer, or SSE with Accept: text/event-stream)",
 )
 async def post_message(
-    request: Request, store_hash: str, thread_id: str, body: MessageIn, secret: SecretHeader = None
-) -> Response:
+    request: Request, server: Server, store: CurrentStore, thread_id: AuthorizedThread, body: MessageIn
+) -> TurnAnswer | Response:
     started = time.perf_counter()
-    server, store = await _client(request, store_hash)
-    await _thread(store, thread_id, secret)
     text = _check_text(server, body.text)
-    await _limit(server, f"thread:{store_hash}:{thread_id}", server.settings.serve.rate_per_thread)
+    await rate_limit(server, f"thread:{store.store_hash}:{thread_id}", server.settings.serve.rate_per_thread)
     key = await take_lock(server, store, thread_id)
     product_id = body.page.product_id if body.page else None
     timings: dict[str, float] = {}
@@ -138,7 +99,7 @@ async def post_message(
 
     turn = prepare_turn(server, store, thread_id, key, work, started)
     turn.timings = timings
-    return await _answer(request, turn)
+    return await _answer(request, server, turn)
 
 
 @router.post(
@@ -148,15 +109,13 @@ async def post_message(
 )
 async def post_confirmation(
     request: Request,
-    store_hash: str,
-    thread_id: str,
+    server: Server,
+    store: CurrentStore,
+    thread_id: AuthorizedThread,
     body: Annotated[ConfirmationIn, Body()],
-    secret: SecretHeader = None,
-) -> Response:
+) -> TurnAnswer | Response:
     started = time.perf_counter()
-    server, store = await _client(request, store_hash)
-    await _thread(store, thread_id, secret)
-    await _limit(server, f"thread:{store_hash}:{thread_id}", server.settings.serve.rate_per_thread)
+    await rate_limit(server, f"thread:{store.store_hash}:{thread_id}", server.settings.serve.rate_per_thread)
     key = await take_lock(server, store, thread_id)
     try:
         pending = await store.agent.pending(thread_id)
@@ -174,19 +133,15 @@ async def post_confirmation(
     async def work(on_event: EventSink) -> TurnResult:
         return await store.agent.confirm(thread_id, answer, on_event=on_event, surface="serve")
 
-    return await _answer(request, prepare_turn(server, store, thread_id, key, work, started))
+    return await _answer(request, server, prepare_turn(server, store, thread_id, key, work, started))
 
 
 @router.get("/threads/{thread_id}", response_model=ThreadView, summary="The conversation so far")
-async def get_thread(
-    request: Request, store_hash: str, thread_id: str, secret: SecretHeader = None
-) -> JSONResponse:
-    _, store = await _client(request, store_hash)
-    await _thread(store, thread_id, secret)
+async def get_thread(store: CurrentStore, thread_id: AuthorizedThread) -> ThreadView:
     state = await store.agent.graph.aget_state({"configurable": {"thread_id": thread_id}})
     times = await store.threads.times(thread_id)
     fallback = await store.threads.created_at(thread_id)
-    messages = []
+    messages: list[ThreadMessage] = []
     for message in (state.values or {}).get("messages", []):
         if isinstance(message, HumanMessage):
             role = "shopper"
@@ -195,25 +150,20 @@ async def get_thread(
         else:
             continue  # tool calls and tool results are the assistant's working, not the conversation
         messages.append(
-            {"role": role, "text": text_of(message), "time": times.get(message.id or "", fallback)}
+            ThreadMessage(role=role, text=text_of(message), time=times.get(message.id or "", fallback))
         )
     pending = await store.agent.pending(thread_id)
-    return JSONResponse(
-        {"thread_id": thread_id, "messages": messages, "confirmation": confirmation_view(pending)}
-    )
+    return ThreadView(thread_id=thread_id, messages=messages, confirmation=confirmation_view(pending))
 
 
 @router.get("/config", response_model=StoreConfig, summary="The widget's public settings for this store")
-async def get_config(request: Request, store_hash: str) -> JSONResponse:
-    _, store = await _client(request, store_hash)
+async def get_config(store: CurrentStore) -> StoreConfig:
     connection = store.connection
     name = connection.name or store.store_hash
-    return JSONResponse(
-        {
-            "store_name": name,
-            "storefront_url": connection.secure_url,
-            "greeting": f"Hi! I'm the {name} assistant. Ask me about an order, a product or a discount code.",
-            "currency": connection.money.currency,
-            "app_client_id": store.app.client_id if store.app else None,
-        }
+    return StoreConfig(
+        store_name=name,
+        storefront_url=connection.secure_url,
+        greeting=f"Hi! I'm the {name} assistant. Ask me about an order, a product or a discount code.",
+        currency=connection.money.currency,
+        app_client_id=store.app.client_id if store.app else None,
     )

@@ -3,7 +3,8 @@ and for the OpenAPI document. Unknown request fields are ignored, so older serve
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NotRequired, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -105,13 +106,23 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-def confirmation_view(pending: dict[str, Any] | None) -> dict[str, Any] | None:
+class StoreReadiness(TypedDict):
+    """One served store in ``/readyz``'s ``stores``."""
+
+    ready: bool
+    reachable: bool
+    index: str  # "loaded", "empty", "missing" or "not_needed"
+    problems: list[str]
+    error: NotRequired[str]
+
+
+def confirmation_view(pending: Mapping[str, Any] | None) -> Confirmation | None:
     """The shopper-facing fields of a pending confirmation (question, order id, proposal id)."""
     if pending is None:
         return None
     order_id = pending.get("order_id")
-    return {
-        "question": str(pending.get("question", "Please confirm.")),
-        "order_id": int(order_id) if isinstance(order_id, int | str) and str(order_id).isdigit() else None,
-        "proposal_id": str(pending["proposal_id"]) if pending.get("proposal_id") else None,
-    }
+    return Confirmation(
+        question=str(pending.get("question", "Please confirm.")),
+        order_id=int(order_id) if isinstance(order_id, int | str) and str(order_id).isdigit() else None,
+        proposal_id=str(pending["proposal_id"]) if pending.get("proposal_id") else None,
+    )

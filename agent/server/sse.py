@@ -32,10 +32,10 @@ async def stream(turn: Turn) -> AsyncIterator[bytes]:
         yield event("done", {"timings": dict(turn.timings)})
         return
     answer = answer_of(turn.task.result(), turn)
-    for reply in answer["replies"]:
+    for reply in answer.replies:
         yield event("delta", {"text": reply})
         yield event("reply", {"text": reply})
-    if answer["confirmation"] is not None:
-        yield event("confirmation", answer["confirmation"])
-    yield event("links", answer["links"])
-    yield event("done", {"timings": answer["timings"], "retryable": answer["retryable"]})
+    if answer.confirmation is not None:
+        yield event("confirmation", answer.confirmation.model_dump())
+    yield event("links", answer.links.model_dump())
+    yield event("done", {"timings": answer.timings, "retryable": answer.retryable})

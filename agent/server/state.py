@@ -14,6 +14,7 @@ from ..settings import Settings
 from ..store.connections import Connection, StorefrontApp
 from .errors import unknown_store
 from .limits import MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
+from .schemas import StoreReadiness
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class ServerState:
     stores: dict[str, ServedStore] = field(default_factory=dict)
     turns: set[asyncio.Task[Any]] = field(default_factory=set)
     demo_storefront: str | None = None  # the sandbox's base URL, when the demo proxies its storefront
-    readiness: dict[str, tuple[float, dict[str, Any]]] = field(default_factory=dict)
+    readiness: dict[str, tuple[float, StoreReadiness]] = field(default_factory=dict)
 
     def store(self, store_hash: str) -> ServedStore:
         served = self.stores.get(store_hash)

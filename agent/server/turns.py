@@ -19,14 +19,15 @@ from bigcommerce import BigCommerceError
 
 from ..persistence import timestamps
 from ..runtime import EventSink, TurnResult
+from ..tools.results import parse_result
 from .errors import ApiError
-from .links import links_of, parse_result
-from .schemas import confirmation_view
+from .links import links_of
+from .schemas import TurnAnswer, confirmation_view
 from .state import ServedStore, ServerState
 
 log = logging.getLogger(__name__)
 
-Event = tuple[str, dict[str, Any]]
+Event = tuple[str, dict[str, str]]  # (name, payload): route and tool progress
 Work = Callable[[EventSink], Awaitable[TurnResult]]
 
 
@@ -91,7 +92,7 @@ def in_background(server: ServerState, turn: Turn) -> Turn:
     return turn
 
 
-async def answer_now(turn: Turn) -> dict[str, Any]:
+async def answer_now(turn: Turn) -> TurnAnswer:
     """Run the turn in the request's own task and answer JSON. Neither uvicorn nor Starlette cancels a
     plain (non-streaming) request when its client disconnects, so the turn still finishes; running it
     here saves two trips through a busy event loop."""
@@ -137,22 +138,22 @@ def failure(error: BaseException) -> ApiError:
     return ApiError(500, "internal_error", "Something went wrong on our side; please try again.")
 
 
-def answer_of(result: TurnResult, turn: Turn) -> dict[str, Any]:
+def answer_of(result: TurnResult, turn: Turn) -> TurnAnswer:
     tools: list[str] = []
     for call in result.tool_calls:
         if call["name"] not in tools:
             tools.append(str(call["name"]))
     timings = {**turn.timings, "turn_ms": round(result.seconds * 1000, 1)}
     timings["total_ms"] = round((time.perf_counter() - turn.started) * 1000, 1)
-    return {
-        "replies": list(result.replies),
-        "confirmation": confirmation_view(result.confirmation),
-        "tools": tools,
-        "routes": list(result.routes),
-        "timings": timings,
-        "links": links_of(result.tool_results),
-        "retryable": store_was_unavailable(result),
-    }
+    return TurnAnswer(
+        replies=list(result.replies),
+        confirmation=confirmation_view(result.confirmation),
+        tools=tools,
+        routes=list(result.routes),
+        timings=timings,
+        links=links_of(result.tool_results),
+        retryable=store_was_unavailable(result),
+    )
 
 
 def store_was_unavailable(result: TurnResult) -> bool:

@@ -17,14 +17,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from datetime import timedelta
-from typing import Any
 
 from bigcommerce import APIConnectionError, APITimeoutError
 from bigcommerce.types.orders import Order
 
 from .context import Conversation, ToolContext
 from .orders import describe_order, verify_order
-from .results import ToolResult, ok, result, store_call
+from .results import CancellationConfirmation, ToolResult, ok, result, store_call
 
 CANCELLED = 5
 REASONS = {
@@ -92,9 +91,9 @@ async def propose_cancellation(
         f"{i['quantity']} x {i['name']}" + (f" ({i['options']})" if i["options"] else "")
         for i in details["items"]
     ]
-    confirmation: dict[str, Any] = {
+    confirmation: CancellationConfirmation = {
         "type": "confirm_cancellation",
-        "order_id": order.id,
+        "order_id": details["order_id"],
         "proposal_id": proposal_id(conversation, order),
         "items": items,
         "total": details["total"],
@@ -106,7 +105,7 @@ async def propose_cancellation(
     return result("confirm", confirmation["question"], confirmation=confirmation)
 
 
-def confirmed(answer: object, confirmation: dict[str, Any]) -> bool:
+def confirmed(answer: object, confirmation: CancellationConfirmation) -> bool:
     """A clear yes, for this very order and proposal: ``{"confirm": true, "order_id": N, "proposal_id": P}``
     (a bare True or "yes" counts for the proposal it answers)."""
     if answer is True:
@@ -130,7 +129,7 @@ async def _read_back(ctx: ToolContext, order_id: int) -> Order | None:
 
 @store_call
 async def execute_cancellation(
-    ctx: ToolContext, conversation: Conversation, confirmation: dict[str, Any], answer: object
+    ctx: ToolContext, conversation: Conversation, confirmation: CancellationConfirmation, answer: object
 ) -> ToolResult:
     order_id = int(confirmation["order_id"])
     audit = ctx.records.audit

@@ -24,14 +24,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from bigcommerce.types.marketing import AppliesTo, Coupon, CouponCode, GiftCertificate, Promotion
 
 from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import code as clean_code
-from .results import ToolResult, ok, result, store_call
+from .results import Offer, Status, ToolResult, ok, result, store_call
 
 __all__ = ["check_gift_card_balance", "list_active_promotions", "lookup_discount_code"]
 
@@ -89,7 +89,7 @@ def _locked(counter: _Counter) -> ToolResult:
     return result("locked", message, offer_human=True)
 
 
-def _wrong(status: str, message: str, left: int) -> ToolResult:
+def _wrong(status: Status, message: str, left: int) -> ToolResult:
     if left <= 0:
         message += f" That was the last try allowed in this conversation. {HUMAN}"
         return result(status, message, attempts_left=0, offer_human=True)
@@ -329,10 +329,17 @@ _REASONS = {
 
 
 def _discount_answer(
-    ctx: ToolContext, code: str, kind: str, reason: str | None, gives: str | None, **facts: Any
+    ctx: ToolContext,
+    code: str,
+    kind: Literal["promotion", "coupon"],
+    reason: str | None,
+    gives: str | None,
+    *,
+    name: str | None = None,
+    minimum: Decimal | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> ToolResult:
-    """``facts``: name, minimum (Decimal), start and end (datetimes)."""
-    start, end, minimum = facts.pop("start", None), facts.pop("end", None), facts.pop("minimum", None)
     if reason is None:
         ends = f"It ends on {ctx.date(end)}." if end else "It has no expiry date."
         message = f"{code} is valid: {gives or 'the discount is shown at checkout'}. {ends}"
@@ -349,7 +356,7 @@ def _discount_answer(
         minimum_purchase=ctx.money(minimum) if minimum else None,
         starts=ctx.date(start) if reason == "not_started" else None,
         expires=ctx.date(end) or "no expiry",
-        **facts,
+        name=name,
     )
 
 
@@ -438,7 +445,10 @@ async def lookup_discount_code(ctx: ToolContext, conversation: Conversation, cod
     answer = await _counted(
         ctx, conversation, _DISCOUNT, code, lambda cleaned: _find_discount(ctx, conversation, cleaned)
     )
-    return {**answer, "valid": False, "reason": "unknown"} if answer["status"] == "not_found" else answer
+    if answer["status"] == "not_found":
+        answer["valid"] = False  # new keys: on the wire after the others, as before
+        answer["reason"] = "unknown"
+    return answer
 
 
 # ---------------------------------------------------------------------------------- active promotions
@@ -468,11 +478,11 @@ async def _shareable_code(ctx: ToolContext, promotion: Promotion, private: set[s
     return None
 
 
-def _compact(**entry: str | None) -> dict[str, str]:
-    return {key: value for key, value in entry.items() if value}
+def _compact(**entry: str | None) -> Offer:
+    return cast(Offer, {key: value for key, value in entry.items() if value})
 
 
-def _offer(ctx: ToolContext, promotion: Promotion, **extra: str | None) -> dict[str, str]:
+def _offer(ctx: ToolContext, promotion: Promotion, **extra: str | None) -> Offer:
     gives = _rule_words(ctx, promotion)
     name = promotion.display_name or gives
     ends = ctx.date(_aware(ctx, promotion.end_date))
@@ -495,7 +505,7 @@ async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -
     singles = [p for p in running if _redemption(p) == "single"]
     codes = await asyncio.gather(*(_shareable_code(ctx, p, private) for p in singles))
     single_codes = {p.id: code for p, code in zip(singles, codes, strict=True)}
-    offers: list[dict[str, str]] = []
+    offers: list[Offer] = []
     for promotion in running:
         kind = _redemption(promotion)
         if kind == "automatic":

@@ -20,7 +20,7 @@ from bigcommerce.types.orders import Order
 from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import email_address, mask_email, order_number
-from .results import ToolResult, ok, result, store_call
+from .results import OrderDetails, OrderSummary, ToolResult, ok, result, store_call
 
 NO_MATCH = "I couldn't find an order with that number and email. Please check both and try again."
 LOCKED = (
@@ -136,7 +136,7 @@ def _options(options: list[Any]) -> str | None:
     return ", ".join(parts) or None
 
 
-async def describe_order(ctx: ToolContext, order: Order) -> dict[str, Any]:
+async def describe_order(ctx: ToolContext, order: Order) -> OrderDetails:
     """The shopper-facing facts of an order: no street address, no payment card details."""
     number = order.id or 0
     items, shipments, addresses = await asyncio.gather(  # three independent reads: one round trip
@@ -203,7 +203,7 @@ async def _recent_orders(ctx: ToolContext, conversation: Conversation) -> ToolRe
         state.bound_email = email
 
     await ctx.update_state(conversation, bind)
-    orders = [
+    orders: list[OrderSummary] = [
         {
             "order_id": o.id,
             "placed_on": ctx.date(o.date_created),

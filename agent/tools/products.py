@@ -42,7 +42,6 @@ import logging
 import re
 import time
 from decimal import Decimal
-from typing import Any
 
 from bigcommerce import NotFoundError
 from bigcommerce.types.catalog import Product, Variant
@@ -51,7 +50,18 @@ from ingest.vectors import SearchHit
 
 from ..transcripts.capture import note_retrieval
 from .context import Conversation, ToolContext
-from .results import ToolResult, ok, result, store_call
+from .results import (
+    CustomField,
+    NotOffered,
+    Prices,
+    ProductSummary,
+    SelectedVariant,
+    ToolResult,
+    VariantAnswer,
+    ok,
+    result,
+    store_call,
+)
 from .variants import COLOURS, Selection, select, words_in
 
 MAX_REFERENCE = 200
@@ -279,8 +289,8 @@ def _name_words(product: Product) -> set[str]:
     return {_fold(w) for w in _words(product.name or "") if w not in _STOP}
 
 
-def _summary(ctx: ToolContext, product: Product) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": product.id, "name": product.name}
+def _summary(ctx: ToolContext, product: Product) -> ProductSummary:
+    entry: ProductSummary = {"id": product.id, "name": product.name}
     if not product.is_price_hidden:
         entry["price"] = ctx.money(_current_price(product))
     return entry
@@ -336,11 +346,11 @@ def _variant_price(variant: Variant, product: Product) -> Decimal:
     return variant.price if variant.price is not None else _current_price(product)
 
 
-def _selected(ctx: ToolContext, product: Product, selection: Selection) -> dict[str, Any]:
+def _selected(ctx: ToolContext, product: Product, selection: Selection) -> VariantAnswer:
     """The variant-level part of a result: each selected variant's live price and stock, and what the
     product offers instead of each value that matched nothing."""
     tracking = product.inventory_tracking or "none"
-    rows = [
+    rows: list[SelectedVariant] = [
         {
             "variant": _label(v),
             "values": [ov.label for ov in v.option_values if ov.label],
@@ -350,7 +360,9 @@ def _selected(ctx: ToolContext, product: Product, selection: Selection) -> dict[
         for v in selection.variants[:MAX_VARIANT_LINES]
     ]
     options = product_options(product)
-    missing = [  # a value no option could be meant for ("leather" for a speaker) is left unsaid
+    missing: list[
+        NotOffered
+    ] = [  # a value no option could be meant for ("leather" for a speaker) is left unsaid
         {"value": value, "option": option, "offered": options[option]}
         for value, option in selection.unmatched
         if option
@@ -391,7 +403,7 @@ def _facts(ctx: ToolContext, product: Product, selection: Selection | None = Non
     name = product.name or f"Product {product.id}"
     stock, lines = _stock(ctx, product)
     availability = AVAILABILITY.get(product.availability or "available", "available")
-    prices: dict[str, Any] = {}
+    prices: Prices = {}
     if product.is_price_hidden:
         prices["price_note"] = product.price_hidden_label or "price on request"
         said = prices["price_note"]
@@ -411,14 +423,19 @@ def _facts(ctx: ToolContext, product: Product, selection: Selection | None = Non
     images = sorted(product.images, key=lambda i: (not i.is_thumbnail, i.sort_order or 0))
     secure_url = ctx.connection.secure_url.rstrip("/")
     path = product.custom_url.url if product.custom_url else None
-    fields = [{"name": f.name, "value": f.value} for f in product.custom_fields if f.name and f.value]
+    fields: list[CustomField] = [
+        {"name": f.name, "value": f.value} for f in product.custom_fields if f.name and f.value
+    ]
     extra = len(lines) - MAX_VARIANT_LINES
-    chosen = _selected(ctx, product, selection) if selection is not None and selection.asked else {}
+    chosen: VariantAnswer = (
+        _selected(ctx, product, selection) if selection is not None and selection.asked else {}
+    )
     message = f"{name}: {said}; {stock}{SAID.get(availability, '')}."
-    if chosen.get("selected") is not None and chosen.get("asked"):
+    rows, asked = chosen.get("selected"), chosen.get("asked")
+    if rows is not None and asked:
         picked = "; ".join(f"{r['variant']}: {r['stock']}" + (f" ({r['price']})" if r["price"] else "")
-                           for r in chosen["selected"])  # fmt: skip
-        message = f"{name} in {', '.join(chosen['asked'])}: {picked or 'no variant has all of these'}."
+                           for r in rows)  # fmt: skip
+        message = f"{name} in {', '.join(asked)}: {picked or 'no variant has all of these'}."
     for missing in chosen.get("not_offered") or []:
         if missing["option"]:
             message += (

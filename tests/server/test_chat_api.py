@@ -171,6 +171,19 @@ def test_thread_secret_is_required(served: Served) -> None:
         assert client.get(view, headers=headers).status_code == 200
 
 
+def test_the_thread_is_checked_before_the_body(served: Served) -> None:
+    """The thread arrives through a dependency, resolved before the body is validated: without the
+    thread's secret a request learns nothing about its body, not even that it is invalid."""
+    with served.client() as client:
+        thread_id, headers = served.thread(client)
+        confirmation = f"/v1/stores/{DEMO_STORE_HASH}/threads/{thread_id}/confirmation"
+        for url, body in ((served.messages(thread_id), {"text": 5}), (confirmation, {"confirm": "yes"})):
+            refused = client.post(url, json=body, headers={"X-Thread-Secret": "x" * 43})
+            assert refused.status_code == 404 and refused.json()["error"]["code"] == "unknown_thread"
+            invalid = client.post(url, json=body, headers=headers)
+            assert invalid.status_code == 422 and invalid.json()["error"]["code"] == "invalid_request"
+
+
 def test_config_health_readiness_and_docs(served: Served) -> None:
     with served.client() as client:
         config = client.get(f"/v1/stores/{DEMO_STORE_HASH}/config").json()
