@@ -26,6 +26,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
+from ..models.browse import about_products
 from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
@@ -71,6 +72,8 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     if ASKS_FOR_A_PERSON.search(text):
         return "respond", "handoff"
     understanding = context.nlu.understand(text)
+    if about_products(text, understanding.intent, understanding.entities):
+        return "product_expert", "product_info"  # "do you sell kettlebells", "X vs Y": a shortlist
     route = ROUTE_OF_INTENT.get(understanding.intent, "respond")
     active = state.get("active")
     if route == "follow_up":

@@ -31,6 +31,8 @@ from rapidfuzz.distance import OSA
 MAX_CHARS = 2000  # longer messages are read as typed (the NLU looks at their start only)
 COMMON_WORDS = 30_000  # the most frequent English words a misspelling may be corrected to
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
+MIN_COMMON_LENGTH = 5  # a word corrected to an English word that is not the store's: at least this long
+MAX_UNKNOWN_SHARE = 0.34  # more unknown words than this: another language, read as typed
 
 SLANG: dict[str, str] = {
     "hw": "how",
@@ -182,6 +184,10 @@ class Normalizer:
         shouted = len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.7
         quoted = [m.span() for m in _QUOTED.finditer(text)]
         chunks = list(_CHUNK.finditer(text))
+        plain = [m.group(2).lower() for c in chunks if (m := _PLAIN.match(c.group(0)))]
+        unknown = [w for w in plain if w not in SLANG and not self.known(w) and "'" not in w]
+        if len(unknown) >= 2 and len(unknown) / len(plain) > MAX_UNKNOWN_SHARE:
+            return Reading(text, text)  # "hola, tienen guantes de boxeo?": not misspelt English
         out: list[str] = []
         changes: list[tuple[str, str]] = []
         position = 0
@@ -220,7 +226,9 @@ class Normalizer:
         if len(lower) < MIN_LENGTH or self.known(lower) or "'" in lower:
             return None
         corrected = self.correct(lower)
-        return _cased(corrected, core) if corrected is not None else None
+        if corrected is None or (corrected not in self.domain and len(lower) < MIN_COMMON_LENGTH):
+            return None  # "uber" is no misspelt "user"
+        return _cased(corrected, core)
 
     def correct(self, word: str) -> str | None:
         """The nearest known word to a lower-case ``word`` with the same first letter (the store's and the

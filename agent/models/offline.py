@@ -26,7 +26,10 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, PrivateAttr
 
+from ..tools.shortlist import ordinal, pick
+from .browse import about_products, compared
 from .intents import NLU, Understanding
+from .offer import can_do
 from .replies import Focus, compose
 
 TOOL_OF_INTENT = {
@@ -45,10 +48,7 @@ _PROMO_CUE = re.compile(
     r"\b(?:sales?|deals?|promo\w*|discount\w*|offers?|coupons?|codes?|free|shipping|instead|use|running|today)\b",
     re.IGNORECASE,
 )
-CAN_DO = (
-    "I can help with order status and tracking, cancelling an order that hasn't shipped, product details, "
-    "prices and stock, discount codes, gift card balances and current promotions."
-)
+CAN_DO = can_do()  # every tool and a person; the router's replies name only the store's enabled tools
 
 
 _GIFT_PREFIX = re.compile(r"^(?:GIFT|GC|GV|GIFTCARD)[-_]", re.IGNORECASE)
@@ -77,6 +77,29 @@ def guess_intent(understanding: Understanding) -> str | None:
     if entities.order_ids:
         return "order_status"
     return None
+
+
+def listed_products(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """The products the last product answer showed, in the order shown: a shortlist's entries, or the
+    products compared side by side."""
+    listed: list[dict[str, Any]] = []
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage) and listed:
+            break
+        if not isinstance(message, ToolMessage) or message.name != "get_product_information":
+            continue
+        try:
+            result = json.loads(text_of(message))
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(result, dict):
+            continue
+        entries = result.get("candidates") or result.get("similar")
+        if entries:
+            listed = [dict(e) for e in entries if isinstance(e, dict)] + listed
+        elif result.get("status") == "ok" and result.get("id") is not None:
+            listed.insert(0, {"id": result["id"], "name": result.get("name")})
+    return listed
 
 
 def text_of(message: BaseMessage) -> str:
@@ -138,12 +161,14 @@ class OfflineChatModel(BaseChatModel):
         humans = [text_of(m) for m in messages if isinstance(m, HumanMessage)]
         if not humans:
             return AIMessage(content=CAN_DO)
-        return self.next_action(humans)
+        return self.next_action(humans, listed_products(messages))
 
     def _task(self, humans: list[str]) -> str | None:
         """The request this message serves: its own, or (for "12345", "yes"...) the last one made."""
         current = self.understand(humans[-1])
         intent = current.intent
+        if about_products(humans[-1], intent, current.entities):
+            intent = "product_info"  # "do you sell kettlebells", "gift ideas under $50", "X vs Y"
         if intent == "product_info" and current.entities.codes and not current.entities.product:
             intent = guess_intent(current) or intent  # "does GLOVES10 work?" asks about a code
         if intent == "order_list" and current.entities.order_ids:
@@ -226,12 +251,40 @@ class OfflineChatModel(BaseChatModel):
             reference = " ".join([product, *source.product_words])
         return {"product": reference, "options": options or None}
 
+    def _product_calls(self, humans: list[str], chosen: Any, number: int) -> list[dict[str, Any]]:
+        """One call per product the message is about: the one picked from a list, the two compared
+        ("X vs Y", each with the option values named), else the product as ``_product_args`` reads it."""
+        tool = "get_product_information"
+        current = self.understand(humans[-1]).entities
+        options = [*current.options, *(w for w in current.product_words if ordinal(w) is None)]
+        if chosen is not None and isinstance(chosen.get("id"), int):
+            return [self._call(tool, {"product_id": chosen["id"], "options": options or None}, number)]
+        sides = compared(humans[-1])
+        if sides is not None:
+            given = list(current.options) or None
+            return [
+                self._call(tool, {"product": side, "options": given}, number * 10 + i)
+                for i, side in enumerate(sides)
+            ]
+        args = self._product_args(humans)
+        product = str(args.get("product") or "")
+        if len(product) == 1 and product.upper() in "SML":  # "L black?": a size, not a product
+            earlier = self._product_args(humans[:-1]) if len(humans) > 1 else {}
+            args = {
+                "product": earlier.get("product"),
+                "options": [product.upper(), *(args.get("options") or [])],
+            }
+        return [self._call(tool, args, number)]
+
     def _call(self, tool: str, args: dict[str, Any], number: int) -> dict[str, Any]:
         args = {key: value for key, value in args.items() if value is not None}
         return {"name": tool, "args": args, "id": f"call_{number}_{tool}", "type": "tool_call"}
 
-    def next_action(self, humans: list[str]) -> AIMessage:
+    def next_action(self, humans: list[str], listed: Sequence[dict[str, Any]] = ()) -> AIMessage:
         intent = self._task(humans)
+        chosen = pick(listed, humans[-1]) if listed and ordinal(humans[-1]) is not None else None
+        if chosen is not None and "get_product_information" in self.tool_names:
+            intent = "product_info"  # "the second one": from the list just shown
         if intent is None:
             return AIMessage(content=CAN_DO)
         tool = TOOL_OF_INTENT[intent]
@@ -254,7 +307,7 @@ class OfflineChatModel(BaseChatModel):
                 codes = tuple(gift if tool == "check_gift_card_balance" else other)
             calls += [self._call(tool, {"code": code}, number * 10 + i) for i, code in enumerate(codes[:3])]
         elif tool == "get_product_information":
-            calls.append(self._call(tool, self._product_args(humans), number))
+            calls += self._product_calls(humans, chosen, number)
         elif tool == "transfer_to_human":
             summary = " / ".join(humans[-3:])[:500]
             calls.append(

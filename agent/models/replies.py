@@ -164,9 +164,26 @@ def product_reply(result: dict[str, Any], focus: Focus) -> str:
     return " ".join(dict.fromkeys(lines))
 
 
+def _shortlist_rows(entries: list[dict[str, Any]]) -> str:
+    rows = []
+    for number, entry in enumerate(entries, start=1):
+        facts = [str(entry[key]) for key in ("price", "stock") if entry.get(key)]
+        row = f"{number}. {entry['name']}" + (f" ({', '.join(facts)})" if facts else "")
+        rows.append(row + (f" {entry['url']}" if entry.get("url") else ""))
+    return "; ".join(rows)
+
+
 def candidates_reply(result: dict[str, Any], focus: Focus) -> str:
-    rows = [f"{c['name']} ({c['price']})" if c.get("price") else str(c["name"]) for c in result["candidates"]]
-    return f"I found several products: {_join(rows)}. Which one do you mean?"
+    rows = _shortlist_rows(result["candidates"])
+    return f"Here is what we have: {rows}. Which one would you like to know more about?"
+
+
+def similar_reply(result: dict[str, Any], focus: Focus) -> str:
+    rows = _shortlist_rows(result["similar"])
+    return (
+        f"I couldn't find exactly that, but these come closest: {rows}. "
+        "Which one would you like to know more about?"
+    )
 
 
 def gift_reply(result: dict[str, Any], focus: Focus) -> str:
@@ -210,6 +227,8 @@ def compose(tool: str, result: dict[str, Any], focus: Focus) -> str:
         return str(result.get("message"))
     if status == "ambiguous" and result.get("candidates"):
         return candidates_reply(result, focus)
+    if status == "not_found" and result.get("similar"):
+        return similar_reply(result, focus)
     if status != "ok":
         return str(result.get("message") or "Sorry, I couldn't do that.")
     if tool in ("get_order_information", "cancel_order"):

@@ -52,6 +52,7 @@ from ingest.vectors import SearchHit
 from ..transcripts.capture import note_retrieval
 from .context import Conversation, ToolContext
 from .results import ToolResult, ok, result, store_call
+from .shortlist import shortlist
 from .variants import COLOURS, Selection, select, words_in
 
 MAX_REFERENCE = 200
@@ -220,8 +221,8 @@ async def _find(ctx: ToolContext, reference: str, given: list[str]) -> ToolResul
     if chosen is not None:
         return await _describe(ctx, chosen, given, reference)
     if tied:
-        return result("ambiguous", AMBIGUOUS, candidates=[_summary(ctx, p) for p in tied])
-    similar = [_summary(ctx, p) for p in candidates if p.id in scores][:MAX_CANDIDATES]
+        return result("ambiguous", AMBIGUOUS, candidates=shortlist([_summary(ctx, p) for p in tied]))
+    similar = shortlist([_summary(ctx, p) for p in candidates if p.id in scores])
     return result("not_found", NOT_FOUND, similar=similar or None)
 
 
@@ -280,9 +281,14 @@ def _name_words(product: Product) -> set[str]:
 
 
 def _summary(ctx: ToolContext, product: Product) -> dict[str, Any]:
+    """One line of a shortlist: name, live price, stock and link."""
     entry: dict[str, Any] = {"id": product.id, "name": product.name}
     if not product.is_price_hidden:
         entry["price"] = ctx.money(_current_price(product))
+    entry["stock"] = _stock(ctx, product)[0]
+    secure_url = ctx.connection.secure_url.rstrip("/")
+    if secure_url and product.custom_url and product.custom_url.url:
+        entry["url"] = f"{secure_url}{product.custom_url.url}"
     return entry
 
 
