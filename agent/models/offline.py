@@ -221,6 +221,24 @@ class OfflineChatModel(BaseChatModel):
                 return value
         return "this" if page_reference else None
 
+    def _code_slot(self, humans: list[str], gift: bool) -> str | None:
+        """A code said earlier, of the kind asked about now: a discount code is never checked as a gift
+        certificate, nor the reverse ("is SAVE20 valid?" then "what's the balance on my gift card?")."""
+        for text in reversed(humans[:-1]):
+            reading = self.understand(text)
+            codes = reading.entities.codes
+            if not codes:
+                continue
+            gifts, others = split_codes(text, codes)
+            if reading.intent == "gift_card_balance":
+                gifts, others = list(codes), []
+            elif reading.intent == "discount_code":
+                others = [c for c in codes if c not in gifts]
+            wanted = gifts if gift else others
+            if wanted:
+                return wanted[0]
+        return None
+
     def _product_args(self, humans: list[str]) -> dict[str, Any]:
         """The product as the shopper named it (with the other words of that message, which may be option
         values: "laptop i9") and the option values asked about: this message's, else those said with
@@ -301,7 +319,8 @@ class OfflineChatModel(BaseChatModel):
                 )
             )
         elif tool in ("check_gift_card_balance", "lookup_discount_code"):
-            codes = self.understand(humans[-1]).entities.codes or (self._slot(humans, "code") or "",)
+            gift_tool = tool == "check_gift_card_balance"
+            codes = self.understand(humans[-1]).entities.codes or (self._code_slot(humans, gift_tool) or "",)
             gift, other = split_codes(humans[-1], codes)
             if gift and other:  # "gift card GIFT-1 and the code SAVE20": each tool its own kind
                 codes = tuple(gift if tool == "check_gift_card_balance" else other)

@@ -151,8 +151,9 @@ def _dig(data: Any, *keys: str) -> Any:
 
 
 async def _find(lookup: Callable[[str], Awaitable[T | None]], code: str) -> T | None:
-    """Look a code up as typed, then upper-cased: a store's exact-match filter may be case-sensitive."""
-    for candidate in dict.fromkeys((code, code.upper())):
+    """Look a code up as typed, then upper-cased, then lower-cased (``GiftMix-01``, ``lowergc-22``): a
+    store's exact-match filter may be case-sensitive. All of it is one attempt."""
+    for candidate in dict.fromkeys((code, code.upper(), code.lower())):
         found = await lookup(candidate)
         if found is not None:
             return found
