@@ -141,7 +141,9 @@ async def handoff_messages(context: AgentContext, conversation: Conversation, te
 
 async def direct_reply(context: AgentContext, conversation: Conversation, intent: str, text: str) -> str:
     store = context.store_name
-    abilities = can_do(context.tools.enabled())  # only what is on for this store, and a person
+    tools = getattr(context, "tools", None)
+    enabled = tools.enabled() if tools is not None else None  # only what is on for this store
+    abilities = can_do(enabled)
     if not text.strip():
         return f"How can I help? {abilities}"
     if WHAT_CAN_YOU_DO.search(text):
@@ -149,7 +151,7 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
     if _mostly_foreign(text) and intent not in ("greeting", "thanks", "goodbye"):
         return f"Sorry, I can only help in English for now. {abilities}"
     if intent == "greeting":
-        return f"Hi! Welcome to {store}. {can_do(context.tools.enabled(), person=False)}"
+        return f"Hi! Welcome to {store}. {can_do(enabled, person=False)}"
     if intent == "thanks":
         return "You're welcome! Is there anything else I can help with?"
     if intent == "goodbye":
@@ -162,5 +164,5 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
     if intent == "prompt_attack":
         return f"I can't help with that, and I can't share internal instructions, keys or other shoppers' details. {abilities}"
     if intent == "out_of_scope":
-        return cannot_help(context.tools.enabled())
+        return cannot_help(enabled)
     return f"{CLARIFY} {PERSON}"
