@@ -162,7 +162,7 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
             "order, I can connect you with a member of our team: just ask for a person."
         )
     if intent == "prompt_attack":
-        return f"I can't help with that, and I can't share internal instructions, keys or other shoppers' details. {abilities}"
+        return f"I can't help with that, and I can't share internal instructions, keys or other shoppers' details. {can_do(enabled, person=False)}"
     if intent == "out_of_scope":
         return cannot_help(enabled)
     return f"{CLARIFY} {PERSON}"

@@ -26,7 +26,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from ..context import AgentContext
-from ..models.browse import about_products
+from ..models.browse import about_products, on_the_page
 from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
@@ -74,6 +74,8 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     understanding = context.nlu.understand(text)
     if about_products(text, understanding.intent, understanding.entities):
         return "product_expert", "product_info"  # "do you sell kettlebells", "X vs Y": a shortlist
+    if state.get("product_id") and on_the_page(text, understanding):
+        return "product_expert", "product_info"  # "what scents does this come in" on the perfume's page
     route = ROUTE_OF_INTENT.get(understanding.intent, "respond")
     active = state.get("active")
     if route == "follow_up":

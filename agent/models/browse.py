@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .entities import Entities, extract_entities
+from .intents import Understanding
 
 _BROWSING = re.compile(
     r"\b(?:do|does)\s+(?:you|ya|y'all)(?:\s+guys)?\s+(?:sell|have|carry|stock|do|got)\b|"
@@ -23,7 +24,8 @@ _BROWSING = re.compile(
 _SERVICE = re.compile(
     r"\b(?:manager|refunds?|returns?|exchanges?|shipping|delivery|deliver\w*|complain\w*|person|human|"
     r"someone|agent|staff|charged|charge|payment|pay|invoice|account|password|address|parcel|package|"
-    r"courier|damaged|broken|ripped|missing|late|warranty)\b",
+    r"courier|damaged|broken|ripped|missing|late|warranty|orders?|updates?|tracking|status|bot|chatbot|"
+    r"robot|ai|real)\b",
     re.IGNORECASE,
 )
 _BETWEEN = re.compile(
@@ -67,7 +69,7 @@ def compared(text: str) -> tuple[str, str] | None:
 _GIFT_CARD = re.compile(
     r"\bgift[\s-]?(?:cards?|cert\w*|vouchers?|codes?|balance)\b|\bgiftcards?\b|\be-?gift\b", re.IGNORECASE
 )
-NOT_A_TASK = frozenset({"out_of_scope", "promotions", "gift_card_balance", "order_list", "provide_info"})
+NOT_A_TASK = frozenset({"out_of_scope", "promotions", "gift_card_balance", "provide_info"})
 
 
 def about_products(text: str, intent: str, entities: Entities) -> bool:
@@ -83,4 +85,25 @@ def about_products(text: str, intent: str, entities: Entities) -> bool:
         r"\b(?:sales?|deals?|promo\w*|discount\w*|offers?|coupons?|codes?)\b", text, re.I
     ):
         return False
+    if entities.order_ids or entities.emails or _SERVICE.search(text):
+        return False  # "r u a bot or a real person", "any updates on my orders?"
     return asks_about_products(text, entities) or compared(text) is not None
+
+
+_ORDER_TALK = re.compile(
+    r"\b(?:orders?|track\w*|ship\w*|deliver\w*|refund\w*|return\w*|cancel\w*|parcel)\b", re.I
+)
+PRODUCT_TASKS = frozenset(
+    {"product_info", "discount_code", "gift_card_balance", "order_cancel", "order_status"}
+)
+
+
+def on_the_page(text: str, understanding: Understanding) -> bool:
+    """A question about "this" / "these" / "it" that names nothing else, on a product page, is about the
+    page's product whatever the vote said ("what scents does this come in")."""
+    entities = understanding.entities
+    if understanding.intent in PRODUCT_TASKS or understanding.intent in ("greeting", "thanks", "goodbye"):
+        return False
+    if entities.order_ids or entities.emails or entities.codes or _ORDER_TALK.search(text):
+        return False
+    return entities.refers_to_page

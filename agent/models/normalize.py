@@ -245,7 +245,7 @@ class Normalizer:
         nearest = {str(choice) for choice, distance, _ in found if distance == best}
         ranked = sorted(
             nearest,
-            key=lambda c: (c not in self.domain, abs(len(c) - len(word)), -self._english.get(c, 0), c),
+            key=lambda c: (c not in self.domain, -self._english.get(c, 0), abs(len(c) - len(word)), c),
         )
         return ranked[0]
 

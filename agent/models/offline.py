@@ -27,7 +27,7 @@ from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, PrivateAttr
 
 from ..tools.shortlist import ordinal, pick
-from .browse import about_products, compared
+from .browse import about_products, compared, on_the_page
 from .intents import NLU, Understanding
 from .offer import can_do
 from .replies import Focus, compose
@@ -179,6 +179,8 @@ class OfflineChatModel(BaseChatModel):
             intent = "product_info"  # "do you sell unicorn saddles?"
         if intent in TOOL_OF_INTENT and TOOL_OF_INTENT[intent] in self.tool_names:
             return intent
+        if "get_product_information" in self.tool_names and on_the_page(humans[-1], current):
+            return "product_info"  # sent here for the page's product: "what scents does this come in"
         if intent in ("gift_card_balance", "discount_code") and current.entities.codes:
             gift, other = split_codes(humans[-1], current.entities.codes)  # the other half of "X and Y"
             if other and "lookup_discount_code" in self.tool_names:

@@ -22,6 +22,7 @@ class Focus:
     stock: bool = False
     tracking: bool = False
     options: tuple[str, ...] = field(default_factory=tuple)
+    words: frozenset[str] = frozenset()  # the question's words, plurals folded: "scents" -> "scent"
 
     @classmethod
     def of(cls, text: str, options: tuple[str, ...] = ()) -> Focus:
@@ -33,7 +34,29 @@ class Focus:
             stock=bool(re.search(r"\bstock\b|\bavailab|\bsold out\b|\bhave\b.*\bin\b", lowered)),
             tracking=bool(re.search(r"track|carrier|ship|deliver|arriv|where", lowered)),
             options=tuple(o.lower() for o in options),
+            words=frozenset(_fold(w) for w in re.findall(r"[a-z]+", lowered)),
         )
+
+
+AVAILABILITY_SAID = {
+    "pre-order": "It is available to pre-order, not yet in stock.",
+    "not purchasable": "It is not available to buy right now.",
+}
+
+
+def _fold(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def asked_options(result: dict[str, Any], focus: Focus) -> list[str]:
+    """A line per option the question names ("what weights", "which scents", "resolutions")."""
+    lines = []
+    for option, values in (result.get("options") or {}).items():
+        if _fold(str(option).lower()) in focus.words:
+            lines.append(
+                f"The {result['name']} comes in {str(option).lower()} {_join([str(v) for v in values])}."
+            )
+    return lines
 
 
 def _join(items: list[str]) -> str:
@@ -125,7 +148,9 @@ def selection_lines(result: dict[str, Any]) -> list[str]:
 def product_reply(result: dict[str, Any], focus: Focus) -> str:
     name = result["name"]
     if result.get("selected") is not None or result.get("not_offered"):
-        chosen = selection_lines(result)
+        chosen = asked_options(result, focus) + selection_lines(result)
+        if result.get("availability") in AVAILABILITY_SAID:
+            chosen.append(AVAILABILITY_SAID[str(result["availability"])])
         if result.get("url"):
             chosen.append(f"More: {result['url']}")
         return " ".join(dict.fromkeys(chosen))
@@ -138,6 +163,8 @@ def product_reply(result: dict[str, Any], focus: Focus) -> str:
         matching = [v for v in variants if all(o in v.lower() for o in wanted)]
         if matching:
             lines.append(f"{name}: " + "; ".join(matching) + ".")
+    asked = asked_options(result, focus)
+    lines += asked
     if focus.sizes or focus.colours:
         for option, values in options.items():
             lowered = option.lower()
@@ -152,7 +179,7 @@ def product_reply(result: dict[str, Any], focus: Focus) -> str:
         lines.append(
             f"Out of stock: {'; '.join(out)}." if out else f"Stock: {result.get('stock', 'unknown')}."
         )
-    if not (focus.sizes or focus.colours or focus.price or focus.stock or wanted):
+    if not (focus.sizes or focus.colours or focus.price or focus.stock or wanted or asked):
         if options:
             lines.append("Options: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in options.items()) + ".")
         for custom in (result.get("custom_fields") or [])[:3]:

@@ -51,6 +51,7 @@ from ingest.vectors import SearchHit
 
 from ..transcripts.capture import note_retrieval
 from .context import Conversation, ToolContext
+from .resolve import fits_page
 from .results import ToolResult, ok, result, store_call
 from .shortlist import shortlist
 from .variants import COLOURS, Selection, select, words_in
@@ -69,7 +70,10 @@ WHICH = "Which product do you mean? Its name or product number helps."
 AMBIGUOUS = "Several products match; which one do you mean?"
 INVALID_ID = "Product numbers are positive whole numbers."
 AVAILABILITY = {"available": "available", "preorder": "pre-order", "disabled": "not purchasable"}
-SAID = {"pre-order": "; available to pre-order", "not purchasable": "; cannot be bought right now"}
+SAID = {
+    "pre-order": "; available to pre-order",
+    "not purchasable": "; not available: it cannot be bought right now",
+}
 PAGE_REFERENCES = frozenset(
     {"this", "this one", "it", "this product", "this item", "that", "that one", "that product"}
 )
@@ -147,7 +151,22 @@ async def get_product_information(
     number = _id_of(reference)
     if number is not None:
         return await _describe(ctx, number, given) if number else result("invalid", INVALID_ID)
-    return await _find(ctx, reference, given)
+    found = await _find(ctx, reference, given)
+    page = _id_of(conversation.product_id)
+    if page and found.get("status") in ("not_found", "ambiguous"):  # "these gloves", "the scents"
+        return await _on_page(ctx, page, reference, given) or found
+    return found
+
+
+async def _on_page(ctx: ToolContext, page: int, reference: str, given: list[str]) -> ToolResult | None:
+    """The page's product, when the reference speaks of it (``resolve.fits_page``); else None."""
+    try:
+        product = await ctx.client.products.get(page, include=INCLUDE)
+    except NotFoundError:
+        return None
+    if not _shown(product, await ctx.open_category_ids()) or not fits_page(reference, product):
+        return None
+    return await _describe(ctx, page, given, reference)
 
 
 def _given_options(options: object) -> list[str]:
