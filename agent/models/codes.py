@@ -27,7 +27,7 @@ _MARK = (
     r"\s*(?:code|number|no\.?)?|code)"
 )
 _MARKED = re.compile(
-    rf"\b{_MARK}s?\s*((?:(?:is|was|=|:|of|called|named)\s*)*)"
+    rf"\b{_MARK}s?\b\s*((?:(?:is|was|=|:|of|called|named)\s*)*)"
     r"(?:\"([^\"\n]{1,50})\"|'([^'\n]{1,50})'|“([^”\n]{1,50})”|‘([^’\n]{1,50})’|`([^`\n]{1,50})`|"
     r"([A-Za-z0-9][A-Za-z0-9_-]{1,48}[A-Za-z0-9](?-i:\s+[A-Z][A-Za-z0-9_-]{1,30}){0,3}))",
     re.IGNORECASE,

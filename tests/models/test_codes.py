@@ -11,6 +11,8 @@ from agent.models.entities import extract_entities
     ("text", "codes"),
     [
         ("code summer-sale", ("summer-sale",)),
+        ("Is the coupon SHIP5 valid?", ("SHIP5",)),  # the marker's plural s is no part of the code
+        ("codes: SAVE20", ("SAVE20",)),
         ("can I use the code summer-sale on gloves?", ("summer-sale",)),
         ("the code is Spring Fling", ("Spring Fling",)),
         ("THE CODE IS SPRING FLING", ("SPRING FLING",)),
