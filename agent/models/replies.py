@@ -54,7 +54,7 @@ def asked_options(result: dict[str, Any], focus: Focus) -> list[str]:
     for option, values in (result.get("options") or {}).items():
         if _fold(str(option).lower()) in focus.words:
             lines.append(
-                f"The {result['name']} comes in {str(option).lower()} {_join([str(v) for v in values])}."
+                f"The {result['name']} come in {str(option).lower()} {_join([str(v) for v in values])}."
             )
     return lines
 
