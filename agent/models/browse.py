@@ -93,9 +93,8 @@ def about_products(text: str, intent: str, entities: Entities) -> bool:
 _ORDER_TALK = re.compile(
     r"\b(?:orders?|track\w*|ship\w*|deliver\w*|refund\w*|return\w*|cancel\w*|parcel)\b", re.I
 )
-PRODUCT_TASKS = frozenset(
-    {"product_info", "discount_code", "gift_card_balance", "order_cancel", "order_status"}
-)
+_POINTER = re.compile(r"\b(?:this|these|those|it|them|they)\b", re.IGNORECASE)
+PRODUCT_TASKS = frozenset({"product_info", "discount_code", "gift_card_balance", "order_cancel"})
 
 
 def on_the_page(text: str, understanding: Understanding) -> bool:
@@ -106,4 +105,4 @@ def on_the_page(text: str, understanding: Understanding) -> bool:
         return False
     if entities.order_ids or entities.emails or entities.codes or _ORDER_TALK.search(text):
         return False
-    return entities.refers_to_page
+    return entities.refers_to_page or bool(_POINTER.search(text))

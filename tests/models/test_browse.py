@@ -60,3 +60,18 @@ def test_can_do_names_only_enabled_tools_and_offers_a_person() -> None:
     assert PERSON in said
     assert cannot_help([]).endswith(PERSON)
     assert can_do().startswith("I can help with order status and tracking")
+
+
+def test_on_the_page() -> None:
+    from agent.models.browse import on_the_page
+    from agent.models.intents import Understanding
+
+    def reading(text: str, intent: str) -> Understanding:
+        return Understanding(text, intent, 0.2, extract_entities(text))
+
+    assert on_the_page(
+        "what scents does this come in", reading("what scents does this come in", "order_status")
+    )
+    assert on_the_page("is it waterproof", reading("is it waterproof", "out_of_scope"))
+    assert not on_the_page("has this shipped yet", reading("has this shipped yet", "order_status"))
+    assert not on_the_page("is this SAVE20 valid", reading("is this SAVE20 valid", "discount_code"))
