@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psycopg
@@ -37,39 +36,6 @@ async def _open(url: str, store_hash: str = "demostore", **options: float) -> Ag
     return await open_records(
         Settings(home=Path("/nonexistent"), database_url=url), store_hash, "/nonexistent", **options
     )  # type: ignore[arg-type]
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def records(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AgentRecords]:
-    if request.param == "sqlite":
-        store = await open_records(Settings(home=tmp_path), "demostore", tmp_path)
-    else:
-        store = await _open(request.getfixturevalue("pg_url"))
-    yield store
-    await store.aclose()
-
-
-async def test_both_implementations_keep_the_same_records(records: AgentRecords) -> None:
-    assert await records.load("t1") == ConversationState()
-    await records.save("t1", ConversationState(bound_email="jane@example.com", verified_orders=[12345]))
-    changed = await records.update("t1", lambda s: setattr(s, "failed_lookups", s.failed_lookups + 2))
-    assert changed.failed_lookups == 2 and (await records.load("t1")).bound_email == "jane@example.com"
-    assert (await records.load("t1")).verified_orders == [12345]
-    assert await records.load("t2") == ConversationState()
-    await records.audit(
-        "demostore", "t1", "cancel_order", "proposed", order_id=12346, status_before="Pending"
-    )
-    await records.audit(
-        "demostore", "t1", "cancel_order", "cancelled", order_id=12346, status_after="Cancelled"
-    )
-    await records.audit("demostore", "t1", "cancel_order", "refused", order_id=99)
-    entries = await records.audit_entries(12346)
-    assert [e.outcome for e in entries] == ["proposed", "cancelled"]
-    assert len(await records.audit_entries()) == 3
-    handoff = await records.add_handoff("demostore", "t1", "wants a person", "asked")
-    assert [h.id for h in await records.handoffs()] == [handoff.id]
-    assert await records.close_handoff(handoff.id) and not await records.close_handoff(handoff.id)
-    assert await records.handoffs() == [] and len(await records.handoffs(status=None)) == 1
 
 
 async def test_open_records_picks_postgres_from_the_settings(pg_url: str, tmp_path: Path) -> None:
