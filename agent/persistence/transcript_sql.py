@@ -166,21 +166,28 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def turns_sql(query: Query, time: Any) -> tuple[str, list[Any]]:
-    """The SELECT of the turns ``query`` asks for (their JSON records, oldest first), and its parameters.
-    ``time`` turns a ``datetime`` into the engine's parameter."""
+def _scope(query: Query, prefix: str, time_column: str, time: Any) -> tuple[list[str], list[Any]]:
+    """The conditions both listings share: the store, the thread, and ``since`` (inclusive) / ``until``
+    (exclusive) on ``time_column``; columns named with ``prefix`` (a table alias, or none)."""
     where: list[str] = []
     params: list[Any] = []
     for column, value in (("store_hash", query.store_hash), ("thread_id", query.thread_id)):
         if value:
-            where.append(f"{column} = ?")
+            where.append(f"{prefix}{column} = ?")
             params.append(value)
     if query.since:
-        where.append("started_at >= ?")
+        where.append(f"{time_column} >= ?")
         params.append(time(query.since))
     if query.until:
-        where.append("started_at < ?")
+        where.append(f"{time_column} < ?")
         params.append(time(query.until))
+    return where, params
+
+
+def turns_sql(query: Query, time: Any) -> tuple[str, list[Any]]:
+    """The SELECT of the turns ``query`` asks for (their JSON records, oldest first), and its parameters.
+    ``time`` turns a ``datetime`` into the engine's parameter."""
+    where, params = _scope(query, "", "started_at", time)
     text = "SELECT record FROM transcript_turns"
     if where:
         text += " WHERE " + " AND ".join(where)
@@ -193,18 +200,7 @@ def turns_sql(query: Query, time: Any) -> tuple[str, list[Any]]:
 def threads_sql(query: Query, engine: Engine, time: Any) -> tuple[str, list[Any]]:
     """The SELECT of the conversations ``query`` asks for (``THREAD_COLUMNS``, newest first), and its
     parameters."""
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (("th.store_hash", query.store_hash), ("th.thread_id", query.thread_id)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if query.since:
-        where.append("th.last_at >= ?")
-        params.append(time(query.since))
-    if query.until:
-        where.append("th.last_at < ?")
-        params.append(time(query.until))
+    where, params = _scope(query, "th.", "th.last_at", time)
     if query.handoff:  # spelled as the partial indexes are, so the planner uses them
         where.append("th.handoff" if engine == "postgresql" else "th.handoff = 1")
     if query.errors:
