@@ -30,7 +30,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from agent.assembly import open_agent  # noqa: E402
 from agent.models import intents as nlu_module  # noqa: E402
-from agent.models import offline  # noqa: E402
+from agent.models import normalize, offline  # noqa: E402
 from agent.ports import free_port  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.store.catalog import run_ingest  # noqa: E402
@@ -104,9 +104,10 @@ async def run(args: argparse.Namespace, home: Path, base_url: str) -> dict[str, 
     settings = Settings(home=home)
     await connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), base_url, ConnectionStore(home))
     await run_ingest(settings, DEMO_STORE_HASH, full=True)
-    api, model = Timer(), Timer()
+    api, model, reading = Timer(), Timer(), Timer()
     time_calls(offline.OfflineChatModel, "decide", model)
     time_calls(nlu_module.NLU, "understand", model)  # routing decisions count as the model's time
+    time_calls(normalize.Normalizer, "read", reading)  # text-speak and spelling, part of graph overhead
     rows: list[dict[str, Any]] = []
     async with open_agent(settings, DEMO_STORE_HASH, transport=TimedTransport(api)) as agent:
         await agent.send("warm-up", "hello")
@@ -114,10 +115,10 @@ async def run(args: argparse.Namespace, home: Path, base_url: str) -> dict[str, 
             for conversation in CONVERSATIONS:
                 thread = uuid.uuid4().hex
                 for text in conversation:
-                    api.take(), model.take()
+                    api.take(), model.take(), reading.take()
                     result = await agent.send(thread, text)
                     total = result.seconds
-                    api_s, model_s = api.take(), model.take()
+                    api_s, model_s, reading_s = api.take(), model.take(), reading.take()
                     kind = "+".join(result.routes) + (" (tool)" if result.tool_calls else "")
                     rows.append(
                         {
@@ -125,6 +126,7 @@ async def run(args: argparse.Namespace, home: Path, base_url: str) -> dict[str, 
                             "total": total,
                             "api": api_s,
                             "model": model_s,
+                            "reading": reading_s,
                             "llm_calls": result.llm_calls,
                         }
                     )
@@ -155,6 +157,7 @@ def main() -> None:
         "BigCommerce calls": [r["api"] * 1000 for r in rows],
         "model (incl. routing)": [r["model"] * 1000 for r in rows],
         "graph overhead": [(r["total"] - r["api"] - r["model"]) * 1000 for r in rows],
+        "  of which reading (typos)": [r["reading"] * 1000 for r in rows],
     }
     whole = sum(totals)
     for label, values in parts.items():

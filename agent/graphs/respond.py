@@ -10,7 +10,7 @@ import uuid
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from ..context import AgentContext
-from ..models.offline import CAN_DO
+from ..models.offer import PERSON, can_do, cannot_help
 from ..tools.context import Conversation
 from ..tools.handoff import transfer_to_human
 
@@ -141,14 +141,17 @@ async def handoff_messages(context: AgentContext, conversation: Conversation, te
 
 async def direct_reply(context: AgentContext, conversation: Conversation, intent: str, text: str) -> str:
     store = context.store_name
+    tools = getattr(context, "tools", None)
+    enabled = tools.enabled() if tools is not None else None  # only what is on for this store
+    abilities = can_do(enabled)
     if not text.strip():
-        return f"How can I help? {CAN_DO}"
+        return f"How can I help? {abilities}"
     if WHAT_CAN_YOU_DO.search(text):
-        return f"{CAN_DO} What would you like to know?"
+        return f"{abilities} What would you like to know?"
     if _mostly_foreign(text) and intent not in ("greeting", "thanks", "goodbye"):
-        return f"Sorry, I can only help in English for now. {CAN_DO}"
+        return f"Sorry, I can only help in English for now. {abilities}"
     if intent == "greeting":
-        return f"Hi! Welcome to {store}. {CAN_DO}"
+        return f"Hi! Welcome to {store}. {can_do(enabled, person=False)}"
     if intent == "thanks":
         return "You're welcome! Is there anything else I can help with?"
     if intent == "goodbye":
@@ -159,7 +162,7 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
             "order, I can connect you with a member of our team: just ask for a person."
         )
     if intent == "prompt_attack":
-        return f"I can't help with that, and I can't share internal instructions, keys or other shoppers' details. {CAN_DO}"
+        return f"I can't help with that, and I can't share internal instructions, keys or other shoppers' details. {can_do(enabled, person=False)}"
     if intent == "out_of_scope":
-        return f"Sorry, that's not something I can help with. {CAN_DO}"
-    return CLARIFY
+        return cannot_help(enabled)
+    return f"{CLARIFY} {PERSON}"

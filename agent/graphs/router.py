@@ -27,6 +27,7 @@ from langgraph.runtime import Runtime
 
 from ..context import AgentContext
 from ..counters import count, count_failure
+from ..models.browse import about_products, on_the_page
 from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
@@ -35,6 +36,7 @@ from ..tools.context import Conversation
 from ..transcripts.capture import timed
 from . import claims, order_management, product_expert
 from .grounding import check_reply, evidence_of, fallback_reply
+from .reading import read
 from .respond import direct_reply, handoff_messages
 from .state import AgentState
 
@@ -71,6 +73,10 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     if ASKS_FOR_A_PERSON.search(text):
         return "respond", "handoff"
     understanding = context.nlu.understand(text)
+    if about_products(text, understanding.intent, understanding.entities):
+        return "product_expert", "product_info"  # "do you sell kettlebells", "X vs Y": a shortlist
+    if state.get("product_id") and on_the_page(text, understanding):
+        return "product_expert", "product_info"  # "what scents does this come in" on the perfume's page
     route = ROUTE_OF_INTENT.get(understanding.intent, "respond")
     active = state.get("active")
     if route == "follow_up":
@@ -115,7 +121,8 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
 async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     messages = state["messages"]
     start = _turn_start(messages)
-    text = text_of(messages[start]) if messages else ""
+    reading = read(runtime.context, text_of(messages[start]) if messages else "")
+    text = reading.text  # text-speak expanded, misspellings corrected: what every route reads
     nlu = runtime.context.nlu
     parts = nlu.split_requests(text) if nlu is not None and text.strip() else [text]
     plan: dict[str, str] = {}
@@ -133,7 +140,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     routes = [r for r in ("order_management", "product_expert", "respond") if r in plan]
     requests = dict(plan)
     requests["respond_intent"] = intents.get("respond", "unknown")
-    return {"routes": routes, "requests": requests, "turn_start": start, "last_routes": routes}
+    return {
+        "routes": routes,
+        "requests": requests,
+        "turn_start": start,
+        "last_routes": routes,
+        "read_as": reading.note(),
+    }
 
 
 def _share_details(plan: dict[str, str], text: str, entities: Any) -> None:
@@ -160,25 +173,39 @@ def _next(routes: list[str], done: str | None) -> Next:
     return remaining[0] if remaining else "ground"  # type: ignore[return-value]
 
 
-def _subgraph_input(state: AgentState, target: str) -> dict[str, Any]:
+def _subgraph_input(state: AgentState, target: str, context: AgentContext | None = None) -> dict[str, Any]:
     messages = state["messages"]
     start = state.get("turn_start", _turn_start(messages))
     request = state.get("requests", {}).get(target)
     human = messages[start]
     if request and request != text_of(human):
         human = HumanMessage(content=request)
+    earlier: list[BaseMessage] = list(messages[:start])
+    if context is not None:  # earlier messages read as this one is ("the premum gloves" then "16oz?")
+        earlier = [_as_read(context, m) for m in earlier]
     return {
-        "messages": [*messages[:start], human],
+        "messages": [*earlier, human],
         "verified_customer": state.get("verified_customer"),
         "product_id": state.get("product_id"),
     }
 
 
+def _as_read(context: AgentContext, message: BaseMessage) -> BaseMessage:
+    if not isinstance(message, HumanMessage):
+        return message
+    reading = read(context, text_of(message))
+    if reading.text == reading.original:
+        return message
+    return HumanMessage(content=reading.text, id=message.id)
+
+
 def subgraph_node(target: str) -> Any:
     graph = order_management.graph if target == "order_management" else product_expert.graph
 
-    async def run(state: AgentState, config: RunnableConfig) -> dict[str, Any]:
-        given = _subgraph_input(state, target)
+    async def run(
+        state: AgentState, config: RunnableConfig, runtime: Runtime[AgentContext]
+    ) -> dict[str, Any]:
+        given = _subgraph_input(state, target, runtime.context)
         output = await graph.ainvoke(given, config)
         new = output["messages"][len(given["messages"]) :]
         return {"messages": new, "active": target}
@@ -235,14 +262,39 @@ async def ground(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str,
         notes.append(
             {"original": text_of(message), "replacement": replacement, "unsupported": list(check.unsupported)}
         )
-    if not replaced:
-        return {}
-    count("grounding_replacements", n=len(replaced), writer=runtime.stream_writer)
+    read_as = state.get("read_as") or []
+    if read_as:
+        replaced = _with_reading(messages[start:], replaced, read_as)
+    if not notes:
+        return {"messages": replaced} if replaced else {}
+    count("grounding_replacements", n=len(notes), writer=runtime.stream_writer)
     return {
         "messages": replaced,
-        "grounding_violations": state.get("grounding_violations", 0) + len(replaced),
+        "grounding_violations": state.get("grounding_violations", 0) + len(notes),
         "grounding_replaced": notes,
     }
+
+
+def _with_reading(
+    turn: Sequence[BaseMessage], replaced: list[AIMessage], read_as: list[dict[str, str]]
+) -> list[AIMessage]:
+    """The turn's last reply noted with what was read as what (``response_metadata["bcagent"]["read_as"]``),
+    so the transcript shows it."""
+    last = next(
+        (m for m in reversed(turn) if isinstance(m, AIMessage) and not m.tool_calls and text_of(m)), None
+    )
+    if last is None:
+        return replaced
+    target = next((m for m in replaced if m.id == last.id), last)
+    note = dict((target.response_metadata or {}).get("bcagent", {}))
+    note["read_as"] = read_as
+    noted = AIMessage(
+        content=target.content,
+        id=target.id,
+        response_metadata={**(target.response_metadata or {}), "bcagent": note},
+        usage_metadata=target.usage_metadata,
+    )
+    return [m for m in replaced if m.id != last.id] + [noted]
 
 
 def build(checkpointer: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:

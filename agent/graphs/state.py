@@ -22,6 +22,7 @@ class AgentState(TypedDict, total=False):
     turn_start: int  # index of this turn's human message in ``messages``
     grounding_violations: int
     grounding_replaced: list[dict[str, Any]]  # the last replacements: original, replacement, unsupported
+    read_as: list[dict[str, str]]  # this turn's words read as others ("hw" -> "how"), for the transcript
 
 
 class OrderState(TypedDict, total=False):

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..tools.inputs import code as clean_code
 from ..tools.inputs import email_address, order_number
+from .codes import code_shaped, marked_codes
 
 MAX_CHARS = 2000  # only the start of a very long message is analysed
 MAX_ENTITIES = 5
@@ -331,9 +332,11 @@ def extract_entities(text: str) -> Entities:
         return Entities(order_ids=(whole,))
     emails = _emails(text)
     rest = _blank(text, [(s, e) for s, e, _ in emails] + [m.span() for m in _URL.finditer(text)])
+    marked = marked_codes(rest)  # "code summer-sale", "the code is Spring Fling", "GIFT DEMO 0001"
+    rest = _blank(rest, [(s, e) for s, e, _ in marked])
     orders = _orders(rest)
     rest = _blank(rest, [(s, e) for s, e, _ in orders])
-    codes = _codes(rest)
+    codes = sorted(marked + [c for c in _codes(rest) if code_shaped(c[2])])
     options = _options(_blank(rest, [(s, e) for s, e, _ in codes]))
     rest = _blank(rest, [(s, e) for s, e, _ in codes] + [(s, e) for s, e, _ in options])
     product, pointer, extra = _product(rest)

@@ -33,7 +33,10 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, PrivateAttr
 
+from ..tools.shortlist import ordinal, pick
+from .browse import about_products, compared, on_the_page
 from .intents import NLU, Understanding
+from .offer import can_do
 from .replies import Focus, compose
 
 TOOL_OF_INTENT = {
@@ -52,10 +55,7 @@ _PROMO_CUE = re.compile(
     r"\b(?:sales?|deals?|promo\w*|discount\w*|offers?|coupons?|codes?|free|shipping|instead|use|running|today)\b",
     re.IGNORECASE,
 )
-CAN_DO = (
-    "I can help with order status and tracking, cancelling an order that hasn't shipped, product details, "
-    "prices and stock, discount codes, gift card balances and current promotions."
-)
+CAN_DO = can_do()  # every tool and a person; the router's replies name only the store's enabled tools
 
 
 _GIFT_PREFIX = re.compile(r"^(?:GIFT|GC|GV|GIFTCARD)[-_]", re.IGNORECASE)
@@ -84,6 +84,29 @@ def guess_intent(understanding: Understanding) -> str | None:
     if entities.order_ids:
         return "order_status"
     return None
+
+
+def listed_products(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
+    """The products the last product answer showed, in the order shown: a shortlist's entries, or the
+    products compared side by side."""
+    listed: list[dict[str, Any]] = []
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage) and listed:
+            break
+        if not isinstance(message, ToolMessage) or message.name != "get_product_information":
+            continue
+        try:
+            result = json.loads(text_of(message))
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(result, dict):
+            continue
+        entries = result.get("candidates") or result.get("similar")
+        if entries:
+            listed = [dict(e) for e in entries if isinstance(e, dict)] + listed
+        elif result.get("status") == "ok" and result.get("id") is not None:
+            listed.insert(0, {"id": result["id"], "name": result.get("name")})
+    return listed
 
 
 def text_of(message: BaseMessage) -> str:
@@ -145,12 +168,14 @@ class OfflineChatModel(BaseChatModel):
         humans = [text_of(m) for m in messages if isinstance(m, HumanMessage)]
         if not humans:
             return AIMessage(content=CAN_DO)
-        return self.next_action(humans)
+        return self.next_action(humans, listed_products(messages))
 
     def _task(self, humans: list[str]) -> str | None:
         """The request this message serves: its own, or (for "12345", "yes"...) the last one made."""
         current = self.understand(humans[-1])
         intent = current.intent
+        if about_products(humans[-1], intent, current.entities):
+            intent = "product_info"  # "do you sell kettlebells", "gift ideas under $50", "X vs Y"
         if intent == "product_info" and current.entities.codes and not current.entities.product:
             intent = guess_intent(current) or intent  # "does GLOVES10 work?" asks about a code
         if intent == "order_list" and current.entities.order_ids:
@@ -161,6 +186,8 @@ class OfflineChatModel(BaseChatModel):
             intent = "product_info"  # "do you sell unicorn saddles?"
         if intent in TOOL_OF_INTENT and TOOL_OF_INTENT[intent] in self.tool_names:
             return intent
+        if "get_product_information" in self.tool_names and on_the_page(humans[-1], current):
+            return "product_info"  # sent here for the page's product: "what scents does this come in"
         if intent in ("gift_card_balance", "discount_code") and current.entities.codes:
             gift, other = split_codes(humans[-1], current.entities.codes)  # the other half of "X and Y"
             if other and "lookup_discount_code" in self.tool_names:
@@ -203,6 +230,24 @@ class OfflineChatModel(BaseChatModel):
                 return value
         return "this" if page_reference else None
 
+    def _code_slot(self, humans: list[str], gift: bool) -> str | None:
+        """A code said earlier, of the kind asked about now: a discount code is never checked as a gift
+        certificate, nor the reverse ("is SAVE20 valid?" then "what's the balance on my gift card?")."""
+        for text in reversed(humans[:-1]):
+            reading = self.understand(text)
+            codes = reading.entities.codes
+            if not codes:
+                continue
+            gifts, others = split_codes(text, codes)
+            if reading.intent == "gift_card_balance":
+                gifts, others = list(codes), []
+            elif reading.intent == "discount_code":
+                others = [c for c in codes if c not in gifts]
+            wanted = gifts if gift else others
+            if wanted:
+                return wanted[0]
+        return None
+
     def _product_args(self, humans: list[str]) -> dict[str, Any]:
         """The product as the shopper named it (with the other words of that message, which may be option
         values: "laptop i9") and the option values asked about: this message's, else those said with
@@ -233,12 +278,40 @@ class OfflineChatModel(BaseChatModel):
             reference = " ".join([product, *source.product_words])
         return {"product": reference, "options": options or None}
 
+    def _product_calls(self, humans: list[str], chosen: Any, number: int) -> list[ToolCall]:
+        """One call per product the message is about: the one picked from a list, the two compared
+        ("X vs Y", each with the option values named), else the product as ``_product_args`` reads it."""
+        tool = "get_product_information"
+        current = self.understand(humans[-1]).entities
+        options = [*current.options, *(w for w in current.product_words if ordinal(w) is None)]
+        if chosen is not None and isinstance(chosen.get("id"), int):
+            return [self._call(tool, {"product_id": chosen["id"], "options": options or None}, number)]
+        sides = compared(humans[-1])
+        if sides is not None:
+            given = list(current.options) or None
+            return [
+                self._call(tool, {"product": side, "options": given}, number * 10 + i)
+                for i, side in enumerate(sides)
+            ]
+        args = self._product_args(humans)
+        product = str(args.get("product") or "")
+        if len(product) == 1 and product.upper() in "SML":  # "L black?": a size, not a product
+            earlier = self._product_args(humans[:-1]) if len(humans) > 1 else {}
+            args = {
+                "product": earlier.get("product"),
+                "options": [product.upper(), *(args.get("options") or [])],
+            }
+        return [self._call(tool, args, number)]
+
     def _call(self, tool: str, args: dict[str, Any], number: int) -> ToolCall:
         args = {key: value for key, value in args.items() if value is not None}
         return {"name": tool, "args": args, "id": f"call_{number}_{tool}", "type": "tool_call"}
 
-    def next_action(self, humans: list[str]) -> AIMessage:
+    def next_action(self, humans: list[str], listed: Sequence[dict[str, Any]] = ()) -> AIMessage:
         intent = self._task(humans)
+        chosen = pick(listed, humans[-1]) if listed and ordinal(humans[-1]) is not None else None
+        if chosen is not None and "get_product_information" in self.tool_names:
+            intent = "product_info"  # "the second one": from the list just shown
         if intent is None:
             return AIMessage(content=CAN_DO)
         tool = TOOL_OF_INTENT[intent]
@@ -255,13 +328,14 @@ class OfflineChatModel(BaseChatModel):
                 )
             )
         elif tool in ("check_gift_card_balance", "lookup_discount_code"):
-            codes = self.understand(humans[-1]).entities.codes or (self._slot(humans, "code") or "",)
+            gift_tool = tool == "check_gift_card_balance"
+            codes = self.understand(humans[-1]).entities.codes or (self._code_slot(humans, gift_tool) or "",)
             gift, other = split_codes(humans[-1], codes)
             if gift and other:  # "gift card GIFT-1 and the code SAVE20": each tool its own kind
                 codes = tuple(gift if tool == "check_gift_card_balance" else other)
             calls += [self._call(tool, {"code": code}, number * 10 + i) for i, code in enumerate(codes[:3])]
         elif tool == "get_product_information":
-            calls.append(self._call(tool, self._product_args(humans), number))
+            calls += self._product_calls(humans, chosen, number)
         elif tool == "transfer_to_human":
             summary = " / ".join(humans[-3:])[:500]
             calls.append(

@@ -7,7 +7,7 @@ are grounded by construction.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -24,6 +24,7 @@ class Focus:
     stock: bool = False
     tracking: bool = False
     options: tuple[str, ...] = field(default_factory=tuple)
+    words: frozenset[str] = frozenset()  # the question's words, plurals folded: "scents" -> "scent"
 
     @classmethod
     def of(cls, text: str, options: tuple[str, ...] = ()) -> Focus:
@@ -35,7 +36,29 @@ class Focus:
             stock=bool(re.search(r"\bstock\b|\bavailab|\bsold out\b|\bhave\b.*\bin\b", lowered)),
             tracking=bool(re.search(r"track|carrier|ship|deliver|arriv|where", lowered)),
             options=tuple(o.lower() for o in options),
+            words=frozenset(_fold(w) for w in re.findall(r"[a-z]+", lowered)),
         )
+
+
+AVAILABILITY_SAID = {
+    "pre-order": "It is available to pre-order, not yet in stock.",
+    "not purchasable": "It is not available to buy right now.",
+}
+
+
+def _fold(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def asked_options(result: Mapping[str, Any], focus: Focus) -> list[str]:
+    """A line per option the question names ("what weights", "which scents", "resolutions")."""
+    lines = []
+    for option, values in (result.get("options") or {}).items():
+        if _fold(str(option).lower()) in focus.words:
+            lines.append(
+                f"The {result['name']} come in {str(option).lower()} {_join([str(v) for v in values])}."
+            )
+    return lines
 
 
 def _join(items: list[str]) -> str:
@@ -127,7 +150,9 @@ def selection_lines(result: ToolResult) -> list[str]:
 def product_reply(result: ToolResult, focus: Focus) -> str:
     name = result["name"]
     if result.get("selected") is not None or result.get("not_offered"):
-        chosen = selection_lines(result)
+        chosen = asked_options(result, focus) + selection_lines(result)
+        if result.get("availability") in AVAILABILITY_SAID:
+            chosen.append(AVAILABILITY_SAID[str(result["availability"])])
         if result.get("url"):
             chosen.append(f"More: {result['url']}")
         return " ".join(dict.fromkeys(chosen))
@@ -140,6 +165,8 @@ def product_reply(result: ToolResult, focus: Focus) -> str:
         matching = [v for v in variants if all(o in v.lower() for o in wanted)]
         if matching:
             lines.append(f"{name}: " + "; ".join(matching) + ".")
+    asked = asked_options(result, focus)
+    lines += asked
     if focus.sizes or focus.colours:
         for option, values in options.items():
             lowered = option.lower()
@@ -154,7 +181,7 @@ def product_reply(result: ToolResult, focus: Focus) -> str:
         lines.append(
             f"Out of stock: {'; '.join(out)}." if out else f"Stock: {result.get('stock', 'unknown')}."
         )
-    if not (focus.sizes or focus.colours or focus.price or focus.stock or wanted):
+    if not (focus.sizes or focus.colours or focus.price or focus.stock or wanted or asked):
         if options:
             lines.append("Options: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in options.items()) + ".")
         for custom in (result.get("custom_fields") or [])[:3]:
@@ -166,9 +193,26 @@ def product_reply(result: ToolResult, focus: Focus) -> str:
     return " ".join(dict.fromkeys(lines))
 
 
+def _shortlist_rows(entries: Sequence[Mapping[str, Any]]) -> str:
+    rows = []
+    for number, entry in enumerate(entries, start=1):
+        facts = [str(entry[key]) for key in ("price", "stock") if entry.get(key)]
+        row = f"{number}. {entry['name']}" + (f" ({', '.join(facts)})" if facts else "")
+        rows.append(row + (f" {entry['url']}" if entry.get("url") else ""))
+    return "; ".join(rows)
+
+
 def candidates_reply(result: ToolResult, focus: Focus) -> str:
-    rows = [f"{c['name']} ({c['price']})" if c.get("price") else str(c["name"]) for c in result["candidates"]]
-    return f"I found several products: {_join(rows)}. Which one do you mean?"
+    rows = _shortlist_rows(result.get("candidates") or [])
+    return f"Here is what we have: {rows}. Which one would you like to know more about?"
+
+
+def similar_reply(result: ToolResult, focus: Focus) -> str:
+    rows = _shortlist_rows(result.get("similar") or [])
+    return (
+        f"I couldn't find exactly that, but these come closest: {rows}. "
+        "Which one would you like to know more about?"
+    )
 
 
 def gift_reply(result: ToolResult, focus: Focus) -> str:
@@ -213,6 +257,8 @@ def compose(tool: str, content: Mapping[str, Any], focus: Focus) -> str:
         return str(result.get("message"))
     if status == "ambiguous" and result.get("candidates"):
         return candidates_reply(result, focus)
+    if status == "not_found" and result.get("similar"):
+        return similar_reply(result, focus)
     if status != "ok":
         return str(result.get("message") or "Sorry, I couldn't do that.")
     if tool in ("get_order_information", "cancel_order"):

@@ -168,9 +168,11 @@ def _dig(data: Any, *keys: str) -> Any:
     return data
 
 
-async def _find(lookup: Callable[[str], Awaitable[T | None]], code: str) -> T | None:
-    """Look a code up as typed, then upper-cased: a store's exact-match filter may be case-sensitive."""
-    for candidate in dict.fromkeys((code, code.upper())):
+async def _find(lookup: Callable[[str], Awaitable[T | None]], code: str, lower: bool = False) -> T | None:
+    """Look a code up as typed, then upper-cased (and, for gift certificates, which stores hold in any
+    case, lower-cased: ``lowergc-22``): a store's exact-match filter may be case-sensitive. All of it is
+    one attempt."""
+    for candidate in dict.fromkeys((code, code.upper(), code.lower() if lower else code)):
         found = await lookup(candidate)
         if found is not None:
             return found
@@ -240,7 +242,7 @@ def _certificate_answer(ctx: ToolContext, certificate: GiftCertificate) -> ToolR
 
 
 async def _gift_certificate(ctx: ToolContext, code: str) -> ToolResult | None:
-    certificate = await _find(ctx.client.gift_certificates.find_by_code, code)
+    certificate = await _find(ctx.client.gift_certificates.find_by_code, code, lower=True)
     return _certificate_answer(ctx, certificate) if certificate is not None else None
 
 

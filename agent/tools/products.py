@@ -50,6 +50,7 @@ from ingest.vectors import SearchHit
 
 from ..transcripts.capture import note_retrieval
 from .context import Conversation, ToolContext
+from .resolve import fits_page
 from .results import (
     CustomField,
     NotOffered,
@@ -62,6 +63,7 @@ from .results import (
     result,
     store_call,
 )
+from .shortlist import shortlist
 from .variants import COLOURS, Selection, select, words_in
 
 MAX_REFERENCE = 200
@@ -78,7 +80,10 @@ WHICH = "Which product do you mean? Its name or product number helps."
 AMBIGUOUS = "Several products match; which one do you mean?"
 INVALID_ID = "Product numbers are positive whole numbers."
 AVAILABILITY = {"available": "available", "preorder": "pre-order", "disabled": "not purchasable"}
-SAID = {"pre-order": "; available to pre-order", "not purchasable": "; cannot be bought right now"}
+SAID = {
+    "pre-order": "; available to pre-order",
+    "not purchasable": "; not available: it cannot be bought right now",
+}
 PAGE_REFERENCES = frozenset(
     {"this", "this one", "it", "this product", "this item", "that", "that one", "that product"}
 )
@@ -156,7 +161,22 @@ async def get_product_information(
     number = _id_of(reference)
     if number is not None:
         return await _describe(ctx, number, given) if number else result("invalid", INVALID_ID)
-    return await _find(ctx, reference, given)
+    found = await _find(ctx, reference, given)
+    page = _id_of(conversation.product_id)
+    if page and found.get("status") in ("not_found", "ambiguous"):  # "these gloves", "the scents"
+        return await _on_page(ctx, page, reference, given) or found
+    return found
+
+
+async def _on_page(ctx: ToolContext, page: int, reference: str, given: list[str]) -> ToolResult | None:
+    """The page's product, when the reference speaks of it (``resolve.fits_page``); else None."""
+    try:
+        product = await ctx.client.products.get(page, include=INCLUDE)
+    except NotFoundError:
+        return None
+    if not _shown(product, await ctx.open_category_ids()) or not fits_page(reference, product):
+        return None
+    return await _describe(ctx, page, given, reference)
 
 
 def _given_options(options: object) -> list[str]:
@@ -230,8 +250,8 @@ async def _find(ctx: ToolContext, reference: str, given: list[str]) -> ToolResul
     if chosen is not None:
         return await _describe(ctx, chosen, given, reference)
     if tied:
-        return result("ambiguous", AMBIGUOUS, candidates=[_summary(ctx, p) for p in tied])
-    similar = [_summary(ctx, p) for p in candidates if p.id in scores][:MAX_CANDIDATES]
+        return result("ambiguous", AMBIGUOUS, candidates=shortlist([_summary(ctx, p) for p in tied]))
+    similar = shortlist([_summary(ctx, p) for p in candidates if p.id in scores])
     return result("not_found", NOT_FOUND, similar=similar or None)
 
 
@@ -290,9 +310,14 @@ def _name_words(product: Product) -> set[str]:
 
 
 def _summary(ctx: ToolContext, product: Product) -> ProductSummary:
+    """One line of a shortlist: name, live price, stock and link."""
     entry: ProductSummary = {"id": product.id, "name": product.name}
     if not product.is_price_hidden:
         entry["price"] = ctx.money(_current_price(product))
+    entry["stock"] = _stock(ctx, product)[0]
+    secure_url = ctx.connection.secure_url.rstrip("/")
+    if secure_url and product.custom_url and product.custom_url.url:
+        entry["url"] = f"{secure_url}{product.custom_url.url}"
     return entry
 
 

@@ -117,6 +117,8 @@ class ProductSummary(TypedDict, total=False):
     id: Required[int | None]
     name: Required[str | None]
     price: str  # absent when the merchant hides the price
+    stock: str  # "in stock", "out of stock", ... (a shortlist line)
+    url: str  # the product's page on the storefront
 
 
 class SelectedVariant(TypedDict):

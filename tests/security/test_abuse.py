@@ -59,7 +59,9 @@ async def test_gift_certificate_codes_cannot_be_brute_forced(make_rig: Any, reco
         real = await rig.say("gift-guesser", "What's the balance on gift card GIFT-DEMO-0001?")
         assert "$62.50" not in real.text and "can't check any more" in real.text
         reads = [p for m, p in rig.recorder.requests if p.endswith("/v2/gift_certificates")]
-        assert len(reads) == 5  # the limit, then no more questions to the store
+        # the limit of 5 attempts, each asking for the code as typed and lower-cased (a store may hold
+        # gift certificates in any case), then no more questions to the store
+        assert len(reads) == 10
         assert (await rig.records.load("gift-guesser")).wrong_gift_codes == 5
     record_property("tried", f"{len(texts)} wrong gift codes then a real one")
 

@@ -562,3 +562,19 @@ async def test_unreachable_store_is_unavailable_and_costs_no_attempt(env: ToolsE
     assert (await wrong_gift_codes(env), await wrong_discount_codes(env)) == (0, 0)
     env.sandbox.faults.update({"error_rate": 0.0})
     assert (await check_gift_card_balance(env.ctx, env.conversation, "GIFT-DEMO-0001"))["status"] == "ok"
+
+
+async def test_gift_codes_are_tried_as_typed_upper_and_lower_in_one_lookup() -> None:
+    from agent.tools.marketing import _find
+
+    tried: list[str] = []
+
+    async def lookup(candidate: str) -> str | None:
+        tried.append(candidate)
+        return "found" if candidate == "lowergc-22" else None
+
+    assert await _find(lookup, "LowerGC-22", lower=True) == "found"
+    assert tried == ["LowerGC-22", "LOWERGC-22", "lowergc-22"]
+    tried.clear()
+    assert await _find(lookup, "LowerGC-22") is None  # discount codes: as typed and upper only
+    assert tried == ["LowerGC-22", "LOWERGC-22"]

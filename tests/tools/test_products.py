@@ -223,11 +223,17 @@ async def test_ambiguous_reference_lists_candidates(indexed_env: ToolsEnv) -> No
         assert outcome["status"] == "ambiguous", (reference, outcome)
         assert ids_in(outcome) == ids  # no wholesale case of ropes (#8), no hidden gloves (#4, #36)
         for candidate in outcome["candidates"]:
-            assert set(candidate) == {"id", "name", "price"}
+            assert {"id", "name", "price", "stock", "url"} <= set(candidate)  # a shortlist's line
             assert candidate["price"].startswith("$")
     # Speed Jump Rope (#9) is sold out: only the keyword search knows it, and its price is live
     rope = next(c for c in outcome["candidates"] if c["id"] == 9)
-    assert rope == {"id": 9, "name": "Speed Jump Rope", "price": "$19.99"}
+    assert {k: rope[k] for k in ("id", "name", "price", "stock")} == {
+        "id": 9,
+        "name": "Speed Jump Rope",
+        "price": "$19.99",
+        "stock": "out of stock",
+    }
+    assert outcome["candidates"][-1] == rope  # in stock first
 
 
 async def test_description_gives_similar_products(indexed_env: ToolsEnv) -> None:
