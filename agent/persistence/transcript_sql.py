@@ -283,6 +283,9 @@ def threads_sql(query: Query, engine: Engine, time: Any) -> tuple[str, list[Any]
         where.append("th.slowest_ms >= ?")
         params.append(float(query.slower_than_ms))
     if query.thread_prefix:
+        if engine == "sqlite":  # a range of the primary key (binary collation), then the exact test
+            where.append("th.thread_id >= ? AND th.thread_id < ?")
+            params += [query.thread_prefix, query.thread_prefix + "\U0010ffff"]
         where.append("substr(th.thread_id, 1, ?) = ?")
         params += [len(query.thread_prefix), query.thread_prefix]
     source, order = "transcript_threads th", "th.last_at"
