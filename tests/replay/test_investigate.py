@@ -16,15 +16,16 @@ from agent.cli import main
 from agent.cli import replay as cli_replay
 from agent.models.intents import NLU
 from agent.persistence.transcripts import Query, open_transcript_file, open_transcripts
-from agent.replay.recording import Recording, read
+from agent.replay.recording import Recording, from_turns, read
 from agent.replay.runner import ReplayOptions, replay
-from agent.settings import Settings
+from agent.settings import LLMSettings, Settings
 from agent.store.connections import ConnectionStore
 from agent.transcripts import Exchange, Timings, TurnRecord
 from evals.scenario import load_file
 from sandbox.app import Sandbox
 from sandbox.demo import DEMO_STORE_HASH, generate_demo_store
 from sandbox.state import SandboxStore
+from tests.fakes.openai_server import FakeOpenAIServer
 from tests.transcripts.conftest import Recorded
 from tests.transcripts.conversation import converse
 
@@ -214,3 +215,25 @@ async def test_why_it_diverged_when_the_store_changed(conversation: Recording, n
     assert first.verdict == "the store changed"
     assert first.store == ["GET /v2/orders/12345: total_inc_tax '123.3400' -> '99.0000'"]
     assert any(d.turn == 1 and d.what == "facts" for d in result.divergences)
+
+
+async def test_with_an_llm_the_assistant_changed_and_expectations_fail(
+    conversation: Recording, nlu: NLU, tmp_path: Path
+) -> None:
+    """The same explanations and expectations with an OpenAI-compatible model (the fake server): an LLM
+    that answers in words makes no store request, so the store cannot be why the turn diverged."""
+    first = from_turns(conversation.turns[:1], scopes=conversation.scopes)
+    first.expectations = [{"turn": 1, "tools": ["get_order_information:order_id=12345"]}]
+    with FakeOpenAIServer() as fake:
+        fake.reply_text("Let me know if there is anything else.")
+        settings = Settings(
+            home=tmp_path,
+            openai_base_url=fake.base_url,
+            llm=LLMSettings(safety_net=False, max_retries=0, turn_budget_seconds=600),
+        )
+        result = await replay(first, settings, ReplayOptions(model="openai:fake-model"), nlu=nlu)
+    (explanation,) = result.explanations
+    assert explanation.verdict.startswith("the assistant changed")
+    assert "GET /v2/orders/12345: made when recorded, not now" in explanation.store
+    (unmet,) = result.unmet
+    assert unmet.line() == "turn 1: expected a get_order_information:order_id=12345 call, got no tool call"
