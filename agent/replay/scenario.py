@@ -23,7 +23,7 @@ ARGUMENTS_THAT_MATTER = ("order_id", "code", "product", "product_id")
 
 def scenario_id(thread_id: str) -> str:
     cleaned = re.sub(r"[^a-z0-9]+", "-", thread_id.lower()).strip("-")
-    return f"replay-{cleaned[:40] or 'conversation'}"
+    return f"replay-{cleaned[:40].strip('-') or 'conversation'}"
 
 
 def _store(store_hash: str) -> tuple[str | None, str]:
@@ -50,6 +50,28 @@ def _turns(turns: list[TurnRecord]) -> list[dict[str, Any]]:
         else:
             answer = turn.answer or {}
             out.append({"confirm": "yes" if answer.get("confirm") is True else "no"})
+    return out
+
+
+ORDER_PATH = re.compile(r"^/v2/orders/(\d+)$")
+
+
+def _orders_written(turns: list[TurnRecord]) -> dict[str, dict[str, Any]]:
+    """The order statuses the conversation wrote and the store accepted (a cancellation's ``PUT``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for turn in turns:
+        for exchange in turn.requests:
+            match = ORDER_PATH.match(exchange.path)
+            body = exchange.request_body
+            if (
+                exchange.method == "PUT"
+                and match
+                and exchange.status is not None
+                and 200 <= exchange.status < 300
+                and isinstance(body, dict)
+                and isinstance(body.get("status_id"), int)
+            ):
+                out[match.group(1)] = {"status_id": body["status_id"]}
     return out
 
 
@@ -88,6 +110,9 @@ def to_scenario(turns: list[TurnRecord]) -> tuple[str, str | None]:
                 calls.append(entry)
     if calls:
         expect["tool_calls"] = calls
+    written = _orders_written(turns)
+    if written:
+        expect["final_store"] = {"orders": written}
     if expect:
         scenario["expect"] = expect
     head = (

@@ -174,6 +174,7 @@ async def test_to_scenario_and_an_eval_runs_conversation(
     assert turns[-1].user == "yes" and loaded.scenario.context.product_id == 1
     names = [c.name for c in loaded.scenario.expect.tool_calls]
     assert names == ["get_order_information", "get_product_information", "cancel_order"]
+    assert loaded.scenario.expect.final_store == {"orders": {"12346": {"status_id": 5}}}
 
     # an eval run's transcript file (its turns as the eval recorded them), read with --db
     recorded_turns = await recorded.transcripts.turns(Query(store_hash=DEMO_STORE_HASH, thread_id=THREAD))
