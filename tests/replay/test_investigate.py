@@ -238,3 +238,23 @@ async def test_with_an_llm_the_assistant_changed_and_expectations_fail(
     assert "GET /v2/orders/12345: made when recorded, not now" in explanation.store
     (unmet,) = result.unmet
     assert unmet.line() == "turn 1: expected a get_order_information:order_id=12345 call, got no tool call"
+
+
+async def test_a_store_outage_through_the_real_graph_is_an_error(
+    talked: Path, recorded: Recorded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sandbox answers 503 until the client's retries are spent: the shopper hears "I can't reach
+    the store", no exception is raised, and the conversation is listed and shown as an error."""
+    recorded.env.sandbox.faults.update({"fail_next": 20, "error_status": 503})
+    result = await recorded.agent.send(
+        "outage-real-01", "Where is my order 12345? My email is jane.doe@example.com"
+    )
+    recorded.env.sandbox.faults.update({"fail_next": 0})
+    assert "can't reach the store" in " ".join(result.replies)
+    assert await _run(["replay", "list", "--status", "error"]) == 0
+    out = capsys.readouterr().out
+    assert "outage-real-01" in out and THREAD not in out
+    assert await _run(["replay", "show", "outage-real-01"]) == 0
+    shown = capsys.readouterr().out
+    assert "store error: GET /v2/orders/12345 -> 503" in shown
+    assert "store error: get_order_information: the store was unavailable" in shown
