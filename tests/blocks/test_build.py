@@ -32,7 +32,7 @@ ORDER = {
                 "price": "$79.99",
                 "shipped": 1,
             }
-        ],  # fmt: skip
+        ],
         "total": "$89.94",
         "shipments": [
             {
@@ -41,7 +41,7 @@ ORDER = {
                 "tracking_link": "https://www.ups.com/track?tracknum=1Z999AA10123456784",
             },
             {"carrier": "Evil", "tracking_number": "EV1", "tracking_link": "https://evil.example/track"},
-        ],  # fmt: skip
+        ],
         "ship_to": ["Austin, Texas"],
     },
 }
@@ -132,7 +132,7 @@ def test_a_shortlist_is_a_list_with_links_a_question_and_chips() -> None:
                 "url": "https://knockout-fitness.example/premium-boxing-gloves/",
             },
             {"id": 2, "name": "Pro Sparring Gloves", "price": "$59.99", "url": "https://evil.example/"},
-        ],  # fmt: skip
+        ],
     }
     blocks = blocks_of(
         "Here is what we have: 1. ...", [_tool("get_product_information", candidates)], "offline", POLICY
