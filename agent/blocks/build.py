@@ -223,7 +223,11 @@ def _offline(text: str, laid_out: list[tuple[str | None, list[Block], ToolResult
     out: list[Block] = []
     single = len(laid_out) == 1
     for lead, blocks, result, tool in laid_out:
-        if single and tool == "get_product_information" and blocks:
+        if (
+            single
+            and tool == "get_product_information"
+            and isinstance(blocks[0] if blocks else None, ProductBlock)
+        ):
             lead = _without_links(text, result) or lead  # the composed answer to the very question asked
         elif not blocks:
             lead = str(result.get("message") or "")

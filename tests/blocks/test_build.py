@@ -139,6 +139,7 @@ def test_a_shortlist_is_a_list_with_links_a_question_and_chips() -> None:
     )
     kinds = [b.type for b in blocks]
     assert kinds == ["paragraph", "list", "paragraph", "actions"]
+    assert blocks[0] == Paragraph(text="Here is what we have:")  # the list, not the composed rows with URLs
     listed = blocks[1]
     assert isinstance(listed, ListBlock)
     assert [i.text for i in listed.items] == ["Premium Boxing Gloves", "Pro Sparring Gloves"]
