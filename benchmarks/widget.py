@@ -4,7 +4,7 @@ Chromium against one real `bcagent serve` (offline model) and the sandbox on loo
 
 "Before" is the widget at a git revision (default: the commit before structured replies), "after" is the
 working tree. Both are served as `/widget.js` is (the stylesheet inlined), swapped in by Playwright on the
-same demo page; their turns alternate so a busy machine slows both alike. The visible-text time is taken
+same demo page; their turns alternate (ABBA) so a busy machine slows both alike. The visible-text time is taken
 in the page (a MutationObserver on the widget's conversation, from the Enter key press), so it does not
 depend on either version's own performance marks.
 
@@ -115,7 +115,7 @@ def one_turn(browser: Any, base_url: str, script: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default="a064549", help="git revision of the 'before' widget")
-    parser.add_argument("--rounds", type=int, default=10, help="turns per version (alternating)")
+    parser.add_argument("--rounds", type=int, default=10, help="turns per version (alternating, ABBA)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -136,12 +136,12 @@ def main() -> None:
             scripts = {name: served_script(*files) for name, files in versions.items()}
             one_turn(browser, server.base_url, scripts["after"])  # warm up the server and the browser
             times: dict[str, list[float]] = {"before": [], "after": []}
-            for _ in range(args.rounds):
-                for name in ("before", "after"):
+            for round_number in range(args.rounds):  # ABBA: neither version always goes first
+                for name in ("before", "after") if round_number % 2 == 0 else ("after", "before"):
                     times[name].append(one_turn(browser, server.base_url, scripts[name]))
             browser.close()
     print(
-        f"widget before ({args.before}) and after (working tree), {args.rounds} order-status turns each, alternating"
+        f"widget before ({args.before}) and after (working tree), {args.rounds} order-status turns each, ABBA order"
     )
     for name in ("before", "after"):
         raw, zipped = sizes(*versions[name])

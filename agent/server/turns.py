@@ -161,7 +161,8 @@ def answer_of(result: TurnResult, turn: Turn) -> TurnAnswer:
     return TurnAnswer(
         replies=list(result.replies),
         blocks=[
-            blocks_of(text, used, turn.brain, turn.policy) for text, used in zip(result.replies, evidence, strict=True)
+            blocks_of(text, used, turn.brain, turn.policy)
+            for text, used in zip(result.replies, evidence, strict=True)
         ],
         confirmation=confirmation_view(result.confirmation),
         tools=tools,

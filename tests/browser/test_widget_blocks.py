@@ -267,6 +267,14 @@ def test_cards_lists_tracking_button_and_chips(
     for selector, ratio in ratios.items():
         assert ratio >= 4.5, f"{selector}: contrast {ratio:.2f} is below WCAG AA"
     shot(page, f"blocks-product-{name}")
+    unnamed = page.evaluate(
+        f"""() => [...{ROOT}.querySelectorAll('button, a, img, textarea, [role=group], [role=dialog]')]
+          .filter(e => e.offsetParent !== null || e.tagName === 'IMG')
+          .filter(e => !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.id === 'bca-input'
+                         || (e.tagName === 'IMG' ? e.hasAttribute('alt') : e.textContent.trim())))
+          .map(e => e.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == []  # every control, link and group has a name; images are marked decorative
     assert page.errors == []
 
 
