@@ -425,6 +425,27 @@ def test_a_thread_is_forgotten_when_the_shopper_changes(
     assert api.created == 1  # a new thread for the new shopper
 
 
+def test_a_thread_the_server_says_is_another_shoppers_is_replaced(
+    store_site: LoopbackServer, new_page: Any
+) -> None:
+    refused = [
+        (
+            "error",
+            {
+                "code": "thread_of_another_customer",
+                "message": "This conversation belongs to another shopper.",
+            },
+        ),
+        ("done", {"timings": {}}),
+    ]
+    page, api = opened(new_page, store_site, DESKTOP, turns=[refused, reply("Here are your orders.")])
+    send(page, "show my orders")
+    page.wait_for_function(f"{ROOT}.textContent.includes('Here are your orders.')")
+    assert api.created == 2 and [m["text"] for m in api.sent] == ["show my orders"] * 2
+    assert page.locator("bcagent-chat .alert").is_hidden()
+    assert page.locator("bcagent-chat li.msg.me").count() == 1
+
+
 def test_a_reload_while_a_turn_runs_shows_progress_then_the_reply(
     store_site: LoopbackServer, new_page: Any
 ) -> None:

@@ -704,7 +704,14 @@
       }
       if (!state.done) throw new Error("stream ended early");
       finishTurn(state);
+      var fresh = failure && failure.fresh;
       failure = null;
+      if (state.error && state.error.code === "thread_of_another_customer" && kind === "message" && !fresh) {
+        // The thread is another signed-in shopper's: start this shopper's own and ask there.
+        thread = null; owner = null; shopperTexts = []; persist();
+        failure = { fresh: true };
+        return await turn(kind, text, body);
+      }
       if (state.error) {
         // The server ran the turn and says it failed: asking again is a new turn, not a duplicate.
         failure = { kind: kind, text: text, body: body, seen: seen, resend: true };
