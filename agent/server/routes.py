@@ -7,9 +7,10 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from starlette.responses import Response, StreamingResponse
 
+from ..blocks import blocks_of
 from ..models.offline import text_of
 from ..runtime import EventSink, TurnResult
 from . import sse
@@ -29,7 +30,7 @@ from .schemas import (
     confirmation_view,
 )
 from .state import ServerState
-from .turns import Turn, answer_now, in_background, prepare_turn, take_lock
+from .turns import Turn, answer_now, brain_of, in_background, lock_key, prepare_turn, take_lock, url_policy
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 404, 409, 413, 415, 422, 429, 503)
@@ -88,6 +89,12 @@ async def post_message(
         )
         customer = await identity(shopper, store.agent.context.tools.client)
         timings["verify_ms"] = round((time.perf_counter() - verify_started) * 1000, 2)
+        if customer.get("id") is not None and not await store.threads.claim(thread_id, int(customer["id"])):
+            raise ApiError(
+                403,
+                "thread_of_another_customer",
+                "This conversation belongs to another signed-in shopper; start a new conversation.",
+            )
         return await store.agent.send(
             thread_id,
             text,
@@ -137,27 +144,39 @@ async def post_confirmation(
 
 
 @router.get("/threads/{thread_id}", response_model=ThreadView, summary="The conversation so far")
-async def get_thread(store: CurrentStore, thread_id: AuthorizedThread) -> ThreadView:
+async def get_thread(server: Server, store: CurrentStore, thread_id: AuthorizedThread) -> ThreadView:
     state = await store.agent.graph.aget_state({"configurable": {"thread_id": thread_id}})
     times = await store.threads.times(thread_id)
     fallback = await store.threads.created_at(thread_id)
+    policy, brain = url_policy(store), brain_of(store)
     messages: list[ThreadMessage] = []
+    evidence: list[dict[str, Any]] = []  # the tool results since the last reply (what it was written from)
     for message in (state.values or {}).get("messages", []):
+        if isinstance(message, ToolMessage):
+            evidence.append({"name": message.name, "content": text_of(message)})
+            continue
         if isinstance(message, HumanMessage):
-            role = "shopper"
+            role, blocks, evidence = "shopper", [], []
         elif isinstance(message, AIMessage) and not message.tool_calls and text_of(message):
-            role = "assistant"
+            role, blocks, evidence = "assistant", blocks_of(text_of(message), evidence, brain, policy), []
         else:
-            continue  # tool calls and tool results are the assistant's working, not the conversation
+            continue  # tool calls are the assistant's working, not the conversation
         messages.append(
-            ThreadMessage(role=role, text=text_of(message), time=times.get(message.id or "", fallback))
+            ThreadMessage(
+                role=role, text=text_of(message), time=times.get(message.id or "", fallback), blocks=blocks
+            )
         )
     pending = await store.agent.pending(thread_id)
-    return ThreadView(thread_id=thread_id, messages=messages, confirmation=confirmation_view(pending))
+    return ThreadView(
+        thread_id=thread_id,
+        messages=messages,
+        confirmation=confirmation_view(pending),
+        turn_in_progress=await server.locks.busy(lock_key(store, thread_id)),
+    )
 
 
 @router.get("/config", response_model=StoreConfig, summary="The widget's public settings for this store")
-async def get_config(store: CurrentStore) -> StoreConfig:
+async def get_config(server: Server, store: CurrentStore) -> StoreConfig:
     connection = store.connection
     name = connection.name or store.store_hash
     return StoreConfig(
@@ -166,4 +185,6 @@ async def get_config(store: CurrentStore) -> StoreConfig:
         greeting=f"Hi! I'm the {name} assistant. Ask me about an order, a product or a discount code.",
         currency=connection.money.currency,
         app_client_id=store.app.client_id if store.app else None,
+        thread_ttl_hours=server.settings.serve.thread_ttl_hours,
+        max_message_chars=server.settings.serve.max_message_chars,
     )
