@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,20 +24,35 @@ def mask(text: str) -> str:
     return PHONE.sub("[phone]", EMAIL.sub("[email]", text))
 
 
+STATUSES = ("", "ok", "error", "handoff", "lockout")
+
+
 def _filters(params: Mapping[str, str]) -> tuple[Query, dict[str, str]]:
+    """The replay CLI's filters from the page's query string (unknown values ignored)."""
     days = params.get("days", "7")
     period = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 7
-    tool = (params.get("tool") or "").strip() or None
+    tool = (params.get("tool") or "").strip()[:64] or None
     text = (params.get("q") or "").strip()[:200] or None
-    shown = {"days": str(period), "tool": tool or "", "q": text or "",
-             "handoff": "1" if params.get("handoff") == "1" else "",
-             "errors": "1" if params.get("errors") == "1" else ""}  # fmt: skip
+    status = params.get("status", "") if params.get("status", "") in STATUSES else ""
+    slow = params.get("slow", "")
+    slow_s = float(slow) if slow.replace(".", "", 1).isdigit() else None
+    keys: list[tuple[str, str]] = []
+    customer = (params.get("customer") or "").strip().lower()[:200]
+    if customer:
+        keys.append(("email" if "@" in customer else "customer", customer))
+    order = (params.get("order") or "").strip().lstrip("#")
+    if order.isdigit():
+        keys.append(("order", order))
+    shown = {"days": str(period), "tool": tool or "", "q": text or "", "status": status,
+             "slow": slow if slow_s is not None else "", "customer": customer,
+             "order": order if order.isdigit() else ""}  # fmt: skip
     query = Query(
         since=datetime.now(UTC) - timedelta(days=period),
         tool=tool,
-        handoff=bool(shown["handoff"]),
-        errors=bool(shown["errors"]),
         grep=text,
+        status=status or None,
+        slower_than_ms=slow_s * 1000 if slow_s is not None else None,
+        keys=tuple(keys),
         limit=PAGE_SIZE,
     )
     return query, shown
@@ -48,14 +64,16 @@ async def conversations_view(
     query, shown = _filters(params)
     folder = ConnectionStore(settings.home).folder(store_hash)
     async with open_transcripts(settings, folder) as transcripts:
-        threads = await transcripts.threads(Query(**{**query.__dict__, "store_hash": store_hash}))
-        rows = []
-        for summary in threads:
-            first = await transcripts.turns(
-                Query(store_hash=store_hash, thread_id=summary.thread_id, limit=1)
-            )
-            opening = mask(first[0].text or "") if first else ""
-            rows.append({"summary": summary, "opening": opening[:120]})
+        threads = await transcripts.threads(replace(query, store_hash=store_hash))
+    rows = [
+        {
+            "summary": summary,
+            "opening": mask(summary.first_message or "")[:120],
+            "status": ", ".join(summary.statuses),
+            "slowest_s": round(summary.slowest_ms / 1000, 1),
+        }
+        for summary in threads
+    ]
     return {"rows": rows, "filters": shown, "page_size": PAGE_SIZE}
 
 

@@ -3,7 +3,7 @@
 100,000 conversations is one indexed scan on either engine).
 
 Definitions (shown on the page): a conversation is **resolved** when it ended without a handoff and
-without an error (a store failure or an exception); the **handoff rate** is conversations with a handoff
+without an error (a store failure -- 5xx, 429 after retries, no answer -- or an exception); the **handoff rate** is conversations with a handoff
 over all; turn times are the p50/p95 of the most recent 2,000 turns of the period.
 """
 
@@ -41,8 +41,8 @@ async def insights_view(settings: Settings, store_hash: str, since: datetime) ->
             row = await tx.fetchone(
                 "SELECT count(*), coalesce(sum(turns), 0), "
                 f"coalesce(sum(CASE WHEN {handoff} THEN 1 ELSE 0 END), 0), "
-                "coalesce(sum(CASE WHEN errors > 0 THEN 1 ELSE 0 END), 0), "
-                f"coalesce(sum(CASE WHEN NOT ({handoff}) AND errors = 0 THEN 1 ELSE 0 END), 0) "
+                "coalesce(sum(CASE WHEN errors > 0 OR store_errors > 0 THEN 1 ELSE 0 END), 0), "
+                f"coalesce(sum(CASE WHEN NOT ({handoff}) AND errors = 0 AND store_errors = 0 THEN 1 ELSE 0 END), 0) "
                 "FROM transcript_threads WHERE store_hash = ? AND last_at >= ?",
                 (store_hash, bound),
             )

@@ -274,6 +274,10 @@ def test_conversations_and_insights_count_what_the_transcripts_hold(console: Con
     listing = browser.get(f"{console.base_url}/admin/stores/{SERVED_HASH}/conversations").text
     assert listing.count(f"/admin/stores/{SERVED_HASH}/conversations/") == conversations
     assert "jane.doe@example.com" not in listing and "[email]" in listing  # masked unless asked
+    by_order = browser.get(f"{console.base_url}/admin/stores/{SERVED_HASH}/conversations?order=12345").text
+    assert by_order.count(f"/admin/stores/{SERVED_HASH}/conversations/") == 1
+    handed = browser.get(f"{console.base_url}/admin/stores/{SERVED_HASH}/conversations?status=handoff").text
+    assert handed.count(f"/admin/stores/{SERVED_HASH}/conversations/") == handoffs
     insights = browser.get(f"{console.base_url}/admin/stores/{SERVED_HASH}/insights").text
     assert f'id="fig-conversations">{conversations}<' in insights
     assert f'id="fig-turns">{turns}<' in insights
