@@ -37,15 +37,15 @@ def test_install_opens_the_console_and_a_tool_switches_by_keyboard(console: Cons
     assert page.evaluate(UNNAMED_CONTROLS) == []
     switch = page.get_by_role("button", name="Turn off lookup_discount_code")
     switch.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert page.get_by_role("status").first.is_visible()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "lookup_discount_code disabled" in page.get_by_role("status").first.inner_text()
     turn_on = page.get_by_role("button", name="Turn on lookup_discount_code")
     assert turn_on.is_visible()
     shot(page, "console-setup")
     turn_on.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_role("button", name="Turn off lookup_discount_code").is_visible()
     page.get_by_role("link", name="Conversations").click()
     assert page.get_by_role("heading", name="Conversations").is_visible()

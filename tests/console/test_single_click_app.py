@@ -92,10 +92,10 @@ def test_a_user_of_one_store_never_sees_another(console: Console) -> None:
 
 def _payload(**changes: Any) -> str:
     now = int(time.time())
-    claims = {"aud": CLIENT_ID, "iss": "bc", "iat": now, "nbf": now, "exp": now + 3600, "sub": f"stores/{DEMO_STORE_HASH}",
+    claims: dict[str, Any] = {"aud": CLIENT_ID, "iss": "bc", "iat": now, "nbf": now, "exp": now + 3600, "sub": f"stores/{DEMO_STORE_HASH}",
               "user": {"id": 1, "email": "owner@example.com"}, "owner": {"id": 1, "email": "owner@example.com"}}  # fmt: skip
     claims.update(changes)
-    secret = claims.pop("_secret", CLIENT_SECRET)
+    secret = str(claims.pop("_secret", CLIENT_SECRET))
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
