@@ -22,8 +22,10 @@ from . import (
     routes_hooks,
     routes_orders,
     routes_refunds,
+    routes_scripts,
     routes_shipping,
 )
+from .apps import add_app_routes
 from .faults import FaultConfig, Faults
 from .formats import SCOPE_MESSAGE, ApiVersion, SandboxError, error_body, error_response, json_response
 from .ratelimit import WINDOW_MS, RateLimiter
@@ -195,6 +197,7 @@ def build_api(sandbox: Sandbox) -> FastAPI:
         routes_catalog.router,
         routes_customers.router,
         routes_content.router,
+        routes_scripts.router,
         routes_shipping.router,
         routes_hooks.router,
     )
@@ -207,6 +210,7 @@ def build_api(sandbox: Sandbox) -> FastAPI:
     _add_admin_routes(api, sandbox)
     changes.add_change_routes(api, sandbox)
     api.state.storefront = add_storefront_routes(api, sandbox)  # sign-in and /customer/current.jwt
+    api.state.apps = add_app_routes(api, sandbox)  # single-click apps: /oauth2/token, the control panel
 
     async def sandbox_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SandboxError)

@@ -94,6 +94,10 @@ class SandboxStore:
         self.pages: dict[int, dict[str, Any]] = {p["id"]: p for p in data["pages"]}
         self.shipping_zones: dict[int, dict[str, Any]] = {z["id"]: z for z in data["shipping_zones"]}
         self.payment_methods: list[dict[str, Any]] = data["payment_methods"]
+        self.scripts: dict[str, dict[str, Any]] = {}  # Scripts API, by uuid (sandbox/routes_scripts.py)
+        self.token_clients: dict[
+            str, str
+        ] = {}  # token -> client id of the app it was issued to (sandbox/apps.py)
         self._check_unique_ids(data)
         self._fill_defaults()
 

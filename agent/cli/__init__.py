@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from agent.cli import admin as cli_admin
 from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
 from agent.cli import replay as cli_replay
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_serve.add_commands(commands)
     cli_transcripts.add_commands(commands)
     cli_replay.add_commands(commands)
+    cli_admin.add_commands(commands)
     evaluate = commands.add_parser(
         "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
     )
@@ -162,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "replay": cli_replay.cmd_replay,
         "eval": cmd_eval,
         "webhooks": cli_webhooks.cmd_webhooks,
+        "admin": cli_admin.cmd_admin,
     }
     if args.command in store_commands:
         return store_commands[args.command](args, settings)

@@ -41,8 +41,11 @@ RouterFactory = Callable[[ServerState], APIRouter]
 def extra_routers() -> list[RouterFactory]:
     """Routers every `bcagent serve` mounts besides the chat API, each built from the server state
     (``state.stores[hash].agent`` etc.; also reachable in a route as ``request.app.state.server``).
-    The webhooks receiver is mounted by ``create_app`` itself (``ServeOptions.follow_catalog``)."""
-    return []
+    The webhooks receiver is mounted by ``create_app`` itself (``ServeOptions.follow_catalog``).
+    The merchant's console (``/admin`` and the BigCommerce app's callbacks) is one of them."""
+    from ..console.router import console_router
+
+    return [console_router]
 
 
 @dataclass
@@ -61,13 +64,14 @@ class ServeOptions:
     follow_catalog: bool = True  # webhooks receiver + scheduled syncs (agent.store.freshness_service)
 
 
-def served_hashes(settings: Settings, stores: Sequence[str] | None) -> list[str]:
-    """The stores to serve: those named (each must be connected), else every connected store."""
+def served_hashes(settings: Settings, stores: Sequence[str] | None, app_mode: bool = False) -> list[str]:
+    """The stores to serve: those named (each must be connected), else every connected store. As a
+    BigCommerce app (``app_mode``) the server may start with none: stores connect by installing it."""
     connections = ConnectionStore(settings.home)
     if stores:
         return [connections.resolve(h) for h in dict.fromkeys(stores)]
     hashes = connections.hashes()
-    if not hashes:
+    if not hashes and not app_mode:
         raise ConnectionProblem(
             "No store is connected. Run `bcagent connect --store-hash HASH --token TOKEN`."
         )
@@ -110,7 +114,9 @@ def create_app(
     """The app serving ``stores`` (default: every connected store). Raises ConnectionProblem when a
     store is not connected. The agents are opened when the app starts (its lifespan)."""
     options = options or ServeOptions()
-    hashes = served_hashes(settings, stores)
+    from ..console.config import ConsoleConfig
+
+    hashes = served_hashes(settings, stores, app_mode=ConsoleConfig.from_env().app is not None)
     origins = settings.serve.cors_origins
     if origins is None:
         origins = tuple(default_origins(settings, hashes))

@@ -69,9 +69,13 @@ async def catalog_runtime(
 
 
 async def run_ingest(
-    settings: Settings, store: str | None, full: bool, progress: Progress | None = None
+    settings: Settings,
+    store: str | None,
+    full: bool,
+    progress: Progress | None = None,
+    embedder: MiniLMEmbedding | None = None,
 ) -> SyncReport:
-    async with catalog_runtime(settings, store) as runtime:
+    async with catalog_runtime(settings, store, embedder) as runtime:
         lock = sync_lock(
             runtime.folder,
             runtime.connection.store_hash,

@@ -22,6 +22,7 @@ from sandbox import (
     routes_customers,
     routes_orders,
     routes_refunds,
+    routes_scripts,
     routes_shipping,
 )
 from sandbox.app import Sandbox
@@ -64,6 +65,17 @@ def get(template: str, url: str, status: int = 200, **params: str) -> Case:
 
 def put(template: str, url: str, status: int, body: bytes, content_type: str = "application/json") -> Case:
     return Case("PUT", template, url, status, body=body, content_type=content_type)
+
+
+def post(template: str, url: str, status: int, body: bytes) -> Case:
+    return Case("POST", template, url, status, body=body)
+
+
+SCRIPTS = "/v3/content/scripts"
+SCRIPT_TAG = (
+    b'{"name": "chat", "kind": "script_tag", "html": "<script src=\\"https://chat.example/w.js\\"></script>",'
+    b' "location": "footer", "consent_category": "functional", "auto_uninstall": true}'
+)
 
 
 ORDER = "/v2/orders/{order_id}"
@@ -133,6 +145,12 @@ CASES = [
     get(ALL_REFUNDS + "/{refund_id}", "/v3/orders/payment_actions/refunds/7"),
     get(ALL_REFUNDS + "/{refund_id}", "/v3/orders/payment_actions/refunds/99", 404),
     get(PAGES, PAGES, include="body"),
+    get(SCRIPTS, SCRIPTS),
+    post(SCRIPTS, SCRIPTS, 200, SCRIPT_TAG),
+    post(SCRIPTS, SCRIPTS, 422, b'{"kind": "src"}'),
+    get(SCRIPTS + "/{uuid}", SCRIPTS + "/0b6e4a0e-0000-4000-8000-000000000000", 404),
+    put(SCRIPTS + "/{uuid}", SCRIPTS + "/0b6e4a0e-0000-4000-8000-000000000000", 404, b'{"name": "x"}'),
+    Case("DELETE", SCRIPTS + "/{uuid}", SCRIPTS + "/0b6e4a0e-0000-4000-8000-000000000000", 404),
     get(PAGES, PAGES, 400, is_visible="true"),
     get(PAGES, PAGES, 422, **{"id:in": "x"}),
     get(PAGES + "/{pageId}", PAGES + "/2", include="body"),
@@ -232,7 +250,7 @@ def with_order_extras(data: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 async def small_api(small_data: dict[str, Any]) -> AsyncIterator[httpx.AsyncClient]:
     data = with_knowledge(with_order_extras(small_data))  # pages, zones, payment methods, refunds
-    data["api_accounts"][0]["scopes"] += ["store_v2_content_read_only", "store_payments_methods_read"]
+    data["api_accounts"][0]["scopes"] += ["store_v2_content", "store_payments_methods_read"]
     sandbox = Sandbox([SandboxStore.from_data(data, "small-store.json")])
     async with client_for(sandbox) as client:
         yield client
@@ -257,6 +275,7 @@ def test_every_route_and_documented_status_is_checked() -> None:
             routes_catalog.router,
             routes_customers.router,
             routes_content.router,
+            routes_scripts.router,
             routes_shipping.router,
         )
         for route in router.routes

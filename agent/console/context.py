@@ -1,0 +1,125 @@
+"""What the console's routes share: the settings, the console's configuration and state, notes to show
+after an install, and the catalog syncs it started (with their progress)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from starlette.requests import Request
+
+from bigcommerce import AsyncBigCommerce, BigCommerceError
+
+from ..persistence.console import ConsoleState
+from ..settings import Settings
+from ..store.connections import ConnectionProblem, ConnectionStore
+from .config import ConsoleConfig
+from .widget_script import remove_widget
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncJob:
+    """A catalog sync the console started: its progress for the page, and how it ended."""
+
+    started: float = field(default_factory=time.time)
+    done: int = 0
+    total: int | None = None
+    finished: bool = False
+    outcome: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "done": self.done,
+            "total": self.total,
+            "finished": self.finished,
+            "outcome": self.outcome,
+        }
+
+
+@dataclass
+class ConsoleContext:
+    settings: Settings
+    config: ConsoleConfig
+    state: ConsoleState
+    transport: httpx.AsyncBaseTransport | None = None  # tests: the sandbox in-process
+    embedder: Any = None  # the catalog syncs' embedding model (None: each sync loads its own)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    syncs: dict[str, SyncJob] = field(default_factory=dict)
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def start_sync(self, store_hash: str) -> SyncJob:
+        """Start a catalog sync of the store in the background (one at a time per store)."""
+        running = self.syncs.get(store_hash)
+        if running is not None and not running.finished:
+            return running
+        job = SyncJob()
+        self.syncs[store_hash] = job
+        task = asyncio.create_task(self._sync(store_hash, job))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return job
+
+    async def _sync(self, store_hash: str, job: SyncJob) -> None:
+        from ..store.catalog import run_ingest  # loads the embedding model: only when a sync runs
+
+        def progress(done: int, total: int | None) -> None:
+            job.done, job.total = done, total
+
+        try:
+            report = await run_ingest(self.settings, store_hash, False, progress, self.embedder)
+            job.outcome = " ".join(report.lines()[:2]) or "Catalog synced."
+        except ConnectionProblem as problem:
+            job.outcome = str(problem)
+        except BigCommerceError as exc:
+            job.outcome = f"The sync stopped: {exc} The previous index is unchanged; try Sync now again."
+        except Exception:  # a sync started from a page must never take the server down
+            log.exception("console sync of %s failed", store_hash)
+            job.outcome = "The sync failed unexpectedly; the server log has the details."
+        finally:
+            job.finished = True
+
+    async def disconnect(self, store_hash: str, remove_remote: bool = False) -> list[str]:
+        """Disconnect a store: (``remove_remote``: its widget script and webhooks in the store first, while
+        the token still works), its index, credentials and sync state, and its console users; what was
+        removed, in words."""
+        connections = ConnectionStore(self.settings.home)
+        removed: list[str] = []
+        if store_hash not in connections.hashes():
+            removed.append(f"console users: {await self.state.forget_store(store_hash)}")
+            return removed
+        connection = connections.load(store_hash)
+        if remove_remote:
+            try:
+                async with AsyncBigCommerce(
+                    store_hash, connections.token(store_hash).reveal(), base_url=connection.api_url,
+                    transport=self.transport, max_retries=1,
+                ) as client:  # fmt: skip
+                    removed.append(f"widget scripts: {await remove_widget(client)}")
+            except BigCommerceError as exc:
+                removed.append(f"widget scripts: not removed ({exc})")
+            if connection.webhook_ids:
+                from ..store.hooks import remove
+
+                try:
+                    removed.append(f"webhooks: {await remove(connections, store_hash)}")
+                except ConnectionProblem as problem:
+                    removed.append(f"webhooks: not removed ({problem})")
+        from ..store.catalog import drop_remote_index
+
+        await asyncio.to_thread(drop_remote_index, self.settings, store_hash)
+        await asyncio.to_thread(connections.delete, store_hash)
+        removed.append("credentials, tools, vectors and sync state")
+        removed.append(f"console users: {await self.state.forget_store(store_hash)}")
+        self.notes.pop(store_hash, None)
+        return removed
+
+
+def console_of(request: Request) -> ConsoleContext:
+    console: ConsoleContext = request.app.state.console
+    return console

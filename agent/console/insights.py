@@ -1,0 +1,84 @@
+"""Insights of one store over a period, computed in SQL over the transcripts' per-conversation summaries
+(``transcript_threads`` and ``transcript_thread_tools``: indexed by store and time, so a period of
+100,000 conversations is one indexed scan on either engine).
+
+Definitions (shown on the page): a conversation is **resolved** when it ended without a handoff and
+without an error (a store failure -- 5xx, 429 after retries, no answer -- or an exception); the **handoff rate** is conversations with a handoff
+over all; turn times are the p50/p95 of the most recent 2,000 turns of the period.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from ..persistence import timestamps
+from ..persistence.transcripts import open_transcripts
+from ..settings import Settings
+from ..store.connections import ConnectionStore
+
+TIMED_TURNS = 2000
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+async def insights_view(settings: Settings, store_hash: str, since: datetime) -> dict[str, Any]:
+    folder = ConnectionStore(settings.home).folder(store_hash)
+    async with open_transcripts(settings, folder) as transcripts:
+        db = transcripts.db
+        postgres = db.dialect.engine == "postgresql"
+        bound: Any = since if postgres else timestamps.precise(since)
+        handoff = "handoff" if postgres else "handoff = 1"
+        async with db.transaction(readonly=True) as tx:
+            row = await tx.fetchone(
+                "SELECT count(*), coalesce(sum(turns), 0), "
+                f"coalesce(sum(CASE WHEN {handoff} THEN 1 ELSE 0 END), 0), "
+                "coalesce(sum(CASE WHEN errors > 0 OR store_errors > 0 THEN 1 ELSE 0 END), 0), "
+                f"coalesce(sum(CASE WHEN NOT ({handoff}) AND errors = 0 AND store_errors = 0 THEN 1 ELSE 0 END), 0) "
+                "FROM transcript_threads WHERE store_hash = ? AND last_at >= ?",
+                (store_hash, bound),
+            )
+            tools = await tx.fetchall(
+                "SELECT tool, count(*) FROM transcript_thread_tools WHERE store_hash = ? AND last_at >= ? "
+                "GROUP BY tool ORDER BY count(*) DESC, tool LIMIT 10",
+                (store_hash, bound),
+            )
+            recent = await tx.fetchall(
+                "SELECT record FROM transcript_turns WHERE store_hash = ? AND started_at >= ? "
+                "ORDER BY seq DESC LIMIT ?",
+                (store_hash, bound, TIMED_TURNS),
+            )
+    conversations, turns, handoffs, errors, resolved = (int(v) for v in (row or (0, 0, 0, 0, 0)))
+    times = [float(json.loads(r[0]).get("timings", {}).get("total_ms", 0.0)) for r in recent]
+
+    def rate(part: int) -> float:
+        return round(100.0 * part / conversations, 1) if conversations else 0.0
+
+    figures = {
+        "conversations": conversations,
+        "turns": turns,
+        "resolved": resolved,
+        "resolution_rate": rate(resolved),
+        "handoffs": handoffs,
+        "handoff_rate": rate(handoffs),
+        "with_errors": errors,
+        "p50_ms": round(_percentile(times, 0.5)),
+        "p95_ms": round(_percentile(times, 0.95)),
+    }
+    top_tools = [{"tool": str(t[0]), "conversations": int(t[1])} for t in tools]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["figure", "value"])
+    for key, value in figures.items():
+        writer.writerow([key, value])
+    for tool in top_tools:
+        writer.writerow([f"tool:{tool['tool']}", tool["conversations"]])
+    return {"figures": figures, "top_tools": top_tools, "csv": out.getvalue()}
