@@ -107,7 +107,9 @@ async def test_load_sends_a_signed_payload_with_bigcommerces_claims(admin: Any) 
     assert claims["user"] == {"id": 7, "email": "a@b.example", "locale": "en-US"}
     assert claims["exp"] - claims["nbf"] == 24 * 3600 and claims["nbf"] == claims["iat"]
     with pytest.raises(jwt.InvalidSignatureError):
-        jwt.decode(payload, "another-secret-00000000000000000000000000", algorithms=["HS256"], audience=CLIENT_ID)
+        jwt.decode(
+            payload, "another-secret-00000000000000000000000000", algorithms=["HS256"], audience=CLIENT_ID
+        )
 
 
 async def test_uninstall_revokes_the_token_and_removes_the_apps_auto_uninstall_scripts(admin: Any) -> None:
