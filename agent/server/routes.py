@@ -11,10 +11,12 @@ from langchain_core.messages import AIMessage, HumanMessage
 from starlette.responses import Response, StreamingResponse
 
 from ..models.offline import text_of
+from ..persistence.attempts import client_key
 from ..runtime import EventSink, TurnResult
+from ..tools.context import serving_client
 from . import sse
 from .customer_token import identity, shopper_from
-from .deps import AuthorizedThread, CurrentStore, Server, rate_limit
+from .deps import AuthorizedThread, CurrentStore, Server, client_address, rate_limit
 from .errors import ApiError
 from .schemas import (
     ConfirmationIn,
@@ -80,6 +82,7 @@ async def post_message(
     key = await take_lock(server, store, thread_id)
     product_id = body.page.product_id if body.page else None
     timings: dict[str, float] = {}
+    client = client_key(client_address(request))
 
     async def work(on_event: EventSink) -> TurnResult:
         verify_started = time.perf_counter()
@@ -88,14 +91,15 @@ async def post_message(
         )
         customer = await identity(shopper, store.agent.context.tools.client)
         timings["verify_ms"] = round((time.perf_counter() - verify_started) * 1000, 2)
-        return await store.agent.send(
-            thread_id,
-            text,
-            verified_customer=customer,
-            product_id=product_id,
-            on_event=on_event,
-            surface="serve",
-        )
+        with serving_client(client):  # failed lookups and codes are counted per client too
+            return await store.agent.send(
+                thread_id,
+                text,
+                verified_customer=customer,
+                product_id=product_id,
+                on_event=on_event,
+                surface="serve",
+            )
 
     turn = prepare_turn(server, store, thread_id, key, work, started)
     turn.timings = timings
@@ -129,9 +133,11 @@ async def post_confirmation(
         await server.locks.release(key)
         raise
     answer = {"confirm": body.confirm, "order_id": pending.get("order_id"), "proposal_id": body.proposal_id}
+    client = client_key(client_address(request))
 
     async def work(on_event: EventSink) -> TurnResult:
-        return await store.agent.confirm(thread_id, answer, on_event=on_event, surface="serve")
+        with serving_client(client):
+            return await store.agent.confirm(thread_id, answer, on_event=on_event, surface="serve")
 
     return await _answer(request, server, prepare_turn(server, store, thread_id, key, work, started))
 
