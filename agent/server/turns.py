@@ -19,6 +19,7 @@ from bigcommerce import BigCommerceError
 
 from ..persistence import timestamps
 from ..runtime import EventSink, TurnResult
+from ..tools.links import store_hosts
 from ..tools.results import parse_result
 from .errors import ApiError
 from .links import links_of
@@ -53,6 +54,7 @@ class Turn:
     started: float
     timings: dict[str, float] = field(default_factory=dict)
     task: asyncio.Task[TurnResult] | None = None
+    store_hosts: frozenset[str] = frozenset()  # where the answer's product links may point
 
 
 def prepare_turn(
@@ -80,7 +82,8 @@ def prepare_turn(
             await server.locks.release(key)
             events.put_nowait(None)
 
-    return Turn(run, events, started)
+    connection = store.connection
+    return Turn(run, events, started, store_hosts=store_hosts(connection.secure_url, connection.domain))
 
 
 def in_background(server: ServerState, turn: Turn) -> Turn:
@@ -151,7 +154,7 @@ def answer_of(result: TurnResult, turn: Turn) -> TurnAnswer:
         tools=tools,
         routes=list(result.routes),
         timings=timings,
-        links=links_of(result.tool_results),
+        links=links_of(result.tool_results, turn.store_hosts),
         retryable=store_was_unavailable(result),
     )
 

@@ -22,6 +22,7 @@ from bigcommerce.types.orders import Order
 from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import email_address, mask_email, order_number
+from .links import tracking_link
 from .lockouts import Limit, count_failure, locked_by, order_limits, order_locked_message
 from .results import OrderDetails, OrderSummary, ToolResult, ok, result, store_call
 
@@ -194,7 +195,7 @@ async def describe_order(ctx: ToolContext, order: Order) -> OrderDetails:
                 or s.shipping_provider
                 or None,
                 "tracking_number": s.tracking_number or None,
-                "tracking_link": s.tracking_link or s.generated_tracking_link or None,
+                "tracking_link": tracking_link(s.tracking_link) or tracking_link(s.generated_tracking_link),
                 "shipped_on": ctx.date(s.date_created),
                 "method": s.shipping_method or None,
             }
