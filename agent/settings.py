@@ -26,7 +26,8 @@ origin), ``BCAGENT_MAX_MESSAGE_CHARS`` (2000), ``BCAGENT_MAX_BODY_BYTES`` (16384
 ``BCAGENT_JWT_LEEWAY_SECONDS`` (30), ``BCAGENT_TRUSTED_PROXIES`` (addresses or CIDRs whose
 ``X-Forwarded-For`` is believed; default none: the TCP peer is the client), ``BCAGENT_ALLOWED_HOSTS``
 (the ``Host`` names the server answers to; default the listening host, ``localhost`` and ``127.0.0.1``),
-``BCAGENT_MAX_HEADER_BYTES`` (65536: the request line and headers together).
+``BCAGENT_MAX_HEADER_BYTES`` (65536: the request line and headers together), ``BCAGENT_ADMIN_TOKEN``
+(``Authorization: Bearer ...`` shows ``/readyz``'s per-store details).
 How the LLM is spoken to (``LLMSettings``, all optional; the defaults suit OpenAI and the common local
 servers alike):
 
@@ -125,6 +126,7 @@ class ServeSettings:
     trusted_proxies: tuple[str, ...] = ()  # addresses / CIDRs whose X-Forwarded-For is believed
     allowed_hosts: tuple[str, ...] | None = None  # None: the listening host, localhost, 127.0.0.1
     max_header_bytes: int = 65_536
+    admin_token: str | None = field(default=None, repr=False)  # BCAGENT_ADMIN_TOKEN: /readyz details
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServeSettings:
@@ -144,6 +146,7 @@ class ServeSettings:
             trusted_proxies=_networks(env, "BCAGENT_TRUSTED_PROXIES"),
             allowed_hosts=_hosts(env, "BCAGENT_ALLOWED_HOSTS"),
             max_header_bytes=_int(env, "BCAGENT_MAX_HEADER_BYTES", 65_536, minimum=4096),
+            admin_token=(env.get("BCAGENT_ADMIN_TOKEN") or "").strip() or None,
         )
 
 
