@@ -27,7 +27,11 @@ origin), ``BCAGENT_MAX_MESSAGE_CHARS`` (2000), ``BCAGENT_MAX_BODY_BYTES`` (16384
 ``X-Forwarded-For`` is believed; default none: the TCP peer is the client), ``BCAGENT_ALLOWED_HOSTS``
 (the ``Host`` names the server answers to; default the listening host, ``localhost`` and ``127.0.0.1``),
 ``BCAGENT_MAX_HEADER_BYTES`` (65536: the request line and headers together), ``BCAGENT_ADMIN_TOKEN``
-(``Authorization: Bearer ...`` shows ``/readyz``'s per-store details).
+(``Authorization: Bearer ...`` shows ``/readyz``'s per-store details); the per-store budget of chat
+turns (``agent/server/budget.py``): ``BCAGENT_STORE_BUDGET`` (on), ``BCAGENT_CHAT_QUOTA_SHARE`` (0.6 of
+the store's BigCommerce quota), ``BCAGENT_CLIENT_BUDGET_SHARE`` (0.25 of that per client),
+``BCAGENT_TURN_REQUESTS`` (4 store requests counted per turn), ``BCAGENT_STREAMS_PER_CLIENT`` (4) and
+``BCAGENT_STREAMS_PER_STORE`` (100) open streams.
 How the LLM is spoken to (``LLMSettings``, all optional; the defaults suit OpenAI and the common local
 servers alike):
 
@@ -127,6 +131,12 @@ class ServeSettings:
     allowed_hosts: tuple[str, ...] | None = None  # None: the listening host, localhost, 127.0.0.1
     max_header_bytes: int = 65_536
     admin_token: str | None = field(default=None, repr=False)  # BCAGENT_ADMIN_TOKEN: /readyz details
+    store_budget: bool = True  # admit chat turns against a per-store share of the BigCommerce quota
+    chat_quota_share: float = 0.6  # of the store's quota per window, for chat (the rest: other apps)
+    client_budget_share: float = 0.25  # of the store's chat budget, for one client
+    turn_requests: int = 4  # store requests a turn is counted as
+    streams_per_client: int = 4  # open SSE streams
+    streams_per_store: int = 100
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServeSettings:
@@ -147,7 +157,20 @@ class ServeSettings:
             allowed_hosts=_hosts(env, "BCAGENT_ALLOWED_HOSTS"),
             max_header_bytes=_int(env, "BCAGENT_MAX_HEADER_BYTES", 65_536, minimum=4096),
             admin_token=(env.get("BCAGENT_ADMIN_TOKEN") or "").strip() or None,
+            store_budget=_switch(env, "BCAGENT_STORE_BUDGET", True),
+            chat_quota_share=_share(env, "BCAGENT_CHAT_QUOTA_SHARE", 0.6),
+            client_budget_share=_share(env, "BCAGENT_CLIENT_BUDGET_SHARE", 0.25),
+            turn_requests=_int(env, "BCAGENT_TURN_REQUESTS", 4),
+            streams_per_client=_int(env, "BCAGENT_STREAMS_PER_CLIENT", 4),
+            streams_per_store=_int(env, "BCAGENT_STREAMS_PER_STORE", 100),
         )
+
+
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(env, name, default, minimum=0.01)
+    if value > 1:
+        raise SettingsError(f"{name}={value:g} is a share: use a number from 0.01 to 1 (0.6 is 60%)")
+    return value
 
 
 def _list(env: Mapping[str, str], name: str) -> list[str]:

@@ -84,7 +84,7 @@ def verify(token: str, store_hash: str, app: StorefrontApp, leeway_seconds: int 
         raise TokenRefused("no customer claim")
     customer_id = customer.get("id")
     if isinstance(customer_id, bool) or not isinstance(customer_id, int) or not 0 < customer_id <= MAX_ID:
-        raise TokenRefused("customer id is not a positive 32-bit integer")
+        raise TokenRefused("customer id is not a positive integer (of 32 bits)")
     email = customer.get("email")
     return Shopper(
         customer_id=customer_id,

@@ -15,6 +15,7 @@ from ..persistence.attempts import client_key
 from ..runtime import EventSink, TurnResult
 from ..tools.context import serving_client
 from . import sse
+from .budget import admit_turn, open_stream, released
 from .customer_token import identity, shopper_from
 from .deps import AuthorizedThread, CurrentStore, Server, client_address, rate_limit
 from .errors import ApiError
@@ -30,7 +31,7 @@ from .schemas import (
     TurnAnswer,
     confirmation_view,
 )
-from .state import ServerState
+from .state import ServedStore, ServerState
 from .turns import Turn, answer_now, in_background, prepare_turn, take_lock
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -44,11 +45,47 @@ def _wants_stream(request: Request) -> bool:
     return "text/event-stream" in request.headers.get("accept", "").lower()
 
 
-async def _answer(request: Request, server: ServerState, turn: Turn) -> TurnAnswer | Response:
-    if _wants_stream(request):
-        stream = sse.stream(in_background(server, turn))
+async def _answer(
+    request: Request, server: ServerState, turn: Turn, slots: list[str] | None
+) -> TurnAnswer | Response:
+    if slots is not None:
+        stream = released(sse.stream(in_background(server, turn)), server, slots)
         return StreamingResponse(stream, media_type="text/event-stream", headers=sse.HEADERS)
     return await answer_now(turn)
+
+
+async def _admit(request: Request, server: ServerState, store: ServedStore, address: str) -> list[str] | None:
+    """A turn's admission: the store's budget and the client's share of it, and for a stream a slot
+    (given back when the stream ends; the slot list, or None for a JSON answer)."""
+    await admit_turn(server, store, address)
+    return open_stream(server, store, address) if _wants_stream(request) else None
+
+
+async def _run(
+    request: Request,
+    server: ServerState,
+    store: ServedStore,
+    thread_id: str,
+    key: str,
+    work: Any,
+    started: float,
+    timings: dict[str, float] | None = None,
+) -> TurnAnswer | Response:
+    """Admit the turn (the lock ``key`` is already held: released when the turn is refused) and answer."""
+    try:
+        slots = await _admit(request, server, store, client_address(request))
+    except BaseException:
+        await server.locks.release(key)
+        raise
+    turn = prepare_turn(server, store, thread_id, key, work, started)
+    if timings is not None:
+        turn.timings = timings
+    try:
+        return await _answer(request, server, turn, slots)
+    except BaseException:
+        if slots is not None:
+            server.streams.give_back(slots)
+        raise
 
 
 def _check_text(server: ServerState, text: str) -> str:
@@ -101,9 +138,7 @@ async def post_message(
                 surface="serve",
             )
 
-    turn = prepare_turn(server, store, thread_id, key, work, started)
-    turn.timings = timings
-    return await _answer(request, server, turn)
+    return await _run(request, server, store, thread_id, key, work, started, timings)
 
 
 @router.post(
@@ -139,7 +174,7 @@ async def post_confirmation(
         with serving_client(client):
             return await store.agent.confirm(thread_id, answer, on_event=on_event, surface="serve")
 
-    return await _answer(request, server, prepare_turn(server, store, thread_id, key, work, started))
+    return await _run(request, server, store, thread_id, key, work, started)
 
 
 @router.get("/threads/{thread_id}", response_model=ThreadView, summary="The conversation so far")
