@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
+from ..persistence.records import open_records
 from ..persistence.transcripts import Query, may_have_transcripts, open_transcripts, sqlite_path
 from ..replay.recording import RecordingError, from_turns, read, write
 from ..replay.redact import Redactor
@@ -43,6 +45,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--grep", metavar="TEXT", help="only conversations whose messages or replies hold TEXT"
     )
     listing.add_argument("--errors", action="store_true", help="only conversations with a failed turn")
+    listing.add_argument(
+        "--lockouts",
+        action="store_true",
+        help="only conversations that set off a lockout (failed order lookups or wrong codes counted across "
+        "conversations), each with what was locked",
+    )
     listing.add_argument("--limit", type=int, default=50, help="at most this many (50)")
     listing.add_argument("--json", action="store_true", help="one JSON object per conversation")
     show = actions.add_parser("show", help="one conversation as a timeline")
@@ -125,11 +133,20 @@ async def _list(settings: Settings, args: argparse.Namespace) -> int:
         grep=args.grep,
         limit=max(1, args.limit),
     )
+    locked: dict[str, list[str]] = {}
+    if args.lockouts:
+        locked = await _lockouts(settings, store_hash, folder)
     async with open_transcripts(settings, folder) as transcripts:
-        threads = await transcripts.threads(query)
+        if args.lockouts:
+            threads = []
+            for thread_id in list(locked)[: query.limit]:
+                threads += await transcripts.threads(dataclasses.replace(query, thread_id=thread_id, limit=1))
+        else:
+            threads = await transcripts.threads(query)
     if args.json:
         for t in threads:
-            print(json.dumps(t.__dict__, ensure_ascii=False, sort_keys=True))
+            row = {**t.__dict__, **({"lockouts": locked.get(t.thread_id, [])} if args.lockouts else {})}
+            print(json.dumps(row, ensure_ascii=False, sort_keys=True))
         return 0
     if not threads:
         print("No conversation matches.")
@@ -143,7 +160,25 @@ async def _list(settings: Settings, args: argparse.Namespace) -> int:
             f"{'yes' if t.handoff else '-':7}  {t.grounding_replacements:5}  {t.errors:6}  "
             f"{', '.join(t.routes) or '-'} / {', '.join(t.tools) or '-'}"
         )
+        for detail in locked.get(t.thread_id, []):
+            print(f"{'':21}lockout: {detail}")
     return 0
+
+
+async def _lockouts(settings: Settings, store_hash: str, folder: Path) -> dict[str, list[str]]:
+    """The lockouts in the store's audit log (action ``lockout``), newest first: thread -> what it locked."""
+    records = await open_records(settings, store_hash, folder)
+    try:
+        entries = [e for e in await records.audit_entries() if e.action == "lockout"]
+    finally:
+        await records.aclose()
+    found: dict[str, list[str]] = {}
+    for entry in reversed(entries):
+        order = f" (order #{entry.order_id})" if entry.order_id else ""
+        found.setdefault(entry.thread_id, []).append(
+            f"{entry.time[:19]} {entry.detail or entry.outcome}{order}"
+        )
+    return found
 
 
 async def _show(settings: Settings, args: argparse.Namespace) -> int:
