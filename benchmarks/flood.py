@@ -6,11 +6,12 @@ model, BCAGENT_TRUSTED_PROXIES=127.0.0.1 so each simulated client is told apart 
 X-Forwarded-For) each run in their own process on loopback. For each phase (budget off, then on, each
 on a fresh server and a fresh quota window) the flooder keeps ``--flood`` questions in flight from one
 address (product questions and order lookups: 3-4 store requests each, within its 120-requests-a-minute
-limit), while an honest shopper at another address asks "where is my order" every ``--every`` seconds.
+limit), while three honest shoppers, each at its own address, ask "where is my order" every ``--every``
+seconds (9: a person reading the answers, well inside one client's share of the budget).
 Printed per phase: the honest lookups' p50/p95 and errors, the flooder's turns answered and refused
 (429 store_busy), and the sandbox's 429s.
 
-    python benchmarks/flood.py [--seconds 60] [--flood 8] [--every 3]
+    python benchmarks/flood.py [--seconds 60] [--flood 8] [--every 9]
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from benchmarks.serve import percentile, start_serve, wait_ready  # noqa: E402
 from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
 from sandbox.process import start_sandbox_process  # noqa: E402
 
-FLOODER, HONEST = "203.0.113.66", "198.51.100.23"
+FLOODER = "203.0.113.66"
+HONEST = ("198.51.100.23", "198.51.100.24", "198.51.100.25")  # three shoppers, each at its own address
 FLOOD_QUESTIONS = (
     "How much are the Premium Boxing Gloves?",
     "Where is order #12349? My email is lena.kim@example.com",
@@ -84,10 +86,11 @@ async def flood(client: httpx.AsyncClient, phase: Phase, until: float, lane: int
             phase.flood_other += 1
 
 
-async def honest(client: httpx.AsyncClient, phase: Phase, until: float, every: float) -> None:
+async def honest(client: httpx.AsyncClient, phase: Phase, until: float, every: float, shopper: int) -> None:
+    await asyncio.sleep(shopper * every / len(HONEST))  # staggered
     while time.monotonic() < until:
         started = time.perf_counter()
-        answer = await ask(client, HONEST, HONEST_QUESTION)
+        answer = await ask(client, HONEST[shopper], HONEST_QUESTION)
         took = time.perf_counter() - started
         if answer.status_code == 200 and "1Z999AA10123456784" in answer.text:
             phase.honest.append(took)
@@ -115,7 +118,8 @@ async def run_phase(
         async with httpx.AsyncClient(base_url=base, timeout=120) as client:
             until = time.monotonic() + args.seconds
             lanes = [flood(client, phase, until, lane) for lane in range(args.flood)]
-            await asyncio.gather(honest(client, phase, until, args.every), *lanes)
+            shoppers = [honest(client, phase, until, args.every, n) for n in range(len(HONEST))]
+            await asyncio.gather(*shoppers, *lanes)
     finally:
         serve.terminate()
         serve.wait(timeout=60)
@@ -134,7 +138,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase (60)")
     parser.add_argument("--flood", type=int, default=8, help="the flooder's questions in flight (8)")
-    parser.add_argument("--every", type=float, default=3.0, help="seconds between honest lookups (3)")
+    parser.add_argument(
+        "--every", type=float, default=9.0, help="seconds between one honest shopper's lookups (9)"
+    )
     parser.add_argument("--products", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bcagent-flood-") as folder:
@@ -154,8 +160,8 @@ async def main() -> None:
             sandbox.terminate()
             sandbox.wait(timeout=60)
     print(
-        f"one client keeps {args.flood} questions in flight for {args.seconds:.0f} s; an honest shopper looks "
-        f"up an order every {args.every:g} s; sandbox quota 150 / 30 s; offline model"
+        f"one client keeps {args.flood} questions in flight for {args.seconds:.0f} s; {len(HONEST)} honest shoppers "
+        f"each look up an order every {args.every:g} s; sandbox quota 150 / 30 s; offline model"
     )
     print(
         "| phase | honest lookups | honest errors | p50 | p95 | flood answered | flood refused (429) | other |"
