@@ -39,6 +39,7 @@ from .graphs import router
 from .models.intents import NLU
 from .models.llm_router import RoutingMemory
 from .models.offline import OfflineChatModel
+from .persistence.attempts import redis_attempts
 from .persistence.checkpoints import open_checkpointer
 from .persistence.records import open_private_records, open_records
 from .persistence.transcripts import TranscriptStore, open_transcripts
@@ -166,6 +167,10 @@ async def open_context(
         else:
             records = await open_records(settings, store_hash, access.folder)
         stack.push_async_callback(records.aclose)
+        if access.folder is not None and settings.redis_url:  # shared failure counts, in Redis
+            shared = redis_attempts(settings.redis_url, store_hash, records.attempts, settings.redis_prefix)
+            records.attempts = shared
+            stack.push_async_callback(shared.client.aclose)
         opener = index or _default_index(settings, embedder or nlu.embedder)
         found = await opener(bigcommerce, connection)
         tools = ToolContext(bigcommerce, connection, records, index=found, policy=policy or StorePolicy())

@@ -23,7 +23,15 @@ the ``BCAGENT_DATABASE_URL`` database); ``BCAGENT_TRANSCRIPT_RETENTION_DAYS`` (d
 ``BCAGENT_CORS_ORIGINS`` (comma-separated; default each served store's storefront URL and the server's own
 origin), ``BCAGENT_MAX_MESSAGE_CHARS`` (2000), ``BCAGENT_MAX_BODY_BYTES`` (16384),
 ``BCAGENT_RATE_PER_CLIENT`` and ``BCAGENT_RATE_PER_THREAD`` (requests per minute; 120 and 30),
-``BCAGENT_JWT_LEEWAY_SECONDS`` (30).
+``BCAGENT_JWT_LEEWAY_SECONDS`` (30), ``BCAGENT_TRUSTED_PROXIES`` (addresses or CIDRs whose
+``X-Forwarded-For`` is believed; default none: the TCP peer is the client), ``BCAGENT_ALLOWED_HOSTS``
+(the ``Host`` names the server answers to; default the listening host, ``localhost`` and ``127.0.0.1``),
+``BCAGENT_MAX_HEADER_BYTES`` (65536: the request line and headers together), ``BCAGENT_ADMIN_TOKEN``
+(``Authorization: Bearer ...`` shows ``/readyz``'s per-store details); the per-store budget of chat
+turns (``agent/server/budget.py``): ``BCAGENT_STORE_BUDGET`` (on), ``BCAGENT_CHAT_QUOTA_SHARE`` (0.6 of
+the store's BigCommerce quota), ``BCAGENT_CLIENT_BUDGET_SHARE`` (0.25 of that per client),
+``BCAGENT_TURN_REQUESTS`` (4 store requests counted per turn), ``BCAGENT_STREAMS_PER_CLIENT`` (4) and
+``BCAGENT_STREAMS_PER_STORE`` (100) open streams.
 How the LLM is spoken to (``LLMSettings``, all optional; the defaults suit OpenAI and the common local
 servers alike):
 
@@ -48,8 +56,10 @@ servers alike):
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +128,16 @@ class ServeSettings:
     jwt_leeway_seconds: int = 30
     turn_lock_ttl_ms: int = 15_000  # with Redis: how long a dead replica's turn lock outlives it
     thread_ttl_hours: int = 24  # the widget forgets a conversation after this long without a message
+    trusted_proxies: tuple[str, ...] = ()  # addresses / CIDRs whose X-Forwarded-For is believed
+    allowed_hosts: tuple[str, ...] | None = None  # None: the listening host, localhost, 127.0.0.1
+    max_header_bytes: int = 65_536
+    admin_token: str | None = field(default=None, repr=False)  # BCAGENT_ADMIN_TOKEN: /readyz details
+    store_budget: bool = True  # admit chat turns against a per-store share of the BigCommerce quota
+    chat_quota_share: float = 0.6  # of the store's quota per window, for chat (the rest: other apps)
+    client_budget_share: float = 0.25  # of the store's chat budget, for one client
+    turn_requests: int = 4  # store requests a turn is counted as
+    streams_per_client: int = 4  # open SSE streams
+    streams_per_store: int = 100
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServeSettings:
@@ -135,7 +155,52 @@ class ServeSettings:
             jwt_leeway_seconds=_int(env, "BCAGENT_JWT_LEEWAY_SECONDS", 30, minimum=0),
             turn_lock_ttl_ms=_int(env, "BCAGENT_TURN_LOCK_TTL_MS", 15_000, minimum=1000),
             thread_ttl_hours=_int(env, "BCAGENT_THREAD_TTL_HOURS", 24),
+            trusted_proxies=_networks(env, "BCAGENT_TRUSTED_PROXIES"),
+            allowed_hosts=_hosts(env, "BCAGENT_ALLOWED_HOSTS"),
+            max_header_bytes=_int(env, "BCAGENT_MAX_HEADER_BYTES", 65_536, minimum=4096),
+            admin_token=(env.get("BCAGENT_ADMIN_TOKEN") or "").strip() or None,
+            store_budget=_switch(env, "BCAGENT_STORE_BUDGET", True),
+            chat_quota_share=_share(env, "BCAGENT_CHAT_QUOTA_SHARE", 0.6),
+            client_budget_share=_share(env, "BCAGENT_CLIENT_BUDGET_SHARE", 0.25),
+            turn_requests=_int(env, "BCAGENT_TURN_REQUESTS", 4),
+            streams_per_client=_int(env, "BCAGENT_STREAMS_PER_CLIENT", 4),
+            streams_per_store=_int(env, "BCAGENT_STREAMS_PER_STORE", 100),
         )
+
+
+def _share(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(env, name, default, minimum=0.01)
+    if value > 1:
+        raise SettingsError(f"{name}={value:g} is a share: use a number from 0.01 to 1 (0.6 is 60%)")
+    return value
+
+
+def _list(env: Mapping[str, str], name: str) -> list[str]:
+    return [item.strip() for item in (env.get(name) or "").split(",") if item.strip()]
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Addresses or CIDRs (``10.0.0.0/8``, ``::1``), each checked; ``*`` is refused (it would trust
+    every client's own ``X-Forwarded-For``)."""
+    found: list[str] = []
+    for item in _list(env, name):
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"{name}: {item!r} is not an address or a CIDR (e.g. 127.0.0.1, 10.0.0.0/8, ::1)"
+            ) from None
+        found.append(item)
+    return tuple(found)
+
+
+def _hosts(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
+    """Host names (``chat.example.com``, ``*.example.com``), lower-cased, without a port."""
+    hosts = tuple(h.lower() for h in _list(env, name))
+    for host in hosts:
+        if "/" in host or re.fullmatch(r"[^:\[\]]+:\d+", host):
+            raise SettingsError(f"{name}: {host!r} is a host name without scheme or port (chat.example.com)")
+    return hosts or None
 
 
 OFF = frozenset({"off", "0", "false", "no"})

@@ -349,8 +349,11 @@ def stop(process: subprocess.Popen[Any] | None) -> None:
 
 
 SERVE_ENV = {
-    "BCAGENT_SYNC_INTERVAL_MINUTES": "0"
-}  # no scheduled sync inside the server: one ingest at a time
+    "BCAGENT_SYNC_INTERVAL_MINUTES": "0",  # no scheduled sync inside the server: one ingest at a time
+    # 50 conversations from one loopback address: the per-store turn budget (agent/server/budget.py)
+    # would refuse most of them as one client's; these phases measure the quota's cost without it
+    "BCAGENT_STORE_BUDGET": "off",
+}
 
 
 async def run(args: argparse.Namespace) -> list[Phase]:

@@ -203,6 +203,7 @@ def start_serve(
         **os.environ,
         "BCAGENT_HOME": str(home),
         "BCAGENT_RATE_PER_CLIENT": str(10**9),
+        "BCAGENT_STORE_BUDGET": "off",  # 50 conversations from one address: measured without admission
         "BCAGENT_RATE_PER_THREAD": str(10**9),
         **(extra_env or {}),
     }

@@ -73,6 +73,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     listing.add_argument(
         "--grep", metavar="TEXT", help="only conversations whose messages or replies hold TEXT"
     )
+    listing.add_argument(
+        "--lockouts",
+        action="store_true",
+        help="only conversations that set off a lockout (failed order lookups or wrong codes counted across "
+        "conversations), each with what was locked",
+    )
     listing.add_argument("--limit", type=int, default=50, help="at most this many (50)")
     listing.add_argument(
         "--full", action="store_true", help="customers' emails and whole thread ids unmasked"

@@ -5,8 +5,10 @@ customers' emails masked unless ``--full``."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from ..persistence.transcripts import Query, may_have_transcripts, open_transcripts
@@ -80,11 +82,23 @@ async def list_conversations(settings: Settings, args: argparse.Namespace) -> in
     if not may_have_transcripts(settings, folder):
         print(f"No conversations recorded for {store_hash} yet.")
         return 0
+    locked: dict[str, list[str]] = {}
+    if args.lockouts:
+        locked = await _lockouts(settings, store_hash, folder)
     async with open_transcripts(settings, folder) as transcripts:
-        threads = await transcripts.threads(query)
+        if args.lockouts:
+            threads = []
+            for thread_id in list(locked)[: query.limit]:
+                threads += await transcripts.threads(dataclasses.replace(query, thread_id=thread_id, limit=1))
+        else:
+            threads = await transcripts.threads(query)
     if args.json:
         for t in threads:
-            print(json.dumps(_row(t, args.full), ensure_ascii=False, sort_keys=True))
+            row = {
+                **_row(t, args.full),
+                **({"lockouts": locked.get(t.thread_id, [])} if args.lockouts else {}),
+            }
+            print(json.dumps(row, ensure_ascii=False, sort_keys=True))
         return 0
     if not threads:
         print("No conversation matches.")
@@ -101,4 +115,25 @@ async def list_conversations(settings: Settings, args: argparse.Namespace) -> in
             f"{'+'.join(t.statuses)[:13]:13}  {t.slowest_ms / 1000:5.1f} s  {_customer(t, args.full)[:22]:22}  "
             f"{json.dumps(first, ensure_ascii=False) if first else '-'} / {', '.join(t.tools) or '-'}"
         )
+        for detail in locked.get(t.thread_id, []):
+            print(f"{'':18}lockout: {detail}")
     return 0
+
+
+async def _lockouts(settings: Settings, store_hash: str, folder: Path) -> dict[str, list[str]]:
+    """The lockouts in the store's audit log (action ``lockout``, agent/tools/lockouts.py), newest first:
+    thread -> what it locked."""
+    from ..persistence.records import open_records
+
+    records = await open_records(settings, store_hash, folder)
+    try:
+        entries = [e for e in await records.audit_entries() if e.action == "lockout"]
+    finally:
+        await records.aclose()
+    found: dict[str, list[str]] = {}
+    for entry in reversed(entries):
+        order = f" (order #{entry.order_id})" if entry.order_id else ""
+        found.setdefault(entry.thread_id, []).append(
+            f"{entry.time[:19]} {entry.detail or entry.outcome}{order}"
+        )
+    return found

@@ -5,6 +5,11 @@ numbers, emails, street addresses, quantities and stock. ``grounding.check_reply
 Each ``*_claims(reply, evidence)`` returns the pieces of ``reply`` that ``evidence`` does not back.
 Identifiers the shopper typed (an order number, an email, a phone number, an address) may be echoed
 back: repeating the shopper's own words invents nothing.
+
+Merchant free text in a tool result (``FREE_TEXT_KEYS``: a product's description and custom fields,
+a page's body) is no evidence for money amounts, phone numbers, emails or URLs: a custom field saying
+"a $250.00 refund: call +1 555 0199" must not make a reply repeating it look grounded. Those facts come
+only from structured fields (prices, order fields, the store's published contact details).
 """
 
 from __future__ import annotations
@@ -106,6 +111,7 @@ class Evidence:
     said: str = ""
     hosts: frozenset[str] = frozenset()
     raw: str = ""  # ``text`` before lower-casing
+    structured_raw: str = ""  # ``raw`` without merchant free text: what backs money, phones, emails, URLs
     statuses: set[str] = field(default_factory=set)
     status_ids: set[int] = field(default_factory=set)
     shipments: bool = False
@@ -113,7 +119,7 @@ class Evidence:
     @classmethod
     def of(cls, text: str, said: str = "", hosts: Iterable[str] = ()) -> Evidence:
         hosts = frozenset(h.lower().removeprefix("www.") for h in hosts)
-        evidence = cls(text.lower(), said.lower(), hosts, raw=text)
+        evidence = cls(text.lower(), said.lower(), hosts, raw=text, structured_raw=structured_text(text))
         for value in _json_values(text):
             evidence._read(value)
         for match in re.finditer(r'"(?:custom_|certificate_)?status"\s*:\s*"([^"]+)"', text):
@@ -161,9 +167,48 @@ class Evidence:
         pattern = rf"(?<![\d.,]){re.escape(number)}(?![\d])"
         return bool(re.search(pattern, self.text) or (said_too and re.search(pattern, self.said)))
 
-    def digits(self, *, said_too: bool = True) -> str:
-        where = self.text + (" " + self.said if said_too else "")
+    def digits(self, *, said_too: bool = True, structured: bool = False) -> str:
+        where = (self.structured if structured else self.text) + (" " + self.said if said_too else "")
         return re.sub(r"\D", "", where)
+
+    @property
+    def structured(self) -> str:
+        return self.structured_raw.lower()
+
+    def has_structured(self, piece: str) -> bool:
+        return piece.lower() in self.structured
+
+    def echoes_structured(self, piece: str) -> bool:
+        return piece.lower() in self.structured or piece.lower() in self.said
+
+
+FREE_TEXT_KEYS: Final = frozenset({"description", "custom_fields", "body", "excerpt", "snippet"})
+
+
+def without_free_text(value: Any) -> Any:
+    """A tool result without its merchant free text (``FREE_TEXT_KEYS``)."""
+    if isinstance(value, dict):
+        return {k: without_free_text(v) for k, v in value.items() if k not in FREE_TEXT_KEYS}
+    if isinstance(value, list):
+        return [without_free_text(v) for v in value]
+    return value
+
+
+def structured_text(text: str) -> str:
+    """The tool results of ``text`` (one JSON result a line) without their merchant free text."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("{", "[")):
+            try:
+                value = json.loads(stripped)
+            except json.JSONDecodeError:
+                lines.append(line)
+                continue
+            lines.append(json.dumps(without_free_text(value), ensure_ascii=False))
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _json_values(text: str) -> Iterator[Any]:
@@ -209,7 +254,7 @@ def url_claims(reply: str, evidence: Evidence) -> list[str]:
     missing = []
     for match in URL.finditer(reply):
         url = match.group(0).rstrip(".,;:!?")
-        if evidence.has(url):
+        if evidence.has_structured(url):
             continue
         host = (urlsplit(url if "://" in url else f"https://{url}").hostname or "").lower()
         host = host.removeprefix("www.")
@@ -222,12 +267,12 @@ def url_claims(reply: str, evidence: Evidence) -> list[str]:
 
 def email_claims(reply: str, evidence: Evidence) -> list[str]:
     """Emails: only ones from the tool results or the shopper."""
-    return [m.group(0) for m in EMAIL.finditer(reply) if not evidence.echoes(m.group(0))]
+    return [m.group(0) for m in EMAIL.finditer(reply) if not evidence.echoes_structured(m.group(0))]
 
 
 def phone_claims(reply: str, evidence: Evidence) -> list[str]:
     """Phone numbers (seven digits or more, with separators): only ones from the tool results or the shopper."""
-    digits = evidence.digits()
+    digits = evidence.digits(structured=True)
     missing = []
     for match in PHONE.finditer(reply):
         number = re.sub(r"\D", "", match.group(0))

@@ -63,7 +63,7 @@ def check_reply(
     """Which facts of ``reply`` are not backed by ``evidence`` (the tool results, as text); ``said`` is
     what the shopper typed (identifiers may be echoed), ``hosts`` the store's own web hosts."""
     facts = evidence if isinstance(evidence, claims.Evidence) else claims.Evidence.of(evidence, said, hosts)
-    raw = facts.raw
+    raw = facts.structured_raw  # amounts only from structured fields, never merchant free text
     money_like = MONEY.findall(raw) + DECIMAL.findall(raw)  # not "12" of "12oz"
     amounts = {a for a in (_amount(m) for m in money_like) if a is not None}
     missing: list[str] = []
@@ -111,6 +111,7 @@ def fallback_reply(messages: Sequence[BaseMessage], question: str) -> str:
                 result = json.loads(text_of(message))
             except json.JSONDecodeError:
                 continue
-            if isinstance(result, dict):
-                replies.append(compose(names[message.tool_call_id], result, Focus.of(question)))
+            if isinstance(result, dict):  # without merchant free text: it may be what was not backed
+                plain = claims.without_free_text(result)
+                replies.append(compose(names[message.tool_call_id], plain, Focus.of(question)))
     return " ".join(replies) or "Sorry, I can only share details I have looked up in the store."

@@ -51,6 +51,8 @@ async def open_checkpointer(settings: Settings, folder: Path) -> AsyncIterator[A
         return
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-    folder.mkdir(parents=True, exist_ok=True)
+    from .sqlite import private_file
+
+    private_file(folder / "checkpoints.sqlite")  # readable by its owner only, as every SQLite file
     async with AsyncSqliteSaver.from_conn_string(str(folder / "checkpoints.sqlite")) as saver:
         yield saver

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..settings import Settings
+from .attempts import ATTEMPTS, Attempts, FailureCounts
 from .audit import AuditEntry, AuditLog
 from .connect import open_database
 from .conversations import Conversations, ConversationState, StateChange
@@ -110,6 +111,8 @@ class AgentRecords:
         self.conversations = Conversations(db, store_hash)
         self.audit_log = AuditLog(db, store_hash)
         self.handoff_requests = Handoffs(db, store_hash)
+        # failed attempts across conversations (per order number, client, store); Redis when configured
+        self.attempts: FailureCounts = Attempts(db, store_hash)
 
     def __repr__(self) -> str:
         return f"AgentRecords({self.db!r}, store_hash={self.store_hash!r})"
@@ -170,7 +173,7 @@ async def open_records(
         Path(folder) / "agent.sqlite",
         name="records",
         what="the agent's records",
-        components=[RECORDS],
+        components=[RECORDS, ATTEMPTS],
         max_connections=max_connections,
         open_timeout=open_timeout,
     )
@@ -183,6 +186,7 @@ async def open_private_records(store_hash: str, path: Path | str = ":memory:") -
     db = await SqliteDatabase.open(path)
     try:
         await migrate(db, RECORDS)
+        await migrate(db, ATTEMPTS)
     except BaseException:
         await db.aclose()
         raise
@@ -190,6 +194,7 @@ async def open_private_records(store_hash: str, path: Path | str = ":memory:") -
 
 
 __all__ = [
+    "ATTEMPTS",
     "RECORDS",
     "AgentRecords",
     "AuditEntry",

@@ -61,6 +61,18 @@ class SqliteTransaction(Transaction):
                 await self._conn.execute(statement)
 
 
+def private_file(path: Path) -> None:
+    """Make ``path`` (and its folder) exist and readable by its owner only (0600), a file made by an
+    older release included; SQLite gives its ``-wal`` and ``-shm`` files the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+        for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if extra.exists():
+                extra.chmod(0o600)
+
+
 class SqliteDatabase(Database):
     dialect = SQLITE
 
@@ -77,8 +89,7 @@ class SqliteDatabase(Database):
         commits, never corrupt the file)."""
         where = str(path)
         if where != ":memory:":
-            Path(where).parent.mkdir(parents=True, exist_ok=True)
-            Path(where).touch(mode=0o600, exist_ok=True)
+            private_file(Path(where))
         conn = await aiosqlite.connect(where, timeout=timeout, isolation_level=None)
         try:
             if where != ":memory:":

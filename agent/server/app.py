@@ -2,7 +2,8 @@
 stores; its lifespan opens one ``Agent`` per store (``agent.assembly.open_agent``) and closes them after
 the turns in flight have finished.
 
-Middleware, outermost first: CORS (only the configured origins), the body limits (size, JSON). Routers:
+Middleware, outermost first: the Host check (``BCAGENT_ALLOWED_HOSTS``), CORS (only the configured
+origins; a store's routes only its own storefront), the body limits (size, JSON). Routers:
 the chat API (``routes.router``), health (``health.router``), the pages, and in demo mode the proxied
 storefront routes. More routers (webhooks) are added with ``app.include_router`` before serving.
 """
@@ -27,6 +28,7 @@ from ..tools.context import StorePolicy
 from . import health, routes
 from .cors import CorsMiddleware, OriginPolicy
 from .errors import install_error_handlers
+from .hosts import HostCheck, allowed_hosts
 from .limits import BodyLimits, MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
 from .pages import add_demo_storefront, add_pages
 from .state import ServedStore, ServerState
@@ -92,6 +94,20 @@ def default_origins(settings: Settings, hashes: Sequence[str]) -> list[str]:
             if u
         ]
     return origins
+
+
+def store_origins(settings: Settings, hashes: Sequence[str]) -> dict[str, list[str]]:
+    """Each served store's own storefront origins (``secure_url`` and ``https://domain``)."""
+    connections = ConnectionStore(settings.home)
+    found: dict[str, list[str]] = {}
+    for store_hash in hashes:
+        connection = connections.load(store_hash)
+        found[store_hash] = [
+            u
+            for u in (connection.secure_url, f"https://{connection.domain}" if connection.domain else "")
+            if u
+        ]
+    return found
 
 
 def limits_for(settings: Settings, options: ServeOptions) -> tuple[RateLimiter, TurnLocks, Any]:
@@ -182,5 +198,6 @@ def create_app(
     if options.demo_storefront:
         add_demo_storefront(app)
     app.add_middleware(BodyLimits, max_bytes=settings.serve.max_body_bytes)
-    app.add_middleware(CorsMiddleware, policy=OriginPolicy(origins))  # added last = outermost
+    app.add_middleware(CorsMiddleware, policy=OriginPolicy(origins, store_origins(settings, hashes)))
+    app.add_middleware(HostCheck, hosts=allowed_hosts(settings.serve))  # added last = outermost
     return app

@@ -2,11 +2,16 @@
 ``origin_not_allowed`` for a request from any other origin, preflight or not.
 
 A request with no ``Origin`` (curl, a server) passes; so does a same-origin one (the demo page that
-``bcagent serve`` itself serves)."""
+``bcagent serve`` itself serves). The allow-list is per store too: a served store's storefront may call
+only its own store's routes (``/v1/stores/<its hash>/...``), never another served store's.
+
+The own-origin check reads ``Host``; ``HostCheck`` (``hosts.py``, outside this middleware) has already
+refused a host name the server does not answer to."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,14 +32,30 @@ def normalize_origin(url: str) -> str:
     return f"{scheme.lower()}://{host.lower()}"
 
 
-class OriginPolicy:
-    """The set of allowed origins; an empty policy still allows same-origin requests."""
+STORE_PATH = re.compile(r"^/v1/stores/([^/]+)(?:/|$)")
 
-    def __init__(self, origins: Iterable[str]) -> None:
+
+class OriginPolicy:
+    """The set of allowed origins; an empty policy still allows same-origin requests. ``stores``: each
+    served store's own storefront origins; one of them may call only that store's routes."""
+
+    def __init__(self, origins: Iterable[str], stores: Mapping[str, Iterable[str]] | None = None) -> None:
         self.origins = frozenset(normalize_origin(o) for o in origins if o and o.strip() and o != "*")
+        self.stores = {
+            h: frozenset(normalize_origin(o) for o in found if o) for h, found in (stores or {}).items()
+        }
+        self._storefronts = frozenset().union(*self.stores.values()) if self.stores else frozenset()
 
     def allows(self, origin: str, scope: Scope) -> bool:
-        return normalize_origin(origin) in self.origins or origin == _own_origin(scope)
+        if origin == _own_origin(scope):
+            return True
+        wanted = normalize_origin(origin)
+        if wanted not in self.origins:
+            return False
+        match = STORE_PATH.match(str(scope.get("path", "")))
+        if match is None or wanted not in self._storefronts:
+            return True
+        return wanted in self.stores.get(match.group(1), frozenset())
 
 
 def _headers(scope: Scope) -> dict[str, str]:

@@ -38,12 +38,15 @@ class TokenRefused(Exception):
     """Why a token does not count (a reason for the log, never shown to the shopper)."""
 
 
+MAX_ID = 2_147_483_647  # BigCommerce ids are 32-bit
+
+
 def _group(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
+        return value if 0 <= value <= MAX_ID else None
+    if isinstance(value, str) and value.strip().isdigit() and int(value) <= MAX_ID:
         return int(value)
     return None
 
@@ -80,8 +83,8 @@ def verify(token: str, store_hash: str, app: StorefrontApp, leeway_seconds: int 
     if not isinstance(customer, dict):
         raise TokenRefused("no customer claim")
     customer_id = customer.get("id")
-    if isinstance(customer_id, bool) or not isinstance(customer_id, int) or customer_id <= 0:
-        raise TokenRefused("customer id is not a positive integer")
+    if isinstance(customer_id, bool) or not isinstance(customer_id, int) or not 0 < customer_id <= MAX_ID:
+        raise TokenRefused("customer id is not a positive integer (of 32 bits)")
     email = customer.get("email")
     return Shopper(
         customer_id=customer_id,

@@ -49,10 +49,15 @@ async def rate_limit(server: ServerState, key: str, limit: int) -> None:
         raise retry_after(wait)
 
 
+def client_address(request: Request) -> str:
+    """The client's address: the TCP peer's, or the one a trusted proxy forwarded
+    (``BCAGENT_TRUSTED_PROXIES``, applied by uvicorn's proxy-headers handling before the app runs)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def current_store(request: Request, store_hash: str, server: Server) -> ServedStore:
     """The served store of the path's ``{store_hash}``, after the per-client-address limit."""
-    address = request.client.host if request.client else "unknown"
-    await rate_limit(server, f"client:{address}", server.settings.serve.rate_per_client)
+    await rate_limit(server, f"client:{client_address(request)}", server.settings.serve.rate_per_client)
     return server.store(store_hash)
 
 

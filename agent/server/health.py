@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
 from bigcommerce import BigCommerceError
@@ -71,13 +72,29 @@ def limits_state(server: ServerState) -> str:
     return "redis" if health.since is None else "redis_unreachable"
 
 
+def is_admin(request: Request, server: ServerState) -> bool:
+    """Whether the request carries ``Authorization: Bearer <BCAGENT_ADMIN_TOKEN>`` (never, unset)."""
+    token = server.settings.serve.admin_token
+    given = request.headers.get("authorization", "")
+    if not token or not given.lower().startswith("bearer "):
+        return False
+    return hmac.compare_digest(given[len("bearer ") :].strip().encode(), token.encode())
+
+
 @router.get("/readyz", summary="Every served store is reachable and its index loaded")
-async def readyz(server: Server) -> JSONResponse:
+async def readyz(request: Request, server: Server) -> JSONResponse:
+    """Anyone sees the status and how many stores are ready; the stores' hashes and problems only with
+    the admin token (``Authorization: Bearer $BCAGENT_ADMIN_TOKEN``)."""
     stores = list(server.stores.values())
     answers = await asyncio.gather(*(readiness(server, s) for s in stores))
     by_store = {s.store_hash: a for s, a in zip(stores, answers, strict=True)}
     ready = bool(by_store) and all(a["ready"] for a in answers)
-    return JSONResponse(
-        {"status": "ready" if ready else "not_ready", "stores": by_store, "limits": limits_state(server)},
-        status_code=200 if ready else 503,
-    )
+    body: dict[str, object] = {
+        "status": "ready" if ready else "not_ready",
+        "stores_ready": sum(1 for a in answers if a["ready"]),
+        "stores_total": len(answers),
+        "limits": limits_state(server),
+    }
+    if is_admin(request, server):
+        body["stores"] = by_store
+    return JSONResponse(body, status_code=200 if ready else 503)

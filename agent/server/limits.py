@@ -1,5 +1,5 @@
-"""Limits: requests per minute per key (client address, thread), one turn at a time per thread, and the
-request body (size and JSON content type).
+"""Limits: requests per minute per key (client address, thread), one turn at a time per thread, open
+streams per key (``StreamSlots``), and the request body (size and JSON content type).
 
 The rate limiter and the turn lock are small interfaces with in-process implementations; replicas
 behind a load balancer need shared ones (Redis), which implement the same two methods each.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -83,6 +84,28 @@ class MemoryTurnLocks:
 
     def held(self) -> int:
         return len(self._held)
+
+
+@dataclass
+class StreamSlots:
+    """Open streams per client and per store, in this process."""
+
+    by_key: dict[str, int] = field(default_factory=dict)
+
+    def take(self, keys_and_limits: list[tuple[str, int]]) -> bool:
+        if any(self.by_key.get(k, 0) >= limit for k, limit in keys_and_limits):
+            return False
+        for key, _ in keys_and_limits:
+            self.by_key[key] = self.by_key.get(key, 0) + 1
+        return True
+
+    def give_back(self, keys: list[str]) -> None:
+        for key in keys:
+            left = self.by_key.get(key, 0) - 1
+            if left > 0:
+                self.by_key[key] = left
+            else:
+                self.by_key.pop(key, None)
 
 
 def _json_media_type(value: str) -> bool:

@@ -12,10 +12,13 @@ from starlette.responses import Response, StreamingResponse
 
 from ..blocks import blocks_of
 from ..models.offline import text_of
+from ..persistence.attempts import client_key
 from ..runtime import EventSink, TurnResult
+from ..tools.context import serving_client
 from . import sse
+from .budget import admit_turn, open_stream, released
 from .customer_token import identity, shopper_from
-from .deps import AuthorizedThread, CurrentStore, Server, rate_limit
+from .deps import AuthorizedThread, CurrentStore, Server, client_address, rate_limit
 from .errors import ApiError
 from .schemas import (
     ConfirmationIn,
@@ -29,7 +32,7 @@ from .schemas import (
     TurnAnswer,
     confirmation_view,
 )
-from .state import ServerState
+from .state import ServedStore, ServerState
 from .turns import Turn, answer_now, brain_of, in_background, lock_key, prepare_turn, take_lock, url_policy
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -43,11 +46,47 @@ def _wants_stream(request: Request) -> bool:
     return "text/event-stream" in request.headers.get("accept", "").lower()
 
 
-async def _answer(request: Request, server: ServerState, turn: Turn) -> TurnAnswer | Response:
-    if _wants_stream(request):
-        stream = sse.stream(in_background(server, turn))
+async def _answer(
+    request: Request, server: ServerState, turn: Turn, slots: list[str] | None
+) -> TurnAnswer | Response:
+    if slots is not None:
+        stream = released(sse.stream(in_background(server, turn)), server, slots)
         return StreamingResponse(stream, media_type="text/event-stream", headers=sse.HEADERS)
     return await answer_now(turn)
+
+
+async def _admit(request: Request, server: ServerState, store: ServedStore, address: str) -> list[str] | None:
+    """A turn's admission: the store's budget and the client's share of it, and for a stream a slot
+    (given back when the stream ends; the slot list, or None for a JSON answer)."""
+    await admit_turn(server, store, address)
+    return open_stream(server, store, address) if _wants_stream(request) else None
+
+
+async def _run(
+    request: Request,
+    server: ServerState,
+    store: ServedStore,
+    thread_id: str,
+    key: str,
+    work: Any,
+    started: float,
+    timings: dict[str, float] | None = None,
+) -> TurnAnswer | Response:
+    """Admit the turn (the lock ``key`` is already held: released when the turn is refused) and answer."""
+    try:
+        slots = await _admit(request, server, store, client_address(request))
+    except BaseException:
+        await server.locks.release(key)
+        raise
+    turn = prepare_turn(server, store, thread_id, key, work, started)
+    if timings is not None:
+        turn.timings = timings
+    try:
+        return await _answer(request, server, turn, slots)
+    except BaseException:
+        if slots is not None:
+            server.streams.give_back(slots)
+        raise
 
 
 def _check_text(server: ServerState, text: str) -> str:
@@ -81,6 +120,7 @@ async def post_message(
     key = await take_lock(server, store, thread_id)
     product_id = body.page.product_id if body.page else None
     timings: dict[str, float] = {}
+    client = client_key(client_address(request))
 
     async def work(on_event: EventSink) -> TurnResult:
         verify_started = time.perf_counter()
@@ -95,18 +135,17 @@ async def post_message(
                 "thread_of_another_customer",
                 "This conversation belongs to another signed-in shopper; start a new conversation.",
             )
-        return await store.agent.send(
-            thread_id,
-            text,
-            verified_customer=customer,
-            product_id=product_id,
-            on_event=on_event,
-            surface="serve",
-        )
+        with serving_client(client):  # failed lookups and codes are counted per client too
+            return await store.agent.send(
+                thread_id,
+                text,
+                verified_customer=customer,
+                product_id=product_id,
+                on_event=on_event,
+                surface="serve",
+            )
 
-    turn = prepare_turn(server, store, thread_id, key, work, started)
-    turn.timings = timings
-    return await _answer(request, server, turn)
+    return await _run(request, server, store, thread_id, key, work, started, timings)
 
 
 @router.post(
@@ -136,11 +175,13 @@ async def post_confirmation(
         await server.locks.release(key)
         raise
     answer = {"confirm": body.confirm, "order_id": pending.get("order_id"), "proposal_id": body.proposal_id}
+    client = client_key(client_address(request))
 
     async def work(on_event: EventSink) -> TurnResult:
-        return await store.agent.confirm(thread_id, answer, on_event=on_event, surface="serve")
+        with serving_client(client):
+            return await store.agent.confirm(thread_id, answer, on_event=on_event, surface="serve")
 
-    return await _answer(request, server, prepare_turn(server, store, thread_id, key, work, started))
+    return await _run(request, server, store, thread_id, key, work, started)
 
 
 @router.get("/threads/{thread_id}", response_model=ThreadView, summary="The conversation so far")

@@ -1,5 +1,15 @@
 """Serving the app with uvicorn: in the foreground (``bcagent serve``, Ctrl-C stops it after the turns in
-flight) or from a background thread on a free loopback port (tests, benchmarks, the demo)."""
+flight) or from a background thread on a free loopback port (tests, benchmarks, the demo).
+
+What uvicorn is told, from the app's ``ServeSettings``:
+
+- ``X-Forwarded-For`` / ``-Proto`` are believed only from ``BCAGENT_TRUSTED_PROXIES`` (default none;
+  uvicorn's own default trusts 127.0.0.1, so any loopback client, or a proxy that passes the shopper's
+  header on unchanged, could name any address and get a fresh rate-limit bucket each time). From a
+  trusted proxy the client is the right-most address of the header the proxy does not itself appear as.
+- Request line and headers at most ``BCAGENT_MAX_HEADER_BYTES`` (64 KiB) on the h11 parser (the
+  httptools parser has no such bound): a larger head is refused with 431/400 before the app sees it.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +21,19 @@ from typing import Any
 
 import uvicorn
 
+from ..settings import ServeSettings
+
+
+def serve_settings(app: Any) -> ServeSettings:
+    """The app's serve settings (``app.state.server``), or the defaults for an app without them."""
+    server = getattr(getattr(app, "state", None), "server", None)
+    settings = getattr(server, "settings", None)
+    found = getattr(settings, "serve", None)
+    return found if isinstance(found, ServeSettings) else ServeSettings()
+
 
 def uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    serve = serve_settings(app)
     return uvicorn.Config(
         app,
         host=host,
@@ -21,6 +42,10 @@ def uvicorn_config(app: Any, host: str, port: int) -> uvicorn.Config:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=30,
+        http="h11",
+        h11_max_incomplete_event_size=serve.max_header_bytes,
+        proxy_headers=bool(serve.trusted_proxies),
+        forwarded_allow_ips=list(serve.trusted_proxies),
     )
 
 

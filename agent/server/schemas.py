@@ -4,11 +4,25 @@ and for the OpenAPI document. Unknown request fields are ignored, so older serve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NotRequired, TypedDict
+from typing import Annotated, Any, NotRequired, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from ..blocks import BLOCKS_VERSION, Block
+
+MAX_ID = 2_147_483_647  # BigCommerce ids are 32-bit; a larger one is refused (422), not passed on
+
+
+def no_lone_surrogates(text: str) -> str:
+    """Text must be valid Unicode: JSON may spell a lone surrogate (``"\\ud800"``), UTF-8 cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text is not valid Unicode (it holds a lone surrogate)") from None
+    return text
+
+
+Text = Annotated[str, AfterValidator(no_lone_surrogates)]
 
 
 class _In(BaseModel):
@@ -20,20 +34,20 @@ class ThreadIn(_In):
 
 
 class Page(_In):
-    product_id: int | None = Field(None, ge=1, description="the product page the shopper is on")
-    url: str | None = Field(None, max_length=2048, description="the storefront page's URL")
+    product_id: int | None = Field(None, ge=1, le=MAX_ID, description="the product page the shopper is on")
+    url: Text | None = Field(None, max_length=2048, description="the storefront page's URL")
 
 
 class MessageIn(_In):
-    text: str = Field(description="what the shopper typed (at most 2,000 characters by default)")
+    text: Text = Field(description="what the shopper typed (at most 2,000 characters by default)")
     page: Page | None = None
-    customer_token: str | None = Field(
+    customer_token: Text | None = Field(
         None, description="the storefront's Current Customer JWT for a signed-in shopper; omit for a guest"
     )
 
 
 class ConfirmationIn(_In):
-    proposal_id: str = Field(min_length=1, max_length=200)
+    proposal_id: Text = Field(min_length=1, max_length=200)
     confirm: StrictBool
 
 

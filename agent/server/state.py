@@ -13,7 +13,7 @@ from ..runtime import Agent
 from ..settings import Settings
 from ..store.connections import Connection, StorefrontApp
 from .errors import unknown_store
-from .limits import MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
+from .limits import MemoryRateLimiter, MemoryTurnLocks, RateLimiter, StreamSlots, TurnLocks
 from .schemas import StoreReadiness
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ class ServerState:
     turns: set[asyncio.Task[Any]] = field(default_factory=set)
     demo_storefront: str | None = None  # the sandbox's base URL, when the demo proxies its storefront
     readiness: dict[str, tuple[float, StoreReadiness]] = field(default_factory=dict)
+    streams: StreamSlots = field(default_factory=StreamSlots)  # open SSE streams per client and store
 
     def store(self, store_hash: str) -> ServedStore:
         served = self.stores.get(store_hash)

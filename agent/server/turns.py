@@ -20,6 +20,7 @@ from bigcommerce import BigCommerceError
 from ..blocks import Brain, UrlPolicy, blocks_of
 from ..persistence import timestamps
 from ..runtime import EventSink, TurnResult
+from ..tools.links import store_hosts
 from ..tools.results import parse_result
 from .errors import ApiError
 from .links import links_of
@@ -56,6 +57,7 @@ class Turn:
     task: asyncio.Task[TurnResult] | None = None
     policy: UrlPolicy = field(default_factory=lambda: UrlPolicy.for_store("", None))
     brain: Brain = "offline"
+    store_hosts: frozenset[str] = frozenset()  # where the answer's product links may point
 
 
 def url_policy(store: ServedStore) -> UrlPolicy:
@@ -92,7 +94,15 @@ def prepare_turn(
             await server.locks.release(key)
             events.put_nowait(None)
 
-    return Turn(run, events, started, policy=url_policy(store), brain=brain_of(store))
+    connection = store.connection
+    return Turn(
+        run,
+        events,
+        started,
+        policy=url_policy(store),
+        brain=brain_of(store),
+        store_hosts=store_hosts(connection.secure_url, connection.domain),
+    )
 
 
 def in_background(server: ServerState, turn: Turn) -> Turn:
@@ -168,7 +178,7 @@ def answer_of(result: TurnResult, turn: Turn) -> TurnAnswer:
         tools=tools,
         routes=list(result.routes),
         timings=timings,
-        links=links_of(result.tool_results),
+        links=links_of(result.tool_results, turn.store_hosts),
         retryable=store_was_unavailable(result),
     )
 

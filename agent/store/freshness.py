@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.types.hooks import WebhookPayload
 from ingest.documents import CatalogContext
@@ -283,7 +285,32 @@ def _parse(body: bytes) -> WebhookPayload | None:
         return None
     if not isinstance(data, dict):
         return None
-    payload = WebhookPayload.model_validate(data)
+    try:
+        payload = WebhookPayload.model_validate(data)
+    except ValidationError:
+        return None
     if not isinstance(payload.scope, str) or not isinstance(payload.data, dict) or not payload.producer:
         return None
-    return payload
+    return payload if _typed(payload.scope, payload.data) else None
+
+
+MAX_ID = 2_147_483_647  # BigCommerce ids are 32-bit
+
+
+def _an_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def _typed(scope: str, data: dict[str, Any]) -> bool:
+    """Whether the fields the receiver reads have BigCommerce's types: ``data.id`` an id for product
+    and category events; ``data.sku`` / ``data.inventory`` objects whose ``product_id`` is an id."""
+    if scope.startswith(("store/product/", "store/category/")):
+        return "id" not in data or _an_id(data["id"])
+    if scope.startswith("store/sku/"):
+        for nested in ("sku", "inventory"):
+            if nested not in data or data[nested] is None:
+                continue
+            value = data[nested]
+            if not isinstance(value, dict) or ("product_id" in value and not _an_id(value["product_id"])):
+                return False
+    return True

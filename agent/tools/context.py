@@ -4,7 +4,9 @@ and the conversation it serves. Built once per process (context) and once per th
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +36,14 @@ class StorePolicy:
     max_failed_lookups: int = 5
     max_wrong_gift_codes: int = 5
     max_wrong_discount_codes: int = 10
+    # Across every conversation, in a sliding ``attempts_window_seconds`` (agent/tools/lockouts.py):
+    failed_lookups_per_order: int = 5  # then the order is locked for all but its signed-in owner
+    failed_lookups_per_client: int = 20  # then the client's order lookups are locked
+    wrong_gift_codes_per_client: int = 10
+    wrong_gift_codes_per_store: int = 100
+    wrong_discount_codes_per_client: int = 20
+    wrong_discount_codes_per_store: int = 300
+    attempts_window_seconds: float = 3600.0
     private_codes: frozenset[str] = frozenset()
     recent_orders: int = 5
 
@@ -47,12 +57,33 @@ class VerifiedCustomer:
     group_id: int | None = None
 
 
+# The client a turn serves (a hash of its address, ``agent.persistence.attempts.client_key``), set by the
+# surface that knows it (``bcagent serve``) around the turn; None where there is no client (terminal
+# chat, evals). Kept out of the graph's state and config, so it is never checkpointed.
+_SHOPPER_CLIENT: ContextVar[str | None] = ContextVar("bcagent_shopper_client", default=None)
+
+
+@contextmanager
+def serving_client(key: str | None) -> Iterator[None]:
+    """Run the turns started inside the block for the client ``key``."""
+    token = _SHOPPER_CLIENT.set(key)
+    try:
+        yield
+    finally:
+        _SHOPPER_CLIENT.reset(token)
+
+
+def current_client() -> str | None:
+    return _SHOPPER_CLIENT.get()
+
+
 @dataclass
 class Conversation:
     thread_id: str
     verified_customer: VerifiedCustomer | None = None
     product_id: int | None = None  # the product page the shopper is on
     shopper_said: tuple[str, ...] | None = None  # the shopper's own messages (None: not known here)
+    client: str | None = field(default_factory=current_client)  # the client's key (None: unknown)
 
     def shopper_gave(self, value: str) -> bool:
         """Whether the shopper typed ``value`` themselves: identity facts (an email) must come from the

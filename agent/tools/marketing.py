@@ -9,6 +9,8 @@ Policy enforced here, whatever the model does:
   ``max_wrong_discount_codes``). An attempt is taken *before* the store is asked and given back when the
   code exists (or the store cannot be reached), so parallel tool calls cannot overrun the limit; once it
   is spent every further check is refused without asking the store, and a person is offered.
+- Wrong codes are also counted per client and per store across every conversation (``lockouts``), so
+  opening new threads does not reset them.
 - Promotion codes are listed only for single-code promotions and active legacy coupons, never for bulk
   promotions and never when the merchant marked them private.
 
@@ -31,6 +33,7 @@ from bigcommerce.types.marketing import AppliesTo, Coupon, CouponCode, GiftCerti
 from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import code as clean_code
+from .lockouts import CodeKind, code_limits, code_locked_message, count_failure, locked_by
 from .results import Offer, Status, ToolResult, ok, result, store_call
 
 __all__ = ["check_gift_card_balance", "list_active_promotions", "lookup_discount_code"]
@@ -47,10 +50,11 @@ class _Counter:
     field: str  # the ConversationState attribute
     limit: str  # the StorePolicy attribute
     noun: str
+    kind: CodeKind  # the counters across conversations
 
 
-_GIFT = _Counter("wrong_gift_codes", "max_wrong_gift_codes", "gift certificate code")
-_DISCOUNT = _Counter("wrong_discount_codes", "max_wrong_discount_codes", "discount code")
+_GIFT = _Counter("wrong_gift_codes", "max_wrong_gift_codes", "gift certificate code", "gift")
+_DISCOUNT = _Counter("wrong_discount_codes", "max_wrong_discount_codes", "discount code", "discount")
 
 
 async def _count(ctx: ToolContext, conversation: Conversation, counter: _Counter, change: int = 0) -> int:
@@ -111,11 +115,18 @@ async def _counted(
         return _locked(counter)
     if isinstance(code, str) and not code.strip().strip("\"'`").strip():
         return result("needs_info", f"Which {counter.noun} should I check?")
+    shared = code_limits(ctx, conversation, counter.kind)
+    held = await locked_by(ctx, shared)
+    if held is not None:
+        return result("locked", code_locked_message(held), offer_human=True)
     left = await _take(ctx, conversation, counter, limit)
     if left is None:  # a parallel call took the last attempt since the check
         return _locked(counter)
     cleaned = clean_code(code)
     if cleaned is None:
+        spent = await count_failure(ctx, conversation, shared)
+        if spent is not None:
+            return result("locked", code_locked_message(spent), offer_human=True)
         return _wrong("invalid", f"That doesn't look like a {counter.noun}.", left)
     try:
         answer = await lookup(cleaned)
@@ -123,6 +134,9 @@ async def _counted(
         await asyncio.shield(_count(ctx, conversation, counter, -1))
         raise
     if answer is None:
+        spent = await count_failure(ctx, conversation, shared)
+        if spent is not None:
+            return result("locked", code_locked_message(spent), offer_human=True)
         return _wrong("not_found", f"I couldn't find a {counter.noun} matching that.", left)
     await _count(ctx, conversation, counter, -1)
     return answer

@@ -6,6 +6,8 @@
 - Listing "my orders" by email alone is for verified customers only.
 - A conversation is bound to one shopper: after a successful lookup, other emails are refused.
 - After ``policy.max_failed_lookups`` failures the conversation is locked for order lookups.
+- Across conversations (``lockouts``): failures per order number lock that order for everyone but its
+  signed-in owner; failures per client lock that client's lookups.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from bigcommerce.types.orders import Order
 from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import email_address, mask_email, order_number
+from .links import tracking_link
+from .lockouts import Limit, count_failure, locked_by, order_limits, order_locked_message
 from .results import OrderDetails, OrderSummary, ToolResult, ok, result, store_call
 
 NO_MATCH = "I couldn't find an order with that number and email. Please check both and try again."
@@ -56,7 +60,7 @@ async def _fetch(ctx: ToolContext, number: int) -> Order | None:
     return None if order.is_deleted else order
 
 
-async def _fail(ctx: ToolContext, conversation: Conversation) -> Verified:
+async def _fail(ctx: ToolContext, conversation: Conversation, limits: list[Limit]) -> Verified:
     limit = ctx.policy.max_failed_lookups
 
     def count(state: ConversationState) -> None:  # atomic: replicas counting at once both count
@@ -65,8 +69,12 @@ async def _fail(ctx: ToolContext, conversation: Conversation) -> Verified:
             state.locked = True
 
     state = await ctx.update_state(conversation, count)
-    message = LOCKED if state.locked else NO_MATCH
-    return Verified(None, result("locked" if state.locked else "not_found", message), state)
+    spent = await count_failure(ctx, conversation, limits)
+    if state.locked:
+        return Verified(None, result("locked", LOCKED), state)
+    if spent is not None:
+        return Verified(None, result("locked", order_locked_message(spent), offer_human=True), state)
+    return Verified(None, result("not_found", NO_MATCH), state)
 
 
 def _bound_elsewhere(bound_email: str | None) -> str:
@@ -108,13 +116,24 @@ async def verify_order(
         return Verified(None, refusal, state)
     if state.bound_email and shopper != state.bound_email:
         return Verified(None, result("refused", _bound_elsewhere(state.bound_email)), state)
+    limits = order_limits(ctx, conversation, number)
+    held = await locked_by(ctx, limits)
+    if held is not None and (held.scope != "order" or verified is None):
+        return Verified(None, result("locked", order_locked_message(held), offer_human=True), state)
     order = await _fetch(ctx, number)
-    owns = order is not None and (
-        _order_email(order) == shopper
-        or (verified is not None and shopper == verified.email.lower() and order.customer_id == verified.id)
-    )
+    if held is not None:  # a locked order: only its signed-in owner, by customer id, may see it
+        owns = order is not None and verified is not None and order.customer_id == verified.id
+    else:
+        owns = order is not None and (
+            _order_email(order) == shopper
+            or (
+                verified is not None
+                and shopper == verified.email.lower()
+                and order.customer_id == verified.id
+            )
+        )
     if order is None or not owns:
-        return await _fail(ctx, conversation)
+        return await _fail(ctx, conversation, limits)
 
     def bind(state: ConversationState) -> None:  # atomic: a concurrent lookup may have bound it first
         if state.locked or (state.bound_email and state.bound_email != shopper):
@@ -176,7 +195,7 @@ async def describe_order(ctx: ToolContext, order: Order) -> OrderDetails:
                 or s.shipping_provider
                 or None,
                 "tracking_number": s.tracking_number or None,
-                "tracking_link": s.tracking_link or s.generated_tracking_link or None,
+                "tracking_link": tracking_link(s.tracking_link) or tracking_link(s.generated_tracking_link),
                 "shipped_on": ctx.date(s.date_created),
                 "method": s.shipping_method or None,
             }

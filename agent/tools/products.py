@@ -50,6 +50,7 @@ from ingest.vectors import SearchHit
 
 from ..transcripts.capture import note_retrieval
 from .context import Conversation, ToolContext
+from .links import store_link
 from .resolve import fits_page
 from .results import (
     CustomField,
@@ -315,9 +316,13 @@ def _summary(ctx: ToolContext, product: Product) -> ProductSummary:
     if not product.is_price_hidden:
         entry["price"] = ctx.money(_current_price(product))
     entry["stock"] = _stock(ctx, product)[0]
-    secure_url = ctx.connection.secure_url.rstrip("/")
-    if secure_url and product.custom_url and product.custom_url.url:
-        entry["url"] = f"{secure_url}{product.custom_url.url}"
+    link = store_link(
+        ctx.connection.secure_url,
+        product.custom_url.url if product.custom_url else None,
+        ctx.connection.domain,
+    )
+    if link is not None:
+        entry["url"] = link
     return entry
 
 
@@ -446,7 +451,6 @@ def _facts(ctx: ToolContext, product: Product, selection: Selection | None = Non
         if v.type in (None, "youtube") and v.video_id and _YOUTUBE_ID.match(v.video_id)
     ]
     images = sorted(product.images, key=lambda i: (not i.is_thumbnail, i.sort_order or 0))
-    secure_url = ctx.connection.secure_url.rstrip("/")
     path = product.custom_url.url if product.custom_url else None
     fields: list[CustomField] = [
         {"name": f.name, "value": f.value} for f in product.custom_fields if f.name and f.value
@@ -480,7 +484,7 @@ def _facts(ctx: ToolContext, product: Product, selection: Selection | None = Non
         options=product_options(product) or None,
         custom_fields=fields[:MAX_CUSTOM_FIELDS] or None,
         videos=videos or None,
-        url=f"{secure_url}{path}" if secure_url and path else None,
+        url=store_link(ctx.connection.secure_url, path, ctx.connection.domain),
         image=next((i.url_standard for i in images if i.url_standard), None),
         description=html_to_text(product.description)[:300] or None,
     )

@@ -46,6 +46,34 @@ async def _run(argv: list[str]) -> int:
     return await asyncio.to_thread(main, argv)
 
 
+async def test_list_lockouts(talked: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Lockouts (agent/tools/lockouts.py writes them to the audit log) are listed with their thread."""
+    from agent.persistence.records import open_records
+    from agent.settings import Settings
+    from agent.store.connections import ConnectionStore
+    from sandbox.demo import DEMO_STORE_HASH
+
+    assert await _run(["replay", "list", "--lockouts"]) == 0
+    assert THREAD not in capsys.readouterr().out  # none yet
+    folder = ConnectionStore(talked).folder(DEMO_STORE_HASH)
+    records = await open_records(Settings(home=talked), DEMO_STORE_HASH, folder)
+    await records.audit(
+        DEMO_STORE_HASH,
+        THREAD,
+        "lockout",
+        "order_locked",
+        order_id=12349,
+        detail="order lookups locked for this order after 5 failures in an hour",
+    )
+    await records.aclose()
+    assert await _run(["replay", "list", "--lockouts"]) == 0
+    listed = capsys.readouterr().out
+    assert THREAD in listed and "lockout: " in listed and "(order #12349)" in listed
+    assert await _run(["replay", "list", "--lockouts", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert row["thread_id"] == THREAD and "after 5 failures" in row["lockouts"][0]
+
+
 async def test_list_show_export(talked: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert await _run(["replay", "list"]) == 0
     listed = capsys.readouterr().out

@@ -35,6 +35,8 @@ from sandbox.state import SandboxStore
 from tests.conftest import SMALL_FULL_TOKEN, SMALL_STORE
 
 STOREFRONT = "https://knockout-fitness.example"
+ADMIN_TOKEN = "test-admin-token-0000000000000001"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SMALL_HASH = "smallshop"
 SMALL_APP_ID = "smallappclientid000000000000001"
 SMALL_APP_SECRET = "smallappclientsecret0000000000000000001"
@@ -109,6 +111,7 @@ def serve_stores(
     hashes = [s.store_hash for s in stores]
     with SandboxServer(sandbox) as sandbox_server:
         settings = asyncio.run(_prepare(home, sandbox_server.base_url, embedder, hashes))
+        limits.setdefault("admin_token", ADMIN_TOKEN)
         settings = dataclasses.replace(settings, serve=ServeSettings(port=0, **limits))
         options = options or ServeOptions()
         options.embedder = embedder

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from sandbox.demo import DEMO_STORE_HASH
-from tests.server.conftest import STREAM, Served, parse_events
+from tests.server.conftest import ADMIN, STREAM, Served, parse_events
 
 JANE = "jane.doe@example.com"
 
@@ -190,7 +190,11 @@ def test_config_health_readiness_and_docs(served: Served) -> None:
         assert config["store_name"] == "Knockout Fitness Supply" and config["currency"] == "USD"
         assert config["storefront_url"] == "https://knockout-fitness.example" and config["greeting"]
         assert client.get("/healthz").json() == {"status": "ok"}
-        ready = client.get("/readyz")
+        anonymous = client.get("/readyz")
+        assert anonymous.status_code == 200 and DEMO_STORE_HASH not in anonymous.text
+        assert anonymous.json()["stores_ready"] == anonymous.json()["stores_total"] >= 1
+        assert DEMO_STORE_HASH not in client.get("/readyz", headers={"Authorization": "Bearer wrong"}).text
+        ready = client.get("/readyz", headers=ADMIN)
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
         assert ready.json()["limits"] == "in_process"  # no BCAGENT_REDIS_URL here
         store = ready.json()["stores"][DEMO_STORE_HASH]

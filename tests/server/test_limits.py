@@ -172,6 +172,18 @@ def test_requests_per_minute_per_client_address(limited: Served) -> None:
         assert client.get("/healthz").status_code == 200  # health checks are not limited
 
 
+def test_a_spoofed_forwarded_for_is_counted_as_the_real_peer(limited: Served) -> None:
+    """No trusted proxy is configured: a new X-Forwarded-For on every request is no new client."""
+    with limited.client() as client:
+        statuses = [
+            client.get(
+                f"/v1/stores/{DEMO_STORE_HASH}/config", headers={"X-Forwarded-For": f"203.0.113.{i}"}
+            ).status_code
+            for i in range(PER_CLIENT + 1)
+        ]
+    assert statuses[:PER_CLIENT] == [200] * PER_CLIENT and statuses[-1] == 429
+
+
 def _slow_store(served: Served, latency_ms: int) -> None:
     answer = httpx.put(f"{served.sandbox.base_url}/__sandbox__/faults", json={"latency_ms": latency_ms})
     assert answer.status_code == 200

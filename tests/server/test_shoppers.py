@@ -14,7 +14,7 @@ import jwt
 import pytest
 
 from sandbox.demo import DEMO_APP_CLIENT_ID, DEMO_APP_CLIENT_SECRET, DEMO_STORE_HASH
-from tests.server.conftest import SMALL_APP_SECRET, SMALL_HASH, Served
+from tests.server.conftest import ADMIN, SMALL_APP_SECRET, SMALL_HASH, Served
 
 JANE = "jane.doe@example.com"
 
@@ -166,5 +166,5 @@ def test_threads_belong_to_their_store(two_stores: Served) -> None:
         assert crossed.status_code == 404 and crossed.json()["error"]["code"] == "unknown_thread"
         own = client.post(two_stores.messages(thread_id, SMALL_HASH), json={"text": "hi"}, headers=headers)
         assert own.status_code == 200
-        ready = client.get("/readyz").json()
+        ready = client.get("/readyz", headers=ADMIN).json()
     assert set(ready["stores"]) == {DEMO_STORE_HASH, SMALL_HASH}
