@@ -33,6 +33,11 @@ class OriginPolicy:
     def __init__(self, origins: Iterable[str]) -> None:
         self.origins = frozenset(normalize_origin(o) for o in origins if o and o.strip() and o != "*")
 
+    def add(self, url: str) -> None:
+        """Allow one more origin (a storefront URL the merchant typed, learned while serving)."""
+        if url and url.strip() and url != "*":
+            self.origins = self.origins | {normalize_origin(url)}
+
     def allows(self, origin: str, scope: Scope) -> bool:
         return normalize_origin(origin) in self.origins or origin == _own_origin(scope)
 

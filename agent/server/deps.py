@@ -53,6 +53,7 @@ async def current_store(request: Request, store_hash: str, server: Server) -> Se
     """The served store of the path's ``{store_hash}``, after the per-client-address limit."""
     address = request.client.host if request.client else "unknown"
     await rate_limit(server, f"client:{address}", server.settings.serve.rate_per_client)
+    await server.follow()  # a disconnect or a switch made a moment ago applies to this request
     return server.store(store_hash)
 
 

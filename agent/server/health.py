@@ -1,17 +1,20 @@
 """``/healthz`` (the process answers) and ``/readyz`` (every served store is reachable with a cheap
-``GET /v2/time``, and its product index is loaded), with the scope problems that turn tools off."""
+read its token may make, ``GET /v2/time`` or another scope's probe, and its product index is loaded),
+with the scope problems that turn tools off."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from fastapi import APIRouter
 from starlette.responses import JSONResponse
 
-from bigcommerce import BigCommerceError
+from bigcommerce import BigCommerceError, NotFoundError
 
 from ..store.capabilities import scope_problems
+from ..store.connect import READ_PROBES
 from .deps import Server
 from .schemas import StoreReadiness
 from .state import ServedStore, ServerState
@@ -21,11 +24,29 @@ CACHE_SECONDS = 5.0  # a load balancer polling every second costs the store one 
 TIMEOUT_SECONDS = 5.0
 
 
+def probe(scopes: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The cheapest read the token may make: ``GET /v2/time`` with the Information scope, else the
+    read `connect` probes a scope the token has with (readiness never needs the Information scope)."""
+    if scopes.get("information", "none") != "none":
+        return "/v2/time", {}
+    for family, request in READ_PROBES.items():
+        if scopes.get(family, "none") != "none":
+            return request
+    return "/v2/time", {}
+
+
+async def _reach(store: ServedStore) -> None:
+    tools = store.agent.context.tools
+    path, params = probe(store.connection.scopes)
+    with contextlib.suppress(NotFoundError):  # an id that does not exist still proves the store answers
+        await tools.client.request("GET", path, params=params)
+
+
 async def _check(store: ServedStore) -> StoreReadiness:
     tools = store.agent.context.tools
     reachable, problem = True, None
     try:
-        await asyncio.wait_for(tools.client.store.time(), TIMEOUT_SECONDS)
+        await asyncio.wait_for(_reach(store), TIMEOUT_SECONDS)
     except (BigCommerceError, TimeoutError) as exc:
         reachable, problem = False, str(exc) or "timed out"
     needs_index = store.connection.scopes.get("products", "none") != "none"
@@ -73,6 +94,7 @@ def limits_state(server: ServerState) -> str:
 
 @router.get("/readyz", summary="Every served store is reachable and its index loaded")
 async def readyz(server: Server) -> JSONResponse:
+    await server.follow()
     stores = list(server.stores.values())
     answers = await asyncio.gather(*(readiness(server, s) for s in stores))
     by_store = {s.store_hash: a for s, a in zip(stores, answers, strict=True)}

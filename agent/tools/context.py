@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,10 +19,11 @@ from ingest.vectors import ProductIndex
 from ..persistence.records import AgentRecords, ConversationState, StateChange
 from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
+from ..store.merchant_settings import UNSHIPPED_STATUS_IDS, PolicySettings, WhoMayCancel
 
-CANCELLABLE_STATUS_IDS = frozenset(
-    {1, 7, 9, 11}
-)  # Pending, Awaiting Payment, Awaiting Shipment, Awaiting Fulfillment
+CANCELLABLE_STATUS_IDS = frozenset(UNSHIPPED_STATUS_IDS)
+"""Every status before anything ships: Incomplete, Pending, Awaiting Payment, Awaiting Pickup, Awaiting
+Shipment, Awaiting Fulfillment, Manual Verification Required (``bcagent policy set`` narrows it)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,20 @@ class StorePolicy:
     max_wrong_discount_codes: int = 10
     private_codes: frozenset[str] = frozenset()
     recent_orders: int = 5
+    who_may_cancel: WhoMayCancel = "order_and_email"  # verified_only: signed-in shoppers only
+    show_codes_in_promotions: bool = True
+
+    @classmethod
+    def from_settings(cls, kept: PolicySettings, base: StorePolicy | None = None) -> StorePolicy:
+        """The policy the merchant keeps (``bcagent policy set``), over ``base``'s limits."""
+        return replace(
+            base or cls(),
+            cancellable_status_ids=frozenset(kept.cancellable_status_ids),
+            max_order_age_days=kept.max_order_age_days,
+            who_may_cancel=kept.who_may_cancel,
+            private_codes=frozenset(kept.private_codes),
+            show_codes_in_promotions=kept.show_codes_in_promotions,
+        )
 
 
 @dataclass(frozen=True)
