@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from ..context import AgentContext
 from ..counters import count
+from ..models.capabilities import refusal
 from ..store.capabilities import TOOL_NAMES
 from ..transcripts.capture import tool_scope
 from . import cancel, handoff, marketing, orders, products, provenance
@@ -74,7 +75,7 @@ async def _guarded(
     any attempt limit) if an identifying argument came from nowhere in the conversation."""
     ctx = _context(runtime)
     if name not in ctx.enabled():
-        return to_text(result("disabled", "That isn't something I can help with in this store."))
+        return to_text(result("disabled", refusal(name, ctx.enabled())))
     conversation = conversation_of(runtime)
     if identifying:
         missing = provenance.unproven(identifying, _messages(runtime), conversation.verified_customer)
