@@ -47,6 +47,7 @@ from .settings import Settings
 from .store.catalog import open_index
 from .store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
 from .store.live import effective_connection
+from .store.scope_loss import ScopeGuard
 from .tools.context import StorePolicy, ToolContext
 from .transcripts.capture import CapturingTransport, default_transport
 from .transcripts.recorder import Recorder
@@ -180,6 +181,7 @@ async def open_context(
         tools = ToolContext(
             bigcommerce, connection, records, index=found, policy=policy or kept_policy or StorePolicy()
         )
+        tools.scope_guard = ScopeGuard(access.connection, settings if access.folder is not None else None)
         if clock is not None:
             tools.clock = clock
         yield AgentContext(

@@ -17,6 +17,7 @@ from ..store.details import store_details
 from ..store.live import change, effective_connection, record_connected, record_disconnected
 from ..store.merchant_settings import apply
 from ..store.report import last_sync, render_connection, render_freshness
+from ..store.scope_loss import lost_words
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -169,10 +170,12 @@ def _effective(settings: Settings, connection: Connection) -> Connection:
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     try:
         connections, store_hash, connection = _connected(settings, args.store)
-        connection = _effective(settings, connection)
+        connection, live = asyncio.run(effective_connection(settings, connection))
     except (ConnectionProblem, DatabaseUnavailable) as problem:
         return _fail(problem)
     print(render_connection(connection, last_sync(connections.folder(store_hash))))
+    if live.settings.lost.scopes:
+        print(f"Degraded: {lost_words(live.settings.lost)}")
     folder = connections.folder(store_hash)
     try:
         summary = asyncio.run(read_summary(settings, store_hash, folder))

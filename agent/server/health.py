@@ -15,6 +15,7 @@ from bigcommerce import BigCommerceError, NotFoundError
 
 from ..store.capabilities import scope_problems
 from ..store.connect import READ_PROBES
+from ..store.scope_loss import lost_words
 from .deps import Server
 from .schemas import StoreReadiness
 from .state import ServedStore, ServerState
@@ -56,13 +57,16 @@ async def _check(store: ServedStore) -> StoreReadiness:
         index = "missing"
     else:
         index = "loaded" if await asyncio.to_thread(tools.index.count) > 0 else "empty"
-    ready = reachable and index in ("loaded", "not_needed")
+    revoked = store.lost is not None and store.lost.token_revoked
+    ready = reachable and index in ("loaded", "not_needed") and not revoked
     answer: StoreReadiness = {
         "ready": ready,
         "reachable": reachable,
         "index": index,
         "problems": scope_problems(store.connection.scopes),
     }
+    if store.lost is not None:
+        answer["degraded"] = lost_words(store.lost)
     if problem:
         answer["error"] = problem
     if index == "empty":
@@ -99,7 +103,9 @@ async def readyz(server: Server) -> JSONResponse:
     answers = await asyncio.gather(*(readiness(server, s) for s in stores))
     by_store = {s.store_hash: a for s, a in zip(stores, answers, strict=True)}
     ready = bool(by_store) and all(a["ready"] for a in answers)
+    degraded = ready and any("degraded" in a for a in answers)  # serving, with tools off since connecting
+    status = "degraded" if degraded else "ready" if ready else "not_ready"
     return JSONResponse(
-        {"status": "ready" if ready else "not_ready", "stores": by_store, "limits": limits_state(server)},
+        {"status": status, "stores": by_store, "limits": limits_state(server)},
         status_code=200 if ready else 503,
     )

@@ -102,6 +102,7 @@ class SettingsFollower:
         if not self.injected_policy:
             tools.policy = StorePolicy.from_settings(live.settings.policy, base=tools.policy)
         served.connection = effective
+        served.lost = live.settings.lost if live.settings.lost.scopes else None
         server.allow_storefront(effective)
         served.agent.context.store_name = effective.name or store_hash
         server.readiness.pop(store_hash, None)

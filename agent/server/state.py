@@ -12,6 +12,7 @@ from ..persistence.threads import ChatThreads
 from ..runtime import Agent
 from ..settings import Settings
 from ..store.connections import Connection, StorefrontApp
+from ..store.merchant_settings import LostScopes
 from .errors import unknown_store
 from .limits import MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
 from .schemas import StoreReadiness
@@ -26,6 +27,7 @@ class ServedStore:
     connection: Connection
     threads: ChatThreads
     app: StorefrontApp | None = None
+    lost: LostScopes | None = None  # scopes lost since connecting (agent.store.scope_loss), if any
 
 
 @dataclass

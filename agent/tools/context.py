@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bigcommerce import AsyncBigCommerce
+from bigcommerce import AsyncBigCommerce, AuthenticationError, BigCommerceError
 from bigcommerce.money import format_money
 from bigcommerce.types.customers import CustomerGroup
 from ingest.filters import open_categories
@@ -20,6 +20,7 @@ from ..persistence.records import AgentRecords, ConversationState, StateChange
 from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
 from ..store.merchant_settings import UNSHIPPED_STATUS_IDS, PolicySettings, WhoMayCancel
+from ..store.scope_loss import ScopeGuard
 
 CANCELLABLE_STATUS_IDS = frozenset(UNSHIPPED_STATUS_IDS)
 """Every status before anything ships: Incomplete, Pending, Awaiting Payment, Awaiting Pickup, Awaiting
@@ -87,11 +88,22 @@ class ToolContext:
     policy: StorePolicy = field(default_factory=StorePolicy)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     groups_ttl_seconds: float = 300.0
+    scope_guard: ScopeGuard | None = None  # re-probes the scopes after a 401/403 (agent.store.scope_loss)
     _open_categories: tuple[float, set[int] | None] | None = None
 
     @property
     def store_hash(self) -> str:
         return self.connection.store_hash
+
+    async def access_refused(self, error: Exception) -> None:
+        """BigCommerce refused a tool's request (401/403): re-probe the scopes (at most once a minute)
+        and switch off, here and now, the tools whose scope is gone."""
+        if self.scope_guard is None or not isinstance(error, BigCommerceError):
+            return
+        unauthorized = isinstance(error, AuthenticationError)
+        lost = await self.scope_guard.refused(self.client, unauthorized=unauthorized)
+        if lost is not None:
+            self.connection = replace(self.connection, scopes={**self.connection.scopes, **lost.scopes})
 
     def enabled(self) -> list[str]:
         return enabled_tools(self.connection.scopes, self.connection.disabled_tools)

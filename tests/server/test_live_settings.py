@@ -202,3 +202,38 @@ def test_two_replicas_on_postgresql_follow_one_change(
         before = len(log.tokens)
         assert clients[1].get("/readyz").status_code == 503
         assert len(log.tokens) == before
+
+
+def test_scope_lost_then_token_revoked_while_serving(
+    embedder: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = SandboxStore.from_data(generate_demo_store(20, seed=0))
+    with (
+        LoopbackServer(Sandbox([store], quota=10**6)) as sandbox_server,
+        replica(tmp_path, sandbox_server.base_url, embedder) as served,
+        served.client() as client,
+    ):
+        assert _uses(served, client, "list_active_promotions")
+        assert client.get("/readyz").json()["stores"][DEMO_STORE_HASH].get("degraded") is None
+        # the merchant removes the Marketing scope from the API account
+        store.tokens[FULL_TOKEN] = frozenset(s for s in store.tokens[FULL_TOKEN] if "marketing" not in s)
+        refused = served.ask(client, PROMOTIONS)["replies"][0]
+        assert "isn't available" in refused and "person" in refused
+        assert "cannot be reached" not in refused and "try again" not in refused
+        readiness = lambda: client.get("/readyz").json()["stores"][DEMO_STORE_HASH]  # noqa: E731
+        eventually(lambda: "degraded" in readiness())  # (not indexed here, so never "ready" overall)
+        ready = readiness()
+        assert "Marketing" in ready["degraded"] and ready["reachable"]
+        assert any("Marketing" in p and "list_active_promotions" in p for p in ready["problems"])
+        assert not _uses(served, client, "list_active_promotions")  # switched off, not retried
+        answer = served.ask(client, "Where is my order #12345? jane.doe@example.com")
+        assert "get_order_information" in answer["tools"]  # what still has its scope still works
+        assert cli(tmp_path, monkeypatch, "status") == 0
+        status = capsys.readouterr().out
+        assert "Degraded: Access forbidden" in status and "Marketing" in status
+        # then the API account is deleted: the token is revoked
+        del store.tokens[FULL_TOKEN]
+        refused = served.ask(client, "Where is my order #12345? jane.doe@example.com")["replies"][0]
+        assert "isn't available" in refused and "cannot be reached" not in refused
+        eventually(lambda: "Invalid access token" in readiness().get("degraded", ""))
+        assert not readiness()["ready"] and client.get("/readyz").json()["status"] == "not_ready"
