@@ -9,6 +9,7 @@ import sys
 
 from ..persistence.errors import DatabaseUnavailable
 from ..persistence.freshness import read_summary
+from ..persistence.purge import footprint, purge
 from ..settings import DEFAULT_API_URL, Settings
 from ..store.capabilities import TOOL_NAMES
 from ..store.connect import connect_store
@@ -209,15 +210,24 @@ def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
     try:
         connections, store_hash, connection = _connected(settings, args.store)
-    except ConnectionProblem as problem:
+        kept = asyncio.run(footprint(settings, store_hash, connections.folder(store_hash)))
+    except (ConnectionProblem, DatabaseUnavailable) as problem:
         return _fail(problem)
+    print(f"Disconnecting {connection.name} ({store_hash}) deletes everything kept for it:")
+    for line in [*kept, "its vector collection (products and pages)"] + (
+        [f"the {len(connection.webhook_ids)} webhooks `bcagent webhooks register` created"]
+        if connection.webhook_ids
+        else []
+    ):
+        print(f"  - {line}")
+    print(
+        "Transcripts, the cancellation audit log and handoffs go with it: keep a copy first with "
+        "`bcagent transcripts export`."
+    )
     if not args.yes:
         if not sys.stdin.isatty():
             return _fail(ConnectionProblem("Refusing to disconnect without confirmation: pass --yes."))
-        answer = input(
-            f"Disconnect {connection.name} ({store_hash})? This deletes its credentials, vector collection "
-            "and sync state. [y/N] "
-        )
+        answer = input(f"Disconnect {connection.name} ({store_hash}) and delete all of this? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing changed.")
             return 1
@@ -240,8 +250,18 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
     except DatabaseUnavailable as problem:
         return _fail(problem)
     drop_remote_index(settings, store_hash)
+    try:
+        rows = asyncio.run(purge(settings, store_hash, connections.folder(store_hash)))
+    except DatabaseUnavailable as problem:
+        return _fail(problem)
     connections.delete(store_hash)
     print(
-        f"Disconnected {connection.name} ({store_hash}): credentials, tools, vectors and sync state removed."
+        f"Disconnected {connection.name} ({store_hash}): credentials, records, transcripts, conversations, "
+        f"vectors and sync state removed{f' ({rows} database rows)' if rows else ''}. Running servers stop "
+        "serving it within seconds."
+    )
+    print(
+        "The access token is still valid at BigCommerce (bcagent cannot revoke it): delete the API account "
+        "in the store's control panel, Settings > API > API Accounts."
     )
     return 0
