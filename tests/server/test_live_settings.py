@@ -153,7 +153,11 @@ def test_typed_store_details_and_policy_reach_a_running_serve(
 
 
 def test_disconnect_stops_a_running_serve_and_its_token(
-    sandbox: tuple[str, TokenLog], embedder: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: tuple[str, TokenLog],
+    embedder: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     api_url, log = sandbox
     with replica(tmp_path, api_url, embedder) as served, served.client() as client:
@@ -162,6 +166,9 @@ def test_disconnect_stops_a_running_serve_and_its_token(
             in served.ask(client, "Where is my order #12345? jane.doe@example.com")["tools"]
         )
         assert cli(tmp_path, monkeypatch, "disconnect", "--yes") == 0
+        said = capsys.readouterr().out
+        assert "agent.sqlite" in said and "serve.sqlite" in said  # listed before deleting
+        assert "bcagent transcripts export" in said and "Settings > API > API Accounts" in said
 
         def gone() -> bool:
             return client.post(f"/v1/stores/{DEMO_STORE_HASH}/threads", json={}).status_code == 404
