@@ -46,7 +46,9 @@ from .persistence.transcripts import TranscriptStore, open_transcripts
 from .runtime import Agent
 from .settings import Settings
 from .store.catalog import open_index
-from .store.connections import Connection, ConnectionStore, Secret
+from .store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
+from .store.live import effective_connection
+from .store.scope_loss import ScopeGuard
 from .tools.context import StorePolicy, ToolContext
 from .transcripts.capture import CapturingTransport, default_transport
 from .transcripts.recorder import Recorder
@@ -149,6 +151,14 @@ async def open_context(
     access = store if isinstance(store, StoreAccess) else connected_store(settings, store)
     connection = access.connection
     store_hash = access.store_hash
+    kept_policy: StorePolicy | None = None
+    if access.folder is not None:  # a connected store: the merchant's settings from the database
+        connection, live = await effective_connection(settings, connection)
+        if live.disconnected:
+            raise ConnectionProblem(
+                f"Store {store_hash!r} was disconnected. Run `bcagent connect` to connect it again."
+            )
+        kept_policy = StorePolicy.from_settings(live.settings.policy)
     if nlu is None:
         embedder = embedder or MiniLMEmbedding()
         nlu = NLU(embedder)
@@ -173,7 +183,10 @@ async def open_context(
             stack.push_async_callback(shared.client.aclose)
         opener = index or _default_index(settings, embedder or nlu.embedder)
         found = await opener(bigcommerce, connection)
-        tools = ToolContext(bigcommerce, connection, records, index=found, policy=policy or StorePolicy())
+        tools = ToolContext(
+            bigcommerce, connection, records, index=found, policy=policy or kept_policy or StorePolicy()
+        )
+        tools.scope_guard = ScopeGuard(access.connection, settings if access.folder is not None else None)
         if clock is not None:
             tools.clock = clock
         yield AgentContext(

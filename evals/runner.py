@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import json
 import tempfile
 import time
@@ -26,6 +27,7 @@ from agent.persistence.transcripts import TranscriptStore
 from agent.runtime import Agent
 from agent.settings import Settings
 from agent.store.capabilities import FULL_ACCESS
+from agent.store.connect import probe_scopes
 from agent.store.connections import Connection, Secret
 from agent.turns import TurnResult
 from bigcommerce import AsyncBigCommerce
@@ -39,7 +41,7 @@ from sandbox.demo import FULL_TOKEN, generate_demo_store
 from sandbox.demo_electronics import generate_electronics_store
 from sandbox.state import SandboxStore
 
-from .scenario import LoadedScenario
+from .scenario import Access, LoadedScenario
 
 COLLECTIONS = ("orders", "products", "gift_certificates", "coupons", "promotions", "customers")
 
@@ -159,6 +161,34 @@ def _token(store: SandboxStore) -> str:
     return next(iter(store.tokens), FULL_TOKEN)
 
 
+def _limited_token(store: SandboxStore) -> str:
+    """The store's token that cannot change orders (the README's limited token)."""
+    for token, scopes in store.tokens.items():
+        if "store_v2_orders" not in scopes:
+            return token
+    raise ValueError(
+        "access: limited needs a store with a limited token (every token here can change orders)"
+    )
+
+
+async def _access(
+    store: SandboxStore, sandbox: Sandbox, access: Access, connection: Connection
+) -> tuple[Connection, str]:
+    """The connection and token of the scenario's ``access``: the limited token's scopes probed as
+    `bcagent connect` probes them, the merchant's switches applied."""
+    token = _token(store) if access.token == "full" else _limited_token(store)
+    if access.token == "limited":
+        async with AsyncBigCommerce(
+            store.store_hash,
+            token,
+            base_url="http://sandbox.eval",
+            transport=httpx.ASGITransport(app=sandbox),
+        ) as client:
+            information = any(s.startswith("store_v2_information") for s in store.tokens[token])
+            connection = dataclasses.replace(connection, scopes=await probe_scopes(client, information))
+    return dataclasses.replace(connection, disabled_tools=list(access.disabled_tools)), token
+
+
 def _record(text: str, result: TurnResult, confirm: str | None = None) -> TurnRecord:
     parsed = []
     for item in result.tool_results:
@@ -195,7 +225,11 @@ async def run_trial(
         return transcript
     transcript.initial_store = keyed_store(store)
     sandbox = Sandbox([store], quota=10**9)
-    connection = _connection(store)
+    try:
+        connection, token = await _access(store, sandbox, scenario.access, _connection(store))
+    except ValueError as exc:
+        transcript.error = str(exc)
+        return transcript
     catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
 
     async def index(client: AsyncBigCommerce, given: Connection) -> ProductIndex:
@@ -204,7 +238,7 @@ async def run_trial(
     try:
         async with open_agent(
             env.settings,
-            StoreAccess(connection, Secret(_token(store))),  # no folder: this trial's records only
+            StoreAccess(connection, Secret(token)),  # no folder: this trial's records only
             transport=httpx.ASGITransport(app=sandbox),
             nlu=env.nlu,
             index=index,

@@ -121,6 +121,27 @@ class Context(_Strict):
     product_id: int | None = None
 
 
+class Access(_Strict):
+    """What the store's connection allows in this scenario: the token (``full``, or ``limited``: the
+    store's token without the Marketing scope and with Orders read-only, the README's limited token)
+    and the tools the merchant switched off (``bcagent tools disable``)."""
+
+    token: Literal["full", "limited"] = "full"
+    disabled_tools: list[str] = Field(default_factory=list)
+
+    @field_validator("disabled_tools")
+    @classmethod
+    def _known_tools(cls, names: list[str]) -> list[str]:
+        from agent.store.capabilities import TOOL_NAMES
+
+        unknown = [n for n in names if n not in TOOL_NAMES]
+        if unknown:
+            raise ValueError(
+                f"disabled_tools: unknown tool(s) {', '.join(unknown)}; one of {', '.join(TOOL_NAMES)}"
+            )
+        return names
+
+
 class Shopper(_Strict):
     """A simulated shopper (needs an LLM): played until it says it is done."""
 
@@ -135,6 +156,7 @@ class Scenario(_Strict):
     tags: list[str] = Field(default_factory=list)
     store: str | None = None
     context: Context = Field(default_factory=Context)
+    access: Access = Field(default_factory=Access)
     turns: list[Turn] = Field(default_factory=list)
     shopper: Shopper | None = None
     expect: Expect = Field(default_factory=Expect)

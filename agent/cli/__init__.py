@@ -14,6 +14,7 @@ from typing import Any
 from agent.cli import admin as cli_admin
 from agent.cli import catalog as cli_catalog
 from agent.cli import chat as cli_chat
+from agent.cli import policy as cli_policy
 from agent.cli import replay as cli_replay
 from agent.cli import serve as cli_serve
 from agent.cli import store as cli_store
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--serve-port", type=int, help="port of the chat server (BCAGENT_PORT, default 8378)")
     cli_store.add_commands(commands)
+    cli_policy.add_commands(commands)
     cli_catalog.add_commands(commands)
     cli_chat.add_commands(commands)
     cli_webhooks.add_commands(commands)
@@ -151,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "connect": cli_store.cmd_connect,
         "status": cli_store.cmd_status,
         "tools": cli_store.cmd_tools,
+        "policy": cli_policy.cmd_policy,
         "disconnect": cli_store.cmd_disconnect,
         "ingest": cli_catalog.cmd_ingest,
         "search": cli_catalog.cmd_search,

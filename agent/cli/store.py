@@ -9,11 +9,16 @@ import sys
 
 from ..persistence.errors import DatabaseUnavailable
 from ..persistence.freshness import read_summary
+from ..persistence.purge import footprint, purge
 from ..settings import DEFAULT_API_URL, Settings
 from ..store.capabilities import TOOL_NAMES
 from ..store.connect import connect_store
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret, StorefrontApp
+from ..store.details import store_details
+from ..store.live import change, effective_connection, record_connected, record_disconnected
+from ..store.merchant_settings import apply
 from ..store.report import last_sync, render_connection, render_freshness
+from ..store.scope_loss import lost_words
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,6 +35,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     connect.add_argument("--token", help="the API account's access token (asked for when omitted)")
     connect.add_argument("--api-url", default=DEFAULT_API_URL, help=f"API base URL ({DEFAULT_API_URL})")
+    details = connect.add_argument_group(
+        "store details",
+        "Typed by hand: used when the token lacks the Information & Settings scope, and over what was "
+        "detected when given.",
+    )
+    details.add_argument("--name", help="the store's name, as shoppers know it (the greeting uses it)")
+    details.add_argument(
+        "--storefront-url", help="the storefront's URL, https://... (links, and the widget's CORS origin)"
+    )
+    details.add_argument("--currency", help="the store's currency code, e.g. EUR (prices are shown in it)")
+    details.add_argument(
+        "--currency-format",
+        help="how prices are written, as an example of 1234.50: '€1.234,50', '1 234,50 €', '$1,234.50' "
+        "(default: the currency's usual symbol on the left, 1,234.50)",
+    )
     _add_app_arguments(connect)
     app = commands.add_parser(
         "storefront-app",
@@ -90,14 +110,23 @@ def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
     connections = ConnectionStore(settings.home)
     try:
         app = _app_from(args)
+        details = store_details(args.name, args.storefront_url, args.currency, args.currency_format)
         result = asyncio.run(connect_store(args.store_hash, Secret(raw), args.api_url, connections))
         if app is not None:
             connections.save_storefront_app(result.connection.store_hash, app)
-    except ConnectionProblem as problem:
+        kept = asyncio.run(record_connected(settings, result.connection, details))
+    except (ConnectionProblem, DatabaseUnavailable) as problem:
         return _fail(problem)
+    connection = apply(result.connection, kept)
     verb = "Reconnected" if result.replaced else "Connected"
-    print(f"{verb} {result.connection.name}.")
-    print(render_connection(result.connection))
+    print(f"{verb} {connection.name}.")
+    print(render_connection(connection))
+    if connection.scopes.get("information", "none") == "none" and not kept.details.given():
+        print(
+            "note: without the Information & Settings scope the store's name, storefront URL and currency "
+            "are not known: give them with `bcagent connect ... --name NAME --storefront-url URL "
+            "--currency CODE`."
+        )
     if app is not None:
         print(f"Storefront app {app.client_id}: signed-in shoppers are verified with its client secret.")
     return 0
@@ -128,18 +157,26 @@ def cmd_storefront_app(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _connected(settings: Settings, store: str | None) -> tuple[ConnectionStore, str, Connection]:
-    """The connected store a command is about (the only one, or --store)."""
+    """The connected store a command is about (the only one, or --store), as the file has it."""
     connections = ConnectionStore(settings.home)
     store_hash = connections.resolve(store)
     return connections, store_hash, connections.load(store_hash)
 
 
+def _effective(settings: Settings, connection: Connection) -> Connection:
+    """The connection with the merchant's settings (switches, details, lost scopes) over it."""
+    return asyncio.run(effective_connection(settings, connection))[0]
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     try:
         connections, store_hash, connection = _connected(settings, args.store)
-    except ConnectionProblem as problem:
+        connection, live = asyncio.run(effective_connection(settings, connection))
+    except (ConnectionProblem, DatabaseUnavailable) as problem:
         return _fail(problem)
     print(render_connection(connection, last_sync(connections.folder(store_hash))))
+    if live.settings.lost.scopes:
+        print(f"Degraded: {lost_words(live.settings.lost)}")
     folder = connections.folder(store_hash)
     try:
         summary = asyncio.run(read_summary(settings, store_hash, folder))
@@ -151,22 +188,21 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        connections, _, connection = _connected(settings, args.store)
-    except ConnectionProblem as problem:
-        return _fail(problem)
-    if args.action != "list":
-        if not args.name:
-            return _fail(
-                ConnectionProblem(f"Say which tool to {args.action}: one of {', '.join(TOOL_NAMES)}.")
+        _, _, connection = _connected(settings, args.store)
+        if args.action != "list":
+            if not args.name:
+                raise ConnectionProblem(f"Say which tool to {args.action}: one of {', '.join(TOOL_NAMES)}.")
+            name, enable = args.name, args.action == "enable"
+            kept = asyncio.run(change(settings, connection, lambda s: s.with_tool(name, enable)))
+            print(
+                f"{args.name}: {args.action}d by the merchant. A running `bcagent serve` (every replica) "
+                "applies it within seconds; no restart needed."
             )
-        disabled = set(connection.disabled_tools)
-        if args.action == "disable":
-            disabled.add(args.name)
+            connection = apply(connection, kept)
         else:
-            disabled.discard(args.name)
-        connection.disabled_tools = sorted(disabled)
-        connections.update(connection)
-        print(f"{args.name}: {args.action}d by the merchant.")
+            connection = _effective(settings, connection)
+    except (ConnectionProblem, DatabaseUnavailable) as problem:
+        return _fail(problem)
     print(render_connection(connection).split("Tools:\n", 1)[1].split("\nFeatures:", 1)[0])
     return 0
 
@@ -174,15 +210,24 @@ def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
     try:
         connections, store_hash, connection = _connected(settings, args.store)
-    except ConnectionProblem as problem:
+        kept = asyncio.run(footprint(settings, store_hash, connections.folder(store_hash)))
+    except (ConnectionProblem, DatabaseUnavailable) as problem:
         return _fail(problem)
+    print(f"Disconnecting {connection.name} ({store_hash}) deletes everything kept for it:")
+    for line in [*kept, "its vector collection (products and pages)"] + (
+        [f"the {len(connection.webhook_ids)} webhooks `bcagent webhooks register` created"]
+        if connection.webhook_ids
+        else []
+    ):
+        print(f"  - {line}")
+    print(
+        "Transcripts, the cancellation audit log and handoffs go with it: keep a copy first with "
+        "`bcagent transcripts export`."
+    )
     if not args.yes:
         if not sys.stdin.isatty():
             return _fail(ConnectionProblem("Refusing to disconnect without confirmation: pass --yes."))
-        answer = input(
-            f"Disconnect {connection.name} ({store_hash})? This deletes its credentials, vector collection "
-            "and sync state. [y/N] "
-        )
+        answer = input(f"Disconnect {connection.name} ({store_hash}) and delete all of this? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing changed.")
             return 1
@@ -200,9 +245,23 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
                 f"{', '.join(map(str, connection.webhook_ids))} in the store, or with its API.",
                 file=sys.stderr,
             )
+    try:
+        asyncio.run(record_disconnected(settings, store_hash))  # every running server stops serving it
+    except DatabaseUnavailable as problem:
+        return _fail(problem)
     drop_remote_index(settings, store_hash)
+    try:
+        rows = asyncio.run(purge(settings, store_hash, connections.folder(store_hash)))
+    except DatabaseUnavailable as problem:
+        return _fail(problem)
     connections.delete(store_hash)
     print(
-        f"Disconnected {connection.name} ({store_hash}): credentials, tools, vectors and sync state removed."
+        f"Disconnected {connection.name} ({store_hash}): credentials, records, transcripts, conversations, "
+        f"vectors and sync state removed{f' ({rows} database rows)' if rows else ''}. Running servers stop "
+        "serving it within seconds."
+    )
+    print(
+        "The access token is still valid at BigCommerce (bcagent cannot revoke it): delete the API account "
+        "in the store's control panel, Settings > API > API Accounts."
     )
     return 0

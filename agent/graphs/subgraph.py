@@ -24,6 +24,7 @@ from langgraph.runtime import Runtime
 
 from ..context import AgentContext
 from ..counters import count, count_failure
+from ..models.capabilities import prompt_lines
 from ..models.llm_call import CallLimits, call_llm
 from ..models.model_errors import FailureKind, ModelFailure
 from ..models.prompts import system_prompt
@@ -101,9 +102,10 @@ def model_node(kind: str, tool_names: Sequence[str]) -> Callable[..., Any]:
         if answers >= MAX_MODEL_CALLS:
             return {"messages": [AIMessage(content="Sorry, I couldn't finish that. Could you ask again?")]}
         enabled = [name for name in tool_names if name in context.tools.enabled()]
-        prompt = SystemMessage(content=system_prompt(kind, context.store_name))
-        if getattr(context.model, "_llm_type", "") == OFFLINE:
-            model = context.model.bind_tools(build_tools(enabled)) if enabled else context.model
+        off = prompt_lines(context.tools.enabled())  # what is off here, and how to refuse it honestly
+        prompt = SystemMessage(content=system_prompt(kind, context.store_name) + (f"\n{off}" if off else ""))
+        if getattr(context.model, "_llm_type", "") == OFFLINE:  # told every tool on, for honest refusals
+            model = context.model.bind_tools(build_tools(enabled), store_tools=context.tools.enabled())
             return {"messages": [await model.ainvoke([prompt, *messages])]}
         return {"messages": [await _llm_step(context, [prompt, *messages], enabled, called, state)]}
 

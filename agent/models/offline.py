@@ -35,6 +35,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from ..tools.shortlist import ordinal, pick
 from .browse import about_products, compared, on_the_page
+from .capabilities import refusal
 from .intents import NLU, Understanding
 from .offer import can_do
 from .replies import Focus, compose
@@ -122,6 +123,7 @@ class OfflineChatModel(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     nlu: NLU
     tool_names: tuple[str, ...] = ()
+    store_tools: tuple[str, ...] | None = None  # every tool on for the store (None: not told, all)
     _cache: dict[str, Understanding] = PrivateAttr(default_factory=dict)
     _splits: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
@@ -134,10 +136,16 @@ class OfflineChatModel(BaseChatModel):
         tools: Sequence[dict[str, Any] | type | Any | BaseTool],
         *,
         tool_choice: str | None = None,
+        store_tools: Sequence[str] | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
+        """A copy that may call ``tools``; ``store_tools``: every tool on for the store, what its
+        replies say it can do (a request for one that is off gets the honest refusal)."""
         names = tuple(t.name if isinstance(t, BaseTool) else str(getattr(t, "name", t)) for t in tools)
-        bound = self.model_copy(update={"tool_names": names})
+        update: dict[str, Any] = {"tool_names": names}
+        if store_tools is not None:
+            update["store_tools"] = tuple(store_tools)
+        bound = self.model_copy(update=update)
         bound._cache = self._cache
         bound._splits = self._splits
         return bound
@@ -167,8 +175,19 @@ class OfflineChatModel(BaseChatModel):
             return AIMessage(content=self.reply_from_tools(messages, last_call))
         humans = [text_of(m) for m in messages if isinstance(m, HumanMessage)]
         if not humans:
-            return AIMessage(content=CAN_DO)
+            return AIMessage(content=can_do(self.store_tools))
         return self.next_action(humans, listed_products(messages))
+
+    def cannot(self, text: str) -> str:
+        """No bound tool serves ``text``: when what it asks for is off in this store, say so (one
+        sentence), what is on, and offer a person; else what the assistant can do here."""
+        store = self.store_tools
+        current = self.understand(text)
+        intent = current.intent if current.intent in TOOL_OF_INTENT else guess_intent(current)
+        wanted = TOOL_OF_INTENT.get(intent or "")
+        if wanted and wanted != "transfer_to_human" and store is not None and wanted not in store:
+            return refusal(wanted, store)
+        return can_do(store)
 
     def _task(self, humans: list[str]) -> str | None:
         """The request this message serves: its own, or (for "12345", "yes"...) the last one made."""
@@ -313,7 +332,7 @@ class OfflineChatModel(BaseChatModel):
         if chosen is not None and "get_product_information" in self.tool_names:
             intent = "product_info"  # "the second one": from the list just shown
         if intent is None:
-            return AIMessage(content=CAN_DO)
+            return AIMessage(content=self.cannot(humans[-1]))
         tool = TOOL_OF_INTENT[intent]
         number = len(humans)
         calls: list[ToolCall] = []

@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from ..assembly import open_agent
+from ..persistence.store_settings import open_store_settings
 from ..persistence.threads import open_threads
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
@@ -30,6 +31,7 @@ from .cors import CorsMiddleware, OriginPolicy
 from .errors import install_error_handlers
 from .hosts import HostCheck, allowed_hosts
 from .limits import BodyLimits, MemoryRateLimiter, MemoryTurnLocks, RateLimiter, TurnLocks
+from .live import SettingsFollower
 from .pages import add_demo_storefront, add_pages
 from .state import ServedStore, ServerState
 from .webhooks import webhook_router
@@ -64,6 +66,7 @@ class ServeOptions:
     routers: list[RouterFactory] = field(default_factory=extra_routers)
     on_ready: Callable[[], None] | None = None  # called once every store's agent is open
     follow_catalog: bool = True  # webhooks receiver + scheduled syncs (agent.store.freshness_service)
+    settings_interval: float = 1.0  # seconds between checks of the merchant's settings (agent.server.live)
 
 
 def served_hashes(settings: Settings, stores: Sequence[str] | None, app_mode: bool = False) -> list[str]:
@@ -134,10 +137,13 @@ def create_app(
 
     hashes = served_hashes(settings, stores, app_mode=ConsoleConfig.from_env().app is not None)
     origins = settings.serve.cors_origins
+    defaults = origins is None
     if origins is None:
         origins = tuple(default_origins(settings, hashes))
+    origin_policy = OriginPolicy(origins, store_origins(settings, hashes))
     limiter, locks, redis = limits_for(settings, options)
     server = ServerState(settings, limiter=limiter, locks=locks, demo_storefront=options.demo_storefront)
+    server.storefront_origins = origin_policy if defaults else None
     freshness = FreshnessService(settings, store_hashes=hashes) if options.follow_catalog else None
 
     @asynccontextmanager
@@ -151,6 +157,8 @@ def create_app(
         async with AsyncExitStack() as stack:
             if redis is not None:
                 stack.push_async_callback(redis.aclose)
+            settings_rows = await open_store_settings(settings)
+            stack.push_async_callback(settings_rows.aclose)
             for store_hash in hashes:
                 agent = await stack.enter_async_context(
                     open_agent(settings, store_hash, embedder=embedder, policy=options.policy)
@@ -162,10 +170,22 @@ def create_app(
                 server.stores[store_hash] = ServedStore(
                     store_hash,
                     agent,
-                    connections.load(store_hash),
+                    agent.context.tools.connection,
                     threads,
                     connections.storefront_app(store_hash),
                 )
+                server.allow_storefront(agent.context.tools.connection)
+            follower = SettingsFollower(
+                settings_rows,
+                connections,
+                interval=options.settings_interval,
+                injected_policy=options.policy is not None,
+                on_stop=freshness.stop_store if freshness is not None else None,
+            )
+            server.follower = follower
+            await follower.check(server, force=True)
+            follower.start(server)
+            stack.push_async_callback(follower.stop)
             if freshness is not None:
                 await freshness.start(embedder)
                 stack.push_async_callback(freshness.stop)
@@ -198,6 +218,6 @@ def create_app(
     if options.demo_storefront:
         add_demo_storefront(app)
     app.add_middleware(BodyLimits, max_bytes=settings.serve.max_body_bytes)
-    app.add_middleware(CorsMiddleware, policy=OriginPolicy(origins, store_origins(settings, hashes)))
+    app.add_middleware(CorsMiddleware, policy=origin_policy)
     app.add_middleware(HostCheck, hosts=allowed_hosts(settings.serve))  # added last = outermost
     return app

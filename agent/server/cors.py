@@ -46,6 +46,11 @@ class OriginPolicy:
         }
         self._storefronts = frozenset().union(*self.stores.values()) if self.stores else frozenset()
 
+    def add(self, url: str) -> None:
+        """Allow one more origin (a storefront URL the merchant typed, learned while serving)."""
+        if url and url.strip() and url != "*":
+            self.origins = self.origins | {normalize_origin(url)}
+
     def allows(self, origin: str, scope: Scope) -> bool:
         if origin == _own_origin(scope):
             return True

@@ -58,6 +58,7 @@ def client_address(request: Request) -> str:
 async def current_store(request: Request, store_hash: str, server: Server) -> ServedStore:
     """The served store of the path's ``{store_hash}``, after the per-client-address limit."""
     await rate_limit(server, f"client:{client_address(request)}", server.settings.serve.rate_per_client)
+    await server.follow()  # a disconnect or a switch made a moment ago applies to this request
     return server.store(store_hash)
 
 

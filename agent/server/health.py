@@ -1,18 +1,22 @@
 """``/healthz`` (the process answers) and ``/readyz`` (every served store is reachable with a cheap
-``GET /v2/time``, and its product index is loaded), with the scope problems that turn tools off."""
+read its token may make, ``GET /v2/time`` or another scope's probe, and its product index is loaded),
+with the scope problems that turn tools off."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import time
 
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse
 
-from bigcommerce import BigCommerceError
+from bigcommerce import BigCommerceError, NotFoundError
 
 from ..store.capabilities import scope_problems
+from ..store.connect import READ_PROBES
+from ..store.scope_loss import lost_words
 from .deps import Server
 from .schemas import StoreReadiness
 from .state import ServedStore, ServerState
@@ -22,11 +26,29 @@ CACHE_SECONDS = 5.0  # a load balancer polling every second costs the store one 
 TIMEOUT_SECONDS = 5.0
 
 
+def probe(scopes: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The cheapest read the token may make: ``GET /v2/time`` with the Information scope, else the
+    read `connect` probes a scope the token has with (readiness never needs the Information scope)."""
+    if scopes.get("information", "none") != "none":
+        return "/v2/time", {}
+    for family, request in READ_PROBES.items():
+        if scopes.get(family, "none") != "none":
+            return request
+    return "/v2/time", {}
+
+
+async def _reach(store: ServedStore) -> None:
+    tools = store.agent.context.tools
+    path, params = probe(store.connection.scopes)
+    with contextlib.suppress(NotFoundError):  # an id that does not exist still proves the store answers
+        await tools.client.request("GET", path, params=params)
+
+
 async def _check(store: ServedStore) -> StoreReadiness:
     tools = store.agent.context.tools
     reachable, problem = True, None
     try:
-        await asyncio.wait_for(tools.client.store.time(), TIMEOUT_SECONDS)
+        await asyncio.wait_for(_reach(store), TIMEOUT_SECONDS)
     except (BigCommerceError, TimeoutError) as exc:
         reachable, problem = False, str(exc) or "timed out"
     needs_index = store.connection.scopes.get("products", "none") != "none"
@@ -36,13 +58,16 @@ async def _check(store: ServedStore) -> StoreReadiness:
         index = "missing"
     else:
         index = "loaded" if await asyncio.to_thread(tools.index.count) > 0 else "empty"
-    ready = reachable and index in ("loaded", "not_needed")
+    revoked = store.lost is not None and store.lost.token_revoked
+    ready = reachable and index in ("loaded", "not_needed") and not revoked
     answer: StoreReadiness = {
         "ready": ready,
         "reachable": reachable,
         "index": index,
         "problems": scope_problems(store.connection.scopes),
     }
+    if store.lost is not None:
+        answer["degraded"] = lost_words(store.lost)
     if problem:
         answer["error"] = problem
     if index == "empty":
@@ -85,12 +110,14 @@ def is_admin(request: Request, server: ServerState) -> bool:
 async def readyz(request: Request, server: Server) -> JSONResponse:
     """Anyone sees the status and how many stores are ready; the stores' hashes and problems only with
     the admin token (``Authorization: Bearer $BCAGENT_ADMIN_TOKEN``)."""
+    await server.follow()
     stores = list(server.stores.values())
     answers = await asyncio.gather(*(readiness(server, s) for s in stores))
     by_store = {s.store_hash: a for s, a in zip(stores, answers, strict=True)}
     ready = bool(by_store) and all(a["ready"] for a in answers)
+    degraded = ready and any("degraded" in a for a in answers)  # serving, with tools off since connecting
     body: dict[str, object] = {
-        "status": "ready" if ready else "not_ready",
+        "status": "degraded" if degraded else "ready" if ready else "not_ready",
         "stores_ready": sum(1 for a in answers if a["ready"]),
         "stores_total": len(answers),
         "limits": limits_state(server),

@@ -146,6 +146,7 @@ class StoreReadiness(TypedDict):
     index: str  # "loaded", "empty", "missing" or "not_needed"
     problems: list[str]
     error: NotRequired[str]
+    degraded: NotRequired[str]  # scopes lost (or the token revoked) since connecting, and what to do
 
 
 def confirmation_view(pending: Mapping[str, Any] | None) -> Confirmation | None:

@@ -12,6 +12,7 @@ from ..persistence.threads import ChatThreads
 from ..runtime import Agent
 from ..settings import Settings
 from ..store.connections import Connection, StorefrontApp
+from ..store.merchant_settings import LostScopes
 from .errors import unknown_store
 from .limits import MemoryRateLimiter, MemoryTurnLocks, RateLimiter, StreamSlots, TurnLocks
 from .schemas import StoreReadiness
@@ -26,6 +27,7 @@ class ServedStore:
     connection: Connection
     threads: ChatThreads
     app: StorefrontApp | None = None
+    lost: LostScopes | None = None  # scopes lost since connecting (agent.store.scope_loss), if any
 
 
 @dataclass
@@ -38,6 +40,19 @@ class ServerState:
     demo_storefront: str | None = None  # the sandbox's base URL, when the demo proxies its storefront
     readiness: dict[str, tuple[float, StoreReadiness]] = field(default_factory=dict)
     streams: StreamSlots = field(default_factory=StreamSlots)  # open SSE streams per client and store
+    follower: Any = None  # agent.server.live.SettingsFollower: the merchant's changes, without a restart
+    storefront_origins: Any = None  # the CORS OriginPolicy to add storefront URLs to (default origins only)
+
+    def allow_storefront(self, connection: Connection) -> None:
+        """Let the store's storefront (detected or typed) call the chat API, with the default origins."""
+        if self.storefront_origins is not None and connection.secure_url:
+            self.storefront_origins.add(connection.secure_url)
+
+    async def follow(self) -> None:
+        """Apply the merchant's settings changes if the last check is older than the follower's
+        interval (a request calls this before it looks its store up)."""
+        if self.follower is not None:
+            await self.follower.check(self)
 
     def store(self, store_hash: str) -> ServedStore:
         served = self.stores.get(store_hash)

@@ -106,11 +106,17 @@ class FreshnessService:
         await follower.start()
         await scheduler.start()
 
+    async def stop_store(self, store_hash: str) -> None:
+        """Stop following one store (it was disconnected): no more syncs, hooks refused, client closed."""
+        store = self.stores.pop(store_hash, None)
+        if store is None:
+            return
+        self.receiver.remove(store_hash)
+        await store.scheduler.stop()
+        await store.follower.stop()
+        await store.client.aclose()
+        await store.catalog.log.aclose()
+
     async def stop(self) -> None:
-        for store_hash, store in list(self.stores.items()):
-            self.receiver.remove(store_hash)
-            await store.scheduler.stop()
-            await store.follower.stop()
-            await store.client.aclose()
-            await store.catalog.log.aclose()
-        self.stores.clear()
+        for store_hash in list(self.stores):
+            await self.stop_store(store_hash)

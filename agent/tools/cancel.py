@@ -1,8 +1,9 @@
 """cancel_order, in two steps around the shopper's confirmation.
 
 1. ``propose_cancellation``: the order must pass the identity rules, must not have shipped (not even in
-   part), and its status must be one the merchant allows (default Pending, Awaiting Payment, Awaiting
-   Shipment, Awaiting Fulfillment), within the maximum order age if one is set. The answer carries the
+   part), and its status must be one the merchant allows (default: every status before shipping, see
+   ``StorePolicy``), within the maximum order age if one is set; with the ``verified_only`` policy the
+   shopper must be signed in (a verified Current Customer JWT), an order number and email are not enough. The answer carries the
    confirmation to show: order number, items, total and a proposal id bound to this order.
 2. ``execute_cancellation``: only with a "yes" that names the same order (and proposal). The order is
    read again (an order already cancelled is reported, never written twice, across retries and resumes),
@@ -37,6 +38,17 @@ REASONS = {
 }
 RETURNS = "Once it arrives you can return it under our returns policy, or I can connect you with our team."
 HUMAN = "I can connect you with a member of our team who can help."
+SIGNED_IN_ONLY = (
+    "This store lets signed-in shoppers cancel orders here: sign in to your account on the store and ask "
+    f"again. {HUMAN}"
+)
+
+
+def _who_may_cancel(ctx: ToolContext, conversation: Conversation) -> ToolResult | None:
+    """The merchant's "who may cancel": ``verified_only`` refuses a shopper who is not signed in."""
+    if ctx.policy.who_may_cancel == "verified_only" and conversation.verified_customer is None:
+        return result("refused", SIGNED_IN_ONLY)
+    return None
 
 
 def proposal_id(conversation: Conversation, order: Order) -> str:
@@ -73,6 +85,9 @@ def _refusal(ctx: ToolContext, order: Order) -> ToolResult | None:
 async def propose_cancellation(
     ctx: ToolContext, conversation: Conversation, order_id: object = None, email: object = None
 ) -> ToolResult:
+    refusal = _who_may_cancel(ctx, conversation)
+    if refusal is not None:
+        return refusal
     verified = await verify_order(ctx, conversation, order_id, email)
     if verified.order is None:
         assert verified.refusal is not None
@@ -138,6 +153,17 @@ async def execute_cancellation(
         return result(
             "refused", f"Okay, I have not cancelled order #{order_id}. It stays as it is.", order_id=order_id
         )
+    signed_out = _who_may_cancel(ctx, conversation)  # the policy may have changed since the proposal
+    if signed_out is not None:
+        await audit(
+            ctx.store_hash,
+            conversation.thread_id,
+            "cancel_order",
+            "refused",
+            order_id,
+            detail="not signed in",
+        )
+        return signed_out
     state = await ctx.conversation_state(conversation)
     if order_id not in state.verified_orders:
         await audit(

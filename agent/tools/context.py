@@ -7,12 +7,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bigcommerce import AsyncBigCommerce
+from bigcommerce import AsyncBigCommerce, AuthenticationError, BigCommerceError
 from bigcommerce.money import format_money
 from bigcommerce.types.customers import CustomerGroup
 from ingest.filters import open_categories
@@ -21,10 +21,12 @@ from ingest.vectors import ProductIndex
 from ..persistence.records import AgentRecords, ConversationState, StateChange
 from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
+from ..store.merchant_settings import UNSHIPPED_STATUS_IDS, PolicySettings, WhoMayCancel
+from ..store.scope_loss import ScopeGuard
 
-CANCELLABLE_STATUS_IDS = frozenset(
-    {1, 7, 9, 11}
-)  # Pending, Awaiting Payment, Awaiting Shipment, Awaiting Fulfillment
+CANCELLABLE_STATUS_IDS = frozenset(UNSHIPPED_STATUS_IDS)
+"""Every status before anything ships: Incomplete, Pending, Awaiting Payment, Awaiting Pickup, Awaiting
+Shipment, Awaiting Fulfillment, Manual Verification Required (``bcagent policy set`` narrows it)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,20 @@ class StorePolicy:
     attempts_window_seconds: float = 3600.0
     private_codes: frozenset[str] = frozenset()
     recent_orders: int = 5
+    who_may_cancel: WhoMayCancel = "order_and_email"  # verified_only: signed-in shoppers only
+    show_codes_in_promotions: bool = True
+
+    @classmethod
+    def from_settings(cls, kept: PolicySettings, base: StorePolicy | None = None) -> StorePolicy:
+        """The policy the merchant keeps (``bcagent policy set``), over ``base``'s limits."""
+        return replace(
+            base or cls(),
+            cancellable_status_ids=frozenset(kept.cancellable_status_ids),
+            max_order_age_days=kept.max_order_age_days,
+            who_may_cancel=kept.who_may_cancel,
+            private_codes=frozenset(kept.private_codes),
+            show_codes_in_promotions=kept.show_codes_in_promotions,
+        )
 
 
 @dataclass(frozen=True)
@@ -103,11 +119,22 @@ class ToolContext:
     policy: StorePolicy = field(default_factory=StorePolicy)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     groups_ttl_seconds: float = 300.0
+    scope_guard: ScopeGuard | None = None  # re-probes the scopes after a 401/403 (agent.store.scope_loss)
     _open_categories: tuple[float, set[int] | None] | None = None
 
     @property
     def store_hash(self) -> str:
         return self.connection.store_hash
+
+    async def access_refused(self, error: Exception) -> None:
+        """BigCommerce refused a tool's request (401/403): re-probe the scopes (at most once a minute)
+        and switch off, here and now, the tools whose scope is gone."""
+        if self.scope_guard is None or not isinstance(error, BigCommerceError):
+            return
+        unauthorized = isinstance(error, AuthenticationError)
+        lost = await self.scope_guard.refused(self.client, unauthorized=unauthorized)
+        if lost is not None:
+            self.connection = replace(self.connection, scopes={**self.connection.scopes, **lost.scopes})
 
     def enabled(self) -> list[str]:
         return enabled_tools(self.connection.scopes, self.connection.disabled_tools)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -512,13 +512,23 @@ def _coupon_listed(ctx: ToolContext, coupon: Coupon, now: datetime, private: set
     )
 
 
+async def _no_coupons() -> AsyncIterator[Coupon]:
+    return
+    yield
+
+
 @store_call
 async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -> ToolResult:
-    """The promotions and coupon codes a shopper can use right now."""
+    """The promotions and coupon codes a shopper can use right now (no code at all when the merchant's
+    policy says codes are not shown in promotion lists; never a private code)."""
     now = ctx.clock()
     private = {code.casefold() for code in ctx.policy.private_codes}
+    show_codes = ctx.policy.show_codes_in_promotions
     running = [p async for p in ctx.client.promotions.iter() if _promotion_reason(ctx, p, now) is None]
     singles = [p for p in running if _redemption(p) == "single"]
+    if not show_codes:
+        running = [p for p in running if _redemption(p) == "automatic"]
+        singles = []
     codes = await asyncio.gather(*(_shareable_code(ctx, p, private) for p in singles))
     single_codes = {p.id: code for p, code in zip(singles, codes, strict=True)}
     offers: list[Offer] = []
@@ -530,7 +540,8 @@ async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -
             offers.append(_offer(ctx, promotion, how="codes are sent individually"))
         elif code := single_codes.get(promotion.id):  # else no usable, shareable code: nothing to act on
             offers.append(_offer(ctx, promotion, code=code))
-    async for coupon in ctx.client.coupons.iter():
+    coupons = ctx.client.coupons.iter() if show_codes else _no_coupons()
+    async for coupon in coupons:
         if _coupon_listed(ctx, coupon, now, private):
             ends = ctx.date(_aware(ctx, coupon.expires))
             offers.append(_compact(gives=_coupon_words(ctx, coupon), code=coupon.code, ends=ends))

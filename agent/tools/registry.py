@@ -18,13 +18,16 @@ from langgraph.prebuilt import ToolRuntime
 from langgraph.types import interrupt
 from pydantic import BaseModel, Field
 
+from bigcommerce import AuthenticationError, PermissionDeniedError
+
 from ..context import AgentContext
 from ..counters import count
+from ..models.capabilities import refusal
 from ..store.capabilities import TOOL_NAMES
 from ..transcripts.capture import tool_scope
 from . import cancel, handoff, marketing, orders, products, provenance
 from .context import Conversation, ToolContext, VerifiedCustomer
-from .results import ToolResult, result, to_text
+from .results import UNAVAILABLE, ToolResult, result, to_text
 from .untrusted import scrub_result
 
 log = logging.getLogger(__name__)
@@ -74,7 +77,7 @@ async def _guarded(
     any attempt limit) if an identifying argument came from nowhere in the conversation."""
     ctx = _context(runtime)
     if name not in ctx.enabled():
-        return to_text(result("disabled", "That isn't something I can help with in this store."))
+        return to_text(result("disabled", refusal(name, ctx.enabled())))
     conversation = conversation_of(runtime)
     if identifying:
         missing = provenance.unproven(identifying, _messages(runtime), conversation.verified_customer)
@@ -82,8 +85,15 @@ async def _guarded(
             log.warning("%s refused: %s not given by the shopper or a tool", name, ", ".join(missing))
             count("provenance_refusals", writer=runtime.stream_writer)
             return to_text(provenance.refusal(missing))
-    with tool_scope(name, runtime.tool_call_id):  # the transcript attributes requests to this call
-        return to_text(scrub_result(await call(ctx, conversation)))  # see untrusted.py
+    try:
+        with tool_scope(name, runtime.tool_call_id):  # the transcript attributes requests to this call
+            return to_text(scrub_result(await call(ctx, conversation)))  # see untrusted.py
+    except (AuthenticationError, PermissionDeniedError) as exc:  # a scope lost or the token revoked
+        log.warning("%s refused by BigCommerce (%s): re-probing the scopes", name, type(exc).__name__)
+        await ctx.access_refused(exc)
+        if name in ctx.enabled():  # the scopes are all there (or were probed a moment ago): no conclusion
+            return to_text(result("unavailable", UNAVAILABLE))
+        return to_text(result("disabled", refusal(name, ctx.enabled())))
 
 
 class OrderArgs(BaseModel):

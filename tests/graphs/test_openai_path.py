@@ -83,3 +83,19 @@ async def test_a_failing_llm_router_falls_back_to_the_semantic_route(
     fake.reply_error(500, "upstream exploded")
     result = await llm_agent.send(uuid.uuid4().hex, "can you check something for me")
     assert result.text  # the turn still answers
+
+
+async def test_llm_is_told_what_is_off_and_how_to_refuse_it(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
+    """Issue 22 on the LLM brain: a switched-off tool is not offered, and the subgraph's prompt says it
+    is off here and how to refuse it (one sentence, what is on, a person)."""
+    tools = llm_agent.context.tools
+    tools.connection = dataclasses.replace(tools.connection, disabled_tools=["check_gift_card_balance"])
+    fake.reply_text(
+        "Sorry, checking gift card balances isn't available here; I can connect you with our team."
+    )
+    await llm_agent.send(uuid.uuid4().hex, "What's the balance on gift card GIFT-DEMO-0001?")
+    request = next(r for r in fake.requests if r.tool_names)  # the subgraph's call (not the router's)
+    assert "check_gift_card_balance" not in request.tool_names
+    system = str(request.messages[0].get("content"))
+    assert "Not available in this store: checking gift card balances" in system
+    assert "connect them with a member of the team" in system

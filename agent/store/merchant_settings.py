@@ -1,0 +1,147 @@
+"""What the merchant decides about a store, apart from what connecting it detected: tool switches, the
+store policy, store details typed by hand, and scopes found lost since connecting.
+
+These live in the persistence layer (``agent.persistence.store_settings``), one row per store with a
+version that every change bumps, so a running ``bcagent serve`` (and every replica on the same
+PostgreSQL database) picks a change up within a second or so. ``apply`` lays them over the
+``Connection`` the files hold; the tools only ever read the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+from bigcommerce.money import MoneyFormat
+
+from .connections import Connection
+
+WhoMayCancel = Literal["order_and_email", "verified_only"]
+WHO_MAY_CANCEL: tuple[WhoMayCancel, ...] = ("order_and_email", "verified_only")
+
+# BigCommerce order status ids (GET /v2/order_statuses) before anything has shipped
+STATUS_NAMES: dict[int, str] = {
+    0: "Incomplete",
+    1: "Pending",
+    7: "Awaiting Payment",
+    8: "Awaiting Pickup",
+    9: "Awaiting Shipment",
+    11: "Awaiting Fulfillment",
+    12: "Manual Verification Required",
+}
+UNSHIPPED_STATUS_IDS: tuple[int, ...] = tuple(sorted(STATUS_NAMES))
+"""The default cancellable statuses: every status an order has before any of it ships."""
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """The merchant's policy, as kept: enforced by the tools (``agent.tools.context.StorePolicy``)."""
+
+    cancellable_status_ids: tuple[int, ...] = UNSHIPPED_STATUS_IDS
+    max_order_age_days: int | None = None
+    who_may_cancel: WhoMayCancel = "order_and_email"
+    private_codes: tuple[str, ...] = ()
+    show_codes_in_promotions: bool = True
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PolicySettings:
+        who = data.get("who_may_cancel", "order_and_email")
+        age = data.get("max_order_age_days")
+        return cls(
+            cancellable_status_ids=tuple(
+                sorted(int(s) for s in data.get("cancellable_status_ids", UNSHIPPED_STATUS_IDS))
+            ),
+            max_order_age_days=int(age) if age is not None else None,
+            who_may_cancel=who if who in WHO_MAY_CANCEL else "order_and_email",
+            private_codes=tuple(str(c) for c in data.get("private_codes", ())),
+            show_codes_in_promotions=bool(data.get("show_codes_in_promotions", True)),
+        )
+
+
+@dataclass(frozen=True)
+class StoreDetails:
+    """Store details typed by the merchant (``bcagent connect --name ... --currency ...``): used when
+    the token lacks the Information scope, and over what was detected when given. Empty: not given."""
+
+    name: str = ""
+    storefront_url: str = ""
+    money: MoneyFormat | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StoreDetails:
+        money = data.get("money")
+        return cls(
+            name=str(data.get("name", "")),
+            storefront_url=str(data.get("storefront_url", "")),
+            money=MoneyFormat(**money) if isinstance(money, dict) else None,
+        )
+
+    def given(self) -> bool:
+        return bool(self.name or self.storefront_url or self.money)
+
+
+@dataclass(frozen=True)
+class LostScopes:
+    """Scopes BigCommerce stopped granting after connecting (a 401/403 re-probed), and when."""
+
+    scopes: dict[str, str] = field(default_factory=dict)  # family -> the level it has now
+    detected_at: str = ""
+    token_revoked: bool = False
+
+
+@dataclass(frozen=True)
+class MerchantSettings:
+    disabled_tools: tuple[str, ...] = ()
+    policy: PolicySettings = field(default_factory=PolicySettings)
+    details: StoreDetails = field(default_factory=StoreDetails)
+    lost: LostScopes = field(default_factory=LostScopes)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["disabled_tools"] = list(self.disabled_tools)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MerchantSettings:
+        lost = data.get("lost") or {}
+        return cls(
+            disabled_tools=tuple(sorted(str(t) for t in data.get("disabled_tools", ()))),
+            policy=PolicySettings.from_json(data.get("policy") or {}),
+            details=StoreDetails.from_json(data.get("details") or {}),
+            lost=LostScopes(
+                scopes={str(k): str(v) for k, v in (lost.get("scopes") or {}).items()},
+                detected_at=str(lost.get("detected_at", "")),
+                token_revoked=bool(lost.get("token_revoked", False)),
+            ),
+        )
+
+    @classmethod
+    def seeded_from(cls, connection: Connection) -> MerchantSettings:
+        """The settings of a store connected before they lived in the database: its file's switches."""
+        return cls(disabled_tools=tuple(sorted(connection.disabled_tools)))
+
+    def with_tool(self, name: str, enabled: bool) -> MerchantSettings:
+        disabled = set(self.disabled_tools)
+        if enabled:
+            disabled.discard(name)
+        else:
+            disabled.add(name)
+        return replace(self, disabled_tools=tuple(sorted(disabled)))
+
+
+def apply(connection: Connection, settings: MerchantSettings) -> Connection:
+    """The connection the assistant runs with: the file's detection, the merchant's switches and
+    details over it, and the scopes lost since connecting taken away."""
+    details = settings.details
+    effective = replace(
+        connection,
+        disabled_tools=list(settings.disabled_tools),
+        scopes={**connection.scopes, **settings.lost.scopes},
+    )
+    if details.name:
+        effective.name = details.name
+    if details.storefront_url:
+        effective.secure_url = details.storefront_url.rstrip("/")
+    if details.money is not None:
+        effective.money = details.money
+    return effective
