@@ -21,6 +21,7 @@ from bigcommerce import AsyncBigCommerce, BigCommerceError, PermissionDeniedErro
 
 from ..store.connect import connect_store
 from ..store.connections import ConnectionProblem, ConnectionStore
+from ..store.live import record_connected
 from .bc_app import AppCallbackError, exchange_code, verify_signed_payload
 from .context import ConsoleContext, console_of
 from .sessions import set_session_cookie
@@ -72,6 +73,7 @@ async def auth(request: Request, code: str = "", scope: str = "", context: str =
     except ConnectionProblem as problem:
         return _problem(str(problem))
     store_hash = result.connection.store_hash
+    await record_connected(console.settings, result.connection)  # a tombstone of an earlier uninstall goes
     notes: list[str] = []
     try:
         async with AsyncBigCommerce(

@@ -110,11 +110,18 @@ class ConsoleContext:
                     removed.append(f"webhooks: {await remove(connections, store_hash)}")
                 except ConnectionProblem as problem:
                     removed.append(f"webhooks: not removed ({problem})")
+        from ..persistence.purge import purge
         from ..store.catalog import drop_remote_index
+        from ..store.live import record_disconnected
 
+        await record_disconnected(self.settings, store_hash)  # every running server stops serving it
         await asyncio.to_thread(drop_remote_index, self.settings, store_hash)
+        rows = await purge(self.settings, store_hash, connections.folder(store_hash))
         await asyncio.to_thread(connections.delete, store_hash)
-        removed.append("credentials, tools, vectors and sync state")
+        removed.append(
+            "credentials, records, transcripts, conversations, vectors and sync state"
+            + (f" ({rows} database rows)" if rows else "")
+        )
         removed.append(f"console users: {await self.state.forget_store(store_hash)}")
         self.notes.pop(store_hash, None)
         return removed

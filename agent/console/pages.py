@@ -17,6 +17,7 @@ from bigcommerce import AsyncBigCommerce, BigCommerceError, PermissionDeniedErro
 from ..persistence.console import ConsoleSession
 from ..store.capabilities import TOOL_NAMES, evaluate
 from ..store.connections import Connection, ConnectionStore
+from ..store.live import change, effective_connection
 from .context import ConsoleContext, console_of
 from .conversations import conversation_view, conversations_view
 from .insights import insights_view
@@ -50,7 +51,8 @@ async def _signed_in(request: Request, store_hash: str) -> tuple[ConsoleContext,
     connections = ConnectionStore(console.settings.home)
     if session.store_hash != store_hash or store_hash not in connections.hashes():
         raise Refusal(_not_found())
-    return console, session, connections.load(store_hash)
+    connection, _ = await effective_connection(console.settings, connections.load(store_hash))
+    return console, session, connection  # with the merchant's live settings (tool switches, details)
 
 
 async def _form(request: Request, session: ConsoleSession) -> dict[str, str]:
@@ -196,10 +198,8 @@ async def switch_tool(request: Request, store_hash: str) -> Response:
     name, action = form.get("tool", ""), form.get("action", "")
     if name not in TOOL_NAMES or action not in ("enable", "disable"):
         return render("problem.html", 422, heading="Unknown tool", message=f"No tool {name!r} to {action}.")
-    disabled = set(connection.disabled_tools)
-    (disabled.add if action == "disable" else disabled.discard)(name)
-    connection.disabled_tools = sorted(disabled)
-    ConnectionStore(console.settings.home).update(connection)
+    # the same change as `bcagent tools`: every running server (and replica) follows it within seconds
+    await change(console.settings, connection, lambda s: s.with_tool(name, action == "enable"))
     log.info("console: %s %sd %s on %s", session.email, action, name, store_hash)
     return RedirectResponse(f"/admin/stores/{store_hash}?notice={name}+{action}d", status_code=303)
 

@@ -65,20 +65,30 @@ def test_install_connects_installs_the_widget_syncs_and_opens_the_console(consol
         assert token not in shown and CLIENT_SECRET not in shown
 
 
+def _disabled_tools(console: Console) -> list[str]:
+    """The store's tool switches as every server reads them (the merchant's live settings)."""
+    from agent.store.live import effective_connection
+
+    connection = ConnectionStore(console.home).load(DEMO_STORE_HASH)
+    with ThreadPoolExecutor(1) as pool:
+        effective, _ = pool.submit(asyncio.run, effective_connection(console.settings, connection)).result()
+    return list(effective.disabled_tools)
+
+
 def test_a_tool_switch_needs_the_sessions_csrf_token(console: Console) -> None:
     browser = console.install(DEMO_STORE_HASH)
     url = f"{console.base_url}/admin/stores/{DEMO_STORE_HASH}"
     form = {"tool": "lookup_discount_code", "action": "disable"}
     refused = browser.post(f"{url}/tools", data={**form, "csrf": "forged"})
     assert refused.status_code == 403
-    assert "lookup_discount_code" not in ConnectionStore(console.home).load(DEMO_STORE_HASH).disabled_tools
+    assert "lookup_discount_code" not in _disabled_tools(console)
     done = browser.post(f"{url}/tools", data={**form, "csrf": _csrf(browser.get(url).text)})
     assert done.status_code == 200 and "Turn on lookup_discount_code" in done.text
-    assert ConnectionStore(console.home).load(DEMO_STORE_HASH).disabled_tools == ["lookup_discount_code"]
+    assert _disabled_tools(console) == ["lookup_discount_code"]
     browser.post(
         f"{url}/tools", data={"tool": "lookup_discount_code", "action": "enable", "csrf": _csrf(done.text)}
     )
-    assert ConnectionStore(console.home).load(DEMO_STORE_HASH).disabled_tools == []
+    assert _disabled_tools(console) == []
 
 
 def test_a_user_of_one_store_never_sees_another(console: Console) -> None:
@@ -193,6 +203,34 @@ def test_conversations_and_insights_count_what_the_transcripts_hold(console: Con
     assert f'id="fig-handoffs">{handoffs} (' in insights
     csv_text = browser.get(f"{console.base_url}/admin/stores/{SERVED_HASH}/insights?format=csv").text
     assert f"conversations,{conversations}" in csv_text
+
+
+def test_a_tool_switched_off_in_the_console_is_no_longer_offered_in_the_chat(console: Console) -> None:
+    browser = httpx.Client(follow_redirects=True, timeout=60)
+    page = browser.post(
+        f"{console.base_url}/admin/sign-in",
+        data={"store_hash": SERVED_HASH, "email": "ops@served.example", "password": "a long enough password"},
+    )
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    off = {"tool": "lookup_discount_code", "action": "disable", "csrf": _csrf(page.text)}
+    assert browser.post(f"{url}/tools", data=off).status_code == 200
+    chat = httpx.Client(base_url=f"{console.base_url}/v1/stores/{SERVED_HASH}", timeout=60)
+    deadline = time.monotonic() + 30
+    reply = ""
+    while time.monotonic() < deadline:  # every server follows the switch within seconds, without a restart
+        thread = chat.post("/threads").json()
+        answer = chat.post(
+            f"/threads/{thread['thread_id']}/messages",
+            json={"text": "Is the code SAVE20 valid?"},
+            headers={"X-Thread-Secret": thread["secret"]},
+        ).json()
+        reply = " ".join(answer["replies"])
+        if "isn't available" in reply:
+            break
+        time.sleep(1)
+    assert "isn't available in this store's chat" in reply and "SAVE20" not in reply
+    on = {"tool": "lookup_discount_code", "action": "enable", "csrf": _csrf(page.text)}
+    assert browser.post(f"{url}/tools", data=on).status_code == 200
 
 
 def test_uninstall_and_remove_user_arrive_signed_and_forget_the_store(console: Console) -> None:
