@@ -168,7 +168,14 @@ async def open_context(
         stack.push_async_callback(records.aclose)
         opener = index or _default_index(settings, embedder or nlu.embedder)
         found = await opener(bigcommerce, connection)
-        tools = ToolContext(bigcommerce, connection, records, index=found, policy=policy or StorePolicy())
+        tools = ToolContext(
+            bigcommerce,
+            connection,
+            records,
+            index=found,
+            policy=policy or StorePolicy(),
+            handoff=settings.handoff,
+        )
         if clock is not None:
             tools.clock = clock
         yield AgentContext(

@@ -17,6 +17,7 @@ from ingest.filters import open_categories
 from ingest.vectors import ProductIndex
 
 from ..persistence.records import AgentRecords, ConversationState, StateChange
+from ..settings import HandoffSettings
 from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
 
@@ -72,6 +73,7 @@ class ToolContext:
     policy: StorePolicy = field(default_factory=StorePolicy)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     groups_ttl_seconds: float = 300.0
+    handoff: HandoffSettings = field(default_factory=HandoffSettings)  # hours, delivery (agent/handoff)
     _open_categories: tuple[float, set[int] | None] | None = None
 
     @property
