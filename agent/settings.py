@@ -155,6 +155,7 @@ class HandoffSettings:
     reply_hours: int = 4
     admin_token: str | None = field(default=None, repr=False)
     public_url: str | None = None
+    shopper_email_wait_seconds: float = 60.0  # a staff reply the open widget has not shown by then is emailed
 
     @property
     def email(self) -> bool:

@@ -31,7 +31,6 @@ from ..settings import HandoffSettings
 log = logging.getLogger(__name__)
 
 CONTACT_WAIT_SECONDS = 120.0  # how long the handoff email waits for the shopper's answer about a contact
-SHOPPER_EMAIL_WAIT_SECONDS = 60.0  # a staff reply the open widget has not shown by then is emailed
 MAX_ATTEMPTS = 12
 BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0)
 LEASE_SECONDS = 60.0
@@ -62,7 +61,7 @@ async def enqueue_message(
     handoff: Handoff,
     message: HandoffMessage,
     *,
-    shopper_email_wait: float = SHOPPER_EMAIL_WAIT_SECONDS,
+    shopper_email_wait: float | None = None,
 ) -> None:
     """A shopper's message while staff have the thread goes to the team as an update; a staff reply goes
     to the shopper's email, if they gave one, unless their widget shows it first."""
@@ -82,7 +81,9 @@ async def enqueue_message(
             "handoff.reply",
             {"handoff_id": handoff.id, "message_id": message.id},
             handoff_id=handoff.id,
-            delay_seconds=shopper_email_wait,
+            delay_seconds=settings.shopper_email_wait_seconds
+            if shopper_email_wait is None
+            else shopper_email_wait,
         )
 
 

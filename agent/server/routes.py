@@ -7,12 +7,11 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
-from langchain_core.messages import AIMessage, HumanMessage
 from starlette.responses import Response, StreamingResponse
 
-from ..models.offline import text_of
 from ..runtime import EventSink, TurnResult
 from . import sse
+from .conversation import conversation, handoff_state
 from .customer_token import identity, shopper_from
 from .deps import AuthorizedThread, CurrentStore, Server, rate_limit
 from .errors import ApiError
@@ -23,7 +22,6 @@ from .schemas import (
     StoreConfig,
     ThreadCreated,
     ThreadIn,
-    ThreadMessage,
     ThreadView,
     TurnAnswer,
     confirmation_view,
@@ -138,22 +136,14 @@ async def post_confirmation(
 
 @router.get("/threads/{thread_id}", response_model=ThreadView, summary="The conversation so far")
 async def get_thread(store: CurrentStore, thread_id: AuthorizedThread) -> ThreadView:
-    state = await store.agent.graph.aget_state({"configurable": {"thread_id": thread_id}})
-    times = await store.threads.times(thread_id)
-    fallback = await store.threads.created_at(thread_id)
-    messages: list[ThreadMessage] = []
-    for message in (state.values or {}).get("messages", []):
-        if isinstance(message, HumanMessage):
-            role = "shopper"
-        elif isinstance(message, AIMessage) and not message.tool_calls and text_of(message):
-            role = "assistant"
-        else:
-            continue  # tool calls and tool results are the assistant's working, not the conversation
-        messages.append(
-            ThreadMessage(role=role, text=text_of(message), time=times.get(message.id or "", fallback))
-        )
+    messages = await conversation(store, thread_id)
+    handoff = await handoff_state(store, thread_id)
+    if handoff is not None and handoff.status != "closed":  # the open widget showed the staff replies
+        await store.agent.context.tools.records.handoff_requests.seen(thread_id)
     pending = await store.agent.pending(thread_id)
-    return ThreadView(thread_id=thread_id, messages=messages, confirmation=confirmation_view(pending))
+    return ThreadView(
+        thread_id=thread_id, messages=messages, confirmation=confirmation_view(pending), handoff=handoff
+    )
 
 
 @router.get("/config", response_model=StoreConfig, summary="The widget's public settings for this store")
