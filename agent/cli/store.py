@@ -14,6 +14,7 @@ from ..store.capabilities import TOOL_NAMES
 from ..store.connect import connect_store
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret, StorefrontApp
 from ..store.report import last_sync, render_connection, render_freshness
+from .handoffs import delivery_health
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -146,6 +147,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     except DatabaseUnavailable as problem:
         return _fail(problem)
     print(render_freshness(folder, connection, summary))
+    try:
+        print(asyncio.run(delivery_health(settings, store_hash, folder)))
+    except DatabaseUnavailable as problem:
+        return _fail(problem)
     return 0
 
 
