@@ -60,7 +60,7 @@ async def before_routing(state: AgentState, context: AgentContext, text: str) ->
 
 
 def _turn(state: AgentState) -> tuple[list[BaseMessage], int]:
-    messages = list(state.get("messages", []))
+    messages: list[BaseMessage] = list(state.get("messages", []))
     start = state.get("turn_start", 0)
     return messages, start
 
