@@ -252,6 +252,16 @@
     scrollDown();
     return li;
   }
+  // A member of the store's team: their name shown above the text (both as text, never markup).
+  function staffBubble(author, text) {
+    var name = String(author || "Our team");
+    var li = el("li", "msg bot staff", text);
+    li.insertBefore(el("span", "who", name), li.firstChild);
+    li.insertBefore(el("span", "sr", name + " (staff): "), li.firstChild);
+    log.appendChild(li);
+    scrollDown();
+    return li;
+  }
   function setText(li, text) {
     var who = li.firstChild && li.firstChild.className === "sr" ? li.firstChild : null;
     li.textContent = text;
@@ -419,11 +429,36 @@
     pending = null;
     var bots = [];
     (t.messages || []).forEach(function (m) {
-      var li = bubble(m.role === "shopper" ? "shopper" : "assistant", m.text);
+      var li = m.role === "staff" ? staffBubble(m.author, m.text) : bubble(m.role === "shopper" ? "shopper" : "assistant", m.text);
       if (m.role === "shopper") shopperTexts.push(m.text); else { linkify(li, knownLinks); bots.push(li); }
     });
     greet();
     if (t.confirmation) renderConfirm(t.confirmation, bots.slice(-2), false);
+    watch(t);
+  }
+
+  // ---------- a person from the store's team (API-CONTRACT.md, "Staff replies") ----------
+  // While the thread has an open or claimed handoff, the widget reads the thread every 1.5 s and shows
+  // what staff wrote; it stops once the handoff is closed (the assistant is back).
+  var watching = null, shown = 0;
+  function watch(t) {
+    shown = (t.messages || []).length;
+    var h = t.handoff;
+    if (h && (h.status === "open" || h.status === "claimed")) { if (!watching) watching = setTimeout(poll, 1500); }
+  }
+  async function poll() {
+    watching = null;
+    if (!thread) return;
+    try {
+      var t = await call("GET", threadPath());
+      if (busy) { watching = setTimeout(poll, 1500); return; }
+      if ((t.messages || []).length !== shown) { renderHistory(t); announce(lastText(t)); }
+      else watch(t);
+    } catch (e) { watching = setTimeout(poll, 5000); }
+  }
+  function lastText(t) {
+    var m = (t.messages || [])[(t.messages || []).length - 1];
+    return m && m.role !== "shopper" ? (m.author ? m.author + ": " : "") + m.text : "";
   }
 
   // ---------- talking to the server ----------
@@ -514,6 +549,7 @@
         if (data.confirmation) onEvent("confirmation", data.confirmation, state, t0);
         state.done = true;
         state.retryable = data.retryable === true;
+        state.quickReplies = data.quick_replies || [];
       }
       if (!state.done) throw new Error("stream ended early");
       finishTurn(state);
@@ -596,7 +632,10 @@
     measure("bcagent:first-text", t0);
   }
   function onEvent(name, data, state, t0) {
-    if (name === "tool") setProgress(TOOL_WORDS[data.name] || "Working on it");
+    if (name === "tool") {
+      setProgress(TOOL_WORDS[data.name] || "Working on it");
+      if (data.name === "transfer_to_human") state.handoff = true;
+    }
     else if (name === "delta" && data.text) {
       if (!state.current) { state.current = bubble("assistant", ""); state.current.classList.add("partial"); }
       state.current.appendChild(document.createTextNode(String(data.text)));
@@ -613,7 +652,9 @@
     } else if (name === "links") state.links = data;
     else if (name === "confirmation") state.confirmation = data;
     else if (name === "error") state.error = data;
-    else if (name === "done") { state.done = true; state.retryable = data.retryable === true; }
+    else if (name === "done") {
+      state.done = true; state.retryable = data.retryable === true; state.quickReplies = data.quick_replies || [];
+    }
   }
   function finishTurn(state) {
     if (state.links) {
@@ -626,6 +667,18 @@
       if (conf) renderConfirm(conf, state.replies, true);
     }
     renderQuick();
+    if (state.quickReplies && state.quickReplies.length) offerReplies(state.quickReplies);
+    if (state.handoff || watching === null && state.replies.length === 0) poll();
+  }
+  function offerReplies(items) {
+    quick.textContent = "";
+    items.forEach(function (text) {
+      var b = el("button", "", String(text));
+      b.type = "button";
+      b.addEventListener("click", function () { quick.hidden = true; send(String(text)); });
+      quick.appendChild(b);
+    });
+    quick.hidden = false;
   }
 
   async function submit() {
