@@ -33,11 +33,14 @@ DAMAGED = re.compile(
     r"\b(?:damaged|broken|broke|cracked|torn|ripped|defective|faulty|dented|smashed|leak(?:ed|ing)|"
     r"doesn'?t work|stopped working|not working|wrong (?:item|size|colou?r|product|order|thing)|"
     r"(?:sent|received|got|shipped) (?:me )?(?:the )?wrong|missing (?:item|part|piece)s?|"
-    r"(?:item|part|piece)s? (?:is |are |was |were )?missing)\b",
+    r"(?:item|part|piece)s? (?:is |are |was |were )?missing|(?:a |huge |big )?(?:rip|tear|hole) (?:in|down|on)|"
+    r"fell apart|falling apart|came apart|coming apart|ordered\b.{0,40}\b(?:got|received|sent me)\b|"
+    r"instead of (?:the |my )?(?:one|item|size|colou?r)|delivered but|nothing (?:at|on) my (?:door|porch)|"
+    r"(?:package|parcel|order) (?:is |was |has been )?(?:missing|lost|stolen)|lost (?:package|parcel))\b",
     re.IGNORECASE,
 )
 PAYMENT = re.compile(
-    r"\b(?:charged (?:twice|double|two times|me twice|again)|double[- ]charged|overcharged|"
+    r"\b(?:charged (?:twice|double|two times|2x|2 times|me twice|again)|double[- ]charged?|overcharged|"
     r"payment (?:failed|declined|problem|issue|error|didn'?t go through)|card (?:was )?(?:declined|charged)|"
     r"refund (?:not|never|hasn'?t|still)|(?:where is|still waiting (?:for|on)) my refund|"
     r"(?:wasn'?t|not) refunded|billing (?:problem|issue|error))\b",
