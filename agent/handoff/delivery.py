@@ -6,8 +6,8 @@ twice); ``Deliverer`` claims due items and sends them, built from the handoff as
 (so a contact given a minute later is in the email). A failure is retried with growing waits
 (``BACKOFF``), logged, and shown by ``bcagent status``; after ``MAX_ATTEMPTS`` (or a refusal that
 retrying cannot fix) the item is kept as ``failed`` for ``bcagent handoffs retry``. Only ``bcagent
-serve`` (and ``bcagent handoffs deliver``) run a deliverer: a chat in the terminal, an eval or a replay
-queues nothing that is ever sent.
+serve`` (and ``bcagent handoffs deliver``) run a deliverer: a handoff made in the terminal chat waits for
+them; an eval or a replay keeps its records in memory, so nothing it queues is ever sent.
 """
 
 from __future__ import annotations
