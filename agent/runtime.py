@@ -63,8 +63,14 @@ class Agent:
         if tools is not None and _request_id is None:
             held = await takeover.held_by_staff(tools.records, thread_id)
             if held is not None:  # staff have this conversation: the message is theirs, the assistant silent
+                given = TurnInput("message", text, None, verified_customer, product_id, request_id)
+                turn = self.recorder.begin(thread_id, surface, given) if self.recorder else None
                 await takeover.shopper_wrote(tools.records, tools.handoff, held, text)
-                return TurnResult(routes=["staff"], surface=surface)
+                silent = TurnResult(routes=["staff"], surface=surface)
+                if turn is not None:  # the transcript shows the message, routed to staff
+                    silent.turn_id = turn.turn_id
+                    await self._record(turn, silent, [], 0, None)
+                return silent
         pending = await self.pending(thread_id)
         if pending is not None:
             kind = answer_kind(text)
