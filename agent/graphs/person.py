@@ -10,6 +10,7 @@ problem, fraud or legal words, a lookup lockout, or the second turn in a row the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,12 +20,28 @@ from langgraph.runtime import Runtime
 
 from ..context import AgentContext
 from ..handoff.flow import answer_contact
-from ..handoff.offer import OFFER_REPLIES, accepts_offer, declines_offer, offer_reason, unhelped, with_offer
+from ..handoff.offer import (
+    OFFER_REPLIES,
+    accepts_offer,
+    complaint_kind,
+    declines_offer,
+    offer_reason,
+    unhelped,
+    with_offer,
+)
 from ..models.offline import text_of
 from ..tools.context import Conversation, VerifiedCustomer
 from .state import AgentState
 
 NOT_NOW = "No problem. Is there anything else I can help with?"
+SORRY = "I'm sorry about that. Our team can look into it with you."
+CANCEL_WORDS = re.compile(r"\b(?:cancel\w*|call (?:it|the order) off|stop (?:the|my) order)\b", re.I)
+
+
+def trouble_not_a_cancel(text: str, intent: str) -> bool:
+    """A payment problem, a damaged or wrong item or fraud that the intent model read as a cancellation
+    the shopper never asked for ("charged twice for 12345, pls fix")."""
+    return intent == "order_cancel" and complaint_kind(text) is not None and not CANCEL_WORDS.search(text)
 
 
 def thread_of() -> str:

@@ -72,6 +72,8 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     if ASKS_FOR_A_PERSON.search(text):
         return "respond", "handoff"
     understanding = context.nlu.understand(text)
+    if person.trouble_not_a_cancel(text, understanding.intent):
+        return "respond", "trouble"  # "charged twice for 12345, pls fix": an apology and the offer, no cancel
     if about_products(text, understanding.intent, understanding.entities):
         return "product_expert", "product_info"  # "do you sell kettlebells", "X vs Y": a shortlist
     if state.get("product_id") and on_the_page(text, understanding):
@@ -236,6 +238,8 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         state, str(config.get("configurable", {}).get("thread_id", "default"))
     )
     intent = requests.get("respond_intent", "unknown")
+    if intent == "trouble":
+        return {"messages": [AIMessage(content=person.SORRY)]}
     if intent == "handoff_said":
         return {"messages": [AIMessage(content=requests.get("respond_reply") or person.NOT_NOW)]}
     if intent == "handoff" and text.strip():

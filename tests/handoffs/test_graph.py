@@ -115,3 +115,9 @@ async def test_a_verified_shopper_is_not_asked_for_an_email(agent: Agent, env: T
     assert "What email" not in made.text and "j***@example.com" in made.text
     handoff = (await env.ctx.records.handoffs())[0]
     assert (handoff.contact_state, handoff.contact_email) == ("verified", "jane.doe@example.com")
+
+
+async def test_a_payment_problem_is_not_read_as_a_cancellation(agent: Agent, env: ToolsEnv) -> None:
+    result = await agent.send(thread(), "i got charged twice for order 12345!! pls fix")
+    assert "cancel_order" not in [c["name"] for c in result.tool_calls]
+    assert result.text.rstrip().endswith(OFFER_QUESTION) and env.store.orders[12345]["status_id"] != 5
