@@ -39,5 +39,6 @@ async def stream(turn: Turn) -> AsyncIterator[bytes]:
         yield event("confirmation", answer.confirmation.model_dump())
     yield event("links", answer.links.model_dump())
     yield event(
-        "done", {"timings": answer.timings, "retryable": answer.retryable, "quick_replies": answer.quick_replies}
+        "done",
+        {"timings": answer.timings, "retryable": answer.retryable, "quick_replies": answer.quick_replies},
     )
