@@ -233,8 +233,15 @@ class Deliverer:
     async def run_once(self, limit: int = 20) -> int:
         """Send what is due now; how many items were claimed."""
         items = await self.records.outbox.claim(limit=limit, lease_seconds=LEASE_SECONDS)
-        await asyncio.gather(*(self._deliver(item) for item in items))  # a slow channel holds up no other
+        queues: dict[tuple[int | None, str], list[OutboxItem]] = {}
+        for item in items:  # in order within one handoff and channel; the rest side by side
+            queues.setdefault((item.handoff_id, item.channel), []).append(item)
+        await asyncio.gather(*(self._deliver_in_order(queue) for queue in queues.values()))
         return len(items)
+
+    async def _deliver_in_order(self, items: list[OutboxItem]) -> None:
+        for item in items:
+            await self._deliver(item)
 
     async def run(self, interval: float = 0.5, stop: asyncio.Event | None = None) -> None:
         """Deliver until cancelled (or ``stop`` is set), looking for due items every ``interval`` seconds."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from ..handoff import takeover
 from ..handoff.delivery import conversation_url
+from ..persistence import timestamps
 from ..persistence.handoffs import Handoff
 from .conversation import conversation
 from .deps import Server
@@ -128,6 +129,13 @@ async def list_handoffs(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> HandoffList:
     store = _store(server, store_hash)
+    if since is not None:
+        try:
+            since = timestamps.spell(timestamps.parse(since))
+        except ValueError:
+            raise ApiError(
+                422, "invalid_request", "since must be an ISO 8601 time, e.g. 2026-12-07T09:00:00Z"
+            ) from None
     desk = store.agent.context.tools.records.handoff_requests
     found = await desk.find(None if status == "all" else status, since=since, limit=limit, newest_first=True)
     return HandoffList(handoffs=[HandoffSummary(**_summary(server, h)) for h in found])

@@ -66,6 +66,9 @@ def test_admin_routes_need_the_token_and_say_nothing_without_it(desk: tuple[Serv
         assert {a.status_code for a in answers} == {401}
         assert len({a.text for a in answers}) == 1 and ADMIN not in answers[0].text
         assert client.get("/v1/admin/stores/demostore/handoffs/999999", headers=BEARER).status_code == 404
+        assert client.get("/v1/admin/stores/nosuchstore/handoffs", headers=BEARER).status_code == 404
+        bad = client.get("/v1/admin/stores/demostore/handoffs", params={"since": "yesterday"}, headers=BEARER)
+        assert bad.status_code == 422 and "ISO 8601" in bad.text
 
 
 def test_a_person_is_asked_for_answers_in_the_chat_and_hands_back(
@@ -119,6 +122,16 @@ def test_a_person_is_asked_for_answers_in_the_chat_and_hands_back(
             }
         ]
         assert view["handoff"] == {"id": handoff_id, "status": "claimed"}
+        claimed = client.get(
+            "/v1/admin/stores/demostore/handoffs", params={"status": "claimed"}, headers=BEARER
+        )
+        assert [h["claimed_by"] for h in claimed.json()["handoffs"]] == ["Sam (Support)"]
+        later = client.get(
+            "/v1/admin/stores/demostore/handoffs",
+            params={"status": "all", "since": "2999-01-01T00:00:00Z"},
+            headers=BEARER,
+        )
+        assert later.json()["handoffs"] == []
 
         silent = client.post(
             served.messages(thread), json={"text": "thanks, the gloves are torn at the seam"}, headers=secret
