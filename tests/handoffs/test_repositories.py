@@ -113,3 +113,25 @@ async def test_two_senders_claim_each_item_once(settings: Settings, tmp_path: Pa
     finally:
         await one.aclose()
         await two.aclose()
+
+
+async def test_a_staff_reply_on_one_replica_is_seen_on_another(settings: Settings, tmp_path: Path) -> None:
+    from agent.handoff import takeover
+
+    one = await open_records(settings, "demostore", tmp_path)
+    two = await open_records(settings, "demostore", tmp_path)
+    try:
+        made = await one.handoff_requests.add("demostore", "t9", "help", None)
+        await takeover.staff_reply(one, settings.handoff, made.id, "Hi, Ana here", "Ana")
+        held = await takeover.held_by_staff(two, "t9")
+        assert held is not None and held.claimed_by == "Ana"
+        await takeover.shopper_wrote(two, settings.handoff, held, "thanks Ana")
+        assert [m.text for m in await one.handoff_requests.thread_messages("t9")] == [
+            "Hi, Ana here",
+            "thanks Ana",
+        ]
+        await takeover.close(two, settings.handoff, made.id)
+        assert await takeover.held_by_staff(one, "t9") is None
+    finally:
+        await one.aclose()
+        await two.aclose()
