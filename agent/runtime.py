@@ -93,6 +93,7 @@ class Agent:
                 _request_id=request_id,
             )
             rest.replies = answered.replies + rest.replies
+            rest.evidence = answered.evidence + rest.evidence
             rest.message_ids = answered.message_ids + rest.message_ids
             return rest
         inputs: dict[str, Any] = {"messages": [HumanMessage(content=text)]}

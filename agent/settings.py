@@ -123,6 +123,7 @@ class ServeSettings:
     rate_per_thread: int = 30  # messages and confirmations per minute per thread
     jwt_leeway_seconds: int = 30
     turn_lock_ttl_ms: int = 15_000  # with Redis: how long a dead replica's turn lock outlives it
+    thread_ttl_hours: int = 24  # the widget forgets a conversation after this long without a message
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ServeSettings:
@@ -139,6 +140,7 @@ class ServeSettings:
             rate_per_thread=_int(env, "BCAGENT_RATE_PER_THREAD", 30),
             jwt_leeway_seconds=_int(env, "BCAGENT_JWT_LEEWAY_SECONDS", 30, minimum=0),
             turn_lock_ttl_ms=_int(env, "BCAGENT_TURN_LOCK_TTL_MS", 15_000, minimum=1000),
+            thread_ttl_hours=_int(env, "BCAGENT_THREAD_TTL_HOURS", 24),
         )
 
 

@@ -45,6 +45,9 @@ class TurnResult:
     # trimmed history, estimated token counts (each a dict from a message's ``response_metadata``)
     notes: list[dict[str, Any]] = field(default_factory=list)
     counters: Counters = field(default_factory=Counters)  # this turn's figures, and no other turn's
+    # per reply (same order as ``replies``): the tool results it was written from, i.e. the turn's tool
+    # messages since the previous reply (what ``agent.blocks`` lays out as cards and lists)
+    evidence: list[list[dict[str, Any]]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -126,6 +129,7 @@ async def stream_turn(
     after = await graph.aget_state(config)
     history = list(after.values.get("messages", []))
     messages = history[seen:]
+    since_reply: list[dict[str, Any]] = []
     for message in messages:
         if message.id:
             result.message_ids.append((message.type, message.id))
@@ -136,15 +140,19 @@ async def stream_turn(
             result.tool_calls.extend({"name": c["name"], "args": c["args"]} for c in message.tool_calls)
             if not message.tool_calls and text_of(message):
                 result.replies.append(text_of(message))
+                result.evidence.append(since_reply)
+                since_reply = []
             note = (message.response_metadata or {}).get("bcagent")
             if note:
                 result.notes.append(dict(note))
         elif isinstance(message, ToolMessage):
             result.tool_results.append({"name": message.name, "content": text_of(message)})
+            since_reply.append(result.tool_results[-1])
     if result.confirmation is None:
         result.confirmation = await pending_confirmation(graph, thread_id)
     if result.confirmation is not None:
         result.replies.append(str(result.confirmation.get("question", "Please confirm.")))
+        result.evidence.append([])
         if not any(c["name"] == "cancel_order" for c in result.tool_calls):  # paused inside the subgraph
             order_id = result.confirmation.get("order_id")
             result.tool_calls.append({"name": "cancel_order", "args": {"order_id": str(order_id)}})

@@ -34,11 +34,13 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from agent.models.intents import NLU  # noqa: E402
 from agent.persistence.timestamps import precise  # noqa: E402
-from agent.persistence.transcripts import Query, open_transcript_file, search_text  # noqa: E402
+from agent.persistence.transcript_sql import THREAD_COLUMNS  # noqa: E402
+from agent.persistence.transcripts import Query, merged_summary, open_transcript_file, search_text  # noqa: E402
 from agent.replay.recording import read  # noqa: E402
 from agent.replay.runner import ReplayOptions, replay  # noqa: E402
 from agent.settings import Settings  # noqa: E402
-from agent.transcripts.records import ToolCallRecord, TurnRecord, dumps  # noqa: E402
+from agent.transcripts.facets import turn_keys  # noqa: E402
+from agent.transcripts.records import Timings, ToolCallRecord, TurnRecord, dumps  # noqa: E402
 from evals.record_demo import record  # noqa: E402
 from ingest.embeddings import MiniLMEmbedding  # noqa: E402
 
@@ -109,35 +111,56 @@ async def bench_replay(replays: int) -> None:
         )
 
 
+CODES = [f"CODE{n:02d}" for n in range(20)]
+
+
 def _turn(thread: int, turn: int, moment: datetime, rng: random.Random) -> TurnRecord:
+    """A turn of conversation ``thread``: most are plain; some are signed in (5,000 customers), check
+    a code (20 codes), hit a store failure (2%), lock out (0.2%), or wait long (0.5%)."""
     tool = TOOLS[thread % len(TOOLS)] if thread % 100 else "transfer_to_human"
     text = f"question {thread}-{turn} about order {10000 + thread}" + (
         " zebra" if thread % 10_000 == 7 else ""
     )
+    signed_in = thread % 10 < 3
+    customer = thread % 5_000
+    args: dict[str, object] = {
+        "order_id": str(10000 + thread),
+        "email": f"shopper{thread % 20_000}@example.com",
+    }
+    status = "locked" if thread % 500 == 3 else "unavailable" if thread % 50 == 1 else "ok"
+    calls = [ToolCallRecord(id=f"c{thread}-{turn}", name=tool, args=args, result={"status": status})]
+    if thread % 10 == 5:
+        calls.append(
+            ToolCallRecord(
+                id=f"d{thread}-{turn}", name="lookup_discount_code", args={"code": CODES[thread % 20]}
+            )
+        )
     return TurnRecord(
         turn_id=f"t{thread}-{turn}",
         request_id=f"r{thread}-{turn}",
         store_hash="benchstore",
         thread_id=f"thread-{thread:06d}",
         started_at=precise(moment),
-        surface="serve",
+        surface="eval" if thread % 100 == 42 else "chat" if thread % 10 == 9 else "serve",
         text=text,
+        verified_customer={"id": customer, "email": f"customer{customer}@example.com"} if signed_in else None,
         routes=["order_management"],
-        tool_calls=[
-            ToolCallRecord(id=f"c{thread}-{turn}", name=tool, args={"order_id": str(10000 + thread)})
-        ],
+        tool_calls=calls,
         replies=[f"Order #{10000 + thread} is Shipped."],
+        timings=Timings(total_ms=45_000.0 if thread % 200 == 11 and turn else 40.0 + rng.random() * 900),
         error={"type": "Boom", "message": "x"} if thread % 997 == 0 else None,
     )
 
 
 async def fill(path: Path, threads: int) -> None:
+    """The tables filled in bulk with what the repository writes per turn (its own summary and keys)."""
     rng = random.Random(0)
     now = datetime.now(UTC)
-    turn_rows, thread_rows, tool_rows = [], [], []
+    turn_rows, thread_rows, tool_rows, key_rows = [], [], [], []
     for thread in range(threads):
         start = now - timedelta(minutes=rng.randrange(60 * 24 * 60))
         turns = [_turn(thread, n, start + timedelta(seconds=30 * n), rng) for n in range(2)]
+        summary = None
         for turn in turns:
             turn_rows.append(
                 (
@@ -150,24 +173,32 @@ async def fill(path: Path, threads: int) -> None:
                     dumps(turn.to_json()),
                 )
             )
-        names = turns[0].tool_names
+            summary = merged_summary(summary, turn)
+        assert summary is not None
         thread_rows.append(
             (
-                "benchstore",
-                turns[0].thread_id,
-                turns[0].started_at,
-                turns[-1].started_at,
-                "serve",
-                2,
-                json.dumps(["order_management"]),
-                json.dumps(names),
-                int("transfer_to_human" in names),
-                0,
-                sum(1 for t in turns if t.error),
-                None,
+                summary.store_hash,
+                summary.thread_id,
+                summary.first_at,
+                summary.last_at,
+                summary.surface,
+                summary.turns,
+                json.dumps(summary.routes),
+                json.dumps(summary.tools),
+                int(summary.handoff),
+                summary.grounding_replacements,
+                summary.errors,
+                summary.customer_id,
+                summary.store_errors,
+                int(summary.lockout),
+                summary.slowest_ms,
+                summary.first_message,
+                summary.customer_email,
             )
         )
-        tool_rows += [(name, "benchstore", turns[0].thread_id, turns[-1].started_at) for name in names]
+        tool_rows += [(name, "benchstore", summary.thread_id, summary.last_at) for name in summary.tools]
+        keys = set().union(*(turn_keys(t) for t in turns))
+        key_rows += [(kind, value, "benchstore", summary.thread_id, summary.last_at) for kind, value in keys]
     store = await open_transcript_file(path)  # the schema, migrated
     try:
         async with store.db.transaction() as tx:  # one transaction, rows in bulk
@@ -177,25 +208,48 @@ async def fill(path: Path, threads: int) -> None:
                 turn_rows,
             )
             await tx.executemany(
-                "INSERT INTO transcript_threads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", thread_rows
+                f"INSERT INTO transcript_threads ({THREAD_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+                thread_rows,
             )
             await tx.executemany(
                 "INSERT OR IGNORE INTO transcript_thread_tools (tool, store_hash, thread_id, last_at) "
                 "VALUES (?, ?, ?, ?)",
                 tool_rows,
             )
+            await tx.executemany(
+                "INSERT OR IGNORE INTO transcript_thread_keys (kind, value, store_hash, thread_id, last_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                key_rows,
+            )
     finally:
         await store.aclose()
 
 
+def _query(**filters: object) -> Query:
+    return Query(store_hash="benchstore", limit=50, **filters)  # type: ignore[arg-type]
+
+
 QUERIES = {
-    "newest 50": Query(store_hash="benchstore", limit=50),
-    "--since 2d": Query(store_hash="benchstore", since=datetime.now(UTC) - timedelta(days=2), limit=50),
-    "--handoff": Query(store_hash="benchstore", handoff=True, limit=50),
-    "--errors": Query(store_hash="benchstore", errors=True, limit=50),
-    "--tool cancel_order": Query(store_hash="benchstore", tool="cancel_order", limit=50),
-    "--grep shipped (common)": Query(store_hash="benchstore", grep="shipped", limit=50),
-    "--grep zebra (rare)": Query(store_hash="benchstore", grep="zebra", limit=50),
+    "newest 50": _query(),
+    "--since 2d": _query(since=datetime.now(UTC) - timedelta(days=2)),
+    "--handoff": _query(handoff=True),
+    "--errors (exceptions + store)": _query(errors=True),
+    "--tool cancel_order": _query(tool="cancel_order"),
+    "--customer 1232": _query(keys=(("customer", "1232"),)),
+    "--customer EMAIL": _query(keys=(("customer", "customer1232@example.com"),)),
+    "--email (typed)": _query(keys=(("email", "shopper777@example.com"),)),
+    "--order 54321": _query(keys=(("order", "54321"),)),
+    "--code CODE05 (10%)": _query(keys=(("code", "CODE05"),)),
+    "--slow 30": _query(slower_than_ms=30_000.0),
+    "--surface eval (1%)": _query(surface="eval"),
+    "--surface chat (10%)": _query(surface="chat"),
+    "--status ok": _query(status="ok"),
+    "--status error": _query(status="error"),
+    "--status handoff": _query(status="handoff"),
+    "--status lockout": _query(status="lockout"),
+    "thread prefix (show)": _query(thread_prefix="thread-05432"),
+    "--grep shipped (common)": _query(grep="shipped"),
+    "--grep zebra (rare)": _query(grep="zebra"),
 }
 
 
@@ -235,16 +289,19 @@ async def bench_list(threads: int) -> None:
                 for (name,) in await tx.fetchall(
                     "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                     "AND (name LIKE 'transcript_threads!_%' ESCAPE '!' "
-                    "OR name LIKE 'transcript_thread!_tools!_%' ESCAPE '!')"
+                    "OR name LIKE 'transcript_thread!_tools!_%' ESCAPE '!' "
+                    "OR name LIKE 'transcript_thread!_keys!_%' ESCAPE '!')"
                 ):
                     await tx.execute(f"DROP INDEX {name}")
         finally:
             await store.aclose()
         plain = await time_queries(path)
-        print(f"{'list':26} {'indexed s':>10} {'no index s':>11} {'ratio':>7} {'found':>6}")
+        print(f"{'list':30} {'indexed ms':>10} {'no index ms':>11} {'ratio':>7} {'found':>6}")
         for name in QUERIES:
             (fast, found), (slow, _) = indexed[name], plain[name]
-            print(f"{name:26} {fast:10.4f} {slow:11.4f} {slow / max(fast, 1e-9):7.1f} {found:6}")
+            print(
+                f"{name:30} {fast * 1000:10.2f} {slow * 1000:11.2f} {slow / max(fast, 1e-9):7.1f} {found:6}"
+            )
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """The conversations ``bcagent serve`` has opened for a store: random ids, secrets kept only as hashes,
-and the time each message of a thread was first seen.
+the time each message of a thread was first seen, and the verified customer a thread belongs to (the
+first signed-in shopper who wrote in it; no other signed-in shopper may continue it).
 
 ``serve.sqlite`` in the store's folder by default; with a PostgreSQL ``BCAGENT_DATABASE_URL``, tables
 there shared by every replica (component ``serve_threads``). The thread id is also the LangGraph thread
@@ -42,6 +43,7 @@ THREADS = Component(
                 )
                 """,
             ),
+            (2, "ALTER TABLE threads ADD COLUMN customer_id INTEGER"),
         ],
         "postgresql": [
             (
@@ -63,6 +65,7 @@ THREADS = Component(
                 );
                 """,
             ),
+            (2, "ALTER TABLE serve_threads ADD COLUMN customer_id BIGINT"),
         ],
     },
 )
@@ -111,6 +114,21 @@ class ChatThreads(Repository):
         stored = await self._one("secret_sha256", thread_id)
         expected = str(stored) if stored is not None else _digest(secrets.token_hex(16))  # same work
         return stored is not None and hmac.compare_digest(expected, _digest(secret))
+
+    async def claim(self, thread_id: str, customer_id: int) -> bool:
+        """Bind the thread to ``customer_id`` if it belongs to no customer yet; True when it is (now)
+        that customer's, False when another verified customer owns it."""
+        scope, params = self.scope()
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                f"UPDATE {self._threads} SET customer_id = ? "
+                f"WHERE {scope}thread_id = ? AND customer_id IS NULL",
+                (customer_id, *params, thread_id),
+            )
+            row = await tx.fetchone(
+                f"SELECT customer_id FROM {self._threads} WHERE {scope}thread_id = ?", (*params, thread_id)
+            )
+        return row is not None and row[0] is not None and int(row[0]) == customer_id
 
     async def created_at(self, thread_id: str) -> str:
         created = await self._one("created_at", thread_id)

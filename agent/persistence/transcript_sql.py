@@ -62,7 +62,36 @@ CREATE INDEX IF NOT EXISTS transcript_thread_tools_last ON transcript_thread_too
 CREATE INDEX IF NOT EXISTS transcript_thread_tools_thread ON transcript_thread_tools (store_hash, thread_id)
 """
 
-# transcript_thread_tools.last_at is the conversation's last_at, so "by tool, newest first" reads one index
+# Version 2: what finds a conversation again. Store failures count as errors; lockouts, the slowest
+# turn, the first message and the customer's email are kept on the summary; the keys a shopper knows
+# (customer, email, order number, code) get a table like the tools'. Conversations recorded before keep
+# the defaults (no first message, no keys) until their next turn.
+_FINDING = """
+ALTER TABLE transcript_threads ADD COLUMN store_errors INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE transcript_threads ADD COLUMN lockout {flag} NOT NULL DEFAULT {false};
+ALTER TABLE transcript_threads ADD COLUMN slowest_ms {real} NOT NULL DEFAULT 0;
+ALTER TABLE transcript_threads ADD COLUMN first_message TEXT;
+ALTER TABLE transcript_threads ADD COLUMN customer_email TEXT;
+CREATE INDEX IF NOT EXISTS transcript_threads_store_failed ON transcript_threads (store_hash, last_at)
+    WHERE errors > 0 OR store_errors > 0;
+CREATE INDEX IF NOT EXISTS transcript_threads_store_lockout ON transcript_threads (store_hash, last_at)
+    WHERE {lockout};
+CREATE INDEX IF NOT EXISTS transcript_threads_store_slowest ON transcript_threads (store_hash, slowest_ms);
+CREATE INDEX IF NOT EXISTS transcript_threads_store_surface ON transcript_threads (store_hash, surface, last_at);
+CREATE TABLE IF NOT EXISTS transcript_thread_keys (
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    store_hash TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    last_at {time} NOT NULL,
+    PRIMARY KEY (kind, value, store_hash, thread_id)
+);
+CREATE INDEX IF NOT EXISTS transcript_thread_keys_last ON transcript_thread_keys (kind, value, last_at);
+CREATE INDEX IF NOT EXISTS transcript_thread_keys_thread ON transcript_thread_keys (store_hash, thread_id)
+"""
+
+# transcript_thread_tools.last_at (and the keys') is the conversation's last_at, so "by tool, newest
+# first" reads one index
 TRANSCRIPTS = Component(
     "transcripts",
     {
@@ -78,7 +107,8 @@ TRANSCRIPTS = Component(
                     bigint="INTEGER",
                     handoff="handoff = 1",
                 ),
-            )
+            ),
+            (2, _FINDING.format(flag="INTEGER", false="0", real="REAL", time="TEXT", lockout="lockout = 1")),
         ],
         "postgresql": [
             (
@@ -92,14 +122,25 @@ TRANSCRIPTS = Component(
                     bigint="BIGINT",
                     handoff="handoff",
                 ),
-            )
+            ),
+            (
+                2,
+                _FINDING.format(
+                    flag="BOOLEAN",
+                    false="FALSE",
+                    real="DOUBLE PRECISION",
+                    time="TIMESTAMPTZ",
+                    lockout="lockout",
+                ),
+            ),
         ],
     },
 )
 
 THREAD_COLUMNS = (
     "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
-    "grounding_replacements, errors, customer_id"
+    "grounding_replacements, errors, customer_id, store_errors, lockout, slowest_ms, first_message, "
+    "customer_email"
 )
 
 # PostgreSQL keeps a turn, its tools and its conversation's summary in one statement (one round trip).
@@ -119,10 +160,18 @@ WITH turn AS (
 ), other_tools AS (
     UPDATE transcript_thread_tools SET last_at = GREATEST(last_at, ?)
     WHERE store_hash = ? AND thread_id = ? AND tool <> ALL(?::text[])
+), keys AS (
+    INSERT INTO transcript_thread_keys AS tk (kind, value, store_hash, thread_id, last_at)
+    SELECT k.kind, k.value, ?, ?, ? FROM unnest(?::text[], ?::text[]) AS k(kind, value)
+    ON CONFLICT (kind, value, store_hash, thread_id) DO UPDATE SET last_at = GREATEST(tk.last_at, EXCLUDED.last_at)
+), other_keys AS (
+    UPDATE transcript_thread_keys SET last_at = GREATEST(last_at, ?)
+    WHERE store_hash = ? AND thread_id = ? AND NOT ((kind || ':' || value) = ANY(?::text[]))
 )
 INSERT INTO transcript_threads AS t (store_hash, thread_id, first_at, last_at, surface, turns, routes,
-    tools, handoff, grounding_replacements, errors, customer_id)
-VALUES (?, ?, ?, ?, ?, 1, ?::text[], ?::text[], ?, ?, ?, ?)
+    tools, handoff, grounding_replacements, errors, customer_id, store_errors, lockout, slowest_ms,
+    first_message, customer_email)
+VALUES (?, ?, ?, ?, ?, 1, ?::text[], ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (store_hash, thread_id) DO UPDATE SET
     first_at = LEAST(t.first_at, EXCLUDED.first_at),
     last_at = GREATEST(t.last_at, EXCLUDED.last_at),
@@ -137,7 +186,13 @@ ON CONFLICT (store_hash, thread_id) DO UPDATE SET
     handoff = t.handoff OR EXCLUDED.handoff,
     grounding_replacements = t.grounding_replacements + EXCLUDED.grounding_replacements,
     errors = t.errors + EXCLUDED.errors,
-    customer_id = COALESCE(EXCLUDED.customer_id, t.customer_id)
+    customer_id = COALESCE(EXCLUDED.customer_id, t.customer_id),
+    store_errors = t.store_errors + EXCLUDED.store_errors,
+    lockout = t.lockout OR EXCLUDED.lockout,
+    slowest_ms = GREATEST(t.slowest_ms, EXCLUDED.slowest_ms),
+    first_message = CASE WHEN t.first_message IS NULL OR EXCLUDED.first_at < t.first_at
+        THEN COALESCE(EXCLUDED.first_message, t.first_message) ELSE t.first_message END,
+    customer_email = COALESCE(EXCLUDED.customer_email, t.customer_email)
 """
 )
 
@@ -156,8 +211,14 @@ class Query:
     errors: bool = False
     grep: str | None = None
     limit: int | None = None
+    keys: tuple[tuple[str, str], ...] = ()  # (kind, value): customer, email, order, code (facets.py)
+    slower_than_ms: float | None = None  # the slowest turn took at least this long
+    surface: str | None = None
+    status: str | None = None  # ok | error | handoff | lockout
+    thread_prefix: str | None = None
 
 
+STATUSES = ("ok", "error", "handoff", "lockout")
 ALL = Query()
 
 
@@ -201,11 +262,34 @@ def threads_sql(query: Query, engine: Engine, time: Any) -> tuple[str, list[Any]
     """The SELECT of the conversations ``query`` asks for (``THREAD_COLUMNS``, newest first), and its
     parameters."""
     where, params = _scope(query, "th.", "th.last_at", time)
-    if query.handoff:  # spelled as the partial indexes are, so the planner uses them
-        where.append("th.handoff" if engine == "postgresql" else "th.handoff = 1")
-    if query.errors:
-        where.append("th.errors > 0")
+    handoff = "th.handoff" if engine == "postgresql" else "th.handoff = 1"
+    lockout = "th.lockout" if engine == "postgresql" else "th.lockout = 1"
+    failed = "(th.errors > 0 OR th.store_errors > 0)"
+    status = query.status
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"--status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if query.handoff or status == "handoff":  # spelled as the partial indexes are, so the planner uses them
+        where.append(handoff)
+    if query.errors or status == "error":
+        where.append(failed)
+    if status == "lockout":
+        where.append(lockout)
+    if status == "ok":
+        where.append(f"th.errors = 0 AND th.store_errors = 0 AND NOT {handoff} AND NOT {lockout}")
+    if query.surface:
+        where.append("th.surface = ?")
+        params.append(query.surface)
+    if query.slower_than_ms is not None:
+        where.append("th.slowest_ms >= ?")
+        params.append(float(query.slower_than_ms))
+    if query.thread_prefix:
+        if engine == "sqlite":  # a range of the primary key (binary collation), then the exact test
+            where.append("th.thread_id >= ? AND th.thread_id < ?")
+            params += [query.thread_prefix, query.thread_prefix + "\U0010ffff"]
+        where.append("substr(th.thread_id, 1, ?) = ?")
+        params += [len(query.thread_prefix), query.thread_prefix]
     source, order = "transcript_threads th", "th.last_at"
+    keys = list(query.keys)
     if query.tool:  # walk the tool's index newest first
         source = (
             "transcript_thread_tools tt JOIN transcript_threads th "
@@ -214,6 +298,21 @@ def threads_sql(query: Query, engine: Engine, time: Any) -> tuple[str, list[Any]
         order = "tt.last_at"
         where.insert(0, "tt.tool = ?")
         params.insert(0, query.tool)
+    elif keys:  # walk the first key's index newest first
+        kind, value = keys.pop(0)
+        source = (
+            "transcript_thread_keys tk JOIN transcript_threads th "
+            "ON th.store_hash = tk.store_hash AND th.thread_id = tk.thread_id"
+        )
+        order = "tk.last_at"
+        where[:0] = ["tk.kind = ?", "tk.value = ?"]
+        params[:0] = [kind, value]
+    for kind, value in keys:  # the other keys: one primary-key probe each
+        where.append(
+            "EXISTS (SELECT 1 FROM transcript_thread_keys k WHERE k.kind = ? AND k.value = ? "
+            "AND k.store_hash = th.store_hash AND k.thread_id = th.thread_id)"
+        )
+        params += [kind, value]
     if query.grep:
         where.append(  # one scan of the turns, not one per conversation
             "(th.store_hash, th.thread_id) IN (SELECT t.store_hash, t.thread_id "

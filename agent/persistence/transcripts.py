@@ -22,13 +22,23 @@ from pathlib import Path
 from typing import Any
 
 from ..settings import Settings
+from ..transcripts import facets
 from ..transcripts.records import ThreadSummary, TurnRecord, dumps
 from . import timestamps
 from .connect import is_postgres_url, open_database
 from .database import Database, Row
 from .migrations import migrate
 from .sqlite import SqliteDatabase
-from .transcript_sql import ADD_POSTGRESQL, ALL, THREAD_COLUMNS, TRANSCRIPTS, Query, threads_sql, turns_sql
+from .transcript_sql import (
+    ADD_POSTGRESQL,
+    ALL,
+    STATUSES,
+    THREAD_COLUMNS,
+    TRANSCRIPTS,
+    Query,
+    threads_sql,
+    turns_sql,
+)
 
 FILE_NAME = "transcripts.sqlite"
 
@@ -79,7 +89,13 @@ def merged_summary(existing: ThreadSummary | None, turn: TurnRecord) -> ThreadSu
             grounding_replacements=len(turn.grounding),
             errors=1 if turn.error else 0,
             customer_id=turn.customer_id,
+            store_errors=1 if facets.has_store_failure(turn) else 0,
+            lockout=facets.is_lockout(turn),
+            slowest_ms=turn.timings.total_ms,
+            first_message=facets.first_message(turn),
+            customer_email=facets.customer_email(turn),
         )
+    earlier = turn.started_at < existing.first_at or existing.first_message is None
     return replace(
         existing,
         first_at=min(existing.first_at, turn.started_at),
@@ -92,6 +108,13 @@ def merged_summary(existing: ThreadSummary | None, turn: TurnRecord) -> ThreadSu
         grounding_replacements=existing.grounding_replacements + len(turn.grounding),
         errors=existing.errors + (1 if turn.error else 0),
         customer_id=turn.customer_id if turn.customer_id is not None else existing.customer_id,
+        store_errors=existing.store_errors + (1 if facets.has_store_failure(turn) else 0),
+        lockout=existing.lockout or facets.is_lockout(turn),
+        slowest_ms=max(existing.slowest_ms, turn.timings.total_ms),
+        first_message=(facets.first_message(turn) or existing.first_message)
+        if earlier
+        else existing.first_message,
+        customer_email=facets.customer_email(turn) or existing.customer_email,
     )
 
 
@@ -125,6 +148,11 @@ def _summary(row: Row) -> ThreadSummary:
         grounding_replacements=int(row[9]),
         errors=int(row[10]),
         customer_id=row[11],
+        store_errors=int(row[12] or 0),
+        lockout=bool(row[13]),
+        slowest_ms=float(row[14] or 0.0),
+        first_message=row[15],
+        customer_email=row[16],
     )
 
 
@@ -142,7 +170,8 @@ def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None
     ).fetchone()
     summary = merged_summary(_summary(tuple(row)) if row else None, turn)
     conn.execute(
-        f"INSERT OR REPLACE INTO transcript_threads ({THREAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT OR REPLACE INTO transcript_threads ({THREAD_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             *key,
             summary.first_at,
@@ -155,6 +184,11 @@ def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None
             summary.grounding_replacements,
             summary.errors,
             summary.customer_id,
+            summary.store_errors,
+            int(summary.lockout),
+            summary.slowest_ms,
+            summary.first_message,
+            summary.customer_email,
         ),
     )
     conn.executemany(
@@ -163,6 +197,15 @@ def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None
     )
     conn.execute(
         "UPDATE transcript_thread_tools SET last_at = ? WHERE store_hash = ? AND thread_id = ?",
+        (summary.last_at, *key),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO transcript_thread_keys (kind, value, store_hash, thread_id, last_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(kind, value, *key, summary.last_at) for kind, value in sorted(facets.turn_keys(turn))],
+    )
+    conn.execute(
+        "UPDATE transcript_thread_keys SET last_at = ? WHERE store_hash = ? AND thread_id = ?",
         (summary.last_at, *key),
     )
 
@@ -197,12 +240,15 @@ class Transcripts(TranscriptStore):
         started = timestamps.parse(turn.started_at)
         key = (turn.store_hash, turn.thread_id)
         tools = sorted(set(turn.tool_names))
+        keys = sorted(facets.turn_keys(turn))
         await self.db.execute(
             ADD_POSTGRESQL,
             (
                 *(turn.turn_id, *key, started, turn.surface, search_text(turn), record),
                 *(*key, started, tools),
                 *(started, *key, tools),
+                *(*key, started, [k for k, _ in keys], [v for _, v in keys]),
+                *(started, *key, [f"{k}:{v}" for k, v in keys]),
                 *(*key, started, started, turn.surface),
                 list(dict.fromkeys(turn.routes)),
                 list(dict.fromkeys(turn.tool_names)),
@@ -210,6 +256,11 @@ class Transcripts(TranscriptStore):
                 len(turn.grounding),
                 1 if turn.error else 0,
                 turn.customer_id,
+                1 if facets.has_store_failure(turn) else 0,
+                facets.is_lockout(turn),
+                turn.timings.total_ms,
+                facets.first_message(turn),
+                facets.customer_email(turn),
             ),
         )
 
@@ -242,7 +293,7 @@ class Transcripts(TranscriptStore):
                 deleted += await tx.execute(
                     "DELETE FROM transcript_turns WHERE store_hash = ? AND thread_id = ?", key
                 )
-                for table in ("transcript_threads", "transcript_thread_tools"):
+                for table in ("transcript_threads", "transcript_thread_tools", "transcript_thread_keys"):
                     await tx.execute(f"DELETE FROM {table} WHERE store_hash = ? AND thread_id = ?", key)
         return deleted
 
@@ -315,6 +366,7 @@ async def open_transcripts(settings: Settings, folder: Path) -> AsyncIterator[Tr
 __all__ = [
     "ALL",
     "FILE_NAME",
+    "STATUSES",
     "TRANSCRIPTS",
     "NotTranscripts",
     "Query",

@@ -61,8 +61,11 @@ class Divergence:
     now: str
     tolerable: bool = False  # reply wording only, the facts agree
     detail: tuple[str, ...] = ()
+    expected: bool = False  # an expectation of the recording's header (``recorded`` is what it asks)
 
     def line(self) -> str:
+        if self.expected:
+            return f"turn {self.turn}: expected {self.recorded}, got {self.now}"
         return f"turn {self.turn}: {self.what}: recorded {self.recorded}, now {self.now}"
 
 

@@ -36,9 +36,17 @@ class Recording:
     turns: list[TurnRecord]
     scopes: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    expectations: list[dict[str, Any]] = field(default_factory=list)  # see expectations.py
+    redacted: bool = False  # shoppers' details replaced by placeholders (redaction.py)
 
     def header(self) -> dict[str, Any]:
+        optional: dict[str, Any] = {}  # written only when set: older recordings keep their bytes
+        if self.expectations:
+            optional["expectations"] = sorted(self.expectations, key=lambda e: int(e.get("turn", 0)))
+        if self.redacted:
+            optional["redacted"] = True
         return {
+            **optional,
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "store_hash": self.store_hash,
@@ -168,6 +176,11 @@ def read(path: Path) -> Recording:
         raise RecordingError(f"{path}: truncated: the last line is incomplete")
     tools = {str(k): [str(a) for a in v] for k, v in header["tools"].items() if isinstance(v, list)}
     scopes = header.get("scopes") if isinstance(header.get("scopes"), dict) else {}
+    expectations = header.get("expectations", [])
+    if not isinstance(expectations, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("turn"), int) for e in expectations
+    ):
+        raise RecordingError(f"{path}:1: the header's 'expectations' is malformed (a list of {{turn, ...}})")
     return Recording(
         store_hash=header["store_hash"],
         thread_id=header["thread_id"],
@@ -176,6 +189,8 @@ def read(path: Path) -> Recording:
         turns=turns,
         scopes={str(k): str(v) for k, v in (scopes or {}).items()},
         path=path,
+        expectations=expectations,
+        redacted=header.get("redacted") is True,
     )
 
 

@@ -36,6 +36,8 @@ from ..tools.context import StorePolicy
 from ..transcripts.capture import default_transport
 from ..transcripts.records import ThreadSummary, TurnRecord
 from .compare import Divergence, compare
+from .expectations import failures
+from .explain import TurnExplanation, explain
 from .index import RecordedIndex
 from .recording import Recording, RecordingError, check_tools, from_turns
 
@@ -91,6 +93,7 @@ class ReplayResult:
     seconds: float = 0.0
     backup: Path | None = None
     notes: list[str] = field(default_factory=list)
+    explanations: list[TurnExplanation] = field(default_factory=list)  # why each diverged turn did
 
     @property
     def counted(self) -> list[Divergence]:
@@ -117,7 +120,14 @@ class ReplayResult:
                 )
         updated = from_turns(turns, scopes=self.recording.scopes, path=self.recording.path)
         updated.store = self.recording.store or updated.store
+        updated.expectations = list(self.recording.expectations)
+        updated.redacted = self.recording.redacted
         return updated
+
+    @property
+    def unmet(self) -> list[Divergence]:
+        """The header's expectations this replay did not meet (they fail even after ``--update``)."""
+        return [d for d in self.divergences if d.expected]
 
 
 def _groups(turns: list[TurnRecord]) -> list[list[TurnRecord]]:
@@ -287,6 +297,8 @@ async def replay(
                 pass
             replayed.append(transcripts.records[before:])
     divergences = compare(groups, replayed, list(transport.unanswered))
+    divergences += expectation_divergences(recording, [t for g in replayed for t in g])
+    divergences.sort(key=lambda d: d.turn)
     result = ReplayResult(
         recording,
         replayed,
@@ -296,7 +308,20 @@ async def replay(
         answered=getattr(transport, "answered", 0),
         seconds=time.perf_counter() - started,
     )
+    diverged_turns = {d.turn for d in result.counted if not d.expected}
+    result.explanations = explain(groups, replayed, diverged_turns)
     return result
+
+
+def expectation_divergences(recording: Recording, turns: list[TurnRecord]) -> list[Divergence]:
+    """A divergence for each check of the header's expectations the replayed turns fail."""
+    out: list[Divergence] = []
+    for expectation in recording.expectations:
+        number = int(expectation["turn"])
+        turn = turns[number - 1] if 0 < number <= len(turns) else None
+        for wanted, got in failures(expectation, turn):
+            out.append(Divergence(number, "expectation", wanted, got, expected=True))
+    return out
 
 
 def iter_recordings(folder: Path) -> Iterator[Path]:

@@ -37,6 +37,10 @@ class Outcome:
         for divergence in result.counted:
             lines.append("  " + divergence.line())
             lines += ["      " + detail for detail in divergence.detail]
+        for explanation in result.explanations:
+            lines += ["  " + line for line in explanation.lines()]
+        if result.unmet and len(result.unmet) == len(result.counted):
+            lines.append("  the replay behaves as recorded; the recording's expectations say it should not")
         for divergence in tolerated:
             lines.append("  (tolerated) " + divergence.line())
         return lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..transcripts.facets import is_lockout, store_failures
 from ..transcripts.records import Exchange, ToolCallRecord, TurnRecord
 
 SUMMARY_CHARS = 160
@@ -134,6 +135,10 @@ def turn_lines(
     )
     if turn.error:
         lines.append(paint("bad", f"  error: {turn.error.get('type')}: {turn.error.get('message')}"))
+    for failure in store_failures(turn):
+        lines.append(paint("bad", f"  store error: {failure}"))
+    if is_lockout(turn):
+        lines.append(paint("bad", "  lockout: a tool refused further attempts in this conversation"))
     if turn.truncated:
         lines.append(paint("dim", "  (parts of this turn were cut to the transcript's limits)"))
     return lines
@@ -145,6 +150,11 @@ def render(turns: list[TurnRecord], *, full: bool = False, color: bool = False) 
         return ""
     first = turns[0]
     head = f"thread {first.thread_id} · store {first.store_hash} · {len(turns)} turn(s)"
+    slowest = max(range(len(turns)), key=lambda i: turns[i].timings.total_ms)
+    failed = [n for n, t in enumerate(turns, 1) if t.error or store_failures(t)]
+    head += f" · slowest turn {slowest + 1} ({turns[slowest].timings.total_ms / 1000:.1f} s)"
+    if failed:
+        head += f" · errors in turn(s) {', '.join(map(str, failed))}"
     lines = [paint("head", head), ""]
     for number, turn in enumerate(turns, 1):
         lines += turn_lines(number, turn, full=full, paint=paint)

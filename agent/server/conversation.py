@@ -26,6 +26,13 @@ async def conversation(store: ServedStore, thread_id: str) -> list[ThreadMessage
         messages.append(
             ThreadMessage(role=role, text=text_of(message), time=times.get(message.id or "", fallback))
         )
+    return await with_handoff_messages(store, thread_id, messages)
+
+
+async def with_handoff_messages(
+    store: ServedStore, thread_id: str, messages: list[ThreadMessage]
+) -> list[ThreadMessage]:
+    """``messages`` with the thread's handoff messages merged in by time."""
     desk = store.agent.context.tools.records.handoff_requests
     extra = [
         ThreadMessage(role=m.role, text=m.text, time=m.time, author=m.author if m.role == "staff" else None)

@@ -30,6 +30,10 @@ class TurnLocks(Protocol):
 
     async def release(self, key: str) -> None: ...
 
+    async def busy(self, key: str) -> bool:
+        """Whether a turn holds ``key`` now (on any replica, for shared locks)."""
+        ...
+
 
 class MemoryRateLimiter:
     """A sliding log per key: at most ``limit`` requests in any ``window_seconds``."""
@@ -73,6 +77,9 @@ class MemoryTurnLocks:
 
     async def release(self, key: str) -> None:
         self._held.discard(key)
+
+    async def busy(self, key: str) -> bool:
+        return key in self._held
 
     def held(self) -> int:
         return len(self._held)

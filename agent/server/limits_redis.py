@@ -152,6 +152,17 @@ class RedisTurnLocks:
     def held(self) -> int:
         return len(self._tokens) + len(self._local)
 
+    async def busy(self, key: str) -> bool:
+        if key in self._local or key in self._tokens:
+            return True
+        try:
+            found = await self.client.exists(self.prefix + key)
+        except Exception as error:
+            self.health.failed(error)
+            return await self.fallback.busy(key)
+        self.health.ok()
+        return bool(found)
+
     async def _renew(self, key: str, token: str) -> None:
         while True:
             await asyncio.sleep(self.ttl_ms / 3000)

@@ -7,11 +7,14 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from starlette.responses import Response, StreamingResponse
 
+from ..blocks import blocks_of
+from ..models.offline import text_of
 from ..runtime import EventSink, TurnResult
 from . import sse
-from .conversation import conversation, handoff_state
+from .conversation import handoff_state, with_handoff_messages
 from .customer_token import identity, shopper_from
 from .deps import AuthorizedThread, CurrentStore, Server, rate_limit
 from .errors import ApiError
@@ -22,12 +25,13 @@ from .schemas import (
     StoreConfig,
     ThreadCreated,
     ThreadIn,
+    ThreadMessage,
     ThreadView,
     TurnAnswer,
     confirmation_view,
 )
 from .state import ServerState
-from .turns import Turn, answer_now, in_background, prepare_turn, take_lock
+from .turns import Turn, answer_now, brain_of, in_background, lock_key, prepare_turn, take_lock, url_policy
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 404, 409, 413, 415, 422, 429, 503)
@@ -86,6 +90,12 @@ async def post_message(
         )
         customer = await identity(shopper, store.agent.context.tools.client)
         timings["verify_ms"] = round((time.perf_counter() - verify_started) * 1000, 2)
+        if customer.get("id") is not None and not await store.threads.claim(thread_id, int(customer["id"])):
+            raise ApiError(
+                403,
+                "thread_of_another_customer",
+                "This conversation belongs to another signed-in shopper; start a new conversation.",
+            )
         return await store.agent.send(
             thread_id,
             text,
@@ -135,19 +145,44 @@ async def post_confirmation(
 
 
 @router.get("/threads/{thread_id}", response_model=ThreadView, summary="The conversation so far")
-async def get_thread(store: CurrentStore, thread_id: AuthorizedThread) -> ThreadView:
-    messages = await conversation(store, thread_id)
+async def get_thread(server: Server, store: CurrentStore, thread_id: AuthorizedThread) -> ThreadView:
+    state = await store.agent.graph.aget_state({"configurable": {"thread_id": thread_id}})
+    times = await store.threads.times(thread_id)
+    fallback = await store.threads.created_at(thread_id)
+    policy, brain = url_policy(store), brain_of(store)
+    messages: list[ThreadMessage] = []
+    evidence: list[dict[str, Any]] = []  # the tool results since the last reply (what it was written from)
+    for message in (state.values or {}).get("messages", []):
+        if isinstance(message, ToolMessage):
+            evidence.append({"name": message.name, "content": text_of(message)})
+            continue
+        if isinstance(message, HumanMessage):
+            role, blocks, evidence = "shopper", [], []
+        elif isinstance(message, AIMessage) and not message.tool_calls and text_of(message):
+            role, blocks, evidence = "assistant", blocks_of(text_of(message), evidence, brain, policy), []
+        else:
+            continue  # tool calls are the assistant's working, not the conversation
+        messages.append(
+            ThreadMessage(
+                role=role, text=text_of(message), time=times.get(message.id or "", fallback), blocks=blocks
+            )
+        )
+    messages = await with_handoff_messages(store, thread_id, messages)
     handoff = await handoff_state(store, thread_id)
     if handoff is not None and handoff.status != "closed":  # the open widget showed the staff replies
         await store.agent.context.tools.records.handoff_requests.seen(thread_id)
     pending = await store.agent.pending(thread_id)
     return ThreadView(
-        thread_id=thread_id, messages=messages, confirmation=confirmation_view(pending), handoff=handoff
+        thread_id=thread_id,
+        messages=messages,
+        confirmation=confirmation_view(pending),
+        turn_in_progress=await server.locks.busy(lock_key(store, thread_id)),
+        handoff=handoff,
     )
 
 
 @router.get("/config", response_model=StoreConfig, summary="The widget's public settings for this store")
-async def get_config(store: CurrentStore) -> StoreConfig:
+async def get_config(server: Server, store: CurrentStore) -> StoreConfig:
     connection = store.connection
     name = connection.name or store.store_hash
     return StoreConfig(
@@ -156,4 +191,6 @@ async def get_config(store: CurrentStore) -> StoreConfig:
         greeting=f"Hi! I'm the {name} assistant. Ask me about an order, a product or a discount code.",
         currency=connection.money.currency,
         app_client_id=store.app.client_id if store.app else None,
+        thread_ttl_hours=server.settings.serve.thread_ttl_hours,
+        max_message_chars=server.settings.serve.max_message_chars,
     )

@@ -8,6 +8,8 @@ from typing import Any, NotRequired, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from ..blocks import BLOCKS_VERSION, Block
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -63,7 +65,12 @@ class Links(BaseModel):
 
 
 class TurnAnswer(BaseModel):
-    replies: list[str]
+    replies: list[str] = Field(description="each reply's plain text (clients that only show text read this)")
+    blocks: list[list[Block]] = Field(
+        default_factory=list,
+        description="each reply (same order as replies) as structured blocks; see API-CONTRACT.md",
+    )
+    blocks_version: int = BLOCKS_VERSION
     confirmation: Confirmation | None = None
     tools: list[str]
     routes: list[str]
@@ -84,6 +91,7 @@ class ThreadMessage(BaseModel):
     text: str
     time: str
     author: str | None = Field(None, description="a staff message's author (display name)")
+    blocks: list[Block] = Field(default_factory=list, description="an assistant reply's blocks")
 
 
 class HandoffState(BaseModel):
@@ -95,6 +103,12 @@ class ThreadView(BaseModel):
     thread_id: str
     messages: list[ThreadMessage]
     confirmation: Confirmation | None = None
+    turn_in_progress: bool = Field(
+        False,
+        description="a turn of this thread is running: its reply is not in messages yet; read the thread "
+        "again (about once a second) until this is false",
+    )
+    blocks_version: int = BLOCKS_VERSION
     handoff: HandoffState | None = Field(
         None,
         description="the conversation's latest handoff to the team; poll this view while it is open or claimed",
@@ -109,6 +123,10 @@ class StoreConfig(BaseModel):
     app_client_id: str | None = Field(
         None, description="client id for /customer/current.jwt, when the store has a storefront app set"
     )
+    thread_ttl_hours: int = Field(
+        24, description="the widget forgets a conversation after this many hours without a message"
+    )
+    max_message_chars: int = Field(2000, description="the longest message the server accepts")
 
 
 class ErrorDetail(BaseModel):

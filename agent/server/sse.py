@@ -11,6 +11,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from ..blocks import BLOCKS_VERSION
 from .turns import Turn, answer_of, failure
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -32,9 +33,16 @@ async def stream(turn: Turn) -> AsyncIterator[bytes]:
         yield event("done", {"timings": dict(turn.timings)})
         return
     answer = answer_of(turn.task.result(), turn)
-    for reply in answer.replies:
+    for reply, blocks in zip(answer.replies, answer.blocks, strict=True):
         yield event("delta", {"text": reply})
-        yield event("reply", {"text": reply})
+        yield event(
+            "reply",
+            {
+                "text": reply,
+                "blocks": [block.model_dump() for block in blocks],
+                "blocks_version": BLOCKS_VERSION,
+            },
+        )
     if answer.confirmation is not None:
         yield event("confirmation", answer.confirmation.model_dump())
     yield event("links", answer.links.model_dump())

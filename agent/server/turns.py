@@ -17,6 +17,7 @@ from typing import Any
 
 from bigcommerce import BigCommerceError
 
+from ..blocks import Brain, UrlPolicy, blocks_of
 from ..persistence import timestamps
 from ..runtime import EventSink, TurnResult
 from ..tools.results import parse_result
@@ -53,6 +54,17 @@ class Turn:
     started: float
     timings: dict[str, float] = field(default_factory=dict)
     task: asyncio.Task[TurnResult] | None = None
+    policy: UrlPolicy = field(default_factory=lambda: UrlPolicy.for_store("", None))
+    brain: Brain = "offline"
+
+
+def url_policy(store: ServedStore) -> UrlPolicy:
+    return UrlPolicy.for_store(store.store_hash, store.connection.secure_url)
+
+
+def brain_of(store: ServedStore) -> Brain:
+    """Which brain writes this store's replies: the offline model, or an LLM."""
+    return "offline" if store.agent.context.llm is None else "llm"
 
 
 def prepare_turn(
@@ -80,7 +92,7 @@ def prepare_turn(
             await server.locks.release(key)
             events.put_nowait(None)
 
-    return Turn(run, events, started)
+    return Turn(run, events, started, policy=url_policy(store), brain=brain_of(store))
 
 
 def in_background(server: ServerState, turn: Turn) -> Turn:
@@ -145,8 +157,13 @@ def answer_of(result: TurnResult, turn: Turn) -> TurnAnswer:
             tools.append(str(call["name"]))
     timings = {**turn.timings, "turn_ms": round(result.seconds * 1000, 1)}
     timings["total_ms"] = round((time.perf_counter() - turn.started) * 1000, 1)
+    evidence = result.evidence if len(result.evidence) == len(result.replies) else [[]] * len(result.replies)
     return TurnAnswer(
         replies=list(result.replies),
+        blocks=[
+            blocks_of(text, used, turn.brain, turn.policy)
+            for text, used in zip(result.replies, evidence, strict=True)
+        ],
         confirmation=confirmation_view(result.confirmation),
         tools=tools,
         routes=list(result.routes),

@@ -234,3 +234,27 @@ class ThreadSummary:
     grounding_replacements: int
     errors: int
     customer_id: int | None = None
+    store_errors: int = 0  # turns whose store failed (5xx, 429 after retries, no answer, "unavailable")
+    lockout: bool = False
+    slowest_ms: float = 0.0
+    first_message: str | None = None
+    customer_email: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        """An exception or a store failure in any turn: what ``--errors`` and ``--status error`` find."""
+        return self.errors > 0 or self.store_errors > 0
+
+    @property
+    def statuses(self) -> list[str]:
+        """``error``, ``handoff``, ``lockout`` (those that apply), or ``ok``."""
+        found = [
+            name
+            for name, applies in (
+                ("error", self.failed),
+                ("handoff", self.handoff),
+                ("lockout", self.lockout),
+            )
+            if applies
+        ]
+        return found or ["ok"]

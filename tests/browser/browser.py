@@ -30,6 +30,7 @@ OUTPUT = Path(
 )
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
+PHONE_390 = {"width": 390, "height": 844}
 
 
 def chromium_or_skip() -> str:
@@ -98,10 +99,11 @@ def wait_idle(page: Any, timeout: float = 60_000) -> None:
 
 
 def bot_texts(page: Any) -> list[str]:
-    """The assistant's bubbles as a shopper reads them (without the screen-reader prefix and the buttons)."""
+    """The assistant's bubbles as a shopper reads them (without the screen-reader prefix, the buttons, the
+    quick-reply chips and the timestamp shown on hover)."""
     texts: list[str] = page.locator("bcagent-chat li.msg.bot").evaluate_all(
         "els => els.map(e => { const c = e.cloneNode(true);"
-        " c.querySelectorAll('.sr, .confirm').forEach(n => n.remove()); return c.textContent; })"
+        " c.querySelectorAll('.sr, .confirm, .ts, .chips').forEach(n => n.remove()); return c.textContent; })"
     )
     return texts
 

@@ -95,6 +95,20 @@ async def test_threads_keep_only_the_secrets_hash(settings: Settings, tmp_path: 
     assert len(stored) == 1 and secret not in stored[0][0] and len(stored[0][0]) == 64
 
 
+async def test_a_thread_belongs_to_its_first_verified_customer(settings: Settings, tmp_path: Path) -> None:
+    threads = await open_threads(settings, "demostore", tmp_path)
+    try:
+        thread_id, _ = await threads.create()
+        other_id, _ = await threads.create()
+        assert await threads.claim(thread_id, 7)
+        assert await threads.claim(thread_id, 7)  # the same shopper again
+        assert not await threads.claim(thread_id, 8)  # another signed-in shopper is refused
+        assert await threads.claim(other_id, 8)  # threads are claimed one by one
+        assert not await threads.claim("0" * 32, 7)  # no such thread
+    finally:
+        await threads.aclose()
+
+
 async def test_stores_sharing_a_database_do_not_see_each_other(settings: Settings, tmp_path: Path) -> None:
     folder_one, folder_two = tmp_path / "one", tmp_path / "two"
     one, two = (

@@ -11,6 +11,14 @@ from agent.persistence.transcripts import Query, open_transcripts
 from agent.settings import Settings
 from agent.transcripts import ToolCallRecord, TurnRecord
 
+VERSION_2_INDEXES = (
+    "transcript_threads_store_failed",
+    "transcript_threads_store_lockout",
+    "transcript_threads_store_slowest",
+    "transcript_threads_store_surface",
+)
+VERSION_2_COLUMNS = ("store_errors", "lockout", "slowest_ms", "first_message", "customer_email")
+
 
 def turn(thread: str, started: datetime, tool: str = "get_order_information") -> TurnRecord:
     return TurnRecord(
@@ -51,9 +59,14 @@ async def test_tables_made_by_an_earlier_release_are_adopted_in_place(
         await transcripts.add(kept)
         async with transcripts.db.transaction() as tx:  # as the stores before the migration runner left it
             await tx.execute("DELETE FROM bcagent_schema_version WHERE component = 'transcripts'")
+            for name in VERSION_2_INDEXES:  # and without what version 2 adds
+                await tx.execute(f"DROP INDEX {name}")
+            await tx.execute("DROP TABLE transcript_thread_keys")
+            for column in VERSION_2_COLUMNS:
+                await tx.execute(f"ALTER TABLE transcript_threads DROP COLUMN {column}")
         assert await schema_version(transcripts.db, "transcripts") == 0
     async with open_transcripts(settings, tmp_path) as transcripts:
-        assert await schema_version(transcripts.db, "transcripts") == 1
+        assert await schema_version(transcripts.db, "transcripts") == 2
         assert [t.turn_id for t in await transcripts.turns()] == [kept.turn_id]
         await transcripts.add(turn("old", datetime(2026, 1, 2, 3, 5, tzinfo=UTC)))
         (summary,) = await transcripts.threads()

@@ -84,6 +84,19 @@ async def test_one_turn_at_a_time_across_replicas(namespace: str) -> None:
     await second.client.aclose()
 
 
+async def test_every_replica_sees_a_turn_in_progress(namespace: str) -> None:
+    _, first = redis_limits(REDIS_URL, namespace)
+    _, second = redis_limits(REDIS_URL, namespace)
+    assert not await second.busy("demostore:t1")
+    assert await first.acquire("demostore:t1")
+    assert await first.busy("demostore:t1") and await second.busy("demostore:t1")  # what GET thread reports
+    assert not await second.busy("demostore:t2")
+    await first.release("demostore:t1")
+    assert not await second.busy("demostore:t1")
+    await first.client.aclose()
+    await second.client.aclose()
+
+
 async def test_a_dead_replicas_lock_expires_and_a_live_one_is_renewed(namespace: str) -> None:
     client = redis_client(REDIS_URL)
     dead = RedisTurnLocks(client, f"{namespace}:turn:", ttl_ms=300)

@@ -1,8 +1,8 @@
 /*! bcagent storefront chat widget. One tag:
  *   <script src="https://<server>/widget.js" data-store="<hash>" async></script>
  * Plain JavaScript, no dependencies, no build step. Everything lives in a shadow root; every piece of shopper,
- * store or model text goes in through textContent (never as HTML); links are built only from the `links` fields
- * of the API's answers. Talks to `bcagent serve` (see API-CONTRACT in the README): threads, SSE turns over fetch,
+ * store or model text goes in through textContent (never as HTML); links are built only from the `blocks` and
+ * `links` fields of the API's answers (URLs the server checked; the widget checks the scheme again). Talks to `bcagent serve` (see API-CONTRACT in the README): threads, SSE turns over fetch,
  * the confirmation route, GET thread to restore a conversation after a reload.
  */
 (function () {
@@ -75,6 +75,9 @@
   var saved = load(localStorage, KEY) || {};
   var thread = saved.thread_id && saved.secret ? { id: saved.thread_id, secret: saved.secret } : null;
   var knownLinks = saved.links || { tracking: [], products: [] };
+  var lastActive = Number(saved.last) || Date.now();   // the thread is forgotten after config.thread_ttl_hours idle
+  var owner = saved.customer == null ? null : String(saved.customer);  // the signed-in shopper the thread is theirs
+  var limit = 2000;
   var config = null;
   var busy = false;
   var pending = null;      // the open confirmation: {proposal_id, group, buttons}
@@ -83,7 +86,8 @@
   var greeted = false;
 
   function persist() {
-    save(localStorage, KEY, thread ? { thread_id: thread.id, secret: thread.secret, links: knownLinks } : null);
+    save(localStorage, KEY, thread ? { thread_id: thread.id, secret: thread.secret, links: knownLinks,
+      last: lastActive, customer: owner } : null);
   }
 
   // ---------- DOM ----------
@@ -125,7 +129,12 @@
   var closeBtn = el("button", "close", "\u00d7");
   closeBtn.type = "button";
   closeBtn.setAttribute("aria-label", "Close chat");
+  var newBtn = el("button", "new", "New");
+  newBtn.type = "button";
+  newBtn.setAttribute("aria-label", "New conversation");
+  newBtn.title = "New conversation";
   head.appendChild(title);
+  head.appendChild(newBtn);
   head.appendChild(closeBtn);
 
   var log = el("ol", "log");
@@ -149,14 +158,18 @@
   var input = el("textarea");
   input.id = "bca-input";
   input.rows = 1;
-  input.maxLength = 2000;
   input.placeholder = "Type your message";
   input.setAttribute("autocomplete", "off");
   var sendBtn = el("button", "", "Send");
   sendBtn.type = "submit";
+  var counter = el("span", "count");
+  counter.id = "bca-count";
+  counter.hidden = true;
+  input.setAttribute("aria-describedby", "bca-count");
   form.appendChild(label);
   form.appendChild(input);
   form.appendChild(sendBtn);
+  form.appendChild(counter);
 
   var live = el("div", "sr");
   live.setAttribute("aria-live", "polite");
@@ -237,39 +250,179 @@
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
   });
-  input.addEventListener("input", grow);
+  input.addEventListener("input", function () { grow(); count(); });
+  // Near the limit a counter shows; past it, a notice says by how much and Send refuses: nothing is cut.
+  function count() {
+    var n = input.value.length, over = n - limit;
+    counter.hidden = n < limit * 0.8;
+    if (over > 0 && !counter.classList.contains("over")) announce("Your message is over the " + limit + "-character limit.");
+    counter.classList.toggle("over", over > 0);
+    counter.textContent = over > 0
+      ? over + " characters over the " + limit + "-character limit. Please shorten your message."
+      : n + " / " + limit;
+    return over <= 0;
+  }
   function grow() { input.style.height = "auto"; input.style.height = Math.min(input.scrollHeight + 3, 120) + "px"; }
   form.addEventListener("submit", function (e) { e.preventDefault(); submit(); });
   retryBtn.addEventListener("click", function () { retry(); });
+  newBtn.addEventListener("click", function () { if (!busy) forget("You started a new conversation."); });
 
   // ---------- rendering ----------
   function scrollDown() { log.scrollTop = log.scrollHeight; }
-  function bubble(role, text) {
+  function showFrom(li) {
+    // A reply taller than the log is shown from its first line, not its end.
+    if (li && li.offsetHeight > log.clientHeight - 24) log.scrollTop = li.offsetTop - 8; else scrollDown();
+  }
+  function bubble(role, text, time) {
     var li = el("li", "msg " + (role === "shopper" ? "me" : role === "note" ? "note" : "bot"), text);
-    var who = el("span", "sr", role === "shopper" ? "You: " : role === "note" ? "" : "Assistant: ");
+    li.dir = "auto";
+    var who = el("span", "sr", role === "shopper" ? "You: " : role === "note" ? "" : role === "staff" ? "Our team: " : "Assistant: ");
+    who.dir = "ltr";  // an element with its own dir is skipped by dir="auto": the text decides the direction
     if (role !== "note") li.insertBefore(who, li.firstChild);
+    if (role !== "note") stamp(li, time);
     log.appendChild(li);
     scrollDown();
     return li;
   }
+  // The time shows on hover and when the conversation has keyboard focus (CSS ::after from data-time), so it
+  // never mixes into the message's text.
+  function stamp(li, time) {
+    var when = time ? new Date(time) : new Date();
+    if (isNaN(when.getTime())) return;
+    li.dataset.time = when.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+  }
   // A member of the store's team: their name shown above the text (both as text, never markup).
-  function staffBubble(author, text) {
+  function staffBubble(author, text, time) {
     var name = String(author || "Our team");
-    var li = el("li", "msg bot staff", text);
-    li.insertBefore(el("span", "who", name), li.firstChild);
-    li.insertBefore(el("span", "sr", name + " (staff): "), li.firstChild);
-    log.appendChild(li);
-    scrollDown();
+    var li = bubble("staff", text, time);
+    li.classList.add("staff");
+    var sr = li.firstChild && li.firstChild.className === "sr" ? li.firstChild : null;
+    if (sr) sr.textContent = name + " (staff): ";
+    var who = el("span", "who", name);
+    who.setAttribute("aria-hidden", "true");
+    li.insertBefore(who, sr ? sr.nextSibling : li.firstChild);
     return li;
   }
   function setText(li, text) {
     var who = li.firstChild && li.firstChild.className === "sr" ? li.firstChild : null;
     li.textContent = text;
+    li.bcaText = text;
     if (who) li.insertBefore(who, li.firstChild);
   }
   function bodyText(li) {
+    if (li.bcaText != null) return li.bcaText;
     var who = li.firstChild && li.firstChild.className === "sr" ? li.firstChild.textContent : "";
     return li.textContent.slice(who.length);
+  }
+
+  // ---------- structured replies (blocks, API-CONTRACT.md): every string through textContent ----------
+  function link(text, url, cls, label) {
+    var href = safeUrl(url);
+    if (!href) return el("span", cls, text);
+    var a = el("a", cls, text);
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.setAttribute("aria-label", (label || text) + " (opens in a new tab)");
+    return a;
+  }
+  function para(text, cls) { var p = el("p", cls, text); p.dir = "auto"; return p; }
+  var RENDER = {
+    paragraph: function (b) { return para(b.text); },
+    notice: function (b) { var p = para(b.text, "notice" + (b.tone === "warning" ? " warn" : "")); p.setAttribute("role", "note"); return p; },
+    list: function (b) {
+      var box = el("div", "blist");
+      if (b.title) box.appendChild(para(b.title, "btitle"));
+      var ul = el("ul");
+      (b.items || []).forEach(function (it) {
+        var li = el("li");
+        li.dir = "auto";
+        li.appendChild(it.link ? link(it.text, it.link) : el("span", "", it.text));
+        if (it.detail) li.appendChild(el("span", "detail", it.detail));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      return box;
+    },
+    product: function (b) {
+      var card = el("div", "card");
+      var img = b.image ? safeUrl(b.image) : null;
+      if (img) {
+        var pic = el("img");
+        pic.alt = "";
+        pic.loading = "lazy";
+        pic.referrerPolicy = "no-referrer";
+        pic.addEventListener("error", function () { pic.remove(); });
+        pic.src = img;
+        card.appendChild(pic);
+      }
+      var body = el("div", "cbody");
+      body.appendChild(b.link ? link(b.name, b.link, "cname") : el("span", "cname", b.name));
+      var price = el("p", "price");
+      if (b.sale_price) {
+        price.appendChild(el("strong", "", b.sale_price));
+        price.appendChild(el("span", "sr", " was "));
+        price.appendChild(el("s", "", b.price));
+      } else if (b.price) price.appendChild(el("strong", "", b.price));
+      if (price.firstChild) body.appendChild(price);
+      if (b.stock) body.appendChild(el("p", "stock" + (/out of stock|unavailable/i.test(b.stock) ? " out" : ""), b.stock));
+      if (b.options) body.appendChild(para(b.options, "opts"));
+      card.appendChild(body);
+      return card;
+    },
+    order: function (b) {
+      var card = el("div", "card order");
+      var body = el("div", "cbody");
+      body.appendChild(el("span", "cname", "Order #" + b.number));
+      body.appendChild(el("p", "status", b.status));
+      if (b.carrier || b.tracking_number) {
+        body.appendChild(el("p", "detail", [b.carrier, b.tracking_number].filter(Boolean).join(" \u00b7 ")));
+      }
+      var track = b.tracking_link ? safeUrl(b.tracking_link) : null;
+      if (track) body.appendChild(link("Track package", track, "track", "Track package " + (b.tracking_number || "")));
+      if (b.items && b.items.length) {
+        var ul = el("ul", "items");
+        b.items.forEach(function (it) {
+          var text = (it.quantity != null ? it.quantity + " \u00d7 " : "") + it.name + (it.options ? " (" + it.options + ")" : "");
+          var li = el("li", "", text);
+          li.dir = "auto";
+          ul.appendChild(li);
+        });
+        body.appendChild(ul);
+      }
+      if (b.total) body.appendChild(el("p", "total", "Total: " + b.total));
+      card.appendChild(body);
+      return card;
+    },
+    actions: function (b) {
+      var group = el("div", "chips");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", "Suggested replies");
+      (b.actions || []).forEach(function (a) {
+        var btn = el("button", "", a.label);
+        btn.type = "button";
+        btn.addEventListener("click", function () { if (!busy) send(String(a.message)); });
+        group.appendChild(btn);
+      });
+      return group;
+    }
+  };
+  // Lays a reply out from its blocks; a reply with no block this widget knows keeps its plain text.
+  function fill(li, blocks, text) {
+    var parts = [];
+    (blocks || []).forEach(function (b) {
+      var make = b && RENDER[b.type];
+      if (make) { try { parts.push(make(b)); } catch (e) { /* a malformed block is skipped */ } }
+    });
+    if (!parts.length) return false;
+    setText(li, "");
+    li.bcaText = text;
+    li.classList.add("rich");
+    parts.forEach(function (p) { li.appendChild(p); });
+    return true;
+  }
+  function retireChips() {
+    Array.prototype.forEach.call(log.querySelectorAll(".chips button"), function (b) { b.disabled = true; });
   }
   function announce(text) {
     live.textContent = "";
@@ -429,10 +582,15 @@
     pending = null;
     var bots = [];
     (t.messages || []).forEach(function (m) {
-      var li = m.role === "staff" ? staffBubble(m.author, m.text) : bubble(m.role === "shopper" ? "shopper" : "assistant", m.text);
-      if (m.role === "shopper") shopperTexts.push(m.text); else { linkify(li, knownLinks); bots.push(li); }
+      var li = m.role === "staff" ? staffBubble(m.author, m.text, m.time)
+        : bubble(m.role === "shopper" ? "shopper" : "assistant", m.text, m.time);
+      if (m.role === "shopper") shopperTexts.push(m.text);
+      else { if (!fill(li, m.blocks, m.text)) linkify(li, knownLinks); bots.push(li); }
     });
     greet();
+    retireChips();
+    var lastChips = bots.length ? bots[bots.length - 1].querySelectorAll(".chips button") : [];
+    Array.prototype.forEach.call(lastChips, function (b) { b.disabled = false; });
     if (t.confirmation) renderConfirm(t.confirmation, bots.slice(-2), false);
     watch(t);
   }
@@ -491,6 +649,7 @@
     var t = await call("POST", threadPath(), {});
     thread = { id: String(t.thread_id), secret: String(t.secret) };
     knownLinks = { tracking: [], products: [] };
+    owner = null;
     persist();
   }
   async function customerToken() {
@@ -503,6 +662,27 @@
       var jwt = (await res.text()).trim();
       return /^[\w-]+\.[\w-]+\.[\w-]*$/.test(jwt) ? jwt : undefined;
     } catch (e) { return undefined; }
+  }
+  // Who is signed in, only to notice a change of shopper (the server verifies the token; this reads the id).
+  function customerOf(jwt) {
+    if (!jwt) return null;
+    try {
+      var part = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      var c = JSON.parse(atob(part + "===".slice((part.length + 3) % 4))).customer;
+      return c && c.id != null ? String(c.id) : null;
+    } catch (e) { return null; }
+  }
+  // A conversation ends when it has been idle too long, on "New conversation", and when the signed-in
+  // shopper changes or signs out: the next person on this browser never sees (or continues) it.
+  function forget(note) {
+    thread = null; owner = null; shopperTexts = []; pending = null; failure = null;
+    persist();
+    log.textContent = "";
+    greeted = false;
+    hideAlert();
+    if (note) bubble("note", note);
+    greet();
+    if (isOpen()) input.focus({ preventScroll: true });
   }
   function productId() {
     var raw = (window.bcagentProductId != null ? window.bcagentProductId : null) || opt.productId;
@@ -529,11 +709,21 @@
     if (kind === "confirm") settlePending(body.confirm);
     var t0 = now(), state = { replies: [], current: null, first: false, done: false, error: null, links: null, confirmation: null };
     var seen = shopperTexts.filter(function (s) { return s === text; }).length;
-    var started = false;
+    var started = false, following = null;
     setProgress("Thinking");
     try {
+      if (kind === "message") {
+        body.customer_token = await customerToken();
+        if (thread && owner !== null && customerOf(body.customer_token) !== owner) {
+          var mine = log.lastChild;
+          forget("You're signed in as someone else now, so this is a new conversation.");
+          if (mine) log.appendChild(mine);
+        }
+      }
       await ensureThread();
-      if (kind === "message") body.customer_token = await customerToken();
+      if (kind === "message" && customerOf(body.customer_token) !== null) owner = customerOf(body.customer_token);
+      lastActive = Date.now();
+      persist();
       var res = await fetch(API + threadPath(kind === "confirm" ? "/confirmation" : "/messages"), {
         method: "POST", headers: headers({ Accept: "text/event-stream" }), body: JSON.stringify(body), credentials: "omit"
       });
@@ -544,7 +734,7 @@
         await readStream(res, state, t0);
       } else {
         var data = await res.json();
-        (data.replies || []).forEach(function (r) { onEvent("reply", { text: r }, state, t0); });
+        (data.replies || []).forEach(function (r, i) { onEvent("reply", { text: r, blocks: (data.blocks || [])[i] }, state, t0); });
         if (data.links) onEvent("links", data.links, state, t0);
         if (data.confirmation) onEvent("confirmation", data.confirmation, state, t0);
         state.done = true;
@@ -553,7 +743,14 @@
       }
       if (!state.done) throw new Error("stream ended early");
       finishTurn(state);
+      var fresh = failure && failure.fresh;
       failure = null;
+      if (state.error && state.error.code === "thread_of_another_customer" && kind === "message" && !fresh) {
+        // The thread is another signed-in shopper's: start this shopper's own and ask there.
+        thread = null; owner = null; shopperTexts = []; persist();
+        failure = { fresh: true };
+        return await turn(kind, text, body);
+      }
       if (state.error) {
         // The server ran the turn and says it failed: asking again is a new turn, not a duplicate.
         failure = { kind: kind, text: text, body: body, seen: seen, resend: true };
@@ -566,7 +763,8 @@
       measure("bcagent:reply", t0);
     } catch (err) {
       if (state.current) state.current.classList.add("partial");
-      if (err instanceof ApiError && err.code === "unknown_thread" && kind === "message" && !(failure && failure.fresh)) {
+      if (err instanceof ApiError && (err.code === "unknown_thread" || err.code === "thread_of_another_customer") &&
+          kind === "message" && !(failure && failure.fresh)) {
         // The saved thread is gone (expired, or the server was reset): start a new one once, then re-send.
         thread = null; shopperTexts = []; persist();
         failure = { fresh: true };
@@ -584,6 +782,7 @@
       else if (why === "network") why = "dropped";
       failure = { kind: kind, text: text, body: body, seen: seen, validation: isValidation(err), resend: err instanceof ApiError };
       if (failure.validation) { failure = null; bubble("note", (err instanceof ApiError && err.message) || "That message can't be sent."); }
+      else if (why === "dropped" && kind === "message") { following = failure; }
       else showAlert(why, why !== "blocked");
       if (why === "blocked") console.warn("bcagent widget: " + API + " refused this page's origin (" + location.origin + "); add it to the server's CORS origins.");
     } finally {
@@ -594,6 +793,7 @@
         input.focus({ preventScroll: true });
       }
     }
+    if (following) await follow(following);   // a dropped stream: the turn goes on on the server; wait for it
   }
   function isValidation(err) {
     return err instanceof ApiError && err.status >= 400 && err.status < 500 &&
@@ -644,6 +844,7 @@
     } else if (name === "reply") {
       var text = String(data.text == null ? "" : data.text), li = state.current;
       if (li) { setText(li, text); li.classList.remove("partial"); } else li = bubble("assistant", text);
+      if (fill(li, data.blocks, text)) li.bcaRich = true;
       state.current = null;
       state.replies.push(li);
       firstText(state, t0);
@@ -659,7 +860,7 @@
   function finishTurn(state) {
     if (state.links) {
       remember(state.links);
-      state.replies.forEach(function (li) { linkify(li, state.links); });
+      state.replies.forEach(function (li) { if (!li.bcaRich) linkify(li, state.links); });
     }
     var conf = state.confirmation;
     if (!(conf && pending && conf.proposal_id === pending.proposal_id)) {
@@ -667,6 +868,9 @@
       if (conf) renderConfirm(conf, state.replies, true);
     }
     renderQuick();
+    lastActive = Date.now();
+    persist();
+    if (!pending) showFrom(state.replies[0]);
     if (state.quickReplies && state.quickReplies.length) offerReplies(state.quickReplies);
     if (state.handoff || watching === null && state.replies.length === 0) poll();
   }
@@ -684,7 +888,9 @@
   async function submit() {
     var text = input.value.trim();
     if (!text || busy) return;
+    if (!count()) { input.focus(); return; }
     input.value = "";
+    count();
     grow();
     if (pending && (YES.test(text) || NO.test(text))) return answer(YES.test(text), text);
     return send(text);
@@ -693,6 +899,7 @@
     if (busy) return;
     if (root.activeElement && root.activeElement.parentNode === quick) input.focus({ preventScroll: true });
     quick.hidden = true;
+    retireChips();
     bubble("shopper", text);
     var page = { url: location.href };
     var pid = productId();
@@ -743,6 +950,40 @@
     }
   }
 
+  // A turn the server is still running (the page was reloaded mid-turn, or the stream dropped): show the
+  // progress line and read the thread back about once a second until the reply is there (API-CONTRACT.md).
+  async function follow(f) {
+    setBusy(true);
+    setProgress("Still working on your message");
+    try {
+      for (var i = 0; i < 180; i++) {
+        var t = await call("GET", threadPath());
+        if (!t.turn_in_progress) {
+          var last = (t.messages || [])[(t.messages || []).length - 1];
+          renderHistory(t);
+          var bots = log.querySelectorAll(".msg.bot:not(.greeting)");
+          var arrived = f && (t.messages || []).filter(function (m) { return m.role === "shopper" && m.text === f.text; }).length > f.seen;
+          if (f && (!arrived || !last || last.role === "shopper")) {
+            failure = f;   // the server never got the message (or the turn failed): offer Try again
+            showAlert("dropped");
+            return;
+          }
+          failure = null;
+          if (bots.length) { announce(bodyText(bots[bots.length - 1])); showFrom(bots[bots.length - 1]); }
+          return;
+        }
+        await new Promise(function (r) { setTimeout(r, i < 10 ? 700 : 1500); });
+      }
+      showAlert("turn_in_progress");
+    } catch (err) {
+      failure = f || failure;
+      showAlert(err instanceof ApiError ? explain(err) : "network");
+    } finally {
+      setBusy(false);
+      setProgress("");
+    }
+  }
+
   // ---------- start ----------
   async function init() {
     try {
@@ -758,9 +999,16 @@
       return;
     }
     titleText.textContent = opt.title || config.store_name || "Chat with us";
+    limit = Number(config.max_message_chars) > 0 ? Number(config.max_message_chars) : 2000;
+    var ttl = Number(config.thread_ttl_hours) > 0 ? Number(config.thread_ttl_hours) : 24;
+    if (thread && Date.now() - lastActive > ttl * 3600 * 1000) { thread = null; owner = null; persist(); }
+    if (thread && owner !== null && customerOf(await customerToken()) !== owner) { thread = null; owner = null; persist(); }
     if (thread) {
-      try { renderHistory(await call("GET", threadPath())); }
-      catch (err) {
+      try {
+        var t = await call("GET", threadPath());
+        renderHistory(t);
+        if (t.turn_in_progress) follow(null);
+      } catch (err) {
         if (err instanceof ApiError && err.code === "unknown_thread") { thread = null; persist(); }
       }
     }
