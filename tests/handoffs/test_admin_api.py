@@ -119,6 +119,7 @@ def test_a_person_is_asked_for_answers_in_the_chat_and_hands_back(
                 "text": "<b>Hi Jane</b>, I'm on it.",
                 "time": staff[0]["time"],
                 "author": "Sam (Support)",
+                "blocks": [],
             }
         ]
         assert view["handoff"] == {"id": handoff_id, "status": "claimed"}
