@@ -184,7 +184,12 @@ async def open_context(
         opener = index or _default_index(settings, embedder or nlu.embedder)
         found = await opener(bigcommerce, connection)
         tools = ToolContext(
-            bigcommerce, connection, records, index=found, policy=policy or kept_policy or StorePolicy()
+            bigcommerce,
+            connection,
+            records,
+            index=found,
+            policy=policy or kept_policy or StorePolicy(),
+            handoff=settings.handoff,
         )
         tools.scope_guard = ScopeGuard(access.connection, settings if access.folder is not None else None)
         if clock is not None:

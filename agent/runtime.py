@@ -17,6 +17,7 @@ from langgraph.types import Command
 
 from .context import AgentContext
 from .counters import Counters
+from .handoff import takeover
 from .transcripts.capture import capturing
 from .transcripts.recorder import Recorder, TurnInProgress, TurnInput, store_settings
 from .turns import EventSink, TurnResult, answer_kind, pending_confirmation, run_config, stream_turn
@@ -58,6 +59,18 @@ class Agent:
         """One shopper message. If a cancellation is waiting, the message answers it (only a clear yes
         confirms); a message that is a new question abandons it and is then answered as usual."""
         request_id = _request_id or uuid.uuid4().hex
+        tools = getattr(self.context, "tools", None)
+        if tools is not None and _request_id is None:
+            held = await takeover.held_by_staff(tools.records, thread_id)
+            if held is not None:  # staff have this conversation: the message is theirs, the assistant silent
+                given = TurnInput("message", text, None, verified_customer, product_id, request_id)
+                turn = self.recorder.begin(thread_id, surface, given) if self.recorder else None
+                await takeover.shopper_wrote(tools.records, tools.handoff, held, text)
+                silent = TurnResult(routes=["staff"], surface=surface)
+                if turn is not None:  # the transcript shows the message, routed to staff
+                    silent.turn_id = turn.turn_id
+                    await self._record(turn, silent, [], 0, None)
+                return silent
         pending = await self.pending(thread_id)
         if pending is not None:
             kind = answer_kind(text)

@@ -32,6 +32,12 @@ turns (``agent/server/budget.py``): ``BCAGENT_STORE_BUDGET`` (on), ``BCAGENT_CHA
 the store's BigCommerce quota), ``BCAGENT_CLIENT_BUDGET_SHARE`` (0.25 of that per client),
 ``BCAGENT_TURN_REQUESTS`` (4 store requests counted per turn), ``BCAGENT_STREAMS_PER_CLIENT`` (4) and
 ``BCAGENT_STREAMS_PER_STORE`` (100) open streams.
+Handoffs to a person (``HandoffSettings``): ``BCAGENT_SMTP_URL`` (``smtp://user:pass@host:port``, STARTTLS
+when the server offers it; ``smtps://`` for TLS from the start), ``BCAGENT_HANDOFF_EMAIL_TO`` (the team's
+or the helpdesk's address), ``BCAGENT_HANDOFF_EMAIL_FROM``, ``BCAGENT_HANDOFF_WEBHOOK_URL`` and
+``BCAGENT_HANDOFF_WEBHOOK_SECRET`` (Standard Webhooks, ``whsec_...``), ``BCAGENT_BUSINESS_HOURS``
+(``Mon-Fri 09:00-17:00 America/Chicago``), ``BCAGENT_HANDOFF_REPLY_HOURS`` (4), ``BCAGENT_ADMIN_TOKEN``
+(the bearer token of the admin API), ``BCAGENT_PUBLIC_URL`` (where staff open a conversation).
 How the LLM is spoken to (``LLMSettings``, all optional; the defaults suit OpenAI and the common local
 servers alike):
 
@@ -203,6 +209,66 @@ def _hosts(env: Mapping[str, str], name: str) -> tuple[str, ...] | None:
     return hosts or None
 
 
+@dataclass(frozen=True)
+class HandoffSettings:
+    """Where handoffs are delivered and when the team works. Secrets never show in the repr."""
+
+    smtp_url: str | None = field(default=None, repr=False)
+    email_to: str | None = None
+    email_from: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    business_hours: str | None = None
+    reply_hours: int = 4
+    admin_token: str | None = field(default=None, repr=False)
+    public_url: str | None = None
+    shopper_email_wait_seconds: float = 60.0  # a staff reply the open widget has not shown by then is emailed
+
+    @property
+    def email(self) -> bool:
+        return bool(self.smtp_url and self.email_to)
+
+    @property
+    def webhook(self) -> bool:
+        return bool(self.webhook_url)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> HandoffSettings:
+        smtp = _url(env, "BCAGENT_SMTP_URL", ("smtp", "smtps"), "smtp://user:pass@host:587")
+        webhook = _url(env, "BCAGENT_HANDOFF_WEBHOOK_URL", ("http", "https"), "https://hooks.example.com/x")
+        secret = (env.get("BCAGENT_HANDOFF_WEBHOOK_SECRET") or "").strip() or None
+        if webhook and not secret:
+            raise SettingsError(
+                "BCAGENT_HANDOFF_WEBHOOK_URL is set without BCAGENT_HANDOFF_WEBHOOK_SECRET: set a secret "
+                "(whsec_ followed by base64, or any long random text) so the receiver can check the signature"
+            )
+        to = (env.get("BCAGENT_HANDOFF_EMAIL_TO") or "").strip() or None
+        if smtp and not to:
+            raise SettingsError(
+                "BCAGENT_SMTP_URL is set without BCAGENT_HANDOFF_EMAIL_TO: say where handoffs go"
+            )
+        hours = (env.get("BCAGENT_BUSINESS_HOURS") or "").strip() or None
+        reply_hours = _int(env, "BCAGENT_HANDOFF_REPLY_HOURS", 4)
+        if hours:
+            from .handoff.hours import BusinessHoursError, parse_hours
+
+            try:
+                parse_hours(hours, reply_hours)
+            except BusinessHoursError as exc:
+                raise SettingsError(str(exc)) from None
+        return cls(
+            smtp_url=smtp,
+            email_to=to,
+            email_from=(env.get("BCAGENT_HANDOFF_EMAIL_FROM") or "").strip() or None,
+            webhook_url=webhook,
+            webhook_secret=secret,
+            business_hours=hours,
+            reply_hours=reply_hours,
+            admin_token=(env.get("BCAGENT_ADMIN_TOKEN") or "").strip() or None,
+            public_url=((env.get("BCAGENT_PUBLIC_URL") or "").strip().rstrip("/") or None),
+        )
+
+
 OFF = frozenset({"off", "0", "false", "no"})
 DEFAULT_RETENTION_DAYS = 30
 
@@ -319,6 +385,7 @@ class Settings:
     transcript_retention_days: int = 30
     llm: LLMSettings = field(default_factory=LLMSettings)
     store: str | None = None  # which connected store a one-store host serves (None: the only one)
+    handoff: HandoffSettings = field(default_factory=HandoffSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -346,6 +413,7 @@ class Settings:
             transcript_retention_days=_days(env.get("BCAGENT_TRANSCRIPT_RETENTION_DAYS")),
             llm=LLMSettings.from_env(env),
             store=(env.get("BCAGENT_STORE") or "").strip() or None,
+            handoff=HandoffSettings.from_env(env),
         )
 
     def __repr__(self) -> str:

@@ -1,4 +1,4 @@
-"""The conversation commands of `bcagent`: chat, demo, nlu eval and handoffs."""
+"""The conversation commands of `bcagent`: chat, demo, nlu eval and handoffs (``handoffs.py``)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from sandbox.run import SandboxOptions
 from sandbox.schema import FixtureError
 
 from ..assembly import open_agent
-from ..persistence.records import open_records
 from ..runtime import Agent
 from ..settings import Settings
-from ..store.connections import ConnectionProblem, ConnectionStore
+from ..store.connections import ConnectionProblem
+from . import handoffs as handoffs_cli
 from .catalog import terminal_progress
 from .terminal import ChatSession
 
@@ -32,10 +32,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     nlu.add_argument(
         "--heldout", type=Path, help="a YAML file of labelled utterances (default: the packaged one)"
     )
-    handoffs = commands.add_parser("handoffs", help="list or close requests to talk to a person")
-    handoffs.add_argument("action", choices=["list", "close"], nargs="?", default="list")
-    handoffs.add_argument("id", type=int, nargs="?")
-    handoffs.add_argument("--store", help="store hash (needed only when several stores are connected)")
+    handoffs_cli.add_command(commands)
 
 
 def _fail(message: str) -> int:
@@ -103,33 +100,4 @@ def cmd_nlu(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.accuracy >= 0.95 else 1
 
 
-def cmd_handoffs(args: argparse.Namespace, settings: Settings) -> int:
-    connections = ConnectionStore(settings.home)
-    try:
-        store_hash = connections.resolve(args.store)
-    except ConnectionProblem as problem:
-        return _fail(str(problem))
-    if args.action == "close" and args.id is None:
-        return _fail("say which request to close: bcagent handoffs close ID")
-    try:
-        return asyncio.run(_handoffs(args, settings, store_hash, connections.folder(store_hash)))
-    except RuntimeError as problem:
-        return _fail(str(problem))
-
-
-async def _handoffs(args: argparse.Namespace, settings: Settings, store_hash: str, folder: Path) -> int:
-    records = await open_records(settings, store_hash, folder)
-    try:
-        if args.action == "close":
-            if not await records.close_handoff(args.id):
-                return _fail(f"no open request #{args.id}")
-            print(f"Closed request #{args.id}.")
-            return 0
-        open_requests = await records.handoffs()
-        if not open_requests:
-            print("No open requests.")
-        for handoff in open_requests:
-            print(f"#{handoff.id}  {handoff.time}  thread {handoff.thread_id}  {handoff.summary}")
-        return 0
-    finally:
-        await records.aclose()
+cmd_handoffs = handoffs_cli.cmd_handoffs

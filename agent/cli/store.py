@@ -19,6 +19,7 @@ from ..store.live import change, effective_connection, record_connected, record_
 from ..store.merchant_settings import apply
 from ..store.report import last_sync, render_connection, render_freshness
 from ..store.scope_loss import lost_words
+from .handoffs import delivery_health
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -183,6 +184,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     except DatabaseUnavailable as problem:
         return _fail(problem)
     print(render_freshness(folder, connection, summary))
+    try:
+        print(asyncio.run(delivery_health(settings, store_hash, folder)))
+    except DatabaseUnavailable as problem:
+        return _fail(problem)
     return 0
 
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Sequence
 
-from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from ..context import AgentContext
+from ..handoff.offer import accepts_offer
 from ..models.offer import PERSON, can_do, cannot_help
+from ..models.offline import text_of
 from ..tools.context import Conversation
 from ..tools.handoff import transfer_to_human
+from ..tools.provenance import handoff_summary
 
 WHAT_CAN_YOU_DO = re.compile(
     r"\bwhat (?:can|do|else can) you (?:do|help)|\bhow can you help\b|\bwhat are you for\b", re.I
@@ -126,11 +130,23 @@ def _mostly_foreign(text: str) -> bool:
     return len(words) >= 3 and sum(w in ENGLISH for w in words) / len(words) < 0.15
 
 
-async def handoff_messages(context: AgentContext, conversation: Conversation, text: str) -> list[BaseMessage]:
+async def handoff_messages(
+    context: AgentContext,
+    conversation: Conversation,
+    text: str,
+    messages: Sequence[BaseMessage] = (),
+    reason: str | None = None,
+) -> list[BaseMessage]:
     """A request for a person, answered by the router, recorded like a subgraph's ``transfer_to_human``
-    call: the call, its result and the reply, so evals and transcripts see every handoff the same way."""
-    args = {"summary": text, "reason": "the shopper asked for a person"}
-    outcome = await transfer_to_human(context.tools, conversation, **args)
+    call: the call, its result and the reply, so evals and transcripts see every handoff the same way.
+    The summary is the shopper's own words: this message, or, for a "yes" to the offer of a person, their
+    recent messages before it."""
+    summary = text
+    if reason is not None and accepts_offer(text):
+        words = [m for m in messages if not (isinstance(m, HumanMessage) and accepts_offer(text_of(m)))]
+        summary = handoff_summary(words, fallback=text) or text
+    args = {"summary": summary, "reason": reason or "the shopper asked for a person"}
+    outcome = await transfer_to_human(context.tools, conversation, **args, messages=messages)
     call_id = f"call_handoff_{uuid.uuid4().hex[:12]}"
     return [
         AIMessage(content="", tool_calls=[{"name": "transfer_to_human", "args": args, "id": call_id}]),

@@ -32,9 +32,8 @@ from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
 from ..models.offline import guess_intent, split_codes, text_of
-from ..tools.context import Conversation
 from ..transcripts.capture import timed
-from . import claims, order_management, product_expert
+from . import claims, order_management, person, product_expert
 from .grounding import check_reply, evidence_of, fallback_reply
 from .reading import read
 from .respond import direct_reply, handoff_messages
@@ -73,6 +72,8 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     if ASKS_FOR_A_PERSON.search(text):
         return "respond", "handoff"
     understanding = context.nlu.understand(text)
+    if person.trouble_not_a_cancel(text, understanding.intent):
+        return "respond", "trouble"  # "charged twice for 12345, pls fix": an apology and the offer, no cancel
     if about_products(text, understanding.intent, understanding.entities):
         return "product_expert", "product_info"  # "do you sell kettlebells", "X vs Y": a shortlist
     if state.get("product_id") and on_the_page(text, understanding):
@@ -123,6 +124,21 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     start = _turn_start(messages)
     reading = read(runtime.context, text_of(messages[start]) if messages else "")
     text = reading.text  # text-speak expanded, misspellings corrected: what every route reads
+    decided = await person.before_routing(state, runtime.context, text) if text.strip() else None
+    if decided is not None:  # the answer to the handoff's question (contact, or the offer of a person)
+        return {
+            "routes": ["respond"],
+            "requests": {
+                "respond": text,
+                "respond_intent": decided[0],
+                "respond_reply": decided[1],
+                "respond_reason": str(state.get("offer_reason") or "") if decided[0] == "handoff" else "",
+            },
+            "turn_start": start,
+            "last_routes": ["respond"],
+            "read_as": reading.note(),
+            "person_offered": False,
+        }
     nlu = runtime.context.nlu
     parts = nlu.split_requests(text) if nlu is not None and text.strip() else [text]
     plan: dict[str, str] = {}
@@ -146,6 +162,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         "turn_start": start,
         "last_routes": routes,
         "read_as": reading.note(),
+        "person_offered": False,
     }
 
 
@@ -217,10 +234,18 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     config = get_config()
     requests = state.get("requests", {})
     text = requests.get("respond") or text_of(state["messages"][state.get("turn_start", 0)])
-    conversation = Conversation(thread_id=str(config.get("configurable", {}).get("thread_id", "default")))
+    conversation = person.conversation_of(
+        state, str(config.get("configurable", {}).get("thread_id", "default"))
+    )
     intent = requests.get("respond_intent", "unknown")
+    if intent == "trouble":
+        return {"messages": [AIMessage(content=person.SORRY)]}
+    if intent == "handoff_said":
+        return {"messages": [AIMessage(content=requests.get("respond_reply") or person.NOT_NOW)]}
     if intent == "handoff" and text.strip():
-        return {"messages": await handoff_messages(runtime.context, conversation, text)}
+        messages = state["messages"]
+        reason = requests.get("respond_reason") or None  # the offer's reason, when this accepts it
+        return {"messages": await handoff_messages(runtime.context, conversation, text, messages, reason)}
     reply = await direct_reply(runtime.context, conversation, intent, text)
     return {"messages": [AIMessage(content=reply)]}
 
@@ -304,6 +329,7 @@ def build(checkpointer: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:
         builder.add_node(target, timed(target, "bcagent", subgraph_node(target)))
     builder.add_node("respond", timed("respond", "bcagent", respond))
     builder.add_node("ground", timed("ground", "bcagent", ground))
+    builder.add_node("offer", timed("offer", "bcagent", person.offer))
     builder.add_edge(START, "route")
     targets: dict[Hashable, str] = {
         "order_management": "order_management",
@@ -313,5 +339,6 @@ def build(checkpointer: Any = None) -> CompiledStateGraph[Any, Any, Any, Any]:
     builder.add_conditional_edges("route", first_route, {**targets, "ground": "ground"})
     for done in ("order_management", "product_expert", "respond"):
         builder.add_conditional_edges(done, after(done), {**targets, "ground": "ground"})
-    builder.add_edge("ground", END)
+    builder.add_edge("ground", "offer")
+    builder.add_edge("offer", END)
     return builder.compile(checkpointer=checkpointer, name="bcagent")

@@ -23,6 +23,9 @@ class AgentState(TypedDict, total=False):
     grounding_violations: int
     grounding_replaced: list[dict[str, Any]]  # the last replacements: original, replacement, unsupported
     read_as: list[dict[str, str]]  # this turn's words read as others ("hw" -> "how"), for the transcript
+    person_offered: bool  # the last reply offered a person (a "yes" now makes the handoff)
+    offer_reason: str | None  # why it was offered ("payment problem", "lookup lockout", ...)
+    unhelped_turns: int  # turns in a row the assistant could not help
 
 
 class OrderState(TypedDict, total=False):

@@ -3,7 +3,8 @@ handoff requests, as the tools see them (``ctx.records``).
 
 ``open_records`` opens them on the configured database: ``agent.sqlite`` in the store's folder by
 default, the shared PostgreSQL database when ``BCAGENT_DATABASE_URL`` names one (so replicas share one
-set of counters and lockouts). The three repositories share the ``agent_records`` schema component.
+set of counters and lockouts). The first three repositories share the ``agent_records`` schema component;
+handoffs' contact, staff messages and the delivery outbox are component ``handoff_desk``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from .audit import AuditEntry, AuditLog
 from .connect import open_database
 from .conversations import Conversations, ConversationState, StateChange
 from .database import Database
-from .handoffs import Handoff, Handoffs
+from .handoffs import HANDOFF_DESK, Handoff, Handoffs
 from .migrations import Component, migrate
+from .outbox import Outbox
 from .sqlite import SqliteDatabase
 
 RECORDS = Component(
@@ -113,6 +115,7 @@ class AgentRecords:
         self.handoff_requests = Handoffs(db, store_hash)
         # failed attempts across conversations (per order number, client, store); Redis when configured
         self.attempts: FailureCounts = Attempts(db, store_hash)
+        self.outbox = Outbox(db, store_hash)
 
     def __repr__(self) -> str:
         return f"AgentRecords({self.db!r}, store_hash={self.store_hash!r})"
@@ -173,7 +176,7 @@ async def open_records(
         Path(folder) / "agent.sqlite",
         name="records",
         what="the agent's records",
-        components=[RECORDS, ATTEMPTS],
+        components=[RECORDS, ATTEMPTS, HANDOFF_DESK],
         max_connections=max_connections,
         open_timeout=open_timeout,
     )
@@ -187,6 +190,7 @@ async def open_private_records(store_hash: str, path: Path | str = ":memory:") -
     try:
         await migrate(db, RECORDS)
         await migrate(db, ATTEMPTS)
+        await migrate(db, HANDOFF_DESK)
     except BaseException:
         await db.aclose()
         raise
@@ -195,6 +199,7 @@ async def open_private_records(store_hash: str, path: Path | str = ":memory:") -
 
 __all__ = [
     "ATTEMPTS",
+    "HANDOFF_DESK",
     "RECORDS",
     "AgentRecords",
     "AuditEntry",

@@ -20,13 +20,14 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from ..assembly import open_agent
+from ..handoff.delivery import Deliverer, StoreLabel
 from ..persistence.store_settings import open_store_settings
 from ..persistence.threads import open_threads
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
 from ..store.freshness_service import FreshnessService
 from ..tools.context import StorePolicy
-from . import health, routes
+from . import admin, health, routes
 from .cors import CorsMiddleware, OriginPolicy
 from .errors import install_error_handlers
 from .hosts import HostCheck, allowed_hosts
@@ -67,6 +68,8 @@ class ServeOptions:
     on_ready: Callable[[], None] | None = None  # called once every store's agent is open
     follow_catalog: bool = True  # webhooks receiver + scheduled syncs (agent.store.freshness_service)
     settings_interval: float = 1.0  # seconds between checks of the merchant's settings (agent.server.live)
+    deliver_handoffs: bool = True  # send the outbox (handoff emails, webhooks) from this process
+    delivery_interval: float = 0.5  # seconds between looks at the outbox when it is empty
 
 
 def served_hashes(settings: Settings, stores: Sequence[str] | None, app_mode: bool = False) -> list[str]:
@@ -189,6 +192,26 @@ def create_app(
             if freshness is not None:
                 await freshness.start(embedder)
                 stack.push_async_callback(freshness.stop)
+            handoff = settings.handoff
+            if options.deliver_handoffs and (handoff.email or handoff.webhook):
+                stop = asyncio.Event()
+                senders = [
+                    asyncio.create_task(
+                        Deliverer(
+                            served.agent.context.tools.records,
+                            handoff,
+                            StoreLabel(served.store_hash, served.connection.name or served.store_hash),
+                        ).run(options.delivery_interval, stop),
+                        name=f"handoff-delivery-{served.store_hash}",
+                    )
+                    for served in server.stores.values()
+                ]
+
+                async def stop_delivery() -> None:
+                    stop.set()
+                    await asyncio.gather(*senders, return_exceptions=True)
+
+                stack.push_async_callback(stop_delivery)
             log.info("serving %s", ", ".join(hashes))
             if options.on_ready is not None:
                 options.on_ready()
@@ -209,6 +232,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(health.router)
+    app.include_router(admin.router)
     for build in options.routers:
         app.include_router(build(server))
     if freshness is not None:

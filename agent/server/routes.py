@@ -17,6 +17,7 @@ from ..runtime import EventSink, TurnResult
 from ..tools.context import serving_client
 from . import sse
 from .budget import admit_turn, open_stream, released
+from .conversation import handoff_state, with_handoff_messages
 from .customer_token import identity, shopper_from
 from .deps import AuthorizedThread, CurrentStore, Server, client_address, rate_limit
 from .errors import ApiError
@@ -207,12 +208,17 @@ async def get_thread(server: Server, store: CurrentStore, thread_id: AuthorizedT
                 role=role, text=text_of(message), time=times.get(message.id or "", fallback), blocks=blocks
             )
         )
+    messages = await with_handoff_messages(store, thread_id, messages)
+    handoff = await handoff_state(store, thread_id)
+    if handoff is not None and handoff.status != "closed":  # the open widget showed the staff replies
+        await store.agent.context.tools.records.handoff_requests.seen(thread_id)
     pending = await store.agent.pending(thread_id)
     return ThreadView(
         thread_id=thread_id,
         messages=messages,
         confirmation=confirmation_view(pending),
         turn_in_progress=await server.locks.busy(lock_key(store, thread_id)),
+        handoff=handoff,
     )
 
 

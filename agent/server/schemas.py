@@ -90,6 +90,10 @@ class TurnAnswer(BaseModel):
     routes: list[str]
     timings: dict[str, float]
     links: Links
+    quick_replies: list[str] = Field(
+        default_factory=list,
+        description="suggested answers to the reply's question (e.g. the offer of a person)",
+    )
     retryable: bool = Field(
         default=False,
         description="a tool could not reach the store (the reply says so): the same message may be sent again later",
@@ -97,10 +101,16 @@ class TurnAnswer(BaseModel):
 
 
 class ThreadMessage(BaseModel):
-    role: str = Field(description='"shopper" or "assistant"')
+    role: str = Field(description='"shopper", "assistant" or "staff" (a member of the store\'s team)')
     text: str
     time: str
+    author: str | None = Field(None, description="a staff message's author (display name)")
     blocks: list[Block] = Field(default_factory=list, description="an assistant reply's blocks")
+
+
+class HandoffState(BaseModel):
+    id: int
+    status: str = Field(description='"open", "claimed" (staff answer; the assistant is silent) or "closed"')
 
 
 class ThreadView(BaseModel):
@@ -113,6 +123,10 @@ class ThreadView(BaseModel):
         "again (about once a second) until this is false",
     )
     blocks_version: int = BLOCKS_VERSION
+    handoff: HandoffState | None = Field(
+        None,
+        description="the conversation's latest handoff to the team; poll this view while it is open or claimed",
+    )
 
 
 class StoreConfig(BaseModel):

@@ -46,4 +46,7 @@ async def stream(turn: Turn) -> AsyncIterator[bytes]:
     if answer.confirmation is not None:
         yield event("confirmation", answer.confirmation.model_dump())
     yield event("links", answer.links.model_dump())
-    yield event("done", {"timings": answer.timings, "retryable": answer.retryable})
+    yield event(
+        "done",
+        {"timings": answer.timings, "retryable": answer.retryable, "quick_replies": answer.quick_replies},
+    )

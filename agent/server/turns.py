@@ -180,6 +180,7 @@ def answer_of(result: TurnResult, turn: Turn) -> TurnAnswer:
         timings=timings,
         links=links_of(result.tool_results, turn.store_hosts),
         retryable=store_was_unavailable(result),
+        quick_replies=[r for note in result.notes for r in note.get("quick_replies", [])][:4],
     )
 
 

@@ -19,6 +19,7 @@ from ingest.filters import open_categories
 from ingest.vectors import ProductIndex
 
 from ..persistence.records import AgentRecords, ConversationState, StateChange
+from ..settings import HandoffSettings
 from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
 from ..store.merchant_settings import UNSHIPPED_STATUS_IDS, PolicySettings, WhoMayCancel
@@ -120,6 +121,7 @@ class ToolContext:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     groups_ttl_seconds: float = 300.0
     scope_guard: ScopeGuard | None = None  # re-probes the scopes after a 401/403 (agent.store.scope_loss)
+    handoff: HandoffSettings = field(default_factory=HandoffSettings)  # hours, delivery (agent/handoff)
     _open_categories: tuple[float, set[int] | None] | None = None
 
     @property

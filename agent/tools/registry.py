@@ -203,7 +203,9 @@ async def _transfer_to_human(runtime: ToolRuntime[Any, Any], summary: str, reaso
     said = provenance.handoff_summary(_messages(runtime), fallback=summary)
     note = " ".join(f"model's note: {summary}".split())[:200] if summary and summary != said else reason
     return await _guarded(
-        "transfer_to_human", runtime, lambda c, v: handoff.transfer_to_human(c, v, said, note or reason)
+        "transfer_to_human",
+        runtime,
+        lambda c, v: handoff.transfer_to_human(c, v, said, note or reason, _messages(runtime)),
     )
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from agent.server.app import ServeOptions, create_app
 from agent.server.run import BackgroundServer
-from agent.settings import ServeSettings, Settings
+from agent.settings import HandoffSettings, ServeSettings, Settings
 from agent.store.catalog import catalog_runtime
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionStore, Secret, StorefrontApp
@@ -103,7 +103,12 @@ def small_store() -> SandboxStore:
 
 @contextmanager
 def serve_stores(
-    home: Path, embedder: Any, small: bool = False, options: ServeOptions | None = None, **limits: Any
+    home: Path,
+    embedder: Any,
+    small: bool = False,
+    options: ServeOptions | None = None,
+    handoff: HandoffSettings | None = None,
+    **limits: Any,
 ) -> Iterator[Served]:
     """The demo store (40 products), and with ``small`` the small store too, behind one `bcagent serve`."""
     stores = [SandboxStore.from_data(generate_demo_store(40, seed=0))] + ([small_store()] if small else [])
@@ -113,6 +118,8 @@ def serve_stores(
         settings = asyncio.run(_prepare(home, sandbox_server.base_url, embedder, hashes))
         limits.setdefault("admin_token", ADMIN_TOKEN)
         settings = dataclasses.replace(settings, serve=ServeSettings(port=0, **limits))
+        if handoff is not None:
+            settings = dataclasses.replace(settings, handoff=handoff)
         options = options or ServeOptions()
         options.embedder = embedder
         app = create_app(settings, hashes, options)

@@ -291,6 +291,18 @@
     if (isNaN(when.getTime())) return;
     li.dataset.time = when.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
   }
+  // A member of the store's team: their name shown above the text (both as text, never markup).
+  function staffBubble(author, text, time) {
+    var name = String(author || "Our team");
+    var li = bubble("staff", text, time);
+    li.classList.add("staff");
+    var sr = li.firstChild && li.firstChild.className === "sr" ? li.firstChild : null;
+    if (sr) sr.textContent = name + " (staff): ";
+    var who = el("span", "who", name);
+    who.setAttribute("aria-hidden", "true");
+    li.insertBefore(who, sr ? sr.nextSibling : li.firstChild);
+    return li;
+  }
   function setText(li, text) {
     var who = li.firstChild && li.firstChild.className === "sr" ? li.firstChild : null;
     li.textContent = text;
@@ -570,7 +582,8 @@
     pending = null;
     var bots = [];
     (t.messages || []).forEach(function (m) {
-      var li = bubble(m.role === "shopper" ? "shopper" : m.role === "staff" ? "staff" : "assistant", m.text, m.time);
+      var li = m.role === "staff" ? staffBubble(m.author, m.text, m.time)
+        : bubble(m.role === "shopper" ? "shopper" : "assistant", m.text, m.time);
       if (m.role === "shopper") shopperTexts.push(m.text);
       else { if (!fill(li, m.blocks, m.text)) linkify(li, knownLinks); bots.push(li); }
     });
@@ -579,6 +592,31 @@
     var lastChips = bots.length ? bots[bots.length - 1].querySelectorAll(".chips button") : [];
     Array.prototype.forEach.call(lastChips, function (b) { b.disabled = false; });
     if (t.confirmation) renderConfirm(t.confirmation, bots.slice(-2), false);
+    watch(t);
+  }
+
+  // ---------- a person from the store's team (API-CONTRACT.md, "Staff replies") ----------
+  // While the thread has an open or claimed handoff, the widget reads the thread every 1.5 s and shows
+  // what staff wrote; it stops once the handoff is closed (the assistant is back).
+  var watching = null, shown = 0;
+  function watch(t) {
+    shown = (t.messages || []).length;
+    var h = t.handoff;
+    if (h && (h.status === "open" || h.status === "claimed")) { if (!watching) watching = setTimeout(poll, 1500); }
+  }
+  async function poll() {
+    watching = null;
+    if (!thread) return;
+    try {
+      var t = await call("GET", threadPath());
+      if (busy) { watching = setTimeout(poll, 1500); return; }
+      if ((t.messages || []).length !== shown) { renderHistory(t); announce(lastText(t)); }
+      else watch(t);
+    } catch (e) { watching = setTimeout(poll, 5000); }
+  }
+  function lastText(t) {
+    var m = (t.messages || [])[(t.messages || []).length - 1];
+    return m && m.role !== "shopper" ? (m.author ? m.author + ": " : "") + m.text : "";
   }
 
   // ---------- talking to the server ----------
@@ -701,6 +739,7 @@
         if (data.confirmation) onEvent("confirmation", data.confirmation, state, t0);
         state.done = true;
         state.retryable = data.retryable === true;
+        state.quickReplies = data.quick_replies || [];
       }
       if (!state.done) throw new Error("stream ended early");
       finishTurn(state);
@@ -793,7 +832,10 @@
     measure("bcagent:first-text", t0);
   }
   function onEvent(name, data, state, t0) {
-    if (name === "tool") setProgress(TOOL_WORDS[data.name] || "Working on it");
+    if (name === "tool") {
+      setProgress(TOOL_WORDS[data.name] || "Working on it");
+      if (data.name === "transfer_to_human") state.handoff = true;
+    }
     else if (name === "delta" && data.text) {
       if (!state.current) { state.current = bubble("assistant", ""); state.current.classList.add("partial"); }
       state.current.appendChild(document.createTextNode(String(data.text)));
@@ -811,7 +853,9 @@
     } else if (name === "links") state.links = data;
     else if (name === "confirmation") state.confirmation = data;
     else if (name === "error") state.error = data;
-    else if (name === "done") { state.done = true; state.retryable = data.retryable === true; }
+    else if (name === "done") {
+      state.done = true; state.retryable = data.retryable === true; state.quickReplies = data.quick_replies || [];
+    }
   }
   function finishTurn(state) {
     if (state.links) {
@@ -827,6 +871,18 @@
     lastActive = Date.now();
     persist();
     if (!pending) showFrom(state.replies[0]);
+    if (state.quickReplies && state.quickReplies.length) offerReplies(state.quickReplies);
+    if (state.handoff || watching === null && state.replies.length === 0) poll();
+  }
+  function offerReplies(items) {
+    quick.textContent = "";
+    items.forEach(function (text) {
+      var b = el("button", "", String(text));
+      b.type = "button";
+      b.addEventListener("click", function () { quick.hidden = true; send(String(text)); });
+      quick.appendChild(b);
+    });
+    quick.hidden = false;
   }
 
   async function submit() {
