@@ -233,6 +233,37 @@ def test_a_tool_switched_off_in_the_console_is_no_longer_offered_in_the_chat(con
     assert browser.post(f"{url}/tools", data=on).status_code == 200
 
 
+def test_the_inbox_reply_reaches_the_shoppers_chat_and_close_hands_back(console: Console) -> None:
+    chat = httpx.Client(base_url=f"{console.base_url}/v1/stores/{SERVED_HASH}", timeout=60)
+    thread = chat.post("/threads").json()
+    headers = {"X-Thread-Secret": thread["secret"]}
+    talk = f"/threads/{thread['thread_id']}/messages"
+    chat.post(talk, json={"text": "I want to talk to a real person about my order"}, headers=headers)
+    chat.post(talk, json={"text": "shopper.console@example.com"}, headers=headers)
+    browser = httpx.Client(follow_redirects=True, timeout=60)
+    browser.post(f"{console.base_url}/admin/sign-in", data={"store_hash": SERVED_HASH, "email": "ops@served.example",
+                                                            "password": "a long enough password"})  # fmt: skip
+    inbox = browser.get(f"{console.base_url}/admin/stores/{SERVED_HASH}/inbox").text
+    ids = re.findall(rf"/admin/stores/{SERVED_HASH}/inbox/(\d+)", inbox)
+    assert ids, "the handoff is not in the inbox"
+    page = browser.get(f"{console.base_url}/admin/stores/{SERVED_HASH}/inbox/{ids[0]}")
+    assert "talk to a real person" in page.text
+    sent = browser.post(page.url, data={"csrf": _csrf(page.text), "action": "reply", "author": "Sam",
+                                        "text": "Hi, Sam here: <b>checking</b> your order now."})  # fmt: skip
+    assert "Sent:" in sent.text
+    view = chat.get(f"/threads/{thread['thread_id']}", headers=headers).json()
+    staff = [m for m in view["messages"] if m["role"] == "staff"]
+    assert (
+        staff and staff[-1]["author"] == "Sam" and "<b>checking</b>" in staff[-1]["text"]
+    )  # text, never markup
+    quiet = chat.post(talk, json={"text": "thanks, waiting"}, headers=headers).json()
+    assert quiet["replies"] == []  # staff have the conversation: the assistant stays silent
+    closed = browser.post(page.url, data={"csrf": _csrf(sent.text), "action": "close"})
+    assert "Closed:" in closed.text
+    back = chat.post(talk, json={"text": "do you sell gloves?"}, headers=headers).json()
+    assert back["replies"]  # the assistant answers again
+
+
 def test_uninstall_and_remove_user_arrive_signed_and_forget_the_store(console: Console) -> None:
     other = console.install(OTHER_HASH, user_id=9, email="clerk@other.example")
     removed = httpx.post(
