@@ -10,12 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
 from ..persistence.transcripts import Query, may_have_transcripts, open_transcripts, sqlite_path
+from ..replay.modes import MODES
 from ..replay.recording import RecordingError, from_turns, read, write
 from ..replay.redact import Redactor
-from ..replay.runner import MODES, ReplayOptions, iter_recordings, recording_of_thread, replay
-from ..replay.suite import ERROR, Outcome, accept, exit_status, junit, outcome_of, summary
 from ..replay.timeline import render
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
@@ -160,6 +158,8 @@ async def _show(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from ..replay.runner import recording_of_thread
+
     turns = await _thread_turns(settings, args.store, args.thread)
     recording = recording_of_thread(turns, settings)
     write(recording, args.output)
@@ -179,6 +179,9 @@ def _nlu() -> Any:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from ..replay.runner import ReplayOptions, iter_recordings, replay
+    from ..replay.suite import ERROR, Outcome, accept, exit_status, junit, outcome_of, summary
+
     target = Path(args.target)
     options = ReplayOptions(against=args.against, model=args.model, tolerate_wording=args.tolerate_wording)
     sources: list[Path | None]
@@ -237,6 +240,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
+
     actions = {"list": _list, "show": _show, "export": _export, "run": _run}
     try:
         return asyncio.run(actions[args.action](settings, args))

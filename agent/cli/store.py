@@ -7,11 +7,9 @@ import asyncio
 import getpass
 import sys
 
-from ..persistence.errors import DatabaseUnavailable
 from ..persistence.freshness import read_summary
 from ..settings import DEFAULT_API_URL, Settings
 from ..store.capabilities import TOOL_NAMES
-from ..store.connect import connect_store
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret, StorefrontApp
 from ..store.report import last_sync, render_connection, render_freshness
 
@@ -82,6 +80,8 @@ def _fail(problem: Exception) -> int:
 
 
 def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store.connect import connect_store
+
     raw = args.token
     if raw is None:
         if not sys.stdin.isatty():
@@ -135,6 +135,8 @@ def _connected(settings: Settings, store: str | None) -> tuple[ConnectionStore, 
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from ..persistence.errors import DatabaseUnavailable
+
     try:
         connections, store_hash, connection = _connected(settings, args.store)
     except ConnectionProblem as problem:

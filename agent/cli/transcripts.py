@@ -8,8 +8,6 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..persistence.checkpoints import open_checkpointer
-from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
 from ..persistence.transcripts import (
     Query,
     may_have_transcripts,
@@ -104,6 +102,8 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _prune(settings: Settings, args: argparse.Namespace) -> int:
+    from ..persistence.checkpoints import open_checkpointer
+
     store_hash, folder = _folder(settings, args.store)
     age = (
         parse_age(args.older_than) if args.older_than else timedelta(days=settings.transcript_retention_days)
@@ -140,6 +140,8 @@ async def _prune(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_transcripts(args: argparse.Namespace, settings: Settings) -> int:
+    from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
+
     try:
         if args.action == "export":
             return asyncio.run(_export(settings, args))

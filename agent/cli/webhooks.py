@@ -7,9 +7,8 @@ import asyncio
 import sys
 
 from ..settings import Settings
-from ..store import hooks
 from ..store.connections import ConnectionProblem, ConnectionStore
-from ..store.freshness import HOOK_SCOPES
+from ..store.hook_scopes import HOOK_SCOPES
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +30,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def cmd_webhooks(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store import hooks
+
     connections = ConnectionStore(settings.home)
     try:
         store_hash = connections.resolve(args.store)

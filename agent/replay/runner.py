@@ -37,9 +37,9 @@ from ..transcripts.capture import default_transport
 from ..transcripts.records import ThreadSummary, TurnRecord
 from .compare import Divergence, compare
 from .index import RecordedIndex
+from .modes import MODES
 from .recording import Recording, RecordingError, check_tools, from_turns
 
-MODES = ("recorded", "sandbox", "live")
 REPLAY_TOKEN = "replay-has-no-token"  # recorded mode: nothing is sent, so no credential is needed
 RECORDED_URL = "http://recording.invalid"
 

@@ -33,12 +33,11 @@ from ingest.vectors import ProductIndex
 
 from ..persistence.freshness import FreshnessLog
 from .connections import Secret
+from .hook_scopes import HOOK_SCOPES as HOOK_SCOPES
+from .hook_scopes import SECRET_HEADER
 from .locks import SyncLock
 
 log = logging.getLogger(__name__)
-
-SECRET_HEADER = "X-Bcagent-Webhook-Secret"
-HOOK_SCOPES = ("store/product/*", "store/sku/*", "store/category/*")
 
 
 @dataclass
