@@ -46,7 +46,9 @@ from .runtime import Agent
 from .settings import Settings
 from .store.catalog import open_index
 from .store.connections import Connection, ConnectionStore, Secret
+from .tools.code_cache import CodeCache, redis_client
 from .tools.context import StorePolicy, ToolContext
+from .tools.order_cache import OrderCache
 from .transcripts.capture import CapturingTransport, default_transport
 from .transcripts.recorder import Recorder
 
@@ -130,6 +132,16 @@ def _default_index(settings: Settings, embedder: MiniLMEmbedding) -> IndexOpener
     return open_
 
 
+def _shared_redis(settings: Settings, stack: AsyncExitStack) -> Any:
+    """The Redis client the store's caches share between replicas (None without BCAGENT_REDIS_URL),
+    closed with the run context."""
+    if not settings.redis_url or settings.code_cache_seconds <= 0:
+        return None
+    client = redis_client(settings.redis_url)
+    stack.push_async_callback(client.aclose)
+    return client
+
+
 @asynccontextmanager
 async def open_context(
     settings: Settings,
@@ -168,7 +180,20 @@ async def open_context(
         stack.push_async_callback(records.aclose)
         opener = index or _default_index(settings, embedder or nlu.embedder)
         found = await opener(bigcommerce, connection)
-        tools = ToolContext(bigcommerce, connection, records, index=found, policy=policy or StorePolicy())
+        tools = ToolContext(
+            bigcommerce,
+            connection,
+            records,
+            index=found,
+            policy=policy or StorePolicy(),
+            orders=OrderCache(settings.order_cache_seconds),
+            codes=CodeCache(
+                store_hash,
+                settings.code_cache_seconds,
+                redis=_shared_redis(settings, stack),
+                prefix=settings.redis_prefix,
+            ),
+        )
         if clock is not None:
             tools.clock = clock
         yield AgentContext(

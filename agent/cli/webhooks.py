@@ -14,8 +14,8 @@ from ..store.hook_scopes import HOOK_SCOPES
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     webhooks = commands.add_parser(
         "webhooks",
-        help="register, list or remove the store's catalog webhooks",
-        description="BigCommerce tells `bcagent serve` about catalog changes by webhook "
+        help="register, list or remove the store's webhooks (catalog, orders, shipments)",
+        description="BigCommerce tells `bcagent serve` about catalog, order and shipment changes by webhook "
         f"({', '.join(HOOK_SCOPES)}). It delivers only to https on port 443: see the README.",
     )
     actions = webhooks.add_subparsers(dest="webhooks_command", metavar="ACTION", required=True)

@@ -73,7 +73,7 @@ def _refusal(ctx: ToolContext, order: Order) -> ToolResult | None:
 async def propose_cancellation(
     ctx: ToolContext, conversation: Conversation, order_id: object = None, email: object = None
 ) -> ToolResult:
-    verified = await verify_order(ctx, conversation, order_id, email)
+    verified = await verify_order(ctx, conversation, order_id, email, fresh=True)  # policy on a fresh read
     if verified.order is None:
         assert verified.refusal is not None
         return verified.refusal
@@ -170,6 +170,7 @@ async def execute_cancellation(
         return result(
             "refused", f"Order #{order_id} changed since I asked, so I have not cancelled it. {HUMAN}"
         )
+    ctx.orders.drop(order_id)  # written now: no conversation answers from a copy read before
     with contextlib.suppress(APIConnectionError, APITimeoutError):
         await ctx.client.orders.update_status(order_id, CANCELLED)  # landed or not: the read-back decides
     after = await _read_back(ctx, order_id)

@@ -19,6 +19,8 @@ from ingest.vectors import ProductIndex
 from ..persistence.records import AgentRecords, ConversationState, StateChange
 from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
+from .code_cache import CodeCache
+from .order_cache import OrderCache
 
 CANCELLABLE_STATUS_IDS = frozenset(
     {1, 7, 9, 11}
@@ -72,6 +74,8 @@ class ToolContext:
     policy: StorePolicy = field(default_factory=StorePolicy)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     groups_ttl_seconds: float = 300.0
+    orders: OrderCache = field(default_factory=OrderCache)  # orders verified per conversation
+    codes: CodeCache | None = None  # the store's coupon and promotion answers (None: read each time)
     _open_categories: tuple[float, set[int] | None] | None = None
 
     @property
