@@ -5,13 +5,13 @@ first on ``PYTHONPATH``, alternating between the two trees so both see the same 
 wall time of each is printed with the ratio (goal: `--help` and every sub-command's `--help` under 0.5 s,
 `replay list`, `replay show` and `transcripts export` of one conversation under 1 s on a transcript
 database of ``--threads`` conversations, default 100,000, bulk-filled like benchmarks/replay.py does).
-Also printed: which of torch, langgraph, langchain_core, chromadb, transformers the `--help` process
-imported (goal: none).
+Also printed: the interpreter's own start (``python -c pass``) and which of torch, langgraph,
+langchain_core, chromadb, transformers, psycopg the `--help` process imported (goal: none).
 
     python benchmarks/startup.py [--before /work/main] [--runs 5] [--threads 100000] [--all-help]
 
 ``--before`` names the other checkout (default: none, only this tree is timed). ``--all-help`` also times
-every sub-command's `--help` (one run each per tree).
+every sub-command's `--help` (one run each, this tree only).
 """
 
 from __future__ import annotations
@@ -31,7 +31,15 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TREE = HERE.parent
-HEAVY = ("torch", "langgraph", "langchain_core", "chromadb", "transformers", "sentence_transformers")
+HEAVY = (
+    "torch",
+    "langgraph",
+    "langchain_core",
+    "chromadb",
+    "transformers",
+    "sentence_transformers",
+    "psycopg",
+)
 STORE = "benchstore"
 
 
@@ -153,6 +161,12 @@ def main() -> None:
             ],
         }
         medians: dict[str, dict[Path, float]] = {}
+        floor = []
+        for _ in range(args.runs):  # the interpreter alone, for reading the figures on a busy machine
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], check=True)
+            floor.append(time.perf_counter() - started)
+        medians["(python -c pass)"] = {tree: statistics.median(floor) for tree in trees}
         for name, argv in commands.items():
             times: dict[Path, list[float]] = {tree: [] for tree in trees}
             for _ in range(args.runs):
@@ -162,7 +176,7 @@ def main() -> None:
         if args.all_help:
             for argv in _subcommands(TREE, env):
                 name = " ".join(argv) + " --help"
-                medians[name] = {tree: _run(tree, [*argv, "--help"], env) for tree in trees}
+                medians[name] = {TREE: _run(TREE, [*argv, "--help"], env)}  # this tree only
         print(
             f"median of {args.runs} whole-process runs (sub-command --help: one run); load {os.getloadavg()[0]:.1f}"
         )
@@ -172,7 +186,7 @@ def main() -> None:
         print(header)
         for name, by_tree in medians.items():
             line = f"{name:40} {by_tree[TREE]:12.3f}"
-            if args.before:
+            if args.before and trees[1] in by_tree:
                 before = by_tree[trees[1]]
                 line += f" {before:10.3f} {before / by_tree[TREE]:7.1f}"
             print(line)

@@ -240,8 +240,9 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
-    from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
+    from ..persistence.errors import DatabaseUnavailable, database_errors
 
+    database_failures = database_errors(settings)
     actions = {"list": _list, "show": _show, "export": _export, "run": _run}
     try:
         return asyncio.run(actions[args.action](settings, args))
@@ -253,7 +254,7 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(str(exc))
     except DatabaseUnavailable as problem:
         return _fail(str(problem), 1)
-    except DATABASE_ERRORS as exc:
+    except database_failures as exc:
         return _fail(f"the transcript database cannot be reached: {type(exc).__name__}", 1)
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))

@@ -140,8 +140,9 @@ async def _prune(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_transcripts(args: argparse.Namespace, settings: Settings) -> int:
-    from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
+    from ..persistence.errors import DatabaseUnavailable, database_errors
 
+    database_failures = database_errors(settings)
     try:
         if args.action == "export":
             return asyncio.run(_export(settings, args))
@@ -152,7 +153,7 @@ def cmd_transcripts(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(str(exc))
     except DatabaseUnavailable as problem:
         return _fail(str(problem), 1)
-    except DATABASE_ERRORS as exc:
+    except database_failures as exc:
         return _fail(f"the transcript database cannot be reached: {type(exc).__name__}", 1)
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))

@@ -27,6 +27,7 @@ HEAVY = (
     "sentence_transformers",
     "transformers",
     "openai",
+    "psycopg",  # the PostgreSQL driver: about a second, and these run on SQLite
 )
 
 EVERY_HELP = """
