@@ -201,6 +201,7 @@ def test_the_demo_sandbox_takes_the_readme_port_or_says_which_to_use() -> None:
 
     assert sandbox_port("127.0.0.1", 9) == (9, None)  # asked for: kept (the bind then says if it fails)
     holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the sandbox binds: past TIME_WAIT
     try:
         try:
             holder.bind(("127.0.0.1", SANDBOX_PORT))
