@@ -49,7 +49,9 @@ from .store.catalog import open_index
 from .store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
 from .store.live import effective_connection
 from .store.scope_loss import ScopeGuard
+from .tools.code_cache import CodeCache, redis_client
 from .tools.context import StorePolicy, ToolContext
+from .tools.order_cache import OrderCache
 from .transcripts.capture import CapturingTransport, default_transport
 from .transcripts.recorder import Recorder
 
@@ -133,6 +135,16 @@ def _default_index(settings: Settings, embedder: MiniLMEmbedding) -> IndexOpener
     return open_
 
 
+def _shared_redis(settings: Settings, stack: AsyncExitStack) -> Any:
+    """The Redis client the store's caches share between replicas (None without BCAGENT_REDIS_URL),
+    closed with the run context."""
+    if not settings.redis_url or settings.code_cache_seconds <= 0:
+        return None
+    client = redis_client(settings.redis_url)
+    stack.push_async_callback(client.aclose)
+    return client
+
+
 @asynccontextmanager
 async def open_context(
     settings: Settings,
@@ -190,6 +202,13 @@ async def open_context(
             index=found,
             policy=policy or kept_policy or StorePolicy(),
             handoff=settings.handoff,
+            orders=OrderCache(settings.order_cache_seconds),
+            codes=CodeCache(
+                store_hash,
+                settings.code_cache_seconds,
+                redis=_shared_redis(settings, stack),
+                prefix=settings.redis_prefix,
+            ),
         )
         tools.scope_guard = ScopeGuard(access.connection, settings if access.folder is not None else None)
         if clock is not None:

@@ -15,6 +15,10 @@ before one batched re-read (default 250).
 ``BCAGENT_TRANSCRIPTS=off`` stops recording turns (on by default: SQLite under the store's folder, or
 the ``BCAGENT_DATABASE_URL`` database); ``BCAGENT_TRANSCRIPT_RETENTION_DAYS`` (default 30) is what
 ``bcagent transcripts prune`` deletes when given no ``--older-than``.
+``BCAGENT_ORDER_CACHE_SECONDS`` (default 60) is how long an order verified in a conversation is kept
+for it (dropped earlier by the store's order and shipment webhooks); ``BCAGENT_CODE_CACHE_SECONDS``
+(default 60) how long a store's coupons and promotions are kept (in Redis when ``BCAGENT_REDIS_URL`` is
+set, shared by the replicas). 0 turns either off.
 ``BCAGENT_STORE`` picks the store LangGraph Server serves when several are connected (its hash).
 ``BCAGENT_MODEL`` is ``offline`` (default) or ``openai:<model>`` (with ``OPENAI_API_KEY`` and/or
 ``OPENAI_BASE_URL`` for any OpenAI-compatible server).
@@ -386,6 +390,8 @@ class Settings:
     llm: LLMSettings = field(default_factory=LLMSettings)
     store: str | None = None  # which connected store a one-store host serves (None: the only one)
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
+    order_cache_seconds: float = 60.0  # an order verified in a conversation, kept for it
+    code_cache_seconds: float = 60.0  # a store's coupons and promotions, kept for every conversation
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -414,6 +420,8 @@ class Settings:
             llm=LLMSettings.from_env(env),
             store=(env.get("BCAGENT_STORE") or "").strip() or None,
             handoff=HandoffSettings.from_env(env),
+            order_cache_seconds=_number(env, "BCAGENT_ORDER_CACHE_SECONDS", 60.0, minimum=0),
+            code_cache_seconds=_number(env, "BCAGENT_CODE_CACHE_SECONDS", 60.0, minimum=0),
         )
 
     def __repr__(self) -> str:

@@ -9,28 +9,75 @@ Errors are subclasses of :class:`BigCommerceError`; store-hash input goes throug
 :func:`parse_store_hash`. This package imports nothing from the rest of the project.
 """
 
-from ._client import DEFAULT_BASE_URL, AsyncBigCommerce
-from ._limits import Priority, RateLimitSnapshot
-from ._transport import ClientStats, RetryPolicy
-from .errors import (
-    APIConnectionError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    BigCommerceError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PayloadTooLargeError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
-from .pagination import AsyncPaginator, Page
-from .scopes import accepted_scopes, required_scope
-from .storehash import InvalidStoreHashError, parse_store_hash
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._client import DEFAULT_BASE_URL, AsyncBigCommerce
+    from ._limits import Priority, RateLimitSnapshot
+    from ._transport import ClientStats, RetryPolicy
+    from .errors import (
+        APIConnectionError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        BigCommerceError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PayloadTooLargeError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnprocessableEntityError,
+    )
+    from .pagination import AsyncPaginator, Page
+    from .scopes import accepted_scopes, required_scope
+    from .storehash import InvalidStoreHashError, parse_store_hash
+
+_EXPORTS = {
+    "DEFAULT_BASE_URL": "._client",
+    "AsyncBigCommerce": "._client",
+    "Priority": "._limits",
+    "RateLimitSnapshot": "._limits",
+    "ClientStats": "._transport",
+    "RetryPolicy": "._transport",
+    "APIConnectionError": ".errors",
+    "APIResponseValidationError": ".errors",
+    "APIStatusError": ".errors",
+    "APITimeoutError": ".errors",
+    "AuthenticationError": ".errors",
+    "BadRequestError": ".errors",
+    "BigCommerceError": ".errors",
+    "ConflictError": ".errors",
+    "InternalServerError": ".errors",
+    "NotFoundError": ".errors",
+    "PayloadTooLargeError": ".errors",
+    "PermissionDeniedError": ".errors",
+    "RateLimitError": ".errors",
+    "UnprocessableEntityError": ".errors",
+    "AsyncPaginator": ".pagination",
+    "Page": ".pagination",
+    "accepted_scopes": ".scopes",
+    "required_scope": ".scopes",
+    "InvalidStoreHashError": ".storehash",
+    "parse_store_hash": ".storehash",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load a submodule on first use of one of its names, so importing the package (or one
+    light submodule of it) costs nothing else."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

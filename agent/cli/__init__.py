@@ -1,4 +1,8 @@
-"""The ``bcagent`` command: parse the arguments, build the settings, call one function."""
+"""The ``bcagent`` command: parse the arguments, build the settings, call one function.
+
+Building the parser loads nothing heavy (tested in tests/cli/test_startup.py): each command module
+imports what its command uses inside the command's function, so `bcagent --help` and every
+sub-command's `--help` start at once, and `replay list` never loads the model or the graph."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.cli import admin as cli_admin
 from agent.cli import catalog as cli_catalog
@@ -21,10 +25,11 @@ from agent.cli import store as cli_store
 from agent.cli import transcripts as cli_transcripts
 from agent.cli import webhooks as cli_webhooks
 from agent.settings import Settings, SettingsError
-from sandbox.run import SandboxOptions, banner, build_sandbox, serve_forever
-from sandbox.schema import FixtureError
 
 from ..ports import check_port
+
+if TYPE_CHECKING:
+    from sandbox.run import SandboxOptions
 
 
 def _add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +53,11 @@ def _add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
 def _eval_cli() -> Any:
     """The evals package, loaded only for `bcagent eval` (nothing in the product imports it)."""
     return importlib.import_module("evals.cli")
+
+
+def _eval_arguments() -> Any:
+    """The arguments of `bcagent eval` (a light module: building the parser loads no agent)."""
+    return importlib.import_module("evals.arguments")
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -90,11 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser(
         "eval", help="run the eval suite", description="Run scenarios, grade them, report pass^k and more."
     )
-    _eval_cli().add_arguments(evaluate)
+    _eval_arguments().add_arguments(evaluate)
     return parser
 
 
 def _options(args: argparse.Namespace) -> SandboxOptions:
+    from sandbox.run import SandboxOptions
+
     return SandboxOptions(
         products=args.products,
         seed=args.seed,
@@ -110,6 +122,9 @@ def _options(args: argparse.Namespace) -> SandboxOptions:
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
+    from sandbox.run import banner, build_sandbox, serve_forever
+    from sandbox.schema import FixtureError
+
     if args.products < 1:
         print("error: --products must be at least 1", file=sys.stderr)
         return 2

@@ -6,13 +6,13 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-
-from bigcommerce import BigCommerceError
-from ingest.sync import Progress
+from typing import TYPE_CHECKING
 
 from ..settings import Settings
-from ..store.catalog import run_explain, run_ingest, run_search
 from ..store.connections import ConnectionProblem
+
+if TYPE_CHECKING:
+    from ingest.sync import Progress
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,6 +70,10 @@ def _fail(message: str) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bigcommerce import BigCommerceError
+
+    from ..store.catalog import run_explain, run_ingest
+
     try:
         if args.ingest_command == "explain":
             explanation = asyncio.run(run_explain(settings, args.store, args.product))
@@ -90,6 +94,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store.catalog import run_search
+
     try:
         hits = run_search(settings, args.store, args.query, args.k)
     except ConnectionProblem as problem:

@@ -6,19 +6,15 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bigcommerce import BigCommerceError
-from sandbox.run import SandboxOptions
-from sandbox.schema import FixtureError
-
-from ..assembly import open_agent
-from ..runtime import Agent
 from ..settings import Settings
 from ..store.connections import ConnectionProblem
 from . import handoffs as handoffs_cli
 from .catalog import terminal_progress
-from .terminal import ChatSession
+
+if TYPE_CHECKING:
+    from ..runtime import Agent
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,6 +49,9 @@ async def _verified(agent: Agent, email: str | None) -> dict[str, Any] | None:
 
 
 async def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    from ..assembly import open_agent
+    from .terminal import ChatSession
+
     async with open_agent(settings, args.store) as agent:
         verified = await _verified(agent, args.as_customer)
         session = ChatSession(agent, args.thread, verified, args.product)
@@ -60,6 +59,8 @@ async def _chat(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bigcommerce import BigCommerceError
+
     try:
         return asyncio.run(_chat(settings, args))
     except ConnectionProblem as problem:
@@ -73,6 +74,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from sandbox.run import SandboxOptions
+    from sandbox.schema import FixtureError
+
     from .demo import run_demo
     from .serve import with_address
 

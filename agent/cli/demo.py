@@ -10,8 +10,13 @@ can sign a shopper in. Ctrl-C stops the server (after the turn in flight) and th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import os
+import shlex
+import shutil
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from sandbox.app import Sandbox
@@ -39,8 +44,40 @@ TRY = """Try the example questions (the demo store's data is listed in the READM
 """
 
 
+SANDBOX_PORT = 8377  # the port the README's sandbox examples use
+
+
 def demo_settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, home=settings.home / "demo")
+
+
+def sandbox_port(host: str, port: int) -> tuple[int, str | None]:
+    """The port the demo's sandbox listens on: the one asked for (default 8377, the README's); when the
+    default is taken, a free one and a note saying which port to use instead."""
+    if port != SANDBOX_PORT:
+        return port, None
+    try:
+        check_port(host, port)
+    except OSError:
+        return (
+            0,
+            f"Port {SANDBOX_PORT} is taken, so the sandbox took another: use its port in the README's examples.",
+        )
+    return port, None
+
+
+def bcagent_command() -> str:
+    """How to run `bcagent` from this shell: the bare name when it is on PATH, else the script beside
+    this interpreter (``.venv/bin/bcagent``), else ``python -m agent.cli``."""
+    if shutil.which("bcagent"):
+        return "bcagent"
+    beside = Path(sys.executable).parent / "bcagent"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        try:
+            return shlex.quote(str(beside.relative_to(Path.cwd())))
+        except ValueError:
+            return shlex.quote(str(beside))
+    return f"{shlex.quote(sys.executable)} -m agent.cli"
 
 
 async def run_demo(
@@ -57,10 +94,13 @@ async def run_demo(
         check_port(local.serve.host, local.serve.port)
     store = load_store(options)
     sandbox = Sandbox([store], quota=options.quota)
-    with SandboxServer(sandbox, port=options.port if options.port != 8377 else 0) as server:
+    port, note = sandbox_port("127.0.0.1", options.port)
+    with SandboxServer(sandbox, port=port) as server:
         print(
             f"Sandbox store {store.info['name']!r} running at {server.base_url} (a local stand-in for BigCommerce)."
         )
+        if note:
+            print(note)
         connections = ConnectionStore(local.home)
         await connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), server.base_url, connections)
         connections.save_storefront_app(
@@ -83,16 +123,42 @@ async def _serve(settings: Settings, sandbox_url: str) -> int:
 
     host, port = settings.serve.host, settings.serve.port
     base = f"http://{host}:{port}"
-    options = ServeOptions(demo_storefront=sandbox_url, on_ready=lambda: print(f"Ready: {base}/", flush=True))
-    app = create_app(settings, [DEMO_STORE_HASH], options)
-    print(
-        f"\nThe demo page:   {base}/   (API docs at {base}/docs)\n"
-        f"Sign in as a demo shopper: POST {base}/__sandbox__/storefront/{DEMO_STORE_HASH}/login "
-        '{"email": "jane.doe@example.com"}\n'
-        f"Terminal chat:   BCAGENT_HOME={settings.home} bcagent chat   (while this runs), "
-        "or `bcagent demo --terminal`\n"
-        f"{TRY}Loading the assistant... Ctrl-C stops the server and the sandbox.",
-        flush=True,
-    )
+    command = bcagent_command()
+    announced: list[asyncio.Task[None]] = []
+
+    async def announce() -> None:  # the address only once the server answers it
+        await _answering(base)
+        print(
+            f"\nThe demo page:   {base}/   (API docs at {base}/docs)\n"
+            f"Sign in as a demo shopper: POST {base}/__sandbox__/storefront/{DEMO_STORE_HASH}/login "
+            '{"email": "jane.doe@example.com"}\n'
+            f"Terminal chat:   BCAGENT_HOME={shlex.quote(str(settings.home))} {command} chat --store "
+            f"{DEMO_STORE_HASH}   (while this runs; it uses the demo's own folder), or `{command} demo --terminal`\n"
+            f"{TRY}Ready: {base}/   Ctrl-C stops the server and the sandbox.",
+            flush=True,
+        )
+
+    def ready() -> None:
+        announced.append(asyncio.get_running_loop().create_task(announce()))
+
+    app = create_app(settings, [DEMO_STORE_HASH], ServeOptions(demo_storefront=sandbox_url, on_ready=ready))
+    print("Loading the assistant (the address follows once it answers)...", flush=True)
     await serve(app, host, port)
+    for task in announced:
+        task.cancel()
     return 0
+
+
+async def _answering(base: str, timeout: float = 120.0) -> None:
+    """Wait until ``base``/readyz answers 200 (uvicorn binds its port after the app's start-up)."""
+    import httpx
+
+    async with httpx.AsyncClient(timeout=2.0) as http:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                if (await http.get(f"{base}/readyz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)

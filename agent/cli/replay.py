@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
 from ..persistence.transcripts import (
     STATUSES,
     NotTranscripts,
@@ -403,6 +402,9 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from ..persistence.errors import DatabaseUnavailable, database_errors
+
+    database_failures = database_errors(settings)
     actions = {
         "list": list_conversations,
         "show": _show,
@@ -421,7 +423,7 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(str(exc))
     except DatabaseUnavailable as problem:
         return _fail(str(problem), 1)
-    except DATABASE_ERRORS as exc:
+    except database_failures as exc:
         return _fail(f"the transcript database cannot be reached: {type(exc).__name__}", 1)
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))

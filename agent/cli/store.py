@@ -12,7 +12,6 @@ from ..persistence.freshness import read_summary
 from ..persistence.purge import footprint, purge
 from ..settings import DEFAULT_API_URL, Settings
 from ..store.capabilities import TOOL_NAMES
-from ..store.connect import connect_store
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret, StorefrontApp
 from ..store.details import store_details
 from ..store.live import change, effective_connection, record_connected, record_disconnected
@@ -103,6 +102,8 @@ def _fail(problem: Exception) -> int:
 
 
 def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store.connect import connect_store
+
     raw = args.token
     if raw is None:
         if not sys.stdin.isatty():
@@ -170,6 +171,8 @@ def _effective(settings: Settings, connection: Connection) -> Connection:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from ..persistence.errors import DatabaseUnavailable
+
     try:
         connections, store_hash, connection = _connected(settings, args.store)
         connection, live = asyncio.run(effective_connection(settings, connection))

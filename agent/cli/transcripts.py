@@ -8,8 +8,6 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ..persistence.checkpoints import open_checkpointer
-from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
 from ..persistence.transcripts import (
     Query,
     may_have_transcripts,
@@ -104,6 +102,8 @@ async def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _prune(settings: Settings, args: argparse.Namespace) -> int:
+    from ..persistence.checkpoints import open_checkpointer
+
     store_hash, folder = _folder(settings, args.store)
     age = (
         parse_age(args.older_than) if args.older_than else timedelta(days=settings.transcript_retention_days)
@@ -140,6 +140,9 @@ async def _prune(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_transcripts(args: argparse.Namespace, settings: Settings) -> int:
+    from ..persistence.errors import DatabaseUnavailable, database_errors
+
+    database_failures = database_errors(settings)
     try:
         if args.action == "export":
             return asyncio.run(_export(settings, args))
@@ -150,7 +153,7 @@ def cmd_transcripts(args: argparse.Namespace, settings: Settings) -> int:
         return _fail(str(exc))
     except DatabaseUnavailable as problem:
         return _fail(str(problem), 1)
-    except DATABASE_ERRORS as exc:
+    except database_failures as exc:
         return _fail(f"the transcript database cannot be reached: {type(exc).__name__}", 1)
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": "))

@@ -7,16 +7,15 @@ import asyncio
 import sys
 
 from ..settings import Settings
-from ..store import hooks
 from ..store.connections import ConnectionProblem, ConnectionStore
-from ..store.freshness import HOOK_SCOPES
+from ..store.hook_scopes import HOOK_SCOPES
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     webhooks = commands.add_parser(
         "webhooks",
-        help="register, list or remove the store's catalog webhooks",
-        description="BigCommerce tells `bcagent serve` about catalog changes by webhook "
+        help="register, list or remove the store's webhooks (catalog, orders, shipments)",
+        description="BigCommerce tells `bcagent serve` about catalog, order and shipment changes by webhook "
         f"({', '.join(HOOK_SCOPES)}). It delivers only to https on port 443: see the README.",
     )
     actions = webhooks.add_subparsers(dest="webhooks_command", metavar="ACTION", required=True)
@@ -31,6 +30,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def cmd_webhooks(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store import hooks
+
     connections = ConnectionStore(settings.home)
     try:
         store_hash = connections.resolve(args.store)

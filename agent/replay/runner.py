@@ -39,9 +39,9 @@ from .compare import Divergence, compare
 from .expectations import failures
 from .explain import TurnExplanation, explain
 from .index import RecordedIndex
+from .modes import MODES
 from .recording import Recording, RecordingError, check_tools, from_turns
 
-MODES = ("recorded", "sandbox", "live")
 REPLAY_TOKEN = "replay-has-no-token"  # recorded mode: nothing is sent, so no credential is needed
 RECORDED_URL = "http://recording.invalid"
 

@@ -192,6 +192,8 @@ def create_app(
             if freshness is not None:
                 await freshness.start(embedder)
                 stack.push_async_callback(freshness.stop)
+                for store_hash, served in server.stores.items():  # order webhooks drop kept orders
+                    freshness.receiver.on_orders(store_hash, served.agent.context.tools.orders.drop)
             handoff = settings.handoff
             if options.deliver_handoffs and (handoff.email or handoff.webhook):
                 stop = asyncio.Event()

@@ -19,7 +19,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,13 @@ from ingest.sync import sync_products, with_category_names
 from ingest.vectors import ProductIndex
 
 from ..persistence.freshness import FreshnessLog
+from ..tools.order_cache import order_of_event
 from .connections import Secret
+from .hook_scopes import HOOK_SCOPES as HOOK_SCOPES
+from .hook_scopes import SECRET_HEADER
 from .locks import SyncLock
 
 log = logging.getLogger(__name__)
-
-SECRET_HEADER = "X-Bcagent-Webhook-Secret"
-HOOK_SCOPES = ("store/product/*", "store/sku/*", "store/category/*")
 
 
 @dataclass
@@ -233,9 +233,15 @@ class WebhookReceiver:
 
     def __init__(self) -> None:
         self._stores: dict[str, _Subscriber] = {}
+        self._order_listeners: dict[str, list[Callable[[int], object]]] = {}
 
     def add(self, store_hash: str, secret: Secret, follower: CatalogFollower) -> None:
         self._stores[store_hash] = _Subscriber(secret, follower)
+
+    def on_orders(self, store_hash: str, listener: Callable[[int], object]) -> None:
+        """Call ``listener(order_id)`` on each accepted ``store/order/*`` or ``store/shipment/*``
+        delivery of the store (the conversations' kept orders are dropped)."""
+        self._order_listeners.setdefault(store_hash, []).append(listener)
 
     def remove(self, store_hash: str) -> None:
         self._stores.pop(store_hash, None)
@@ -274,6 +280,10 @@ class WebhookReceiver:
         product_id = next((int(k.split(":")[1]) for k in keys if k.startswith("product:")), None)
         if not await events.accept(payload.hash, payload.scope or "", keys, product_id):
             return Verdict(200, "duplicate")
+        number = order_of_event(payload.scope or "", payload.data or {})
+        if number is not None:
+            for listener in self._order_listeners.get(store_hash, []):
+                listener(number)
         subscriber.follower.enqueue(keys)
         return Verdict(200, "accepted")
 

@@ -16,7 +16,7 @@ from bigcommerce import AsyncBigCommerce, BigCommerceError, NotFoundError, Unpro
 from bigcommerce.types.hooks import Hook
 
 from .connections import Connection, ConnectionProblem, ConnectionStore, Secret
-from .freshness import HOOK_SCOPES, SECRET_HEADER
+from .hook_scopes import HOOK_SCOPES, SECRET_HEADER
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ async def propose_cancellation(
     refusal = _who_may_cancel(ctx, conversation)
     if refusal is not None:
         return refusal
-    verified = await verify_order(ctx, conversation, order_id, email)
+    verified = await verify_order(ctx, conversation, order_id, email, fresh=True)  # policy on a fresh read
     if verified.order is None:
         assert verified.refusal is not None
         return verified.refusal
@@ -196,6 +196,7 @@ async def execute_cancellation(
         return result(
             "refused", f"Order #{order_id} changed since I asked, so I have not cancelled it. {HUMAN}"
         )
+    ctx.orders.drop(order_id)  # written now: no conversation answers from a copy read before
     with contextlib.suppress(APIConnectionError, APITimeoutError):
         await ctx.client.orders.update_status(order_id, CANCELLED)  # landed or not: the read-back decides
     after = await _read_back(ctx, order_id)

@@ -24,6 +24,8 @@ from ..store.capabilities import enabled_tools
 from ..store.connections import Connection
 from ..store.merchant_settings import UNSHIPPED_STATUS_IDS, PolicySettings, WhoMayCancel
 from ..store.scope_loss import ScopeGuard
+from .code_cache import CodeCache
+from .order_cache import OrderCache
 
 CANCELLABLE_STATUS_IDS = frozenset(UNSHIPPED_STATUS_IDS)
 """Every status before anything ships: Incomplete, Pending, Awaiting Payment, Awaiting Pickup, Awaiting
@@ -122,6 +124,8 @@ class ToolContext:
     groups_ttl_seconds: float = 300.0
     scope_guard: ScopeGuard | None = None  # re-probes the scopes after a 401/403 (agent.store.scope_loss)
     handoff: HandoffSettings = field(default_factory=HandoffSettings)  # hours, delivery (agent/handoff)
+    orders: OrderCache = field(default_factory=OrderCache)  # orders verified per conversation
+    codes: CodeCache | None = None  # the store's coupon and promotion answers (None: read each time)
     _open_categories: tuple[float, set[int] | None] | None = None
 
     @property

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, TypeVar, cast
+
+from pydantic import BaseModel
 
 from bigcommerce.types.marketing import AppliesTo, Coupon, CouponCode, GiftCertificate, Promotion
 
@@ -209,6 +211,39 @@ def _why_not(
     if start is not None and start > now:
         return "not_started"
     return "used_up" if limit and (uses or 0) >= limit else None
+
+
+# ------------------------------------------------------------------------------ the store's code answers
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def _kept_one(
+    ctx: ToolContext, key: str, model: type[M], load: Callable[[], Awaitable[M | None]]
+) -> M | None:
+    """The store's answer for one coupon or promotion (or None), through the store's code cache."""
+    if ctx.codes is None:
+        return await load()
+    return await ctx.codes.get(
+        key,
+        load,
+        lambda value: None if value is None else value.model_dump(mode="json"),
+        lambda data: None if data is None else model.model_validate(data),
+    )
+
+
+async def _kept_all(
+    ctx: ToolContext, key: str, model: type[M], load: Callable[[], Awaitable[list[M]]]
+) -> list[M]:
+    """The store's list of coupons or promotions (or a promotion's codes), through the code cache."""
+    if ctx.codes is None:
+        return await load()
+    return await ctx.codes.get(
+        key,
+        load,
+        lambda items: [item.model_dump(mode="json") for item in items],
+        lambda data: [model.model_validate(item) for item in data],
+    )
 
 
 # ------------------------------------------------------------------------------------ gift certificates
@@ -419,14 +454,24 @@ def _coupon_answer(ctx: ToolContext, coupon: Coupon, code: str) -> ToolResult:
 
 
 async def _promotion_code(ctx: ToolContext, code: str) -> CouponCode | None:
-    found = await ctx.client.promotions.find_codes(code)
-    return found[0] if found else None
+    async def load() -> CouponCode | None:
+        found = await ctx.client.promotions.find_codes(code)
+        return found[0] if found else None
+
+    return await _kept_one(ctx, f"promotion-code:{code}", CouponCode, load)
 
 
 async def _owning_promotion(ctx: ToolContext, code: str) -> Promotion | None:
-    async for promotion in ctx.client.promotions.iter(code=code, limit=50):
-        return promotion
-    return None
+    async def load() -> Promotion | None:
+        async for promotion in ctx.client.promotions.iter(code=code, limit=50):
+            return promotion
+        return None
+
+    return await _kept_one(ctx, f"owning-promotion:{code}", Promotion, load)
+
+
+async def _coupon(ctx: ToolContext, code: str) -> Coupon | None:
+    return await _kept_one(ctx, f"coupon:{code}", Coupon, lambda: ctx.client.coupons.find_by_code(code))
 
 
 async def _find_discount(ctx: ToolContext, conversation: Conversation, code: str) -> ToolResult | None:
@@ -437,7 +482,7 @@ async def _find_discount(ctx: ToolContext, conversation: Conversation, code: str
         promotion = await _owning_promotion(ctx, found)
         if promotion is not None:
             return _promotion_answer(ctx, promotion, found, coupon_code)
-    coupon = await _find(ctx.client.coupons.find_by_code, code)
+    coupon = await _find(functools.partial(_coupon, ctx), code)
     if coupon is not None:
         found = coupon.code or code
         if (coupon.type or "").lower() == "promotion":
@@ -487,7 +532,12 @@ async def _shareable_code(ctx: ToolContext, promotion: Promotion, private: set[s
     """The first code of a single-code promotion that still has uses left and is not private."""
     if promotion.id is None:
         return None
-    async for item in ctx.client.promotions.codes(promotion.id):
+    ident = promotion.id
+
+    async def load() -> list[CouponCode]:
+        return [item async for item in ctx.client.promotions.codes(ident)]
+
+    for item in await _kept_all(ctx, f"promotion-codes:{ident}", CouponCode, load):
         used_up = bool(item.max_uses) and (item.current_uses or 0) >= (item.max_uses or 0)
         if not used_up and _shareable(item.code, private):
             return item.code
@@ -512,11 +562,6 @@ def _coupon_listed(ctx: ToolContext, coupon: Coupon, now: datetime, private: set
     )
 
 
-async def _no_coupons() -> AsyncIterator[Coupon]:
-    return
-    yield
-
-
 @store_call
 async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -> ToolResult:
     """The promotions and coupon codes a shopper can use right now (no code at all when the merchant's
@@ -524,7 +569,15 @@ async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -
     now = ctx.clock()
     private = {code.casefold() for code in ctx.policy.private_codes}
     show_codes = ctx.policy.show_codes_in_promotions
-    running = [p async for p in ctx.client.promotions.iter() if _promotion_reason(ctx, p, now) is None]
+
+    async def promotions() -> list[Promotion]:
+        return [p async for p in ctx.client.promotions.iter()]
+
+    async def coupons() -> list[Coupon]:
+        return [c async for c in ctx.client.coupons.iter()]
+
+    every = await _kept_all(ctx, "promotions", Promotion, promotions)
+    running = [p for p in every if _promotion_reason(ctx, p, now) is None]
     singles = [p for p in running if _redemption(p) == "single"]
     if not show_codes:
         running = [p for p in running if _redemption(p) == "automatic"]
@@ -540,8 +593,7 @@ async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -
             offers.append(_offer(ctx, promotion, how="codes are sent individually"))
         elif code := single_codes.get(promotion.id):  # else no usable, shareable code: nothing to act on
             offers.append(_offer(ctx, promotion, code=code))
-    coupons = ctx.client.coupons.iter() if show_codes else _no_coupons()
-    async for coupon in coupons:
+    for coupon in await _kept_all(ctx, "coupons", Coupon, coupons) if show_codes else []:
         if _coupon_listed(ctx, coupon, now, private):
             ends = ctx.date(_aware(ctx, coupon.expires))
             offers.append(_compact(gives=_coupon_words(ctx, coupon), code=coupon.code, ends=ends))

@@ -8,6 +8,10 @@
 - After ``policy.max_failed_lookups`` failures the conversation is locked for order lookups.
 - Across conversations (``lockouts``): failures per order number lock that order for everyone but its
   signed-in owner; failures per client lock that client's lookups.
+
+An order verified in a conversation is read once for it (``agent.tools.order_cache``): the identity
+rules run again on every question, on the kept order. Shipments are read only for an order that has
+shipped something.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from bigcommerce import NotFoundError
-from bigcommerce.types.orders import Order
+from bigcommerce.types.orders import Order, Shipment
 
 from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import email_address, mask_email, order_number
 from .links import tracking_link
 from .lockouts import Limit, count_failure, locked_by, order_limits, order_locked_message
+from .order_cache import CachedOrder
 from .results import OrderDetails, OrderSummary, ToolResult, ok, result, store_call
 
 NO_MATCH = "I couldn't find an order with that number and email. Please check both and try again."
@@ -42,6 +47,7 @@ class Verified:
     order: Order | None
     refusal: ToolResult | None
     state: ConversationState
+    cached: CachedOrder | None = None  # where its details are kept for this conversation
 
 
 def _status_label(order: Order) -> str:
@@ -85,9 +91,10 @@ def _bound_elsewhere(bound_email: str | None) -> str:
 
 
 async def verify_order(
-    ctx: ToolContext, conversation: Conversation, order_id: object, email: object
+    ctx: ToolContext, conversation: Conversation, order_id: object, email: object, *, fresh: bool = False
 ) -> Verified:
-    """Apply the identity rules; return the order only when this conversation may see it."""
+    """Apply the identity rules; return the order only when this conversation may see it. The order is
+    the one this conversation verified within the cache's window, unless ``fresh`` (read it now)."""
     state = await ctx.conversation_state(conversation)
     if state.locked:
         return Verified(None, result("locked", LOCKED), state)
@@ -120,7 +127,8 @@ async def verify_order(
     held = await locked_by(ctx, limits)
     if held is not None and (held.scope != "order" or verified is None):
         return Verified(None, result("locked", order_locked_message(held), offer_human=True), state)
-    order = await _fetch(ctx, number)
+    cached = None if fresh else ctx.orders.get(conversation.thread_id, number)
+    order = cached.order if cached is not None else await _fetch(ctx, number)
     if held is not None:  # a locked order: only its signed-in owner, by customer id, may see it
         owns = order is not None and verified is not None and order.customer_id == verified.id
     else:
@@ -147,7 +155,9 @@ async def verify_order(
         return Verified(None, result("locked", LOCKED), state)
     if state.bound_email != shopper:
         return Verified(None, result("refused", _bound_elsewhere(state.bound_email)), state)
-    return Verified(order, None, state)
+    if cached is None:
+        cached = ctx.orders.put(conversation.thread_id, order)
+    return Verified(order, None, state, cached)
 
 
 def _options(options: list[Any]) -> str | None:
@@ -155,12 +165,32 @@ def _options(options: list[Any]) -> str | None:
     return ", ".join(parts) or None
 
 
-async def describe_order(ctx: ToolContext, order: Order) -> OrderDetails:
-    """The shopper-facing facts of an order: no street address, no payment card details."""
+def has_shipped(order: Order) -> bool:
+    """Whether the order may have shipments: it shipped items, or its status is not a not-shipped one
+    (an order is moved to Shipped or Partially Shipped when a shipment is created)."""
+    return bool(order.items_shipped) or order.status_id not in NOT_SHIPPED
+
+
+async def _no_shipments() -> list[Shipment]:
+    return []
+
+
+async def describe_order(ctx: ToolContext, order: Order, cached: CachedOrder | None = None) -> OrderDetails:
+    """The shopper-facing facts of an order: no street address, no payment card details. Kept with
+    ``cached`` (the conversation's copy of the order) once read."""
+    if cached is not None and cached.details is not None and cached.order is order:
+        return cached.details
+    details = await _read_details(ctx, order)
+    if cached is not None and cached.order is order:
+        cached.details = details
+    return details
+
+
+async def _read_details(ctx: ToolContext, order: Order) -> OrderDetails:
     number = order.id or 0
-    items, shipments, addresses = await asyncio.gather(  # three independent reads: one round trip
+    items, shipments, addresses = await asyncio.gather(  # independent reads: one round trip
         ctx.client.orders.products(number),
-        ctx.client.orders.shipments(number),
+        ctx.client.orders.shipments(number) if has_shipped(order) else _no_shipments(),
         ctx.client.orders.shipping_addresses(number),
     )
     ship_to = [", ".join(p for p in (a.city, a.state, a.country) if p) for a in addresses]
@@ -249,5 +279,5 @@ async def get_order_information(
     if verified.order is None:
         assert verified.refusal is not None
         return verified.refusal
-    details = await describe_order(ctx, verified.order)
+    details = await describe_order(ctx, verified.order, verified.cached)
     return ok(f"Order #{details['order_id']} is {details['status']}.", order=details)

@@ -155,3 +155,24 @@ async def test_a_product_that_no_longer_exists_leaves_the_index(shop: Shop, runn
         await eventually(lambda: run.store.follower.idle and run.store.follower.batches == 1)
         assert run.store.catalog.index.get("product-2") is None
         assert (await run.store.catalog.log.events("applied", limit=1))[0].detail == "deleted from the store"
+
+
+async def test_order_and_shipment_deliveries_drop_the_kept_order(shop: Shop, running: Any) -> None:
+    async with running(sync=False) as run:
+        dropped: list[int] = []
+        run.service.receiver.on_orders(STORE, dropped.append)
+        order = {
+            **payload(0, "o-1", scope="store/order/statusUpdated"),
+            "data": {"type": "order", "id": 12346},
+        }
+        shipment = {
+            **payload(0, "s-1", scope="store/shipment/created"),
+            "data": {"type": "shipment", "id": 7, "orderId": 12345},
+        }
+        assert (await post(run.url, order)).status_code == 200
+        assert (await post(run.url, shipment)).status_code == 200
+        assert (await post(run.url, order)).status_code == 200  # a duplicate: dropped once
+        assert (await post(run.url, payload(1, "p-1"))).status_code == 200  # a product: no order
+        assert (await post(run.url, {**order, "hash": "o-2"}, secret="wrong")).status_code == 401
+        assert dropped == [12346, 12345]
+        assert await run.store.catalog.log.pending_keys() in ([], ["product:1"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -154,6 +155,11 @@ def test_demo_serves_the_api_and_storefront_and_stops_on_ctrl_c(tmp_path: Path) 
         sandbox = _wait_for(r"running at (http://127\.0\.0\.1:\d+)", lines, seen, 300).group(1)
         base = _wait_for(r"The demo page:\s+(http://\S+)/", lines, seen, 300).group(1)
         assert base == f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/readyz", timeout=30).status_code == 200  # printed once it answers
+        hint = _wait_for(r"Terminal chat:\s+BCAGENT_HOME=(\S+) (\S+) chat", lines, seen, 60)
+        assert Path(hint.group(1)) == tmp_path / "demo"
+        runnable = hint.group(2)
+        assert shutil.which(runnable) or (Path(runnable).is_file() and os.access(runnable, os.X_OK))
         _ready(base, process)
         with httpx.Client(base_url=base, timeout=60) as browser:
             assert browser.get("/", follow_redirects=False).status_code in (200, 307)
@@ -186,3 +192,23 @@ def test_demo_serves_the_api_and_storefront_and_stops_on_ctrl_c(tmp_path: Path) 
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_the_demo_sandbox_takes_the_readme_port_or_says_which_to_use() -> None:
+    import socket
+
+    from agent.cli.demo import SANDBOX_PORT, sandbox_port
+
+    assert sandbox_port("127.0.0.1", 9) == (9, None)  # asked for: kept (the bind then says if it fails)
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the sandbox binds: past TIME_WAIT
+    try:
+        try:
+            holder.bind(("127.0.0.1", SANDBOX_PORT))
+            holder.listen()
+        except OSError:
+            pass  # something else holds it already: the same case
+        port, note = sandbox_port("127.0.0.1", SANDBOX_PORT)
+        assert port == 0 and note is not None and str(SANDBOX_PORT) in note
+    finally:
+        holder.close()
