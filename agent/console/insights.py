@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ..persistence import timestamps
-from ..persistence.transcripts import open_transcripts
+from ..persistence.transcripts import Transcripts, open_transcripts
 from ..settings import Settings
 from ..store.connections import ConnectionStore
 
@@ -33,29 +33,34 @@ def _percentile(values: list[float], fraction: float) -> float:
 async def insights_view(settings: Settings, store_hash: str, since: datetime) -> dict[str, Any]:
     folder = ConnectionStore(settings.home).folder(store_hash)
     async with open_transcripts(settings, folder) as transcripts:
-        db = transcripts.db
-        postgres = db.dialect.engine == "postgresql"
-        bound: Any = since if postgres else timestamps.precise(since)
-        handoff = "handoff" if postgres else "handoff = 1"
-        async with db.transaction(readonly=True) as tx:
-            row = await tx.fetchone(
-                "SELECT count(*), coalesce(sum(turns), 0), "
-                f"coalesce(sum(CASE WHEN {handoff} THEN 1 ELSE 0 END), 0), "
-                "coalesce(sum(CASE WHEN errors > 0 OR store_errors > 0 THEN 1 ELSE 0 END), 0), "
-                f"coalesce(sum(CASE WHEN NOT ({handoff}) AND errors = 0 AND store_errors = 0 THEN 1 ELSE 0 END), 0) "
-                "FROM transcript_threads WHERE store_hash = ? AND last_at >= ?",
-                (store_hash, bound),
-            )
-            tools = await tx.fetchall(
-                "SELECT tool, count(*) FROM transcript_thread_tools WHERE store_hash = ? AND last_at >= ? "
-                "GROUP BY tool ORDER BY count(*) DESC, tool LIMIT 10",
-                (store_hash, bound),
-            )
-            recent = await tx.fetchall(
-                "SELECT record FROM transcript_turns WHERE store_hash = ? AND started_at >= ? "
-                "ORDER BY seq DESC LIMIT ?",
-                (store_hash, bound, TIMED_TURNS),
-            )
+        return await insights_of(transcripts, store_hash, since)
+
+
+async def insights_of(transcripts: Transcripts, store_hash: str, since: datetime) -> dict[str, Any]:
+    """The figures of ``store_hash`` since ``since`` (see the module's definitions), and their CSV."""
+    db = transcripts.db
+    postgres = db.dialect.engine == "postgresql"
+    bound: Any = since if postgres else timestamps.precise(since)
+    handoff = "handoff" if postgres else "handoff = 1"
+    async with db.transaction(readonly=True) as tx:
+        row = await tx.fetchone(
+            "SELECT count(*), coalesce(sum(turns), 0), "
+            f"coalesce(sum(CASE WHEN {handoff} THEN 1 ELSE 0 END), 0), "
+            "coalesce(sum(CASE WHEN errors > 0 OR store_errors > 0 THEN 1 ELSE 0 END), 0), "
+            f"coalesce(sum(CASE WHEN NOT ({handoff}) AND errors = 0 AND store_errors = 0 THEN 1 ELSE 0 END), 0) "
+            "FROM transcript_threads WHERE store_hash = ? AND last_at >= ?",
+            (store_hash, bound),
+        )
+        tools = await tx.fetchall(
+            "SELECT tool, count(*) FROM transcript_thread_tools WHERE store_hash = ? AND last_at >= ? "
+            "GROUP BY tool ORDER BY count(*) DESC, tool LIMIT 10",
+            (store_hash, bound),
+        )
+        recent = await tx.fetchall(
+            "SELECT record FROM transcript_turns WHERE store_hash = ? AND started_at >= ? "
+            "ORDER BY seq DESC LIMIT ?",
+            (store_hash, bound, TIMED_TURNS),
+        )
     conversations, turns, handoffs, errors, resolved = (int(v) for v in (row or (0, 0, 0, 0, 0)))
     times = [float(json.loads(r[0]).get("timings", {}).get("total_ms", 0.0)) for r in recent]
 
