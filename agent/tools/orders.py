@@ -20,6 +20,7 @@ from bigcommerce.types.orders import Order
 from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
 from .inputs import email_address, mask_email, order_number
+from .refunds import refund_lines
 from .results import OrderDetails, OrderSummary, ToolResult, ok, result, store_call
 
 NO_MATCH = "I couldn't find an order with that number and email. Please check both and try again."
@@ -145,7 +146,7 @@ async def describe_order(ctx: ToolContext, order: Order) -> OrderDetails:
         ctx.client.orders.shipping_addresses(number),
     )
     ship_to = [", ".join(p for p in (a.city, a.state, a.country) if p) for a in addresses]
-    return {
+    details: OrderDetails = {
         "order_id": number,
         "status": _status_label(order),
         "status_id": order.status_id,
@@ -184,6 +185,12 @@ async def describe_order(ctx: ToolContext, order: Order) -> OrderDetails:
         ],
         "ship_to": [place for place in ship_to if place],
     }
+    refunds = await refund_lines(ctx, order)
+    if refunds is None:
+        details["refunds_unreadable"] = True
+    elif refunds:
+        details["refunds"] = refunds
+    return details
 
 
 async def _recent_orders(ctx: ToolContext, conversation: Conversation) -> ToolResult:
