@@ -196,6 +196,7 @@ async def run_trial(
     transcript.initial_store = keyed_store(store)
     sandbox = Sandbox([store], quota=10**9)
     connection = _connection(store)
+    connection.scopes.update(scenario.scopes)  # a scenario without a scope: its tools off
     catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
 
     async def index(client: AsyncBigCommerce, given: Connection) -> ProductIndex:

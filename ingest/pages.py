@@ -62,16 +62,34 @@ class PageReading:
 
 
 def _cell_line(row: Tag) -> str:
-    cells = [" ".join(c.get_text(" ", strip=True).split()) for c in row.find_all(["th", "td"])]
+    cells = [
+        " ".join(c.get_text(" ", strip=True).split()) for c in row.find_all(["th", "td"], recursive=False)
+    ]
     return ": ".join(c for c in cells if c) if cells else ""
 
 
+def _own_heading(text: NavigableString) -> Tag | None:
+    """The heading this text is the title of: none when a block (a paragraph, a table) stands between,
+    as in broken markup where an unclosed ``<h2>`` swallows the page."""
+    for parent in text.parents:
+        if parent.name in HEADINGS:
+            return parent
+        if parent.name in _BLOCKS or parent.name in ("th", "td"):
+            return None
+    return None
+
+
+def _title(heading: Tag) -> str:
+    strings = (str(t) for t in heading.find_all(string=True) if _own_heading(t) is heading)
+    return " ".join(" ".join(strings).split())
+
+
 def _lines(root: Tag) -> Iterable[tuple[str, str]]:
-    """("heading", level-and-text) or ("text", line) in document order."""
+    """("heading", level-and-text), ("text", line) or ("break", "") in document order."""
     for element in root.descendants:
         if isinstance(element, Tag):
             if element.name in HEADINGS:
-                yield "heading", element.name[1] + " ".join(element.get_text(" ", strip=True).split())
+                yield "heading", element.name[1] + _title(element)
             elif element.name == "tr":
                 line = _cell_line(element)
                 if line:
@@ -82,7 +100,7 @@ def _lines(root: Tag) -> Iterable[tuple[str, str]]:
                 yield "break", ""
         elif isinstance(element, NavigableString):
             parent = element.parent
-            if parent is None or parent.name in HEADINGS or parent.find_parent(HEADINGS) is not None:
+            if parent is None or _own_heading(element) is not None:
                 continue
             if parent.find_parent("tr") is not None or parent.name in ("th", "td"):
                 continue

@@ -10,7 +10,8 @@ depend on a nearest neighbour:
 - ``contact_info``: phone, email address, opening hours, where the store is;
 - ``shipping_info``: where and how the store ships, what it costs, how long it takes (not "has my order
   shipped", which is the order's status);
-- ``store_policy``: returns, refunds in general, exchanges, warranty, the FAQ.
+- ``store_policy``: returns, refunds in general, exchanges, damaged items, the FAQ (a product's warranty
+  stays a product question: its custom fields often say it).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ _PAYMENT = re.compile(
     r"\bdiscover card\b|\bklarna\b|\bafter\s?pay\b|\baffirm\b|\binstal+ments?\b|\bpay later\b|"
     r"\bsplit (?:the |my )?payments?\b|\bpay in (?:\d|four|full|parts)\b|\bpayment (?:methods?|options?|plans?)\b|"
     r"\b(?:how|what) (?:can|do) (?:i|you) pay\b|\bpay (?:with|by|using)\b|\bcredit cards?\b|\bdebit cards?\b|"
-    r"\bcrypto\b|\bbitcoin\b|\bcash on delivery\b|\baccept\b.{0,20}\b(?:cards?|payments?)\b",
+    r"\bcash on delivery\b|\baccept\b.{0,20}\b(?:cards?|payments?)\b",
     _I,
 )
 _CONTACT = re.compile(
@@ -62,8 +63,20 @@ _ORDER_TALK = re.compile(
     r"\btrack\w*\b|\bwhere(?:'s| is)\b|\bwhen will (?:it|my|this|the order)\b|\barrive[sd]?\b|\bcancel\w*\b",
     _I,
 )
+_WANTS_A_PERSON = re.compile(
+    r"\b(?:speak|talk|connect|transfer|put me|human|real person|someone|agent|representative|contact me|"
+    r"for me)\b",
+    _I,
+)
+_OTHER_PEOPLE = re.compile(
+    r"\bcustomer'?s'?\b(?! service| support| care)|\bevery\b|\ball (?:the )?customers\b", _I
+)
+_CARD_CHANGE = re.compile(
+    r"\b(?:update|change|edit|remove|delete)\b.{0,20}\b(?:card|payment) (?:details|info)", _I
+)
+_OFFER_TALK = re.compile(r"\b(?:coupon|code|promo\w*|discount\w*|deals?|offers?|sales?)\b", _I)
 _POLICY = re.compile(
-    r"\breturn\w*\b|\bsend (?:\w+ )?back\b|\bexchang\w*|\bexcahng\w*|\bswap\b|\bwarrant\w*|\bguarantee\b|"
+    r"\breturn\w*\b|\bsend (?:\w+ )?back\b|\bexchang\w*|\bexcahng\w*|\bswap\b|"
     r"\bpolicy\b|\bpolicies\b|\bfaq\b|\bdamaged\b|\bripped\b|\bbroken\b|\bdefective\b|\bnon[- ]returnable\b",
     _I,
 )
@@ -87,17 +100,23 @@ def knowledge_intent(text: str, entities: Entities) -> str | None:
         return "address_change"
     if _REFUND.search(text) and entities.order_ids:
         return "refund_status"
-    if _PAYMENT.search(text):
+    if _PAYMENT.search(text) and not _CARD_CHANGE.search(text):
         return "payment_methods"
     if _CONTACT.search(text) and not entities.order_ids:
+        if _WANTS_A_PERSON.search(text) or _OTHER_PEOPLE.search(text):
+            return None  # "connect me to customer service" is a handoff; other shoppers' details, refused
         return "contact_info"
     if entities.order_ids or entities.codes:
         return None  # about that order or code
-    if re.search(r"\breturn\w*\b|\bexchang\w*|\bswap\b", text, _I):
+    if _OFFER_TALK.search(text):
+        return None  # "any free shipping offers?", "does the coupon apply to shipping?": the offers' tools
+    if re.search(r"\breturn(?!ing customer)\w*\b|\bexchang\w*|\bswap\b", text, _I):
         return "store_policy"  # "do I pay for return shipping?" is about returns
     if _SHIPPING.search(text) and not _ORDER_TALK.search(text):
         return "shipping_info"
-    if _REFUND.search(text) or _POLICY.search(text):
+    if _REFUND.search(text) or (
+        _POLICY.search(text) and not re.search(r"\breturning customers?\b", text, _I)
+    ):
         if re.search(r"\bmy order\b|\bi ordered\b", text, _I) and not _POLICY.search(text):
             return None
         return "store_policy"

@@ -49,4 +49,7 @@ async def refund_lines(ctx: ToolContext, order: Order) -> list[RefundLine] | Non
         if to:
             line["to"] = to
         lines.append(line)
+    if not lines:
+        log.warning("order %s is marked refunded but no refund could be read", order.id)
+        return None  # marked refunded, yet nothing readable: say so rather than "no refund"
     return lines
