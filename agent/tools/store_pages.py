@@ -11,6 +11,7 @@ offers a person.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import re
@@ -23,6 +24,7 @@ from rapidfuzz import fuzz
 
 from bigcommerce import PermissionDeniedError
 from bigcommerce.types.content import Page
+from ingest.page_index import PageIndex
 from ingest.pages import PageSection, read_pages
 
 from .context import Conversation, ToolContext
@@ -200,21 +202,40 @@ def rank(
 async def _similarities(
     ctx: ToolContext, question: str, sections: Sequence[PageSection]
 ) -> list[float] | None:
-    """Cosine similarity of the question to each section (None without an embedder)."""
+    """Cosine similarity of the question to each section (None without an embedder): from the pages
+    collection for the sections indexed as they are now, embedded here for the others (edited since the
+    last sync)."""
     embedder: Any = getattr(ctx.index, "embedder", None)
     if embedder is None or not sections:
         return None
     try:
-        vectors = np.asarray(
-            await embedder.aencode([question, *(f"{s.heading}\n{s.text}" for s in sections)])
-        )
+        known: dict[str, float] = {}
+        pages = page_index(ctx)
+        indexed = await asyncio.to_thread(pages.count) if pages is not None else 0
+        if pages is not None and indexed > 0:
+            hits = await pages.asearch(question, k=max(len(sections), 1))
+            known = {hit.doc_id: hit.score for hit in hits}
+        missing = [s for s in sections if s.doc_id not in known]
+        if missing:
+            vectors = np.asarray(
+                await embedder.aencode([question, *(f"{s.heading}\n{s.text}" for s in missing)])
+            )
+            norms = np.linalg.norm(vectors, axis=1)
+            norms[norms == 0] = 1.0
+            unit = vectors / norms[:, None]
+            known.update({s.doc_id: float(x) for s, x in zip(missing, unit[1:] @ unit[0], strict=True)})
     except Exception as exc:
         log.warning("page sections not embedded: %s", exc)
         return None
-    norms = np.linalg.norm(vectors, axis=1)
-    norms[norms == 0] = 1.0
-    unit = vectors / norms[:, None]
-    return [float(x) for x in unit[1:] @ unit[0]]
+    return [known[s.doc_id] for s in sections]
+
+
+def page_index(ctx: ToolContext) -> PageIndex | None:
+    """The pages collection beside the product index (None without a product index)."""
+    index: Any = ctx.index
+    if index is None or not hasattr(index, "client"):
+        return None
+    return PageIndex(index.client, index.store_hash, index.embedder)
 
 
 def page_link(ctx: ToolContext, url: str | None) -> str | None:

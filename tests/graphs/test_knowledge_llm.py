@@ -18,7 +18,12 @@ async def test_llm_answers_shipping_from_the_zones(llm_agent: Agent, fake: FakeO
     assert result.routes == ["product_expert"]
     assert "$14.95" in result.text
     offered = set(fake.requests[0].tool_names)
-    assert {"search_store_info", "get_shipping_options", "get_payment_methods", "get_store_contact"} <= offered
+    assert {
+        "search_store_info",
+        "get_shipping_options",
+        "get_payment_methods",
+        "get_store_contact",
+    } <= offered
     sent_back = fake.requests[1].messages
     assert any(m.get("role") == "tool" and "$14.95" in str(m.get("content")) for m in sent_back)
 
@@ -32,7 +37,9 @@ async def test_an_invented_shipping_price_is_replaced(llm_agent: Agent, fake: Fa
 
 async def test_llm_quotes_the_returns_page(llm_agent: Agent, fake: FakeOpenAIServer) -> None:  # noqa: F811
     fake.reply_tool_call("search_store_info", {"question": "return policy"})
-    fake.reply_text("You can send items back within 30 days of delivery, unused and in the original packaging.")
+    fake.reply_text(
+        "You can send items back within 30 days of delivery, unused and in the original packaging."
+    )
     result = await llm_agent.send(uuid.uuid4().hex, "whats ur return policy")
     assert "30 days" in result.text
     tool_results = [r for r in result.tool_results if r["name"] == "search_store_info"]
@@ -57,7 +64,8 @@ async def test_llm_changes_an_address_only_after_the_shopper_confirms(
         },
     )
     asked = await llm_agent.send(
-        thread, "please change the address of order 12346 to 500 Elm Street, Dallas, TX 75201. jane.doe@example.com"
+        thread,
+        "please change the address of order 12346 to 500 Elm Street, Dallas, TX 75201. jane.doe@example.com",
     )
     assert asked.confirmation is not None and asked.confirmation["type"] == "confirm_address_change"
     assert "123 Main Street" in asked.confirmation["question"]
