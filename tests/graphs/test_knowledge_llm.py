@@ -47,7 +47,7 @@ async def test_llm_quotes_the_returns_page(llm_agent: Agent, fake: FakeOpenAISer
 
 
 async def test_llm_changes_an_address_only_after_the_shopper_confirms(
-    llm_agent: Agent,
+    llm_agent: Agent,  # noqa: F811
     fake: FakeOpenAIServer,  # noqa: F811
     env: ToolsEnv,
 ) -> None:
