@@ -49,6 +49,8 @@ class PagesReport:
     deleted: int = 0
     skipped: list[str] = field(default_factory=list)  # pages left out, and why
     note: str | None = None  # "no Content scope", "store pages not read: ..."
+    api_requests: int = 0
+    seconds: float = 0.0
 
     def line(self) -> str:
         if self.note:

@@ -195,7 +195,10 @@ async def sync_catalog(
         report.deleted = len(stale)
     report.indexed = await asyncio.to_thread(index.count)
     if pages:
+        pages_started, pages_requests = time.perf_counter(), client.stats.requests
         report.pages = await sync_pages(bulk, PageIndex(index.client, index.store_hash, index.embedder))
+        report.pages.api_requests = client.stats.requests - pages_requests
+        report.pages.seconds = time.perf_counter() - pages_started
     if report.failed == 0:
         state.last_success = started.isoformat()
     state.last_mode = report.mode
