@@ -360,7 +360,9 @@ class NLU:
         analysed = unicodedata.normalize("NFKC", text[:MAX_CHARS])
         if not analysed.strip() or not any(c.isalnum() for c in analysed):
             return Understanding(text, "out_of_scope", 0.0, entities, dict.fromkeys(INTENTS, 0.0))
-        intent = _rule(analysed, entities) or knowledge_intent(analysed, entities)
+        intent = _rule(analysed, entities)
+        knowledge = knowledge_intent(analysed, entities) if intent in (None, "out_of_scope") else None
+        intent = knowledge or intent  # "whats ur retrun polcy" is no other language
         if intent is not None:
             scores = {name: float(name == intent) for name in INTENTS}
             return Understanding(text, intent, 1.0, entities, scores)

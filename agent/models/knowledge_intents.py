@@ -74,10 +74,13 @@ _OTHER_PEOPLE = re.compile(
 _CARD_CHANGE = re.compile(
     r"\b(?:update|change|edit|remove|delete)\b.{0,20}\b(?:card|payment) (?:details|info)", _I
 )
-_OFFER_TALK = re.compile(r"\b(?:coupon|code|promo\w*|discount\w*|deals?|offers?|sales?)\b", _I)
+_OFFER_TALK = re.compile(
+    r"\b(?:coupon|code|promo\w*|discount\w*|deals?|offers?|sales?|right now|currently|at the moment|on anything)\b",
+    _I,
+)
 _POLICY = re.compile(
-    r"\breturn\w*\b|\bsend (?:\w+ )?back\b|\bexchang\w*|\bexcahng\w*|\bswap\b|"
-    r"\bpolicy\b|\bpolicies\b|\bfaq\b|\bdamaged\b|\bripped\b|\bbroken\b|\bdefective\b|\bnon[- ]returnable\b",
+    r"\breturn\w*\b|\bretrun\w*|\bretun\w*|\bsend (?:\w+ )?back\b|\bexchang\w*|\bexcahng\w*|\bswap\b|"
+    r"\bpolicy\b|\bpolicies\b|\bpolcy\b|\bpolicey\b|\bfaq\b|\bdamaged\b|\bripped\b|\bbroken\b|\bdefective\b|\bnon[- ]returnable\b",
     _I,
 )
 ADDRESS_GIVEN = re.compile(
@@ -110,7 +113,7 @@ def knowledge_intent(text: str, entities: Entities) -> str | None:
         return None  # about that order or code
     if _OFFER_TALK.search(text):
         return None  # "any free shipping offers?", "does the coupon apply to shipping?": the offers' tools
-    if re.search(r"\breturn(?!ing customer)\w*\b|\bexchang\w*|\bswap\b", text, _I):
+    if re.search(r"\b(?:return(?!ing customer)|retrun|retun)\w*\b|\bexchang\w*|\bswap\b", text, _I):
         return "store_policy"  # "do I pay for return shipping?" is about returns
     if _SHIPPING.search(text) and not _ORDER_TALK.search(text):
         return "shipping_info"

@@ -37,6 +37,7 @@ from ..tools.shortlist import ordinal, pick
 from .browse import about_products, compared, on_the_page
 from .intents import NLU, Understanding
 from .knowledge_calls import TOOL_OF_KNOWLEDGE, knowledge_args, unavailable
+from .knowledge_intents import ADDRESS_GIVEN
 from .offer import can_do
 from .replies import Focus, compose
 
@@ -333,7 +334,8 @@ class OfflineChatModel(BaseChatModel):
                 )
             )
         elif intent in TOOL_OF_KNOWLEDGE:
-            order_id, email = self._slot(humans, "order_id"), self._slot(humans, "email")
+            asked = [h for h in humans if not ADDRESS_GIVEN.search(h)] or humans  # a ZIP is no order number
+            order_id, email = self._slot(asked, "order_id"), self._slot(humans, "email")
             calls.append(self._call(tool, knowledge_args(intent, humans, order_id, email), number))
         elif tool in ("check_gift_card_balance", "lookup_discount_code"):
             gift_tool = tool == "check_gift_card_balance"

@@ -114,7 +114,12 @@ _STOP = frozenset(
 # Shoppers' words -> the words the pages use (applied to the question only).
 _SAME = (
     (re.compile(r"\bmoney back\b|\breimburs\w*|\brefunded\b"), "refund"),
-    (re.compile(r"\bsend (?:\w+ )?back\b|\bsent (?:\w+ )?back\b|\breturning\b|\breturned\b"), "return"),
+    (
+        re.compile(
+            r"\bsend (?:\w+ )?back\b|\bsent (?:\w+ )?back\b|\breturning\b|\breturned\b|\bretu?rn\w*|\bretrun\w*"
+        ),
+        "return",
+    ),
     (re.compile(r"\bswap\w*|\bexchang\w*|\bexcahnge\w*|\bdifferent size\b|\bother size\b"), "exchange"),
     (re.compile(r"\breturn shipping\b|\bpay for (?:the )?return\b|\breturn postage\b"), "return label"),
     (re.compile(r"\bdeliver\w*|\bpostage\b|\bshiping\b|\bshipped\b|\bships\b"), "shipping"),
