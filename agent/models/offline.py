@@ -334,8 +334,10 @@ class OfflineChatModel(BaseChatModel):
                 )
             )
         elif intent in TOOL_OF_KNOWLEDGE:
-            asked = [h for h in humans if not ADDRESS_GIVEN.search(h)] or humans  # a ZIP is no order number
-            order_id, email = self._slot(asked, "order_id"), self._slot(humans, "email")
+            without_address = [
+                h for h in humans if not ADDRESS_GIVEN.search(h)
+            ] or humans  # a ZIP is no order number
+            order_id, email = self._slot(without_address, "order_id"), self._slot(humans, "email")
             calls.append(self._call(tool, knowledge_args(intent, humans, order_id, email), number))
         elif tool in ("check_gift_card_balance", "lookup_discount_code"):
             gift_tool = tool == "check_gift_card_balance"
