@@ -112,7 +112,9 @@ def knowledge_intent(text: str, entities: Entities) -> str | None:
     if entities.order_ids or entities.codes:
         return None  # about that order or code
     if _OFFER_TALK.search(text):
-        return None  # "any free shipping offers?", "does the coupon apply to shipping?": the offers' tools
+        if re.search(r"\bfree\s+ship", text, _I) and not re.search(r"\b(?:coupon|code)s?\b", text, _I):
+            return "promotions"  # "any free shipping deals right now?": the promotions running
+        return None  # "does the coupon apply to shipping?": the code's tool
     if re.search(r"\b(?:return(?!ing customer)|retrun|retun)\w*\b|\bexchang\w*|\bswap\b", text, _I):
         return "store_policy"  # "do I pay for return shipping?" is about returns
     if _SHIPPING.search(text) and not _ORDER_TALK.search(text):

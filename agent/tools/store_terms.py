@@ -121,7 +121,7 @@ def _zone_sentence(zone: ShippingZoneOffered, lead: str) -> str:
     methods = [f"{m['name']} {m['cost']}" for m in zone.get("methods", [])]
     sentence = f"{lead}: {_join(methods)}." if methods else f"{lead}: the price is shown at checkout."
     if zone.get("free_shipping_over"):
-        sentence += f" Standard shipping is free on orders over {zone['free_shipping_over']}."
+        sentence += f" Free shipping on orders over {zone['free_shipping_over']}."
     return sentence
 
 

@@ -37,6 +37,8 @@ def intent(text: str) -> str | None:
         ("WRONG ADDRESS ON 12345!!! can u fix it", "address_change"),
         ("need to update the delivery address for 12378", "address_change"),
         ("500 Elm Street, Dallas, TX 75201", "provide_info"),
+        ("Is there free shipping on anything right now?", "promotions"),
+        ("is there any free shiping deal going on", "promotions"),
     ],
 )
 def test_knowledge_questions(text: str, expected: str) -> None:
