@@ -33,7 +33,8 @@ _I = re.IGNORECASE
 _ADDRESS = re.compile(
     r"\b(?:change|changing|update|updating|fix|correct|edit|wrong|new|different|switch)\b.{0,40}"
     r"\b(?:address|addy)\b|\baddress\b.{0,30}\b(?:wrong|incorrect|change|changed|update|outdated)\b|"
-    r"\b(?:moved|moving)\b.{0,30}\b(?:house|home|apartment|flat|address)\b|\bship (?:it )?to (?:a )?different\b",
+    r"\b(?:moved|moving)\b.{0,30}\b(?:house|home|apartment|flat|address)\b|\bship (?:it )?to (?:a )?different\b|"
+    r"\b(?:ship|send|deliver) (?:it|them|my order) to (?:my|a|another|the) (?:\w+ )?address\b",
     _I,
 )
 _REFUND = re.compile(r"\brefund\w*|\bmoney back\b|\breimburs\w*|\bcredited\b", _I)
@@ -50,7 +51,8 @@ _CONTACT = re.compile(
     r"\bcall (?:you|u|someone|the store|your)\b|\bcontact\b|\bemail address\b|"
     r"\byour email\b|\bur email\b|\b(?:opening|business|office|store) hours\b|\bwhat hours\b|\bwhen are you open\b|"
     r"\bcustomer (?:service|support|care)\b|\bwhere (?:are|r) (?:you|u)\b|\b(?:you|u)(?: guys)? (?:based|located)\b|"
-    r"\bhow (?:do|can) i (?:reach|get in touch)\b|\bmailing address\b|\byour address\b|\bstore address\b",
+    r"\bhow (?:do|can) i (?:reach|get in touch)\b|\bmailing address\b|\byour address\b|\bstore address\b|"
+    r"\bwhere(?:'s| is) (?:your|ur) (?:shop|store|office|warehouse)\b",
     _I,
 )
 _SHIPPING = re.compile(
