@@ -153,9 +153,14 @@ async def stream_turn(
     if result.confirmation is not None:
         result.replies.append(str(result.confirmation.get("question", "Please confirm.")))
         result.evidence.append([])
-        if not any(c["name"] == "cancel_order" for c in result.tool_calls):  # paused inside the subgraph
+        tool = (
+            "change_shipping_address"
+            if result.confirmation.get("type") == "confirm_address_change"
+            else "cancel_order"
+        )
+        if not any(c["name"] == tool for c in result.tool_calls):  # paused inside the subgraph
             order_id = result.confirmation.get("order_id")
-            result.tool_calls.append({"name": "cancel_order", "args": {"order_id": str(order_id)}})
+            result.tool_calls.append({"name": tool, "args": {"order_id": str(order_id)}})
     result.routes = list(after.values.get("last_routes", []))
     result.seconds = time.perf_counter() - started
     result.llm_calls = result.counters.llm_calls

@@ -9,6 +9,8 @@ runs in this process exactly as `bcagent ingest` does. Printed, all measured in 
   texts (a sample of them), and their ratio (goal >= 0.8: embedding is the limit).
 - Incremental sync after changing 1% of the indexed products: time as a fraction of the full sync
   (goal <= 0.05) and products re-embedded (goal: exactly the changed ones).
+- The store's pages, synced beside the products: their requests and time as a share of the full and
+  the incremental sync (goal < 5%), counted in the request figures above them.
 - Peak memory of this process (goal <= 1.5 GB), query latency p50/p95 (goal p95 <= 30 ms), and
   recall@5 on generated product questions (goal >= 0.9).
 
@@ -137,7 +139,7 @@ def main() -> None:
     p95 = statistics.quantiles(out["latencies"], n=20)[18]
     print(f"catalog: {n:,} products, {full.upserted:,} indexed, left out {dict(full.excluded)}")
     print("API requests for a full sync")
-    print(f"  ours {full.api_requests:,} (product pages + categories + customer groups)")
+    print(f"  ours {full.api_requests:,} (product pages + categories + customer groups + store pages)")
     print(f"  minimum ceil(N/250) {minimum:,}   per-product crawl {per_product:,}")
     print(
         f"  ours / minimum {full.api_requests / minimum:.2f}   ours / per-product {full.api_requests / per_product:.4f}"
@@ -157,6 +159,18 @@ def main() -> None:
     print(
         f"  re-embedded {incremental.upserted} (changed {out['changed']}), API requests {incremental.api_requests}"
     )
+    for label, report, seconds in (
+        ("full", full, out["full_s"]),
+        ("incremental", incremental, out["incremental_s"]),
+    ):
+        pages = report.pages
+        if pages is None:
+            continue
+        print(
+            f"Store pages in the {label} sync: {pages.seen} sections, {pages.upserted} embedded, "
+            f"{pages.api_requests} requests ({pages.api_requests / max(1, report.api_requests):.1%} of them), "
+            f"{pages.seconds:.2f} s = {pages.seconds / seconds:.1%} of the sync   (goal < 5%)"
+        )
     print(f"Peak memory of the ingest process after the full sync {out['peak_mb']:.0f} MB   (goal <= 1536)")
     print(
         f"Query latency over {out['queries']} questions: p50 {p50:.1f} ms, p95 {p95:.1f} ms   (goal p95 <= 30)"

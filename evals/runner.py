@@ -230,6 +230,7 @@ async def run_trial(
     except ValueError as exc:
         transcript.error = str(exc)
         return transcript
+    connection.scopes.update(scenario.scopes)  # a scenario without a scope: its tools off
     catalog = CatalogContext(storefront_url=connection.secure_url, money=connection.money)
 
     async def index(client: AsyncBigCommerce, given: Connection) -> ProductIndex:

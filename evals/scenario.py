@@ -155,6 +155,7 @@ class Scenario(_Strict):
     id: str = Field(min_length=1)
     tags: list[str] = Field(default_factory=list)
     store: str | None = None
+    scopes: dict[str, Literal["modify", "read", "none"]] = Field(default_factory=dict)  # over the full ones
     context: Context = Field(default_factory=Context)
     access: Access = Field(default_factory=Access)
     turns: list[Turn] = Field(default_factory=list)

@@ -29,6 +29,7 @@ from bigcommerce.types.catalog import Product
 
 from .documents import CatalogContext, ProductDocument, build_document, document_id
 from .filters import judge, open_categories
+from .page_index import PageIndex, PagesReport, sync_pages
 from .state import SyncState
 from .vectors import ProductIndex
 
@@ -54,6 +55,7 @@ class SyncReport:
     api_requests: int = 0
     seconds: float = 0.0
     indexed: int = 0
+    pages: PagesReport | None = None  # the store's pages, synced beside the products
 
     def lines(self) -> list[str]:
         excluded = ", ".join(f"{reason} {count}" for reason, count in sorted(self.excluded.items())) or "none"
@@ -63,6 +65,7 @@ class SyncReport:
             f"{self.failed} failed",
             f"left out: {excluded}",
             f"{self.indexed} products in the index; {self.api_requests} API requests; {self.seconds:.1f} s",
+            *([self.pages.line()] if self.pages is not None else []),
         ]
 
 
@@ -161,8 +164,10 @@ async def sync_catalog(
     restrict_by_groups: bool = True,
     progress: Progress | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    pages: bool = True,
 ) -> SyncReport:
-    """Bring the index in line with the catalog; raise the client's error if the store fails us."""
+    """Bring the index in line with the catalog (and, with ``pages``, the store's pages collection beside
+    it); raise the client's error if the store fails us on the products."""
     started_clock = time.perf_counter()
     requests_before = client.stats.requests
     state = SyncState.load(folder)
@@ -189,6 +194,11 @@ async def sync_catalog(
         await asyncio.to_thread(index.delete, sorted(stale))
         report.deleted = len(stale)
     report.indexed = await asyncio.to_thread(index.count)
+    if pages:
+        pages_started, pages_requests = time.perf_counter(), client.stats.requests
+        report.pages = await sync_pages(bulk, PageIndex(index.client, index.store_hash, index.embedder))
+        report.pages.api_requests = client.stats.requests - pages_requests
+        report.pages.seconds = time.perf_counter() - pages_started
     if report.failed == 0:
         state.last_success = started.isoformat()
     state.last_mode = report.mode

@@ -46,6 +46,7 @@ from .entities import (
     _words,
     extract_entities,
 )
+from .knowledge_intents import KNOWLEDGE_INTENTS, knowledge_intent
 
 if TYPE_CHECKING:
     from ingest.embeddings import MiniLMEmbedding
@@ -71,6 +72,7 @@ INTENTS: tuple[str, ...] = (
     "deny",
     "out_of_scope",
     "prompt_attack",
+    *KNOWLEDGE_INTENTS,
 )
 ROUTE_OF_INTENT: dict[str, str] = {
     "order_status": "order_management",
@@ -89,6 +91,12 @@ ROUTE_OF_INTENT: dict[str, str] = {
     "provide_info": "follow_up",
     "affirm": "follow_up",
     "deny": "follow_up",
+    "shipping_info": "product_expert",  # the store's facts: the product expert answers them
+    "payment_methods": "product_expert",
+    "store_policy": "product_expert",
+    "contact_info": "product_expert",
+    "address_change": "order_management",  # an order's: verified like a cancellation
+    "refund_status": "order_management",
 }
 
 K = 7  # neighbours that vote
@@ -353,6 +361,8 @@ class NLU:
         if not analysed.strip() or not any(c.isalnum() for c in analysed):
             return Understanding(text, "out_of_scope", 0.0, entities, dict.fromkeys(INTENTS, 0.0))
         intent = _rule(analysed, entities)
+        knowledge = knowledge_intent(analysed, entities) if intent in (None, "out_of_scope") else None
+        intent = knowledge or intent  # "whats ur retrun polcy" is no other language
         if intent is not None:
             scores = {name: float(name == intent) for name in INTENTS}
             return Understanding(text, intent, 1.0, entities, scores)

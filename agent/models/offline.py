@@ -37,6 +37,8 @@ from ..tools.shortlist import ordinal, pick
 from .browse import about_products, compared, on_the_page
 from .capabilities import refusal
 from .intents import NLU, Understanding
+from .knowledge_calls import TOOL_OF_KNOWLEDGE, knowledge_args, unavailable
+from .knowledge_intents import ADDRESS_GIVEN
 from .offer import can_do
 from .replies import Focus, compose
 
@@ -50,6 +52,7 @@ TOOL_OF_INTENT = {
     "product_info": "get_product_information",
     "handoff": "transfer_to_human",
 }
+TOOL_OF_INTENT.update(TOOL_OF_KNOWLEDGE)  # shipping, payments, pages, contact, address changes, refunds
 CONTINUATIONS = frozenset({"provide_info", "affirm", "deny"})
 _LIST_CUE = re.compile(r"\borders\b|\bhistory\b|\brecent\b|\ball\b|\bpurchases\b|\blist\b", re.IGNORECASE)
 _PROMO_CUE = re.compile(
@@ -332,6 +335,9 @@ class OfflineChatModel(BaseChatModel):
         if chosen is not None and "get_product_information" in self.tool_names:
             intent = "product_info"  # "the second one": from the list just shown
         if intent is None:
+            asked = self.understand(humans[-1]).intent
+            if asked in TOOL_OF_KNOWLEDGE:  # its tool is off in this store: say so, offer a person
+                return AIMessage(content=unavailable(asked))
             return AIMessage(content=self.cannot(humans[-1]))
         tool = TOOL_OF_INTENT[intent]
         number = len(humans)
@@ -346,6 +352,12 @@ class OfflineChatModel(BaseChatModel):
                     number,
                 )
             )
+        elif intent in TOOL_OF_KNOWLEDGE:
+            without_address = [
+                h for h in humans if not ADDRESS_GIVEN.search(h)
+            ] or humans  # a ZIP is no order number
+            order_id, email = self._slot(without_address, "order_id"), self._slot(humans, "email")
+            calls.append(self._call(tool, knowledge_args(intent, humans, order_id, email), number))
         elif tool in ("check_gift_card_balance", "lookup_discount_code"):
             gift_tool = tool == "check_gift_card_balance"
             codes = self.understand(humans[-1]).entities.codes or (self._code_slot(humans, gift_tool) or "",)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from ..tools.results import ToolResult
+from .refund_replies import refund_sentences
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def order_reply(result: ToolResult, focus: Focus) -> str:
     if items and not focus.tracking:
         lines.append(f"Items: {_join(items)}.")
     lines.append(f"Total: {order['total']}.")
+    lines += refund_sentences(order, focus.words)
     if order.get("ship_to"):
         lines.append(f"Shipping to {order['ship_to'][0]}.")
     return " ".join(lines)

@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 Level = Literal["modify", "read", "none"]
-FAMILIES: tuple[str, ...] = ("information", "orders", "transactions", "products", "customers", "marketing")
+FAMILIES: tuple[str, ...] = (
+    "information",
+    "orders",
+    "transactions",
+    "products",
+    "customers",
+    "marketing",
+    "content",
+    "payments",
+)
 FAMILY_LABELS = {
     "information": "Information & Settings",
     "orders": "Orders",
@@ -17,6 +26,8 @@ FAMILY_LABELS = {
     "products": "Products",
     "customers": "Customers",
     "marketing": "Marketing",
+    "content": "Content",
+    "payments": "Payment Methods",
 }
 
 
@@ -36,6 +47,13 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("lookup_discount_code", "marketing", "read", "coupon and promotion code checks"),
     Requirement("list_active_promotions", "marketing", "read", "active promotions"),
     Requirement("get_product_information", "products", "read", "product details, price and stock"),
+    Requirement(
+        "search_store_info", "content", "read", "answers from the store's pages (shipping, returns, FAQ)"
+    ),
+    Requirement("get_shipping_options", "information", "read", "where the store ships, methods and costs"),
+    Requirement("get_payment_methods", "payments", "read", "which payment methods the store accepts"),
+    Requirement("get_store_contact", "information", "read", "the store's published email, phone and address"),
+    Requirement("change_shipping_address", "orders", "modify", "change the address of an unshipped order"),
     Requirement("transfer_to_human", None, "none", "hand the conversation to a person"),
     Requirement("catalog sync", "products", "read", "crawl the catalog into the vector store", False),
     Requirement(

@@ -38,6 +38,8 @@ READ_PROBES: dict[str, tuple[str, dict[str, str]]] = {
     "products": ("/v3/catalog/products", {"limit": "1", "include_fields": "id"}),
     "customers": ("/v2/customer_groups", {"limit": "1"}),
     "marketing": ("/v2/coupons", {"limit": "1"}),
+    "content": ("/v3/content/pages", {"limit": "1"}),
+    "payments": ("/v2/payments/methods", {"limit": "1"}),
 }
 
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from bigcommerce import APIConnectionError, APITimeoutError
 from bigcommerce.types.orders import Order
@@ -120,7 +122,7 @@ async def propose_cancellation(
     return result("confirm", confirmation["question"], confirmation=confirmation)
 
 
-def confirmed(answer: object, confirmation: CancellationConfirmation) -> bool:
+def confirmed(answer: object, confirmation: Mapping[str, Any]) -> bool:
     """A clear yes, for this very order and proposal: ``{"confirm": true, "order_id": N, "proposal_id": P}``
     (a bare True or "yes" counts for the proposal it answers)."""
     if answer is True:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bigcommerce import AsyncBigCommerce, AuthenticationError, BigCommerceError
 from bigcommerce.money import format_money
 from bigcommerce.types.customers import CustomerGroup
+from bigcommerce.types.store import Store
 from ingest.filters import open_categories
 from ingest.vectors import ProductIndex
 
@@ -127,6 +128,7 @@ class ToolContext:
     orders: OrderCache = field(default_factory=OrderCache)  # orders verified per conversation
     codes: CodeCache | None = None  # the store's coupon and promotion answers (None: read each time)
     _open_categories: tuple[float, set[int] | None] | None = None
+    _store_profile: tuple[float, Store] | None = None
 
     @property
     def store_hash(self) -> str:
@@ -170,6 +172,15 @@ class ToolContext:
     async def update_state(self, conversation: Conversation, change: StateChange) -> ConversationState:
         """Change the conversation's policy state atomically (counters, lockout, binding)."""
         return await self.records.update(conversation.thread_id, change)
+
+    async def store_profile(self) -> Store:
+        """``GET /v2/store`` (its published email, phone and address), cached for a while."""
+        cached = self._store_profile
+        if cached is not None and time.monotonic() - cached[0] < self.groups_ttl_seconds:
+            return cached[1]
+        store = await self.client.store.get()
+        self._store_profile = (time.monotonic(), store)
+        return store
 
     async def open_category_ids(self) -> set[int] | None:
         """Categories any shopper may see (None: all), from the customer groups, cached for a while."""

@@ -29,6 +29,7 @@ from .inputs import email_address, mask_email, order_number
 from .links import tracking_link
 from .lockouts import Limit, count_failure, locked_by, order_limits, order_locked_message
 from .order_cache import CachedOrder
+from .refunds import refund_lines
 from .results import OrderDetails, OrderSummary, ToolResult, ok, result, store_call
 
 NO_MATCH = "I couldn't find an order with that number and email. Please check both and try again."
@@ -194,7 +195,7 @@ async def _read_details(ctx: ToolContext, order: Order) -> OrderDetails:
         ctx.client.orders.shipping_addresses(number),
     )
     ship_to = [", ".join(p for p in (a.city, a.state, a.country) if p) for a in addresses]
-    return {
+    details: OrderDetails = {
         "order_id": number,
         "status": _status_label(order),
         "status_id": order.status_id,
@@ -233,6 +234,12 @@ async def _read_details(ctx: ToolContext, order: Order) -> OrderDetails:
         ],
         "ship_to": [place for place in ship_to if place],
     }
+    refunds = await refund_lines(ctx, order)
+    if refunds is None:
+        details["refunds_unreadable"] = True
+    elif refunds:
+        details["refunds"] = refunds
+    return details
 
 
 async def _recent_orders(ctx: ToolContext, conversation: Conversation) -> ToolResult:

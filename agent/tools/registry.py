@@ -25,7 +25,17 @@ from ..counters import count
 from ..models.capabilities import refusal
 from ..store.capabilities import TOOL_NAMES
 from ..transcripts.capture import tool_scope
-from . import cancel, handoff, marketing, orders, products, provenance
+from . import (
+    address_change,
+    cancel,
+    handoff,
+    marketing,
+    orders,
+    products,
+    provenance,
+    store_pages,
+    store_terms,
+)
 from .context import Conversation, ToolContext, VerifiedCustomer
 from .results import UNAVAILABLE, ToolResult, result, to_text
 from .untrusted import scrub_result
@@ -120,6 +130,38 @@ class PromotionArgs(BaseModel):
     topic: str | None = Field(None, description="Optional: the kind of offer the shopper asks about")
 
 
+class QuestionArgs(BaseModel):
+    question: str = Field(
+        description="The shopper's question, in their words (e.g. 'can I return opened wraps?')"
+    )
+
+
+class DestinationArgs(BaseModel):
+    destination: str | None = Field(
+        None, description="Where the shopper wants it shipped (country or US state), if they said"
+    )
+
+
+class PaymentArgs(BaseModel):
+    question: str | None = Field(None, description="The payment method asked about, if any (e.g. 'Amex')")
+
+
+class ContactArgs(BaseModel):
+    # LangChain drops every argument, the injected runtime included, of a tool whose schema has no field.
+    topic: str | None = Field(None, description="Optional: what the shopper wants to contact the store about")
+
+
+class AddressArgs(BaseModel):
+    order_id: str | None = Field(None, description="The order number")
+    email: str | None = Field(None, description="The email address used at checkout")
+    street_1: str | None = Field(None, description="New street address, e.g. '12 Oak Street'")
+    street_2: str | None = Field(None, description="Apartment, suite, unit (optional)")
+    city: str | None = Field(None, description="New city")
+    state: str | None = Field(None, description="New state or province")
+    zip: str | None = Field(None, description="New ZIP or postal code")
+    country: str | None = Field(None, description="New country (default: the order's)")
+
+
 class HandoffArgs(BaseModel):
     summary: str = Field(description="What the shopper needs, in a sentence or two, for the team")
     reason: str | None = Field(None, description="Why a person is needed")
@@ -197,6 +239,69 @@ async def _get_product_information(
     )
 
 
+async def _search_store_info(runtime: ToolRuntime[Any, Any], question: str) -> str:
+    """Answer from the store's own pages (shipping & returns, refunds, exchanges, FAQ, about, contact):
+    returns the page sections that answer the question, with the page's link. Quote them; say so when
+    nothing is found."""
+    return await _guarded(
+        "search_store_info", runtime, lambda c, v: store_pages.search_store_info(c, v, question)
+    )
+
+
+async def _get_shipping_options(runtime: ToolRuntime[Any, Any], destination: str | None = None) -> str:
+    """Where the store ships, each shipping method with its cost, delivery time as the store names it,
+    and the free-shipping threshold; for one destination when given."""
+    return await _guarded(
+        "get_shipping_options", runtime, lambda c, v: store_terms.get_shipping_options(c, v, destination)
+    )
+
+
+async def _get_payment_methods(runtime: ToolRuntime[Any, Any], question: str | None = None) -> str:
+    """The payment methods the store accepts (cards, PayPal, wallets, pay-in-instalments)."""
+    return await _guarded(
+        "get_payment_methods", runtime, lambda c, v: store_terms.get_payment_methods(c, v, question)
+    )
+
+
+async def _get_store_contact(runtime: ToolRuntime[Any, Any], topic: str | None = None) -> str:
+    """The store's published email, phone, address and opening hours."""
+    return await _guarded("get_store_contact", runtime, lambda c, v: store_terms.get_store_contact(c, v))
+
+
+async def _change_shipping_address(
+    runtime: ToolRuntime[Any, Any],
+    order_id: str | None = None,
+    email: str | None = None,
+    street_1: str | None = None,
+    street_2: str | None = None,
+    city: str | None = None,
+    state: str | None = None,
+    zip: str | None = None,
+    country: str | None = None,
+) -> str:
+    """Change the shipping address of an order that has not shipped. Needs the order number, checkout
+    email and the new address; the shopper is shown the old and new address and must confirm."""
+    new = {
+        "street_1": street_1,
+        "street_2": street_2,
+        "city": city,
+        "state": state,
+        "zip": zip,
+        "country": country,
+    }
+
+    async def run(ctx: ToolContext, conversation: Conversation) -> ToolResult:
+        proposal = await address_change.propose_address_change(ctx, conversation, order_id, email, new)
+        if proposal["status"] != "confirm":
+            return proposal
+        answer = interrupt(scrub_result(proposal["address_confirmation"]))
+        return await address_change.execute_address_change(
+            ctx, conversation, proposal["address_confirmation"], answer
+        )
+
+    return await _guarded("change_shipping_address", runtime, run, {"order_id": order_id, "email": email})
+
+
 async def _transfer_to_human(runtime: ToolRuntime[Any, Any], summary: str, reason: str | None = None) -> str:
     """Hand the conversation to a member of the store's team, with a short summary of what is needed."""
     # The summary the team reads is the shopper's own words; the model's is kept only as its note.
@@ -216,6 +321,11 @@ _SPECS: dict[str, tuple[Callable[..., Awaitable[str]], type[BaseModel]]] = {
     "lookup_discount_code": (_lookup_discount_code, CodeArgs),
     "list_active_promotions": (_list_active_promotions, PromotionArgs),
     "get_product_information": (_get_product_information, ProductArgs),
+    "search_store_info": (_search_store_info, QuestionArgs),
+    "get_shipping_options": (_get_shipping_options, DestinationArgs),
+    "get_payment_methods": (_get_payment_methods, PaymentArgs),
+    "get_store_contact": (_get_store_contact, ContactArgs),
+    "change_shipping_address": (_change_shipping_address, AddressArgs),
     "transfer_to_human": (_transfer_to_human, HandoffArgs),
 }
 assert set(_SPECS) == set(TOOL_NAMES)

@@ -21,7 +21,7 @@ import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Literal, ParamSpec, Required, TypedDict, Unpack, cast, get_args
+from typing import Literal, NotRequired, ParamSpec, Required, TypedDict, Unpack, cast, get_args
 
 from bigcommerce import APIConnectionError, InternalServerError, RateLimitError
 
@@ -62,6 +62,13 @@ class Shipment(TypedDict):
     method: str | None
 
 
+class RefundLine(TypedDict, total=False):
+    amount: Required[str]
+    on: str
+    to: str  # "the original payment method", "store credit"
+    declined: bool
+
+
 class OrderDetails(TypedDict):
     """One order as a shopper may see it: no street address, no payment card details."""
 
@@ -81,6 +88,8 @@ class OrderDetails(TypedDict):
     currency: str
     shipments: list[Shipment]
     ship_to: list[str]
+    refunds: NotRequired[list[RefundLine]]  # only when the order was refunded
+    refunds_unreadable: NotRequired[bool]
 
 
 class OrderSummary(TypedDict):
@@ -100,6 +109,18 @@ class CancellationConfirmation(TypedDict):
     proposal_id: str
     items: list[str]
     total: str
+    question: str
+
+
+class AddressConfirmation(TypedDict):
+    """change_shipping_address's confirmation: old and new address, bound to one order and proposal."""
+
+    type: Literal["confirm_address_change"]
+    order_id: int
+    address_id: int
+    proposal_id: str
+    old_address: str
+    new_address: dict[str, str]
     question: str
 
 
@@ -177,8 +198,9 @@ class OrderFields(TypedDict, total=False):
 
 
 class CancellationFields(TypedDict, total=False):
-    """cancel_order: the confirmation to show, then the outcome."""
+    """cancel_order (and change_shipping_address): the confirmation to show, then the outcome."""
 
+    address_confirmation: AddressConfirmation
     confirmation: CancellationConfirmation
     cancelled: bool
     order_status: str | None
@@ -233,6 +255,47 @@ class ProductFields(VariantAnswer, Prices, total=False):
     similar: list[ProductSummary] | None
 
 
+class PageSectionFound(TypedDict):
+    """A store page's section quoted in a knowledge answer, with the page it is on."""
+
+    page: str
+    heading: str
+    text: str
+    url: str | None
+
+
+class ShippingMethodOffered(TypedDict, total=False):
+    name: str
+    cost: str  # the store's currency; "quoted at checkout" for carriers
+    free_over: str
+
+
+class ShippingZoneOffered(TypedDict, total=False):
+    zone: str
+    methods: list[ShippingMethodOffered]
+    free_shipping_over: str
+
+
+class StoreContact(TypedDict, total=False):
+    email: str
+    phone: str
+    address: str
+    hours: str
+
+
+class KnowledgeFields(TypedDict, total=False):
+    """search_store_info, get_shipping_options, get_payment_methods, get_store_contact."""
+
+    sections: list[PageSectionFound]
+    link: str | None
+    destination: str | None
+    ships_there: bool
+    zones: list[ShippingZoneOffered]
+    payment_methods: list[str]
+    contact: StoreContact
+    skipped: list[str] | None
+
+
 class HandoffFields(TypedDict, total=False):
     """transfer_to_human."""
 
@@ -247,6 +310,7 @@ class ToolFields(
     DiscountFields,
     PromotionFields,
     ProductFields,
+    KnowledgeFields,
     HandoffFields,
     total=False,
 ):

@@ -61,8 +61,10 @@ async def test_full_token_detects_store_and_enables_every_tool(sandbox: Sandbox,
         "products": "read",
         "customers": "read",
         "marketing": "read",
+        "content": "none",  # the small shop's token has neither optional scope
+        "payments": "none",
     }
-    assert len(enabled_tools(connection.scopes)) == 7
+    assert len(enabled_tools(connection.scopes)) == 10  # all but search_store_info and get_payment_methods
     saved = ConnectionStore(tmp_path)
     assert saved.hashes() == ["smallshop"]
     assert saved.token("smallshop") == Secret(SMALL_FULL_TOKEN)
@@ -128,8 +130,12 @@ async def test_missing_scopes_read_access_forbidden_and_name_the_tools(
     report = render_connection(connection)
     assert "Problems:" in report and orders in report
     full = (await connect(sandbox, tmp_path)).connection
-    assert scope_problems(full.scopes) == []
-    assert "Problems:" not in render_connection(full)
+    optional = scope_problems(full.scopes)  # only the optional Content and payment methods scopes
+    assert [p.split(" scope ")[0] for p in optional] == [
+        "Access forbidden: the token lacks the Content read-only",
+        "Access forbidden: the token lacks the Payment Methods read-only",
+    ]
+    assert "search_store_info" in optional[0] and "get_payment_methods" in optional[1]
 
 
 async def test_token_of_another_store_is_refused(small_data: dict[str, Any], tmp_path: Path) -> None:

@@ -52,6 +52,7 @@ async def test_llm_calls_a_tool_and_answers_from_its_result(llm_agent: Agent, fa
     assert set(offered) == {
         "get_order_information",
         "cancel_order",
+        "change_shipping_address",
         "check_gift_card_balance",
         "transfer_to_human",
     }

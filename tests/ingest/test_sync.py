@@ -20,7 +20,7 @@ async def test_full_sync_keeps_only_visible_in_stock_unrestricted_products(catal
     assert catalog.indexed_ids() == [1, 2]
     assert (report.mode, report.seen, report.upserted, report.deleted, report.failed) == ("full", 5, 2, 0, 0)
     assert dict(report.excluded) == {"hidden": 1, "out_of_stock": 1, "restricted": 1}
-    assert report.api_requests == 3  # categories, customer groups, one page of products
+    assert report.api_requests == 4  # categories, customer groups, one page of products, one of store pages
     document = catalog.index.get("product-2")
     assert document is not None
     assert "Sparring Gloves" in document["document"] and "on sale for 59,50 €" in document["document"]
@@ -81,7 +81,7 @@ async def test_a_page_that_fails_twice_is_retried(catalog: Catalog) -> None:
     catalog.sandbox.faults.update({"fail_next": 2})
     report = await catalog.sync()
     assert catalog.indexed_ids() == [1, 2]
-    assert report.api_requests == 5
+    assert report.api_requests == 6  # and one page of store pages
 
 
 async def test_store_failing_mid_sync_keeps_the_previous_index(catalog: Catalog) -> None:
