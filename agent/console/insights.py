@@ -58,7 +58,7 @@ async def insights_of(transcripts: Transcripts, store_hash: str, since: datetime
         )
         recent = await tx.fetchall(
             "SELECT record FROM transcript_turns WHERE store_hash = ? AND started_at >= ? "
-            "ORDER BY seq DESC LIMIT ?",
+            "ORDER BY started_at DESC LIMIT ?",  # walks the time index from the newest: stops at the limit
             (store_hash, bound, TIMED_TURNS),
         )
     conversations, turns, handoffs, errors, resolved = (int(v) for v in (row or (0, 0, 0, 0, 0)))
