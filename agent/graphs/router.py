@@ -31,7 +31,9 @@ from ..models.browse import about_products, on_the_page
 from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
-from ..models.offline import guess_intent, split_codes, text_of
+from ..models.offer import OFFER_PERSON
+from ..models.offline import CONTINUATIONS, guess_intent, split_codes, text_of
+from ..models.pending import PendingRequest, left_open
 from ..tools.context import Conversation
 from ..transcripts.capture import timed
 from . import claims, order_management, product_expert
@@ -49,6 +51,7 @@ ASKS_FOR_A_PERSON = re.compile(
 )
 ALWAYS_DIRECT = frozenset({"greeting", "thanks", "goodbye", "prompt_attack"})  # whatever the confidence
 SUBGRAPHS = ("order_management", "product_expert")
+OFFERED_HANDOFF = "transfer_to_human"  # a pending offer of a person (``respond``'s cannot-help replies)
 Next = Literal["order_management", "product_expert", "respond", "ground"]
 
 
@@ -73,6 +76,19 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     if ASKS_FOR_A_PERSON.search(text):
         return "respond", "handoff"
     understanding = context.nlu.understand(text)
+    pending = PendingRequest.from_state(state.get("pending"))
+    waiting = (state.get("pending") or {}).get("route")
+    if pending is not None and pending.tool == OFFERED_HANDOFF and understanding.intent in ("affirm", "deny"):
+        return "respond", (
+            "handoff" if understanding.intent == "affirm" else "declined"
+        )  # the offer answered
+    if (
+        pending is not None
+        and waiting in SUBGRAPHS
+        and pending.details(understanding.entities)
+        and (understanding.intent in CONTINUATIONS or ROUTE_OF_INTENT.get(understanding.intent) == "respond")
+    ):
+        return waiting, understanding.intent  # the detail the assistant asked for: the question stays asked
     if about_products(text, understanding.intent, understanding.entities):
         return "product_expert", "product_info"  # "do you sell kettlebells", "X vs Y": a shortlist
     if state.get("product_id") and on_the_page(text, understanding):
@@ -137,6 +153,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         _share_details(plan, text, extract_entities(text))  # regular expressions only: no second embedding
     if len(plan) == 1:
         plan = {next(iter(plan)): text}
+    offered = PendingRequest.from_state(state.get("pending"))
+    if intents.get("respond") == "handoff" and offered is not None and offered.tool == OFFERED_HANDOFF:
+        plan["respond"] = f"{offered.question} ({text})"  # "yes" to the offer: the team reads the question
     routes = [r for r in ("order_management", "product_expert", "respond") if r in plan]
     requests = dict(plan)
     requests["respond_intent"] = intents.get("respond", "unknown")
@@ -146,6 +165,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         "turn_start": start,
         "last_routes": routes,
         "read_as": reading.note(),
+        "pending": None,  # set again by the subgraph that asks for a detail this turn
     }
 
 
@@ -208,7 +228,11 @@ def subgraph_node(target: str) -> Any:
         given = _subgraph_input(state, target, runtime.context)
         output = await graph.ainvoke(given, config)
         new = output["messages"][len(given["messages"]) :]
-        return {"messages": new, "active": target}
+        update: dict[str, Any] = {"messages": new, "active": target}
+        asked = left_open(output["messages"])
+        if asked is not None:
+            update["pending"] = {**asked.as_state(), "route": target}
+        return update
 
     return run
 
@@ -222,7 +246,10 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     if intent == "handoff" and text.strip():
         return {"messages": await handoff_messages(runtime.context, conversation, text)}
     reply = await direct_reply(runtime.context, conversation, intent, text)
-    return {"messages": [AIMessage(content=reply)]}
+    update: dict[str, Any] = {"messages": [AIMessage(content=reply)]}
+    if reply.endswith(OFFER_PERSON):  # the offer of a person is a question: a "yes" next turn hands off
+        update["pending"] = PendingRequest(OFFERED_HANDOFF, question=text).as_state() | {"route": "respond"}
+    return update
 
 
 def after(done: str) -> Any:

@@ -23,6 +23,9 @@ class AgentState(TypedDict, total=False):
     grounding_violations: int
     grounding_replaced: list[dict[str, Any]]  # the last replacements: original, replacement, unsupported
     read_as: list[dict[str, str]]  # this turn's words read as others ("hw" -> "how"), for the transcript
+    pending: (
+        dict[str, Any] | None
+    )  # the request waiting for a detail the assistant asked for (models/pending.py)
 
 
 class OrderState(TypedDict, total=False):

@@ -1,0 +1,60 @@
+"""Bad input end to end: whatever the text, an answer or a question back, never an exception, no store
+request and no attempt spent on something the shopper did not ask about."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from agent.runtime import Agent
+from sandbox.demo import DEMO_STORE_HASH
+from tests.tools.conftest import ToolsEnv
+
+EMAIL_THREAD = """\
+-----Original Message-----
+From: Customer Care <care@othershop.example>
+Sent: Monday, March 3, 2025 9:14 AM
+To: me
+Subject: RE: URGENT FWD: your request
+
+> Hi there,
+> Thanks for reaching out! We RECEIVED your message and will get back to you.
+> Kind regards, THE TEAM
+"""
+BAD_INPUTS = {
+    "5000 characters": ("lorem ipsum dolor sit amet " * 200)[:5000],
+    "one long word": "a" * 5000,
+    "emoji only": "🥊🔥😂🙏🏽👍" * 3,
+    "Hebrew": "שלום, יש לכם כפפות אגרוף?",
+    "Arabic": "مرحبا، هل لديكم قفازات ملاكمة؟",
+    "Chinese": "你好，你们有拳击手套吗？",
+    "a pasted email thread": EMAIL_THREAD,
+    "markup": "<script>alert('xss1')</script><b>HELLO</b> <img src=x onerror=alert(1)> [CODE]GRAB[/CODE]",
+    "control characters": "\x00\x1b[31mRED\x1b[0m \u202e\u200b",
+}
+
+
+def _requests(env: ToolsEnv) -> object:
+    return env.sandbox.limiter.tally(DEMO_STORE_HASH)["counted"]
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
+async def test_bad_input_gets_an_answer_and_touches_nothing(agent: Agent, env: ToolsEnv, kind: str) -> None:
+    before = _requests(env)
+    result = await agent.send(uuid.uuid4().hex, BAD_INPUTS[kind])
+    assert result.text.strip(), kind
+    assert result.tool_calls == [], (kind, result.tool_calls)
+    assert _requests(env) == before, kind
+    assert "Traceback" not in result.text and "Error" not in result.text
+
+
+async def test_bad_input_mid_conversation_keeps_the_conversation_going(agent: Agent, env: ToolsEnv) -> None:
+    thread = uuid.uuid4().hex
+    await agent.send(thread, "where is order 12345?")
+    for text in BAD_INPUTS.values():
+        before = _requests(env)
+        result = await agent.send(thread, text)
+        assert result.text.strip() and _requests(env) == before
+    done = await agent.send(thread, "jane.doe@example.com")
+    assert "Order #12345" in done.text
