@@ -33,7 +33,7 @@ from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
 from ..models.offer import OFFER_PERSON
 from ..models.offline import CONTINUATIONS, guess_intent, split_codes, text_of
-from ..models.pending import PendingRequest, left_open
+from ..models.pending import SHORT_ANSWER, PendingRequest, left_open
 from ..tools.context import Conversation
 from ..transcripts.capture import timed
 from . import claims, order_management, product_expert
@@ -86,7 +86,10 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
         pending is not None
         and waiting in SUBGRAPHS
         and pending.details(understanding.entities)
-        and (understanding.intent in CONTINUATIONS or ROUTE_OF_INTENT.get(understanding.intent) == "respond")
+        and (
+            understanding.intent in CONTINUATIONS
+            or (ROUTE_OF_INTENT.get(understanding.intent) == "respond" and len(text.split()) <= SHORT_ANSWER)
+        )
     ):
         return waiting, understanding.intent  # the detail the assistant asked for: the question stays asked
     if about_products(text, understanding.intent, understanding.entities):
@@ -144,6 +147,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     plan: dict[str, str] = {}
     intents: dict[str, str] = {}
     for part in parts:
+        if not part.strip():  # nothing of the shopper's own (only pasted material or invisible characters)
+            plan["respond"], intents["respond"] = "", "unknown"
+            continue
         target, intent = await _route_one(state, runtime.context, part)
         plan[target] = f"{plan[target]} {part}".strip() if target in plan else part
         intents.setdefault(target, intent)
@@ -159,14 +165,16 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     routes = [r for r in ("order_management", "product_expert", "respond") if r in plan]
     requests = dict(plan)
     requests["respond_intent"] = intents.get("respond", "unknown")
-    return {
+    update: dict[str, Any] = {
         "routes": routes,
         "requests": requests,
         "turn_start": start,
         "last_routes": routes,
         "read_as": reading.note(),
-        "pending": None,  # set again by the subgraph that asks for a detail this turn
     }
+    if routes != ["respond"] or intents.get("respond") in ("handoff", "declined"):
+        update["pending"] = None  # set again by the subgraph that asks for a detail this turn
+    return update
 
 
 def _share_details(plan: dict[str, str], text: str, entities: Any) -> None:
@@ -240,7 +248,11 @@ def subgraph_node(target: str) -> Any:
 async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     config = get_config()
     requests = state.get("requests", {})
-    text = requests.get("respond") or text_of(state["messages"][state.get("turn_start", 0)])
+    text = (
+        requests["respond"]
+        if "respond" in requests
+        else text_of(state["messages"][state.get("turn_start", 0)])
+    )
     conversation = Conversation(thread_id=str(config.get("configurable", {}).get("thread_id", "default")))
     intent = requests.get("respond_intent", "unknown")
     if intent == "handoff" and text.strip():

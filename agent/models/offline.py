@@ -37,7 +37,7 @@ from ..tools.shortlist import ordinal, pick
 from .browse import about_products, compared, on_the_page
 from .intents import NLU, Understanding
 from .offer import can_do
-from .pending import PendingRequest, pending_request
+from .pending import SHORT_ANSWER, PendingRequest, pending_request
 from .replies import Focus, compose
 
 TOOL_OF_INTENT = {
@@ -318,12 +318,8 @@ class OfflineChatModel(BaseChatModel):
         if args is None:
             return None
         own = TOOL_OF_INTENT.get(current.intent)
-        if (
-            current.intent in CONTINUATIONS
-            or own is None
-            or own == pending.tool
-            or own not in self.tool_names
-        ):
+        short = len(humans[-1].split()) <= SHORT_ANSWER  # not an email thread that happens to hold an address
+        if current.intent in CONTINUATIONS or own == pending.tool or (short and own is None):
             return self._call(pending.tool, args, len(humans))
         return None
 

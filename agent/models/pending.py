@@ -28,6 +28,8 @@ DETAIL_OF_TOOL: Mapping[str, str] = {
     "lookup_discount_code": "code",
 }
 ARGUMENT_OF_DETAIL: Mapping[str, str] = {"order_number": "order_id", "email": "email", "code": "code"}
+LOOK_BACK = 3  # exchanges
+SHORT_ANSWER = 12  # words: a message this short that supplies the detail answers the question
 
 
 @dataclass(frozen=True)
@@ -94,11 +96,14 @@ def _result(message: ToolMessage) -> dict[str, Any] | None:
 
 
 def pending_request(messages: Sequence[BaseMessage]) -> PendingRequest | None:
-    """The request the exchange before the shopper's latest message left asking for a detail."""
+    """The request the last exchange that used a tool, before the shopper's latest message, left asking for
+    a detail (looking back over at most ``LOOK_BACK`` exchanges)."""
     humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
-    if len(humans) < 2:
-        return None
-    return _asked(messages, humans[-2], humans[-1])
+    for k in range(len(humans) - 1, max(0, len(humans) - 1 - LOOK_BACK), -1):
+        start, end = humans[k - 1], humans[k]
+        if any(isinstance(m, AIMessage) and m.tool_calls for m in messages[start:end]):
+            return _asked(messages, start, end)  # the last exchange that used a tool decides
+    return None  # exchanges without tools in between ("hmm", "hi") leave the question asked
 
 
 def left_open(messages: Sequence[BaseMessage]) -> PendingRequest | None:
