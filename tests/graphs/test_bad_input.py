@@ -40,6 +40,9 @@ SPENDING = frozenset(
 )
 
 
+CODE_TOOLS = frozenset({"lookup_discount_code", "check_gift_card_balance"})
+
+
 def _requests(env: ToolsEnv) -> object:
     return env.sandbox.limiter.tally(DEMO_STORE_HASH)["counted"]
 
@@ -61,6 +64,11 @@ async def test_bad_input_mid_conversation_keeps_the_conversation_going(agent: Ag
     for kind, text in BAD_INPUTS.items():
         result = await agent.send(thread, text)
         assert result.text.strip(), kind
-        assert not [c for c in result.tool_calls if c["name"] in SPENDING], (kind, result.tool_calls)
-    done = await agent.send(thread, "jane.doe@example.com")
+        spent = [  # a code checked, or an order looked up with an email: attempts a shopper has few of
+            c
+            for c in result.tool_calls
+            if c["name"] in CODE_TOOLS or (c["name"] in SPENDING and c["args"].get("email"))
+        ]
+        assert spent == [], (kind, result.tool_calls)
+    done = await agent.send(thread, "where is order 12345? jane.doe@example.com")
     assert "Order #12345" in done.text
