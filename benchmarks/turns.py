@@ -29,6 +29,7 @@ import httpx
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from agent.assembly import open_agent  # noqa: E402
+from agent.graphs import reading as graph_reading  # noqa: E402
 from agent.models import intents as nlu_module  # noqa: E402
 from agent.models import normalize, offline  # noqa: E402
 from agent.ports import free_port  # noqa: E402
@@ -95,6 +96,20 @@ def time_calls(owner: Any, name: str, timer: Timer) -> None:
     setattr(owner, name, timed)
 
 
+def time_function(module: Any, name: str, timer: Timer) -> None:
+    """Time a module-level function where ``module`` looks it up (``from x import f`` binds it there)."""
+    original = getattr(module, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            timer.seconds += time.perf_counter() - started
+
+    setattr(module, name, timed)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -104,7 +119,9 @@ async def run(args: argparse.Namespace, home: Path, base_url: str) -> dict[str, 
     settings = Settings(home=home)
     await connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), base_url, ConnectionStore(home))
     await run_ingest(settings, DEMO_STORE_HASH, full=True)
-    api, model, reading = Timer(), Timer(), Timer()
+    api, model, reading, added = Timer(), Timer(), Timer(), Timer()
+    time_function(offline, "pending_request", added)  # issue 23's second part: the question kept asked
+    time_function(graph_reading, "own_words", added)  # and the pasted material left out
     time_calls(offline.OfflineChatModel, "decide", model)
     time_calls(nlu_module.NLU, "understand", model)  # routing decisions count as the model's time
     time_calls(normalize.Normalizer, "read", reading)  # text-speak and spelling, part of graph overhead
@@ -115,10 +132,15 @@ async def run(args: argparse.Namespace, home: Path, base_url: str) -> dict[str, 
             for conversation in CONVERSATIONS:
                 thread = uuid.uuid4().hex
                 for text in conversation:
-                    api.take(), model.take(), reading.take()
+                    api.take(), model.take(), reading.take(), added.take()
                     result = await agent.send(thread, text)
                     total = result.seconds
-                    api_s, model_s, reading_s = api.take(), model.take(), reading.take()
+                    api_s, model_s, reading_s, added_s = (
+                        api.take(),
+                        model.take(),
+                        reading.take(),
+                        added.take(),
+                    )
                     kind = "+".join(result.routes) + (" (tool)" if result.tool_calls else "")
                     rows.append(
                         {
@@ -127,6 +149,7 @@ async def run(args: argparse.Namespace, home: Path, base_url: str) -> dict[str, 
                             "api": api_s,
                             "model": model_s,
                             "reading": reading_s,
+                            "added": added_s,
                             "llm_calls": result.llm_calls,
                         }
                     )
@@ -158,6 +181,7 @@ def main() -> None:
         "model (incl. routing)": [r["model"] * 1000 for r in rows],
         "graph overhead": [(r["total"] - r["api"] - r["model"]) * 1000 for r in rows],
         "  of which reading (typos)": [r["reading"] * 1000 for r in rows],
+        "pending question + pasted": [r["added"] * 1000 for r in rows],
     }
     whole = sum(totals)
     for label, values in parts.items():

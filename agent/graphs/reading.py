@@ -12,6 +12,7 @@ from typing import Any
 from ..context import AgentContext
 from ..models.intents import EXAMPLES, load_examples
 from ..models.normalize import Normalizer, Reading, index_documents, store_words, words_of
+from ..models.pasted import own_words
 
 REFRESH_SECONDS = 300.0
 _KEY = "normalizer"
@@ -49,7 +50,10 @@ def normalizer(context: AgentContext) -> Normalizer:
 
 
 def read(context: AgentContext, text: str) -> Reading:
-    """``text`` as the NLU and the tools should read it."""
-    if not text.strip():
-        return Reading(text, text)
-    return normalizer(context).read(text)
+    """``text`` as the NLU and the tools should read it: the shopper's own words (``pasted.own_words``),
+    text-speak expanded and misspellings corrected."""
+    own = own_words(text)
+    if not own.strip():
+        return Reading(text, "")
+    reading = normalizer(context).read(own)
+    return reading if own == text else Reading(text, reading.text, reading.changes)

@@ -168,6 +168,8 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
         return f"Sorry, I can only help in English for now. {abilities}"
     if intent == "greeting":
         return f"Hi! Welcome to {store}. {can_do(enabled, person=False)}"
+    if intent == "declined":
+        return "No problem. Is there anything else I can help with?"
     if intent == "thanks":
         return "You're welcome! Is there anything else I can help with?"
     if intent == "goodbye":

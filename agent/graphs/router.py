@@ -31,7 +31,9 @@ from ..models.browse import about_products, on_the_page
 from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
-from ..models.offline import guess_intent, split_codes, text_of
+from ..models.offer import OFFER_PERSON
+from ..models.offline import CONTINUATIONS, guess_intent, split_codes, text_of
+from ..models.pending import SHORT_ANSWER, PendingRequest, left_open
 from ..transcripts.capture import timed
 from . import claims, order_management, person, product_expert
 from .grounding import check_reply, evidence_of, fallback_reply
@@ -48,6 +50,7 @@ ASKS_FOR_A_PERSON = re.compile(
 )
 ALWAYS_DIRECT = frozenset({"greeting", "thanks", "goodbye", "prompt_attack"})  # whatever the confidence
 SUBGRAPHS = ("order_management", "product_expert")
+OFFERED_HANDOFF = "transfer_to_human"  # a pending offer of a person (``respond``'s cannot-help replies)
 Next = Literal["order_management", "product_expert", "respond", "ground"]
 
 
@@ -74,6 +77,22 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
     understanding = context.nlu.understand(text)
     if person.trouble_not_a_cancel(text, understanding.intent):
         return "respond", "trouble"  # "charged twice for 12345, pls fix": an apology and the offer, no cancel
+    pending = PendingRequest.from_state(state.get("pending"))
+    waiting = (state.get("pending") or {}).get("route")
+    if pending is not None and pending.tool == OFFERED_HANDOFF and understanding.intent in ("affirm", "deny"):
+        return "respond", (
+            "handoff" if understanding.intent == "affirm" else "declined"
+        )  # the offer answered
+    if (
+        pending is not None
+        and waiting in SUBGRAPHS
+        and pending.details(understanding.entities)
+        and (
+            understanding.intent in CONTINUATIONS
+            or (ROUTE_OF_INTENT.get(understanding.intent) == "respond" and len(text.split()) <= SHORT_ANSWER)
+        )
+    ):
+        return waiting, understanding.intent  # the detail the assistant asked for: the question stays asked
     if about_products(text, understanding.intent, understanding.entities):
         return "product_expert", "product_info"  # "do you sell kettlebells", "X vs Y": a shortlist
     if state.get("product_id") and on_the_page(text, understanding):
@@ -144,6 +163,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     plan: dict[str, str] = {}
     intents: dict[str, str] = {}
     for part in parts:
+        if not part.strip():  # nothing of the shopper's own (only pasted material or invisible characters)
+            plan["respond"], intents["respond"] = "", "unknown"
+            continue
         target, intent = await _route_one(state, runtime.context, part)
         plan[target] = f"{plan[target]} {part}".strip() if target in plan else part
         intents.setdefault(target, intent)
@@ -153,10 +175,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         _share_details(plan, text, extract_entities(text))  # regular expressions only: no second embedding
     if len(plan) == 1:
         plan = {next(iter(plan)): text}
+    offered = PendingRequest.from_state(state.get("pending"))
+    if intents.get("respond") == "handoff" and offered is not None and offered.tool == OFFERED_HANDOFF:
+        plan["respond"] = f"{offered.question} ({text})"  # "yes" to the offer: the team reads the question
     routes = [r for r in ("order_management", "product_expert", "respond") if r in plan]
     requests = dict(plan)
     requests["respond_intent"] = intents.get("respond", "unknown")
-    return {
+    update: dict[str, Any] = {
         "routes": routes,
         "requests": requests,
         "turn_start": start,
@@ -164,6 +189,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         "read_as": reading.note(),
         "person_offered": False,
     }
+    if routes != ["respond"] or intents.get("respond") in ("handoff", "declined"):
+        update["pending"] = None  # set again by the subgraph that asks for a detail this turn
+    return update
 
 
 def _share_details(plan: dict[str, str], text: str, entities: Any) -> None:
@@ -225,7 +253,11 @@ def subgraph_node(target: str) -> Any:
         given = _subgraph_input(state, target, runtime.context)
         output = await graph.ainvoke(given, config)
         new = output["messages"][len(given["messages"]) :]
-        return {"messages": new, "active": target}
+        update: dict[str, Any] = {"messages": new, "active": target}
+        asked = left_open(output["messages"])
+        if asked is not None:
+            update["pending"] = {**asked.as_state(), "route": target}
+        return update
 
     return run
 
@@ -233,7 +265,11 @@ def subgraph_node(target: str) -> Any:
 async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     config = get_config()
     requests = state.get("requests", {})
-    text = requests.get("respond") or text_of(state["messages"][state.get("turn_start", 0)])
+    text = (
+        requests["respond"]
+        if "respond" in requests
+        else text_of(state["messages"][state.get("turn_start", 0)])
+    )
     conversation = person.conversation_of(
         state, str(config.get("configurable", {}).get("thread_id", "default"))
     )
@@ -247,7 +283,10 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         reason = requests.get("respond_reason") or None  # the offer's reason, when this accepts it
         return {"messages": await handoff_messages(runtime.context, conversation, text, messages, reason)}
     reply = await direct_reply(runtime.context, conversation, intent, text)
-    return {"messages": [AIMessage(content=reply)]}
+    update: dict[str, Any] = {"messages": [AIMessage(content=reply)]}
+    if reply.endswith(OFFER_PERSON):  # the offer of a person is a question: a "yes" next turn hands off
+        update["pending"] = PendingRequest(OFFERED_HANDOFF, question=text).as_state() | {"route": "respond"}
+    return update
 
 
 def after(done: str) -> Any:

@@ -26,6 +26,9 @@ class AgentState(TypedDict, total=False):
     person_offered: bool  # the last reply offered a person (a "yes" now makes the handoff)
     offer_reason: str | None  # why it was offered ("payment problem", "lookup lockout", ...)
     unhelped_turns: int  # turns in a row the assistant could not help
+    pending: (
+        dict[str, Any] | None
+    )  # the request waiting for a detail the assistant asked for (models/pending.py)
 
 
 class OrderState(TypedDict, total=False):

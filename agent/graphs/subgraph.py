@@ -25,7 +25,9 @@ from langgraph.runtime import Runtime
 from ..context import AgentContext
 from ..counters import count, count_failure
 from ..models.capabilities import prompt_lines
+from ..models.entities import Entities, extract_entities
 from ..models.llm_call import CallLimits, call_llm
+from ..models.llm_context import context_note
 from ..models.model_errors import FailureKind, ModelFailure
 from ..models.prompts import system_prompt
 from ..tools.registry import build_tools
@@ -107,9 +109,22 @@ def model_node(kind: str, tool_names: Sequence[str]) -> Callable[..., Any]:
         if getattr(context.model, "_llm_type", "") == OFFLINE:  # told every tool on, for honest refusals
             model = context.model.bind_tools(build_tools(enabled), store_tools=context.tools.enabled())
             return {"messages": [await model.ainvoke([prompt, *messages])]}
+        note = _context_note(context, messages, state.get("product_id"))
+        if note:
+            prompt = SystemMessage(content=f"{prompt.content}\n\n{note}")
         return {"messages": [await _llm_step(context, [prompt, *messages], enabled, called, state)]}
 
     return call_model
+
+
+def _context_note(context: AgentContext, messages: Sequence[BaseMessage], product_id: Any) -> str:
+    """The page product and the typed details of the shopper's latest message, for the LLM's tools."""
+    human = next((m for m in reversed(messages) if isinstance(m, HumanMessage)), None)
+    text = str(human.content) if human is not None and isinstance(human.content, str) else ""
+    if context.nlu is None or not text.strip():
+        return context_note("", Entities(), product_id if isinstance(product_id, int) else None)
+    entities = extract_entities(text)  # regular expressions only: no second embedding
+    return context_note(text, entities, product_id if isinstance(product_id, int) else None)
 
 
 async def _llm_step(

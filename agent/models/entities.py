@@ -231,6 +231,11 @@ def _orders(text: str) -> list[tuple[int, int, int]]:
     return [found[key] for key in sorted(found)]
 
 
+# a capitalised word of letters beside another one (not "I", not a code with digits)
+_SHOUTED_NEIGHBOUR = re.compile(r"\b[A-Z]{2,}[!?.,]*\s+$")
+_SHOUTED_NEXT = re.compile(r"[!?.,]*\s+[A-Z]{2,}\b(?![\w-])")
+
+
 def _is_code(token: str, text: str, start: int, end: int) -> bool:
     if token.isdigit() or _NOT_CODE.match(token):
         return False
@@ -240,6 +245,8 @@ def _is_code(token: str, text: str, start: int, end: int) -> bool:
         return bool(letters) and not (len(token) <= 3 and token.islower())
     if token.upper() in _NOT_CODE_WORDS or len(letters) < 4 or not token.isupper():
         return False
+    if _SHOUTED_NEIGHBOUR.search(text[:start]) or _SHOUTED_NEXT.match(text[end:]):
+        return False  # "WRONG ADDRESS ON 12345": a shouted phrase, not a code
     others = [c for c in text[:start] + text[end:] if c.isalpha()]
     return not others or sum(c.islower() for c in others) / len(others) > 0.5  # not a shouted message
 

@@ -40,6 +40,7 @@ from .intents import NLU, Understanding
 from .knowledge_calls import TOOL_OF_KNOWLEDGE, knowledge_args, unavailable
 from .knowledge_intents import ADDRESS_GIVEN
 from .offer import can_do
+from .pending import SHORT_ANSWER, PendingRequest, pending_request
 from .replies import Focus, compose
 
 TOOL_OF_INTENT = {
@@ -179,7 +180,7 @@ class OfflineChatModel(BaseChatModel):
         humans = [text_of(m) for m in messages if isinstance(m, HumanMessage)]
         if not humans:
             return AIMessage(content=can_do(self.store_tools))
-        return self.next_action(humans, listed_products(messages))
+        return self.next_action(humans, listed_products(messages), pending_request(messages))
 
     def cannot(self, text: str) -> str:
         """No bound tool serves ``text``: when what it asks for is off in this store, say so (one
@@ -329,7 +330,27 @@ class OfflineChatModel(BaseChatModel):
         args = {key: value for key, value in args.items() if value is not None}
         return {"name": tool, "args": args, "id": f"call_{number}_{tool}", "type": "tool_call"}
 
-    def next_action(self, humans: list[str], listed: Sequence[dict[str, Any]] = ()) -> AIMessage:
+    def _answers_pending(self, humans: list[str], pending: PendingRequest | None) -> ToolCall | None:
+        """The pending request's call, completed with the detail this message supplies ("12346" or
+        "jane@example.com" after the assistant asked for it), unless the message is a new request."""
+        if pending is None or pending.tool not in self.tool_names:
+            return None
+        current = self.understand(humans[-1])
+        args = pending.answered_with(current.entities)
+        if args is None:
+            return None
+        own = TOOL_OF_INTENT.get(current.intent)
+        short = len(humans[-1].split()) <= SHORT_ANSWER  # not an email thread that happens to hold an address
+        if current.intent in CONTINUATIONS or own == pending.tool or (short and own is None):
+            return self._call(pending.tool, args, len(humans))
+        return None
+
+    def next_action(
+        self, humans: list[str], listed: Sequence[dict[str, Any]] = (), pending: PendingRequest | None = None
+    ) -> AIMessage:
+        answer = self._answers_pending(humans, pending)
+        if answer is not None:
+            return AIMessage(content="", tool_calls=[answer])
         intent = self._task(humans)
         chosen = pick(listed, humans[-1]) if listed and ordinal(humans[-1]) is not None else None
         if chosen is not None and "get_product_information" in self.tool_names:
@@ -406,6 +427,9 @@ class OfflineChatModel(BaseChatModel):
         question = next(
             (text_of(m) for m in reversed(messages[:call_index]) if isinstance(m, HumanMessage)), ""
         )
+        pending = pending_request(messages[:call_index])
+        if pending is not None and question and self.understand(question).intent in CONTINUATIONS:
+            question = f"{pending.question} {question}"  # "was it refunded?" + the email: about the refund
         focus = Focus.of(question, self.understand(question).entities.options if question else ())
         names = {c["id"]: c["name"] for c in call.tool_calls}
         replies = []

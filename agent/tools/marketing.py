@@ -250,7 +250,10 @@ async def _kept_all(
 
 
 _NOT_USABLE = {  # certificate status -> (status in words, why it cannot be used)
-    "pending": ("pending activation", "hasn't been activated yet (its purchase is still being processed)"),
+    "pending": (
+        "pending activation",
+        "is pending: it isn't active yet (its purchase is still being processed)",
+    ),
     "disabled": ("disabled", "has been disabled by the store"),
     "expired": ("expired", "has expired"),
 }

@@ -16,6 +16,8 @@ Which product a name means:
    result is "ambiguous" with the tied candidates (up to 5, best vector score first) so the assistant
    can ask. The vector score does not break a tie: two names that hold the same words the shopper
    said are equally plausible, and the index's score adds a name bonus that favours shorter names.
+   When the reference also holds a name word that no candidate's name holds ("carbon" in "carbon pro
+   sparring gloves"), it names a product we cannot show: "not_found", with the tied ones as similar.
 3. When no name holds more than half the words, the reference names nothing we can show: "not_found",
    with up to 5 ``similar`` products from the vector search (score >= ``FLOOR``). A hidden or
    wholesale-only product's name ends here exactly as a name that does not exist does.
@@ -296,6 +298,13 @@ def _choose(
     tied = named or [p for share, p in shares if share == best]
     if len(tied) == 1:
         return tied[0].id, []
+    if not named and any(
+        len(w) > 3 and w.isalpha() and w not in in_names for w in set().union(*left.values())
+    ):
+        return (
+            None,
+            [],
+        )  # "carbon pro sparring gloves": a name word no product holds; say so, show the closest
     tied.sort(key=lambda p: -scores.get(p.id or 0, 0.0))  # stable: unscored keep the keyword order
     return None, tied[:MAX_CANDIDATES]
 

@@ -6,7 +6,7 @@ import pytest
 
 from agent.models.browse import about_products, compared
 from agent.models.entities import extract_entities
-from agent.models.offer import PERSON, can_do, cannot_help
+from agent.models.offer import OFFER_PERSON, PERSON, can_do, cannot_help
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_can_do_names_only_enabled_tools_and_offers_a_person() -> None:
     assert said.startswith("I can help with product details, prices and stock and current promotions.")
     assert "discount codes" not in said and "gift card" not in said and "order status" not in said
     assert PERSON in said
-    assert cannot_help([]).endswith(PERSON)
+    assert cannot_help([]).endswith(OFFER_PERSON)
     assert can_do().startswith("I can help with order status and tracking")
 
 
