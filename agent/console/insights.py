@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +41,13 @@ async def insights_of(transcripts: Transcripts, store_hash: str, since: datetime
     postgres = db.dialect.engine == "postgresql"
     bound: Any = since if postgres else timestamps.precise(since)
     handoff = "handoff" if postgres else "handoff = 1"
+    # SQLite would pick the (store, thread) index and sort every turn of the store: name the time index
+    by_time = "" if postgres else "INDEXED BY transcript_turns_time"
+    total_ms = (
+        "(record::json -> 'timings' ->> 'total_ms')::float"
+        if postgres
+        else "json_extract(record, '$.timings.total_ms')"
+    )
     async with db.transaction(readonly=True) as tx:
         row = await tx.fetchone(
             "SELECT count(*), coalesce(sum(turns), 0), "
@@ -57,12 +63,12 @@ async def insights_of(transcripts: Transcripts, store_hash: str, since: datetime
             (store_hash, bound),
         )
         recent = await tx.fetchall(
-            "SELECT record FROM transcript_turns WHERE store_hash = ? AND started_at >= ? "
-            "ORDER BY started_at DESC LIMIT ?",  # walks the time index from the newest: stops at the limit
+            f"SELECT {total_ms} FROM transcript_turns {by_time} WHERE store_hash = ? AND started_at >= ? "
+            "ORDER BY started_at DESC LIMIT ?",  # the time index from the newest: stops at the limit
             (store_hash, bound, TIMED_TURNS),
         )
     conversations, turns, handoffs, errors, resolved = (int(v) for v in (row or (0, 0, 0, 0, 0)))
-    times = [float(json.loads(r[0]).get("timings", {}).get("total_ms", 0.0)) for r in recent]
+    times = [float(r[0] or 0.0) for r in recent]
 
     def rate(part: int) -> float:
         return round(100.0 * part / conversations, 1) if conversations else 0.0
