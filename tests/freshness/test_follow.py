@@ -119,7 +119,7 @@ def test_register_list_and_disconnect_through_the_cli(
     assert main(["webhooks", "register", "--url", "http://shop.example/hook"]) == 1  # not https:443
     output = capsys.readouterr()
     assert "store/product/*" in output.out and "(bcagent)" in output.out
-    assert "3 registered" in output.out and "https on port 443" in output.err
+    assert "5 registered" in output.out and "https on port 443" in output.err
     assert secret not in output.out + output.err
     assert main(["disconnect", "--yes"]) == 0
     assert shop.sandbox.webhooks.hooks == {}

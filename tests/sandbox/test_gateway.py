@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 
@@ -139,9 +141,11 @@ async def test_fault_injection_at_run_time(sandbox: Sandbox) -> None:
 
 async def test_latency_injection_delays_requests(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     delays: list[float] = []
+    here = threading.get_ident()
 
     async def fake_sleep(seconds: float) -> None:
-        delays.append(seconds)
+        if threading.get_ident() == here:  # the patch is process-wide: other threads' loops sleep too
+            delays.append(seconds)
 
     monkeypatch.setattr("sandbox.app.asyncio.sleep", fake_sleep)
     sandbox.faults.update({"latency_ms": 250})

@@ -269,17 +269,19 @@ def test_wrong_emails_over_both_replicas_lock_after_five_in_total(
     cluster: Cluster, record_property: Any
 ) -> None:
     thread = cluster.thread(1)
+    # order 12346, not 12345: five failures on one order number lock it for every conversation for an
+    # hour (agent/tools/lockouts.py), and the next test asks for 12345
     reads_before = len(
-        [p for m, p in cluster.recorder.requests if m == "GET" and p.endswith("/v2/orders/12345")]
+        [p for m, p in cluster.recorder.requests if m == "GET" and p.endswith("/v2/orders/12346")]
     )
     texts = [
-        replies(cluster.say(n % 2, thread, "Where is order 12345? My email is sam.smith@example.net"))
+        replies(cluster.say(n % 2, thread, "Where is order 12346? My email is sam.smith@example.net"))
         for n in range(5)
     ]
     assert LOCKED not in " ".join(texts[:4]) and LOCKED in texts[4]  # 3 on one replica, 2 on the other
-    right = replies(cluster.say(1, thread, f"Where is order 12345? My email is {JANE}"))
-    assert LOCKED in right and "1Z999AA10123456784" not in right
-    reads = len([p for m, p in cluster.recorder.requests if m == "GET" and p.endswith("/v2/orders/12345")])
+    right = replies(cluster.say(1, thread, f"Where is order 12346? My email is {JANE}"))
+    assert LOCKED in right and "1Z999AA10123466784" not in right
+    reads = len([p for m, p in cluster.recorder.requests if m == "GET" and p.endswith("/v2/orders/12346")])
     assert reads - reads_before == 5  # after the lockout the store is not even asked
     # the thread's message limit counts both replicas' messages: 6 so far, 4 more, then 429
     statuses = [cluster.say(n % 2, thread, "hello?").status_code for n in range(RATE_PER_THREAD - 6 + 1)]

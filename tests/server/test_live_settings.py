@@ -28,6 +28,7 @@ from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
 from sandbox.server import LoopbackServer
 from sandbox.state import SandboxStore
 from tests.pgschema import fresh_database
+from tests.server.conftest import ADMIN, ADMIN_TOKEN
 
 INTERVAL = 0.2  # the follower's check interval in these tests (serve's default is 1 s)
 
@@ -52,7 +53,7 @@ class Replica:
     settings: Settings
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=60)
+        return httpx.Client(base_url=self.url, timeout=60, headers=ADMIN)  # /readyz names stores to the admin
 
     def ask(self, client: httpx.Client, text: str) -> dict[str, Any]:
         created = client.post(f"/v1/stores/{DEMO_STORE_HASH}/threads", json={})
@@ -79,7 +80,7 @@ def sandbox() -> Iterator[tuple[str, TokenLog]]:
 def replica(home: Path, api_url: str, embedder: Any, database_url: str | None = None) -> Iterator[Replica]:
     settings = Settings(home=home, database_url=database_url)
     asyncio.run(connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), api_url, ConnectionStore(home)))
-    settings = dataclasses.replace(settings, serve=ServeSettings(port=0))
+    settings = dataclasses.replace(settings, serve=ServeSettings(port=0, admin_token=ADMIN_TOKEN))
     options = ServeOptions(embedder=embedder, follow_catalog=False, settings_interval=INTERVAL)
     with BackgroundServer(create_app(settings, [DEMO_STORE_HASH], options)) as server:
         yield Replica(server.base_url, settings)
