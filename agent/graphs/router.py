@@ -27,6 +27,7 @@ from langgraph.runtime import Runtime
 
 from ..context import AgentContext
 from ..counters import count, count_failure
+from ..handoff.offer import complaint_kind
 from ..models.browse import about_products, on_the_page
 from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
@@ -159,6 +160,14 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
             "person_offered": False,
         }
     nlu = runtime.context.nlu
+    # read whole, before the split: "i got charged twice for order 12345!! pls fix" is one complaint,
+    # whose parts would each read as something else (a refund question, an address change)
+    if (
+        nlu is not None
+        and complaint_kind(text) is not None
+        and person.trouble_not_a_cancel(text, nlu.understand(text).intent)
+    ):
+        return _trouble(start, text, reading.note())
     parts = nlu.split_requests(text) if nlu is not None and text.strip() else [text]
     plan: dict[str, str] = {}
     intents: dict[str, str] = {}
@@ -192,6 +201,19 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     if routes != ["respond"] or intents.get("respond") in ("handoff", "declined"):
         update["pending"] = None  # set again by the subgraph that asks for a detail this turn
     return update
+
+
+def _trouble(start: int, text: str, read_as: list[dict[str, str]]) -> dict[str, Any]:
+    """A payment problem, a damaged or wrong item or fraud: an apology and the offer of a person."""
+    return {
+        "routes": ["respond"],
+        "requests": {"respond": text, "respond_intent": "trouble"},
+        "turn_start": start,
+        "last_routes": ["respond"],
+        "read_as": read_as,
+        "person_offered": False,
+        "pending": None,
+    }
 
 
 def _share_details(plan: dict[str, str], text: str, entities: Any) -> None:

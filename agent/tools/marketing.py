@@ -252,7 +252,7 @@ async def _kept_all(
 _NOT_USABLE = {  # certificate status -> (status in words, why it cannot be used)
     "pending": (
         "pending activation",
-        "is pending: it isn't active yet (its purchase is still being processed)",
+        "is pending: it hasn't been activated yet (its purchase is still being processed)",
     ),
     "disabled": ("disabled", "has been disabled by the store"),
     "expired": ("expired", "has expired"),

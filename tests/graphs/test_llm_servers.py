@@ -210,7 +210,7 @@ async def test_context_overflow_after_a_200_is_an_answer_and_the_next_turn_works
 
 
 async def test_history_is_trimmed_to_the_window_keeping_the_tool_facts(make_agent: Make) -> None:
-    agent, fake = await make_agent(Behaviour(context_tokens=2500), context_tokens=2500)
+    agent, fake = await make_agent(Behaviour(context_tokens=5000), context_tokens=5000)
     config: Any = {"configurable": {"thread_id": "long"}}
     fact = ToolMessage('{"status":"ok","code":"SAVE20","valid":true}', tool_call_id="c0", name="x")
     old: list[Any] = [

@@ -77,8 +77,10 @@ def sandbox() -> Iterator[tuple[str, TokenLog]]:
 
 
 @contextmanager
-def replica(home: Path, api_url: str, embedder: Any, database_url: str | None = None) -> Iterator[Replica]:
-    settings = Settings(home=home, database_url=database_url)
+def replica(
+    home: Path, api_url: str, embedder: Any, database_url: str | None = None, code_cache_seconds: float = 60.0
+) -> Iterator[Replica]:
+    settings = Settings(home=home, database_url=database_url, code_cache_seconds=code_cache_seconds)
     asyncio.run(connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), api_url, ConnectionStore(home)))
     settings = dataclasses.replace(settings, serve=ServeSettings(port=0, admin_token=ADMIN_TOKEN))
     options = ServeOptions(embedder=embedder, follow_catalog=False, settings_interval=INTERVAL)
@@ -218,7 +220,9 @@ def test_scope_lost_then_token_revoked_while_serving(
     store = SandboxStore.from_data(generate_demo_store(20, seed=0))
     with (
         LoopbackServer(Sandbox([store], quota=10**6)) as sandbox_server,
-        replica(tmp_path, sandbox_server.base_url, embedder) as served,
+        # no code cache: with one, the promotions read a moment ago would be answered from it for up to
+        # BCAGENT_CODE_CACHE_SECONDS, and the lost scope found by the first read after that
+        replica(tmp_path, sandbox_server.base_url, embedder, code_cache_seconds=0) as served,
         served.client() as client,
     ):
         assert _uses(served, client, "list_active_promotions")
