@@ -413,11 +413,11 @@ class NLU:
 def _decide(text: str, entities: Entities, scores: dict[str, float], nearest: float) -> tuple[str, float]:
     """The intent and confidence from the vote: the winner's share, scaled down when even the nearest
     example is far (similarity ``nearest`` between ``FAR`` and ``NEAR``). Two corrections: a message
-    naming a code asks about that code rather than what promotions run, and a message that asks
+    naming a code asks about that code rather than what promotions run or how the store ships, and a message that asks
     something is not a bare detail even when it looks like one ("where is order 12345, jane@x.com")."""
     votes = dict(scores)
-    if entities.codes:
-        votes["discount_code"] += votes.pop("promotions")
+    if entities.codes:  # "can I use SHIP5", "what does SHIPFREE do": the code's terms, not the store's
+        votes["discount_code"] += votes.pop("promotions") + votes.pop("shipping_info", 0.0)
     if _REQUEST_CUE.search(text) and max(votes, key=lambda i: votes[i]) == "provide_info":
         votes.pop("provide_info")
     total = sum(votes.values())
