@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import trajectory
+from .dead_ends import dead_ends
 
 
 @dataclass
@@ -124,6 +125,8 @@ def summarize(
         else float("nan"),
         "errors": sum(1 for r in results if r.error),
         "unbacked_facts": sum(len(r.unbacked_facts) for r in results),
+        "dead_end_turns": dead_ends(r.transcript for r in results)[0],  # evals/dead_ends.py
+        "turns": turns,
         "notes": _sum_notes(results),
         "input_tokens": sum(r.input_tokens for r in results),
         "output_tokens": sum(r.output_tokens for r in results),

@@ -80,6 +80,12 @@ def table(summary: dict[str, Any], results: list[TrialResult], load_errors: list
     lines.append(
         f"  facts not backed by a tool result (independent check): {summary.get('unbacked_facts', 0)}"
     )
+    if summary.get("turns"):
+        dead = summary.get("dead_end_turns", 0)
+        lines.append(
+            f"  turns ending with neither help nor a person offered: {dead} of {summary['turns']} "
+            f"({_pct(dead / summary['turns'])}; evals/dead_ends.py)"
+        )
     rubric = summary.get("rubric") or {}
     if any(rubric.values()):
         lines.append(

@@ -130,6 +130,10 @@ def _summary(summary: dict[str, Any], load_errors: list[str]) -> str:
         ("errors (did not run to the end)", str(summary["errors"])),
         ("facts not backed by a tool result", str(summary.get("unbacked_facts", 0))),
         (
+            "turns ending with neither help nor a person offered",
+            f"{summary.get('dead_end_turns', 0)} of {summary.get('turns', 0)}",
+        ),
+        (
             "rubric (LLM judge, apart from pass/fail)",
             f"{rubric.get('met', 0)} met, {rubric.get('not met', 0)} not met, {rubric.get('not graded', 0)} not graded",
         ),

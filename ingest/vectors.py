@@ -64,8 +64,13 @@ def chroma_client(path: Path | None = None, url: str | None = None) -> Any:
         )
     if path is None:
         raise ValueError("a persistent Chroma client needs a path")
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # the shop's catalog and pages: the owner's only, whatever the umask
+    client = chromadb.PersistentClient(path=str(path), settings=settings)
+    database = path / "chroma.sqlite3"
+    if database.exists():
+        database.chmod(0o600)
+    return client
 
 
 class ProductIndex:

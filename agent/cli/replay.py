@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -231,9 +232,28 @@ async def _show(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         text = json.dumps([t.to_json() for t in turns], ensure_ascii=False, indent=2, sort_keys=True)
     else:
-        text = render(turns, full=args.full, color=_color())
+        events = await _handoff_events(settings, turns[0].store_hash, args.thread) if args.db is None else []
+        if args.redact:
+            events = [replace(e, text=redactor.text(e.text)) for e in events]
+        text = render(turns, full=args.full, color=_color(), events=events)
     print(_scrub(text, settings, turns[0].store_hash))
     return 0
+
+
+async def _handoff_events(settings: Settings, store_hash: str, thread: str) -> list[Any]:
+    """The thread's handoff events from the store's records (read only; nothing is sent)."""
+    from ..persistence.records import open_records
+    from ..replay.handoff_events import handoff_events
+
+    try:
+        records = await open_records(settings, store_hash, ConnectionStore(settings.home).folder(store_hash))
+    except (ConnectionProblem, OSError, RuntimeError) as exc:
+        print(f"(the handoffs could not be read: {exc})", file=sys.stderr)
+        return []
+    try:
+        return await handoff_events(records, thread)
+    finally:
+        await records.aclose()
 
 
 def under_recordings(path: Path) -> bool:

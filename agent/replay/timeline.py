@@ -1,16 +1,19 @@
 """A conversation as a timeline (``bcagent replay show``): each shopper message and its context, the
 route, each tool call with its arguments and result (summarised, or whole with ``full``), the
 BigCommerce requests under it with status and timing, the replies (and the reply the grounding guard
-replaced), the confirmation asked and its answer, the steps' latency, the model and its tokens.
+replaced), the confirmation asked and its answer, the steps' latency, the model and its tokens; between
+the turns, the handoffs' events (``handoff_events``).
 Colour only when asked (the CLI asks on a terminal)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..transcripts.facets import is_lockout, store_failures
 from ..transcripts.records import Exchange, ToolCallRecord, TurnRecord
+from .handoff_events import TimelineEvent, moment_of
 
 SUMMARY_CHARS = 160
 STYLES = {"head": "1;36", "dim": "2", "tool": "33", "ok": "32", "bad": "31", "guard": "35", "you": "1"}
@@ -144,7 +147,14 @@ def turn_lines(
     return lines
 
 
-def render(turns: list[TurnRecord], *, full: bool = False, color: bool = False) -> str:
+def render(
+    turns: list[TurnRecord],
+    *,
+    full: bool = False,
+    color: bool = False,
+    events: Sequence[TimelineEvent] = (),
+) -> str:
+    """The timeline; ``events`` (handoffs, staff messages, deliveries) go after the turn they follow."""
     paint = Painter(color)
     if not turns:
         return ""
@@ -156,7 +166,12 @@ def render(turns: list[TurnRecord], *, full: bool = False, color: bool = False) 
     if failed:
         head += f" · errors in turn(s) {', '.join(map(str, failed))}"
     lines = [paint("head", head), ""]
+    waiting = sorted(events, key=lambda e: e.moment)
     for number, turn in enumerate(turns, 1):
         lines += turn_lines(number, turn, full=full, paint=paint)
+        following = moment_of(turns[number].started_at) if number < len(turns) else None
+        while waiting and (following is None or waiting[0].moment < following):
+            event = waiting.pop(0)
+            lines.append(paint("tool", f"  {event.time.replace('T', ' ')[:19]} UTC · {event.text}"))
         lines.append("")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ assistant answers again."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +31,7 @@ from .browser import bot_texts, send, shot, storage, turns, wait_ready, wait_tur
 pytestmark = pytest.mark.slow
 ADMIN = "browser-admin-token-000000000001"
 BEARER = {"Authorization": f"Bearer {ADMIN}"}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +66,8 @@ def test_staff_answer_in_the_widget_and_hand_back(server: str, new_page: Any) ->
     assert "What email should our team reply to?" in bot_texts(page)[-1]
     send(page, "jane.doe@example.com")
     assert "jane.doe@example.com" in bot_texts(page)[-1]
+    DOCS.mkdir(exist_ok=True)
+    shutil.copyfile(shot(page, "widget-handoff"), DOCS / "widget-handoff.png")  # the README's picture
 
     listed = httpx.get(f"{server}/v1/admin/stores/{DEMO_STORE_HASH}/handoffs", headers=BEARER).json()[
         "handoffs"
