@@ -8,7 +8,9 @@ Rules, in order (the first that fails is the reason a product is left out):
    with no variant that is purchasable and has stock. Untracked inventory counts as in stock.
 4. ``restricted``: (only when the Customers scope is present) none of the product's categories is open
    to the guest customer group, or, when no group is for guests, to the default group, according to the
-   groups' ``category_access``. With neither group, nothing is restricted.
+   groups' ``category_access``. With neither group, nothing is restricted. A product in no category at
+   all is left out under such access too, but as ``uncategorised``: not a wholesale product, a product the
+   merchant has not filed anywhere guests may look.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from typing import Literal
 from bigcommerce.types.catalog import Product
 from bigcommerce.types.customers import CustomerGroup
 
-Reason = Literal["hidden", "disabled", "out_of_stock", "restricted"]
+Reason = Literal["hidden", "disabled", "out_of_stock", "restricted", "uncategorised"]
 REASON_TEXT: dict[str, str] = {
     "hidden": "it is hidden (is_visible is false)",
     "disabled": "it cannot be purchased (availability is disabled)",
     "out_of_stock": "it has no stock (no purchasable variant with inventory above 0)",
     "restricted": "its categories are open only to restricted customer groups (e.g. wholesale)",
+    "uncategorised": "it is in no category, and guests may see only some categories (their customer "
+    "group's category access): put it in a category guests can see",
 }
 
 
@@ -75,5 +79,5 @@ def judge(product: Product, open_category_ids: set[int] | None) -> Verdict:
     if not in_stock(product):
         return Verdict(False, "out_of_stock")
     if open_category_ids is not None and not open_category_ids.intersection(product.categories):
-        return Verdict(False, "restricted")
+        return Verdict(False, "restricted" if product.categories else "uncategorised")
     return Verdict(True)

@@ -50,6 +50,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="how prices are written, as an example of 1234.50: '€1.234,50', '1 234,50 €', '$1,234.50' "
         "(default: the currency's usual symbol on the left, 1,234.50)",
     )
+    connect.add_argument(
+        "--no-sync",
+        dest="sync",
+        action="store_false",
+        help="do not start the first catalog sync (run `bcagent ingest` later; `bcagent serve` also syncs)",
+    )
     _add_app_arguments(connect)
     app = commands.add_parser(
         "storefront-app",
@@ -131,7 +137,28 @@ def cmd_connect(args: argparse.Namespace, settings: Settings) -> int:
         )
     if app is not None:
         print(f"Storefront app {app.client_id}: signed-in shoppers are verified with its client secret.")
+    if args.sync and _never_synced(connections, connection):
+        return _first_sync(settings, connection.store_hash)
     return 0
+
+
+def _never_synced(connections: ConnectionStore, connection: Connection) -> bool:
+    readable = connection.scopes.get("products", "none") != "none"
+    return readable and last_sync(connections.folder(connection.store_hash)) == "never"
+
+
+def _first_sync(settings: Settings, store_hash: str) -> int:
+    """The first catalog sync, right after connecting (as the integration page promises), with progress."""
+    from .catalog import cmd_ingest
+
+    print("Syncing the catalog for the first time (skip with --no-sync; `bcagent ingest` runs it again):")
+    status = cmd_ingest(argparse.Namespace(ingest_command=None, store=store_hash, full=False), settings)
+    if status != 0:
+        print(
+            "The store is connected; the catalog sync did not finish: run `bcagent ingest` to try again.",
+            file=sys.stderr,
+        )
+    return status
 
 
 def cmd_storefront_app(args: argparse.Namespace, settings: Settings) -> int:

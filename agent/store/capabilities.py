@@ -108,7 +108,7 @@ def scope_problems(scopes: dict[str, str]) -> list[str]:
             for r in REQUIREMENTS
             if r.family == family and _RANK[have] < _RANK[r.level] and r.level != "none"
         ]
-        if not wanting:
+        if not wanting or _read_only_by_choice(have, wanting):
             continue
         level = "modify" if any(r.level == "modify" for r in wanting) else "read-only"
         names = ", ".join(r.name for r in wanting)
@@ -118,3 +118,34 @@ def scope_problems(scopes: dict[str, str]) -> list[str]:
             "(Settings > API > API Accounts) and run `bcagent connect` again."
         )
     return problems
+
+
+def _read_only_by_choice(have: str, wanting: list[Requirement]) -> bool:
+    """Read access where only the writing tools need more: the integration page calls Orders read-only
+    enough for lookups, so it is a merchant's choice, not a problem."""
+    return have == "read" and all(r.level == "modify" for r in wanting)
+
+
+def scope_notes(scopes: dict[str, str]) -> list[str]:
+    """What a read-only scope leaves off when that is the merchant's choice (Orders read-only: lookups
+    work, cancelling and address changes do not), and the least-privilege advice."""
+    notes = []
+    for family in FAMILIES:
+        have = scopes.get(family, "none")
+        wanting = [r for r in REQUIREMENTS if r.family == family and _RANK[have] < _RANK[r.level]]
+        if wanting and _read_only_by_choice(have, wanting):
+            label = FAMILY_LABELS[family]
+            notes.append(
+                f"{label} is read-only: that is enough for lookups; {', '.join(r.name for r in wanting)} "
+                f"stay off (they need {label} modify). Keep it so if the assistant should not change "
+                "anything; otherwise give the API account the modify scope and run `bcagent connect` again."
+            )
+    notes.append(LEAST_PRIVILEGE)
+    return notes
+
+
+LEAST_PRIVILEGE = (
+    "Least privilege: this product needs Orders modify (or read-only, without cancelling and address "
+    "changes) and read-only for every other scope. Scopes are probed for reading only, so one granted with "
+    "modify shows as read-only here: grant read-only there."
+)

@@ -10,7 +10,7 @@ from pathlib import Path
 from bigcommerce.money import format_money
 
 from ..persistence.freshness import FreshnessSummary
-from .capabilities import FAMILIES, FAMILY_LABELS, evaluate, scope_problems
+from .capabilities import FAMILIES, FAMILY_LABELS, evaluate, scope_notes, scope_problems
 from .connections import Connection
 
 
@@ -51,6 +51,8 @@ def render_connection(connection: Connection, sync: str | None = None) -> str:
     if problems:
         lines.append("Problems:")
         lines.extend(f"  {problem}" for problem in problems)
+    lines.append("Notes:")
+    lines.extend(f"  {note}" for note in scope_notes(connection.scopes))
     return "\n".join(lines)
 
 

@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from agent.store.capabilities import enabled_tools, scope_problems
+from agent.store.capabilities import LEAST_PRIVILEGE, enabled_tools, scope_notes, scope_problems
 from agent.store.connect import connect_store
 from agent.store.connections import ConnectionProblem, ConnectionStore, Secret
-from agent.store.report import render_connection
+from agent.store.report import last_sync, render_connection
 from sandbox.app import Sandbox
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxStore
@@ -124,11 +124,14 @@ async def test_missing_scopes_read_access_forbidden_and_name_the_tools(
     assert all(p.startswith("Access forbidden: ") for p in problems)
     marketing = next(p for p in problems if "Marketing" in p)
     assert "check_gift_card_balance, lookup_discount_code, list_active_promotions" in marketing
-    orders = next(p for p in problems if "Orders modify" in p)
+    assert not any("Orders" in p for p in problems)  # read-only Orders is enough for lookups: no problem
+    (orders, privilege) = scope_notes(connection.scopes)
+    assert orders.startswith("Orders is read-only: that is enough for lookups")
     assert "cancel_order" in orders and "get_order_information" not in orders
+    assert privilege == LEAST_PRIVILEGE
     assert not any("Products" in p for p in problems)
     report = render_connection(connection)
-    assert "Problems:" in report and orders in report
+    assert "Problems:" in report and orders in report and LEAST_PRIVILEGE in report
     full = (await connect(sandbox, tmp_path)).connection
     optional = scope_problems(full.scopes)  # only the optional Content and payment methods scopes
     assert [p.split(" scope ")[0] for p in optional] == [
@@ -214,6 +217,9 @@ def test_cli_lifecycle_against_the_sandbox_over_loopback(small_data: dict[str, A
         )
         assert full.returncode == 0, full.stderr
         assert "Connected Small Shop." in full.stdout
+        # the first connect starts the first catalog sync; a reconnect (below) does not sync again
+        assert "Syncing the catalog for the first time" in full.stdout
+        assert last_sync(tmp_path / "stores" / "smallshop") != "never"
         assert "Currency:    EUR, shown as 1.234,50 €" in full.stdout
         assert "[on ] cancel_order" in full.stdout
         limited = _bcagent(
@@ -227,6 +233,7 @@ def test_cli_lifecycle_against_the_sandbox_over_loopback(small_data: dict[str, A
             server.base_url,
         )
         assert limited.returncode == 0, limited.stderr
+        assert "Syncing the catalog" not in limited.stdout
         assert (
             "[off] cancel_order               needs the Orders modify scope (token has read)"
             in limited.stdout
@@ -248,7 +255,7 @@ def test_cli_lifecycle_against_the_sandbox_over_loopback(small_data: dict[str, A
         assert bad.returncode == 1 and bad.stderr.startswith("error: Invalid access token")
         assert "Traceback" not in bad.stderr
     status = _bcagent(tmp_path, "status")
-    assert status.returncode == 0 and "Last catalog sync: never" in status.stdout
+    assert status.returncode == 0 and "Last catalog sync: never" not in status.stdout  # connect synced
     disabled = _bcagent(tmp_path, "tools", "disable", "get_product_information")
     assert "[off] get_product_information    disabled by the merchant" in disabled.stdout
     refused = _bcagent(tmp_path, "disconnect")
