@@ -1,4 +1,4 @@
-"""The demo page renderer: the product read through the store's client (sandbox over ASGI), and every
+"""The demo page renderer (no browser: plain HTML checks): the product read through the store's client (sandbox over ASGI), and every
 piece of store text escaped in the HTML."""
 
 from __future__ import annotations
