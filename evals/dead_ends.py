@@ -2,15 +2,16 @@
 
 A turn is a dead end when all three hold:
 
-- **no help**: no tool result of the turn is ``ok``, ``confirm``, ``needs_info`` or ``ambiguous`` (a fact
-  shown, a confirmation asked, or the shopper led on by a question for the detail the task needs);
+- **no answer**: no tool gave the turn an answer, or confirmation to ask: every tool result (if any ran)
+  is a failure of the tool itself (``error``, ``unavailable``, ``disabled``). A definite answer counts
+  as help even when it is "no": an order or code that does not match, a product the store does not sell
+  (with the closest ones), an order that can no longer be cancelled, a question for a missing detail;
 - **a failure said**: the reply says it could not (sorry, can't, couldn't, unable, not able, English only);
 - **no person**: the reply neither offers a person nor says the conversation was passed to the team, and
   no handoff tool ran.
 
-So an answer with no tool ("You're welcome!") is no dead end, and neither is an honest refusal that offers
-the team. The definition is strict on purpose: "Sorry, order 12345 has shipped, so it can't be cancelled"
-counts as a dead end unless it offers a person.
+So "You're welcome!" is no dead end, nor is an honest refusal that offers the team; "Sorry, I can't
+help with that" alone is one, and so is "the store cannot be reached" without the offer of a person.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-HELPED = frozenset({"ok", "confirm", "needs_info", "ambiguous"})
+NO_ANSWER = frozenset({"error", "unavailable", "disabled"})  # the tool itself failed or is off
 HANDOFF_TOOLS = frozenset({"transfer_to_human"})
 FAILURE = re.compile(
     r"\b(?:sorry|can't|cannot|can not|couldn't|could not|unable|not able|don't know|only help in english)\b",
@@ -39,8 +40,8 @@ def is_dead_end(turn: dict[str, Any]) -> bool:
         for item in turn.get("tool_results", [])
         if isinstance(item, dict)
     }
-    if statuses & HELPED:
-        return False
+    if statuses - NO_ANSWER or turn.get("confirmation"):
+        return False  # a tool answered (even "no such order"), or a confirmation was asked
     if {str(c.get("name")) for c in turn.get("tool_calls", []) if isinstance(c, dict)} & HANDOFF_TOOLS:
         return False
     reply = " ".join(str(r) for r in turn.get("replies", []))

@@ -19,7 +19,9 @@ from ..tools.handoff import transfer_to_human
 from ..tools.provenance import handoff_summary
 
 WHAT_CAN_YOU_DO = re.compile(
-    r"\bwhat (?:can|do|else can) you (?:do|help)|\bhow can you help\b|\bwhat are you for\b", re.I
+    r"\bwhat (?:can|do|else can) (?:you|u)(?: (?:even|actually|really|guys))? (?:do|help)|"
+    r"\bhow can (?:you|u) help\b|\bwhat are (?:you|u) for\b",
+    re.I,
 )
 CHANGE_AN_ORDER = re.compile(
     r"\b(?:mark|set|change|make|update)\b.{0,40}\b(?:refunded|paid|shipped|delivered|free)\b", re.IGNORECASE

@@ -22,9 +22,11 @@ def turn(reply: str, *statuses: str, calls: tuple[str, ...] = ()) -> dict[str, A
 @pytest.mark.parametrize(
     ("case", "dead"),
     [
-        (turn("I couldn't find that product.", "not_found"), True),
+        (turn("I couldn't find that product.", "not_found"), False),  # an answer: not sold here
         (turn("Sorry, I can only help in English for now."), True),
-        (turn("Sorry, order 12345 has shipped, so it can't be cancelled.", "refused"), True),
+        (turn("Sorry, order 12345 has shipped, so it can't be cancelled.", "refused"), False),
+        ({**turn("Cancel order #12346? This cannot be undone."), "confirmation": {"order_id": 12346}}, False),
+        (turn("Sorry, I can't help with that myself."), True),
         (turn(cannot_help_sentence(["get_order_information"])), False),  # the offer of a person
         (turn("Order #12345 is Shipped.", "ok"), False),
         (turn("What email address did you use for order 12345?", "needs_info"), False),
