@@ -1,0 +1,144 @@
+"""Connecting a store from the console, against the sandbox over real sockets: an operator (the server's
+admin token) connects by a pasted control-panel URL and sees the detected details and the scope report;
+each of the integration page's error texts; a signed-in user replaces their own store's token (CSRF, per
+store); no token ever appears in a page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from agent.ports import free_port
+from agent.store.connections import ConnectionStore
+from sandbox.demo import DEMO_STORE_HASH, FULL_SCOPES, FULL_TOKEN
+from tests.console.served import ADMIN_TOKEN, OTHER_HASH, Console, serve_console
+
+NO_MARKETING = "tokenwithoutmarketing00000000001"
+NO_SCOPES = "tokenwithoutanyscope000000000001"
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Console]:
+    for served in serve_console(tmp_path_factory.mktemp("console-connect"), embedder):
+        for store in served.sandbox.stores.values():
+            store.tokens[NO_MARKETING] = frozenset(s for s in FULL_SCOPES if "marketing" not in s)
+            store.tokens[NO_SCOPES] = frozenset()
+        yield served
+
+
+def _connect(console: Console, store: str, token: str, **extra: str) -> httpx.Response:
+    form = {"admin_token": ADMIN_TOKEN, "store": store, "token": token, **extra}
+    return httpx.post(f"{console.base_url}/admin/connect", data=form, timeout=60)
+
+
+def _no_secret_in(page: str, *secrets: str) -> None:
+    for secret in (ADMIN_TOKEN, FULL_TOKEN, NO_MARKETING, NO_SCOPES, *secrets):
+        assert secret not in page
+
+
+def test_an_operator_connects_a_store_by_its_pasted_control_panel_url(console: Console) -> None:
+    form = httpx.get(f"{console.base_url}/admin/connect", timeout=60)
+    assert form.status_code == 200 and 'name="admin_token"' in form.text
+    pasted = f"https://store-{OTHER_HASH}.mybigcommerce.com/manage/dashboard"
+    answer = _connect(console, pasted, FULL_TOKEN)
+    assert answer.status_code == 200, answer.text
+    info = console.sandbox.stores[OTHER_HASH].info
+    assert f'id="detected-name">{info["name"]}<' in answer.text
+    assert f'id="detected-url">{info["secure_url"]}<' in answer.text
+    assert f'id="detected-currency">{info["currency"]}<' in answer.text
+    assert "every scope the assistant uses" in answer.text and "Access forbidden" not in answer.text
+    connection = ConnectionStore(console.home).load(OTHER_HASH)
+    assert connection.scopes["orders"] == "modify"
+    assert ConnectionStore(console.home).token(OTHER_HASH).reveal() == FULL_TOKEN
+    _no_secret_in(answer.text)
+
+
+def test_a_token_without_a_scope_connects_and_says_what_the_scope_turns_off(console: Console) -> None:
+    answer = _connect(console, f"https://api.bigcommerce.com/stores/{OTHER_HASH}/v3/", NO_MARKETING)
+    assert answer.status_code == 200, answer.text
+    forbidden = [p for p in re.findall(r'role="alert">([^<]+)<', answer.text) if "Access forbidden" in p]
+    assert len(forbidden) == 1
+    assert "Marketing" in forbidden[0] and "lookup_discount_code" in forbidden[0]
+    assert ConnectionStore(console.home).load(OTHER_HASH).scopes["marketing"] == "none"
+    _no_secret_in(answer.text)
+    assert _connect(console, OTHER_HASH, FULL_TOKEN).status_code == 200  # as the other tests expect
+
+
+@pytest.mark.parametrize(
+    ("store", "token", "api_url", "expected"),
+    [
+        (DEMO_STORE_HASH, "not-a-token-of-this-store-000001", "", "Invalid access token"),
+        (DEMO_STORE_HASH, NO_SCOPES, "", "Access forbidden"),
+        ("https://example.com/manage/dashboard", FULL_TOKEN, "", "Invalid store hash"),
+        (f"https://store-{DEMO_STORE_HASH}.mybigcommerce.com/x", FULL_TOKEN, "dead", "Cannot reach"),
+    ],
+    ids=["invalid-token", "no-scope", "not-a-bigcommerce-url", "unreachable"],
+)
+def test_each_connect_error_says_what_is_wrong_and_saves_nothing(
+    console: Console, store: str, token: str, api_url: str, expected: str
+) -> None:
+    extra = {"api_url": f"http://127.0.0.1:{free_port()}"} if api_url == "dead" else {}
+    answer = _connect(console, store, token, **extra)
+    assert answer.status_code == 400
+    alert = re.search(r'role="alert">([^<]+)<', answer.text)
+    assert alert and alert.group(1).startswith(expected), answer.text
+    assert DEMO_STORE_HASH not in ConnectionStore(console.home).hashes()
+    _no_secret_in(answer.text)
+
+
+def test_connecting_needs_the_servers_admin_token_not_a_console_session(console: Console) -> None:
+    merchant = console.install(OTHER_HASH, user_id=7, email="merchant@other.example")
+    url = f"{console.base_url}/admin/connect"
+    form = {"store": DEMO_STORE_HASH, "token": FULL_TOKEN}
+    assert merchant.post(url, data=form).status_code == 401  # a store's session is no operator
+    wrong = httpx.post(url, data={**form, "admin_token": "guessed"}, timeout=60)
+    assert wrong.status_code == 401 and "guessed" not in wrong.text
+    assert DEMO_STORE_HASH not in ConnectionStore(console.home).hashes()
+    by_header = httpx.post(
+        url, data={**form, "token": "wrong-token-000000000000000001"},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=60,
+    )  # fmt: skip
+    assert by_header.status_code == 400 and "Invalid access token" in by_header.text
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+def test_a_user_replaces_their_own_stores_token(console: Console) -> None:
+    browser = console.install(OTHER_HASH, user_id=8, email="owner@other.example")
+    setup = browser.get(f"{console.base_url}/admin/stores/{OTHER_HASH}")
+    assert "Replace the access token" in setup.text
+    url = f"{console.base_url}/admin/stores/{OTHER_HASH}/token"
+    before = ConnectionStore(console.home).token(OTHER_HASH).reveal()
+    forged = browser.post(url, data={"token": NO_MARKETING, "csrf": "forged"})
+    assert forged.status_code == 403
+    assert ConnectionStore(console.home).token(OTHER_HASH).reveal() == before
+    csrf = _csrf(setup.text)
+    bad = browser.post(url, data={"token": "revoked-token-00000000000000001", "csrf": csrf})
+    assert bad.status_code == 400 and "Invalid access token" in bad.text
+    assert ConnectionStore(console.home).token(OTHER_HASH).reveal() == before
+    done = browser.post(url, data={"token": NO_MARKETING, "csrf": csrf})
+    assert done.status_code == 200 and "Reconnected" in done.text
+    assert "Access forbidden" in done.text and "lookup_discount_code" in done.text
+    assert ConnectionStore(console.home).token(OTHER_HASH).reveal() == NO_MARKETING
+    _no_secret_in(done.text, before)
+    again = browser.post(url, data={"token": FULL_TOKEN, "csrf": csrf})
+    assert again.status_code == 200 and "every scope the assistant uses" in again.text
+
+
+def test_a_user_cannot_replace_another_stores_token(console: Console) -> None:
+    _connect(console, DEMO_STORE_HASH, FULL_TOKEN)
+    other = console.install(OTHER_HASH, user_id=9, email="clerk@other.example")
+    csrf = _csrf(other.get(f"{console.base_url}/admin/stores/{OTHER_HASH}").text)
+    answer = other.post(
+        f"{console.base_url}/admin/stores/{DEMO_STORE_HASH}/token", data={"token": NO_SCOPES, "csrf": csrf}
+    )
+    assert answer.status_code == 404
+    assert ConnectionStore(console.home).token(DEMO_STORE_HASH).reveal() == FULL_TOKEN
