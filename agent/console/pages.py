@@ -186,7 +186,7 @@ async def setup(request: Request, store_hash: str) -> Response:
         sync=job.as_json() if job else None,
         widget=await _widget_state(console, connection),
         tag=widget_tag(public, store_hash),
-        **await setup_sections(console, connection),
+        **await setup_sections(console, connection, request.query_params.get("explain")),
     )
 
 
