@@ -5,7 +5,9 @@ store); no token ever appears in a page."""
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,10 +17,11 @@ import pytest
 from agent.ports import free_port
 from agent.store.connections import ConnectionStore
 from sandbox.demo import DEMO_STORE_HASH, FULL_SCOPES, FULL_TOKEN
-from tests.console.served import ADMIN_TOKEN, OTHER_HASH, Console, serve_console
+from tests.console.served import ADMIN_TOKEN, OTHER_HASH, SERVED_HASH, Console, serve_console
 
 NO_MARKETING = "tokenwithoutmarketing00000000001"
 NO_SCOPES = "tokenwithoutanyscope000000000001"
+REPLACEMENT = "replacementfulltoken000000000001"
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +145,34 @@ def test_a_user_cannot_replace_another_stores_token(console: Console) -> None:
     )
     assert answer.status_code == 404
     assert ConnectionStore(console.home).token(DEMO_STORE_HASH).reveal() == FULL_TOKEN
+
+
+def test_the_running_server_sends_the_replaced_token_once_the_old_one_is_revoked(
+    console: Console, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="agent.server.live")
+    store = console.sandbox.stores[SERVED_HASH]
+    store.tokens[REPLACEMENT] = store.tokens[FULL_TOKEN]
+    chat = httpx.Client(base_url=f"{console.base_url}/v1/stores/{SERVED_HASH}", timeout=60)
+
+    def ask(code: str) -> str:  # a code not asked before: the answer is read from the store, not a cache
+        thread = chat.post("/threads").json()
+        answer = chat.post(
+            f"/threads/{thread['thread_id']}/messages",
+            json={"text": f"Is the code {code} valid?"},
+            headers={"X-Thread-Secret": thread["secret"]},
+        ).json()
+        return " ".join(answer["replies"])
+
+    working = ask("GLOVES10")
+    assert "GLOVES10" in working and "isn't available" not in working
+    assert _connect(console, SERVED_HASH, REPLACEMENT).status_code == 200  # as the console's token form does
+    followed = f"store {SERVED_HASH}: the replaced access token is in use"
+    deadline = time.monotonic() + 30
+    while followed not in caplog.text and time.monotonic() < deadline:  # the server follows within seconds
+        time.sleep(0.2)
+    assert followed in caplog.text
+    del store.tokens[FULL_TOKEN]  # the old API account is deleted in BigCommerce
+    answered = ask("WELCOME10")
+    assert "WELCOME10" in answered and "isn't available" not in answered  # the new token went out
+    assert REPLACEMENT not in caplog.text
