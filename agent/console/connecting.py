@@ -148,4 +148,6 @@ async def operator_connect(request: Request) -> Response:
         keep = "" if str(problem).startswith("Invalid store hash") else store_input  # it may be a token
         return _operator_page(console, 400, store_input=keep, api_url=api_url, error=str(problem))
     log.info("console: an operator connected store %s", connected.store_hash)
-    return _operator_page(console, api_url=api_url, **_report(connected, replaced))
+    server = getattr(request.app.state, "server", None)
+    served = server is None or connected.store_hash in server.stores
+    return _operator_page(console, api_url=api_url, served=served, **_report(connected, replaced))

@@ -54,6 +54,7 @@ def test_an_operator_connects_a_store_by_its_pasted_control_panel_url(console: C
     assert f'id="detected-url">{info["secure_url"]}<' in answer.text
     assert f'id="detected-currency">{info["currency"]}<' in answer.text
     assert "every scope the assistant uses" in answer.text and "Access forbidden" not in answer.text
+    assert "restart <code>bcagent serve</code>" in answer.text  # connected after serve started
     connection = ConnectionStore(console.home).load(OTHER_HASH)
     assert connection.scopes["orders"] == "modify"
     assert ConnectionStore(console.home).token(OTHER_HASH).reveal() == FULL_TOKEN
@@ -166,7 +167,8 @@ def test_the_running_server_sends_the_replaced_token_once_the_old_one_is_revoked
 
     working = ask("GLOVES10")
     assert "GLOVES10" in working and "isn't available" not in working
-    assert _connect(console, SERVED_HASH, REPLACEMENT).status_code == 200  # as the console's token form does
+    reconnected = _connect(console, SERVED_HASH, REPLACEMENT)  # as the console's token form does
+    assert reconnected.status_code == 200 and "restart" not in reconnected.text  # served: it follows
     followed = f"store {SERVED_HASH}: the replaced access token is in use"
     deadline = time.monotonic() + 30
     while followed not in caplog.text and time.monotonic() < deadline:  # the server follows within seconds

@@ -157,6 +157,8 @@ def test_a_user_of_another_store_cannot_change_this_stores_policy(
     answer = other.post(f"{console.base_url}/admin/stores/{SERVED_HASH}/policy", data=_form(csrf, [1]))
     assert answer.status_code == 404
     assert _policy(console) == before
+    asked = other.get(f"{console.base_url}/admin/stores/{SERVED_HASH}", params={"explain": "1"})
+    assert asked.status_code == 404 and "explain-answer" not in asked.text
 
 
 def _explained(console: Console, reference: str) -> str:
