@@ -26,10 +26,11 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..store.capabilities import scope_problems
+from ..store.capabilities import scope_notes, scope_problems
 from ..store.connect import connect_store
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
 from ..store.live import record_connected
+from ..store.report import last_sync
 from .context import ConsoleContext, console_of
 from .pages import (
     ACCOUNT_FAILURES,
@@ -50,24 +51,32 @@ OPERATOR = "operator"  # the account name failed admin-token attempts are counte
 
 async def _connect(
     console: ConsoleContext, store_input: str, token: str, api_url: str
-) -> tuple[Connection, bool]:
-    """``bcagent connect``'s steps; then every server follows the new connection (its token, scopes)."""
+) -> tuple[Connection, bool, bool]:
+    """``bcagent connect``'s steps; then every server follows the new connection (its token, scopes), and
+    a store never synced gets its first catalog sync in the background (as `connect` starts it). The
+    connection, whether it replaced one, and whether a first sync started."""
+    connections = ConnectionStore(console.settings.home)
     result = await connect_store(
-        store_input,
-        Secret(token),
-        api_url,
-        ConnectionStore(console.settings.home),
-        transport=console.transport,
+        store_input, Secret(token), api_url, connections, transport=console.transport
     )
     await record_connected(console.settings, result.connection)
-    return result.connection, result.replaced
+    store_hash = result.connection.store_hash
+    first_sync = (
+        result.connection.scopes.get("products", "none") != "none"
+        and last_sync(connections.folder(store_hash)) == "never"
+    )
+    if first_sync:
+        console.start_sync(store_hash)
+    return result.connection, result.replaced, first_sync
 
 
-def _report(connection: Connection, replaced: bool) -> dict[str, Any]:
+def _report(connection: Connection, replaced: bool, first_sync: bool) -> dict[str, Any]:
     return {
         "connected": connection,
         "replaced": replaced,
+        "first_sync": first_sync,
         "problems": scope_problems(connection.scopes),
+        "scope_notes": scope_notes(connection.scopes),
         "tools": _tools(connection),
     }
 
@@ -81,11 +90,13 @@ async def replace_token(request: Request, store_hash: str) -> Response:
         return refusal.response
     page: dict[str, Any] = {"mode": "replace", "store": connection, "session": session, "page": "setup"}
     try:
-        connected, replaced = await _connect(console, store_hash, form.get("token", ""), connection.api_url)
+        connected, replaced, first_sync = await _connect(
+            console, store_hash, form.get("token", ""), connection.api_url
+        )
     except ConnectionProblem as problem:
         return render("connect.html", 400, error=str(problem), **page)
     log.info("console: %s replaced the access token of %s", session.email, store_hash)
-    return render("connect.html", **page, **_report(connected, replaced))
+    return render("connect.html", **page, **_report(connected, replaced, first_sync))
 
 
 def _operator_page(console: ConsoleContext, status: int = 200, **context: Any) -> Response:
@@ -143,11 +154,11 @@ async def operator_connect(request: Request) -> Response:
         return _operator_page(console, 400, store_input=store_input,
                               error="The API URL must start with https:// (default: BigCommerce's).")  # fmt: skip
     try:
-        connected, replaced = await _connect(console, store_input, form.get("token", ""), api_url)
+        connected, replaced, first_sync = await _connect(console, store_input, form.get("token", ""), api_url)
     except ConnectionProblem as problem:
         keep = "" if str(problem).startswith("Invalid store hash") else store_input  # it may be a token
         return _operator_page(console, 400, store_input=keep, api_url=api_url, error=str(problem))
     log.info("console: an operator connected store %s", connected.store_hash)
     server = getattr(request.app.state, "server", None)
     served = server is None or connected.store_hash in server.stores
-    return _operator_page(console, api_url=api_url, served=served, **_report(connected, replaced))
+    return _operator_page(console, api_url=api_url, served=served, **_report(connected, replaced, first_sync))

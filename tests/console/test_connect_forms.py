@@ -16,6 +16,7 @@ import pytest
 
 from agent.ports import free_port
 from agent.store.connections import ConnectionStore
+from agent.store.report import last_sync
 from sandbox.demo import DEMO_STORE_HASH, FULL_SCOPES, FULL_TOKEN
 from tests.console.served import ADMIN_TOKEN, OTHER_HASH, SERVED_HASH, Console, serve_console
 
@@ -55,6 +56,14 @@ def test_an_operator_connects_a_store_by_its_pasted_control_panel_url(console: C
     assert f'id="detected-currency">{info["currency"]}<' in answer.text
     assert "every scope the assistant uses" in answer.text and "Access forbidden" not in answer.text
     assert "restart <code>bcagent serve</code>" in answer.text  # connected after serve started
+    assert "The first catalog sync has started" in answer.text  # as `bcagent connect` starts it
+    folder = ConnectionStore(console.home).folder(OTHER_HASH)
+    deadline = time.monotonic() + 180
+    while last_sync(folder) == "never" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert last_sync(folder) != "never"
+    again = _connect(console, pasted, FULL_TOKEN)
+    assert again.status_code == 200 and "Reconnected" in again.text and "first catalog sync" not in again.text
     connection = ConnectionStore(console.home).load(OTHER_HASH)
     assert connection.scopes["orders"] == "modify"
     assert ConnectionStore(console.home).token(OTHER_HASH).reveal() == FULL_TOKEN
