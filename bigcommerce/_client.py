@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -177,6 +178,17 @@ class AsyncBigCommerce:
             owns_http=False,
         )
         return view
+
+    def replace_token(self, access_token: str) -> bool:
+        """Send ``access_token`` from now on, from this client and every view of it (the merchant
+        replaced the API account's token); False when it is the token in use already."""
+        token = _check_token(access_token)
+        shared = self._requester.shared
+        if hmac.compare_digest(token.encode(), shared.token.value.encode()):
+            return False
+        shared.http.headers["X-Auth-Token"] = token
+        shared.token = SharedState.secret(token)
+        return True
 
     @property
     def priority(self) -> Priority:

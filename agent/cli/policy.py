@@ -15,10 +15,11 @@ from ..store.connections import ConnectionProblem, ConnectionStore
 from ..store.live import change, effective_connection
 from ..store.merchant_settings import (
     STATUS_NAMES,
-    UNSHIPPED_STATUS_IDS,
     WHO_MAY_CANCEL,
     MerchantSettings,
     PolicySettings,
+    parse_age,
+    parse_statuses,
 )
 
 WHO_WORDS = {
@@ -79,36 +80,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def _fail(problem: Exception) -> int:
     print(f"error: {problem}", file=sys.stderr)
     return 1
-
-
-def parse_statuses(text: str) -> tuple[int, ...]:
-    if text.strip().lower() == "default":
-        return UNSHIPPED_STATUS_IDS
-    by_name = {name.lower(): status for status, name in STATUS_NAMES.items()}
-    found: set[int] = set()
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        status = int(part) if part.isdigit() else by_name.get(part.lower())
-        if status is None or status not in STATUS_NAMES:
-            allowed = ", ".join(f"{i} ({n})" for i, n in sorted(STATUS_NAMES.items()))
-            raise ConnectionProblem(
-                f"{part!r} is not a status an order has before shipping; choose from {allowed}."
-            )
-        found.add(status)
-    if not found:
-        raise ConnectionProblem("Give at least one status, or 'default'.")
-    return tuple(sorted(found))
-
-
-def parse_age(text: str) -> int | None:
-    if text.strip().lower() in ("none", "off", ""):
-        return None
-    if not text.strip().isdigit() or int(text) < 1:
-        raise ConnectionProblem(
-            f"--max-order-age-days {text!r}: give a number of days (1 or more), or 'none'."
-        )
-    return int(text)
 
 
 def changes_from(args: argparse.Namespace) -> dict[str, Any]:

@@ -169,6 +169,7 @@ async def setup(request: Request, store_hash: str) -> Response:
     except Refusal as refusal:
         return refusal.response
     from ..store.report import last_sync
+    from .setup_sections import setup_sections  # the set-up forms' own modules import this one
 
     folder = ConnectionStore(console.settings.home).folder(store_hash)
     public = console.config.public_url or str(request.base_url).rstrip("/")
@@ -185,6 +186,7 @@ async def setup(request: Request, store_hash: str) -> Response:
         sync=job.as_json() if job else None,
         widget=await _widget_state(console, connection),
         tag=widget_tag(public, store_hash),
+        **await setup_sections(console, connection, request.query_params.get("explain")),
     )
 
 

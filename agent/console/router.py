@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.responses import Response
 
 from ..persistence.console import open_console_state
-from . import app_callbacks, inbox, pages
+from . import app_callbacks, connecting, inbox, pages, setup_forms
 from .config import ConsoleConfig
 from .context import ConsoleContext
 
@@ -42,7 +42,11 @@ def console_router(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await open_console_state(settings)
         console = ConsoleContext(
-            settings, config, state, transport=getattr(app.state, "console_transport", None)
+            settings,
+            config,
+            state,
+            transport=getattr(app.state, "console_transport", None),
+            embedder=embedder,
         )
         app.state.console = console
         try:
@@ -57,6 +61,8 @@ def console_router(
     router.include_router(app_callbacks.router)
     router.include_router(pages.router)
     router.include_router(inbox.router)
+    router.include_router(connecting.router)
+    router.include_router(setup_forms.router)
 
     @router.get("/admin/static/console.js")
     async def console_script() -> Response:

@@ -184,6 +184,7 @@ def create_app(
                 interval=options.settings_interval,
                 injected_policy=options.policy is not None,
                 on_stop=freshness.stop_store if freshness is not None else None,
+                on_token=freshness.replace_token if freshness is not None else None,
             )
             server.follower = follower
             await follower.check(server, force=True)

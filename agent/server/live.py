@@ -9,8 +9,9 @@ older than that. Nothing is reloaded while the version stands still. A request t
 made up to ``interval`` seconds before it (plus the time of one indexed read).
 
 When the version moved, the store's connection is read again from its files and the settings laid over
-it: the tools, the policy and the greeting's store name change in place, for the next turn. When a
-disconnect was recorded (or the store's files are gone), the store is no longer served: its routes
+it: the tools, the policy and the greeting's store name change in place, for the next turn, and a token
+replaced since (``connect`` again) is sent from then on. When a disconnect was recorded (or the store's
+files are gone), the store is no longer served: its routes
 answer ``404 unknown_store`` and its BigCommerce client is closed, so no further request goes out with
 the old token.
 """
@@ -46,6 +47,7 @@ class SettingsFollower:
         interval: float = 1.0,
         injected_policy: bool = False,
         on_stop: Callable[[str], Awaitable[None]] | None = None,
+        on_token: Callable[[str, str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.repo = repo
@@ -53,6 +55,7 @@ class SettingsFollower:
         self.interval = interval
         self.injected_policy = injected_policy  # a caller's policy (tests) is kept over the stored one
         self.on_stop = on_stop  # what else holds the store's token (the catalog's syncs) stops too
+        self.on_token = on_token  # ... and is given a replaced token (store hash, token)
         self.clock = clock
         self.versions: dict[str, int] = {}
         self.checked_at = float("-inf")
@@ -88,6 +91,7 @@ class SettingsFollower:
             return
         try:
             connection = self.connections.load(store_hash)
+            token = self.connections.token(store_hash).reveal()
         except ConnectionProblem:
             await self._stop_serving(server, store_hash, "it is no longer connected")
             return
@@ -98,6 +102,10 @@ class SettingsFollower:
             return
         effective = apply(connection, live.settings)
         tools = served.agent.context.tools
+        if tools.client.replace_token(token):  # `connect` again, or the console's "Replace the access token"
+            log.info("store %s: the replaced access token is in use", store_hash)
+            if self.on_token is not None:
+                self.on_token(store_hash, token)
         tools.connection = effective
         if not self.injected_policy:
             tools.policy = StorePolicy.from_settings(live.settings.policy, base=tools.policy)

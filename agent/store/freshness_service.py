@@ -106,6 +106,12 @@ class FreshnessService:
         await follower.start()
         await scheduler.start()
 
+    def replace_token(self, store_hash: str, token: str) -> None:
+        """The store's token was replaced (``connect`` again): the catalog's syncs send the new one."""
+        store = self.stores.get(store_hash)
+        if store is not None:
+            store.client.replace_token(token)
+
     async def stop_store(self, store_hash: str) -> None:
         """Stop following one store (it was disconnected): no more syncs, hooks refused, client closed."""
         store = self.stores.pop(store_hash, None)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from bigcommerce.money import MoneyFormat
 
-from .connections import Connection
+from .connections import Connection, ConnectionProblem
 
 WhoMayCancel = Literal["order_and_email", "verified_only"]
 WHO_MAY_CANCEL: tuple[WhoMayCancel, ...] = ("order_and_email", "verified_only")
@@ -145,3 +145,33 @@ def apply(connection: Connection, settings: MerchantSettings) -> Connection:
     if details.money is not None:
         effective.money = details.money
     return effective
+
+
+def parse_statuses(text: str) -> tuple[int, ...]:
+    """Cancellable statuses from ids or names, comma-separated (or 'default'); checked, sorted."""
+    if text.strip().lower() == "default":
+        return UNSHIPPED_STATUS_IDS
+    by_name = {name.lower(): status for status, name in STATUS_NAMES.items()}
+    found: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        status = int(part) if part.isdigit() else by_name.get(part.lower())
+        if status is None or status not in STATUS_NAMES:
+            allowed = ", ".join(f"{i} ({n})" for i, n in sorted(STATUS_NAMES.items()))
+            raise ConnectionProblem(
+                f"{part!r} is not a status an order has before shipping; choose from {allowed}."
+            )
+        found.add(status)
+    if not found:
+        raise ConnectionProblem("Give at least one status, or 'default'.")
+    return tuple(sorted(found))
+
+
+def parse_age(text: str) -> int | None:
+    """A maximum order age in days; 'none' (or nothing): no limit."""
+    if text.strip().lower() in ("none", "off", ""):
+        return None
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ConnectionProblem(f"Maximum order age {text!r}: give a number of days (1 or more), or 'none'.")
+    return int(text)

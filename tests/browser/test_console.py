@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from sandbox.demo import DEMO_STORE_HASH
-from tests.console.served import CLIENT_ID, Console, serve_console
+from agent.ports import free_port
+from sandbox.demo import DEMO_STORE_HASH, LIMITED_TOKEN
+from tests.console.served import ADMIN_TOKEN, CLIENT_ID, OTHER_HASH, Console, serve_console
 
 from .browser import OUTPUT, shot
 
@@ -68,3 +69,39 @@ def test_signed_out_the_console_asks_for_a_sign_in(console: Console, new_page: A
     page.get_by_label("Password").fill("not the password at all")
     page.get_by_role("button", name="Sign in").click()
     assert "do not match" in page.get_by_role("alert").inner_text()
+
+
+def test_an_operator_connects_by_pasted_url_and_sees_each_error_text(console: Console, new_page: Any) -> None:
+    console.sandbox.stores[OTHER_HASH].tokens["browsertokenwithnoscope000000001"] = frozenset()
+    page = new_page()
+    page.goto(f"{console.base_url}/admin/connect")
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    pasted = f"https://store-{OTHER_HASH}.mybigcommerce.com/manage/dashboard"
+    dead = f"http://127.0.0.1:{free_port()}"
+    attempts = [
+        ("https://example.com/manage/dashboard", LIMITED_TOKEN, "", "Invalid store hash"),
+        (pasted, "not-this-stores-token-0000000001", "", "Invalid access token"),
+        (pasted, "browsertokenwithnoscope000000001", "", "Access forbidden"),
+        (pasted, LIMITED_TOKEN, dead, "Cannot reach"),
+    ]
+    for store, token, api_url, expected in attempts:
+        page.get_by_label("Admin token").fill(ADMIN_TOKEN)
+        page.get_by_label("Store hash, or the control panel or API URL").fill(store)
+        page.get_by_label("Access token of the store-level API account").fill(token)
+        if api_url:
+            page.get_by_label("API URL", exact=True).fill(api_url)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Connect").click()
+        assert page.get_by_role("alert").inner_text().startswith(expected)
+        assert token not in page.content() and ADMIN_TOKEN not in page.content()
+    page.get_by_label("Admin token").fill(ADMIN_TOKEN)
+    page.get_by_label("Store hash, or the control panel or API URL").fill(pasted)
+    page.get_by_label("Access token of the store-level API account").fill(LIMITED_TOKEN)
+    page.get_by_label("API URL", exact=True).fill(console.sandbox_url)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Connect").click()
+    assert page.get_by_role("heading", name=f"Connected Shop {OTHER_HASH}").is_visible()
+    forbidden = page.get_by_role("alert").all_inner_texts()
+    assert any("Marketing" in text and "lookup_discount_code" in text for text in forbidden)
+    assert LIMITED_TOKEN not in page.content()
+    shot(page, "console-connect")

@@ -70,3 +70,27 @@ def test_bad_tokens_are_rejected_without_echoing_them() -> None:
             AsyncBigCommerce("abc1d2ef", bad)
         if bad.strip():
             assert bad not in str(info.value)
+
+
+async def test_a_replaced_token_is_sent_by_the_client_and_its_views_and_never_shown(
+    make_client: MakeClient,
+) -> None:
+    new_token = "replacedtoken000000000000000001"
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["X-Auth-Token"])
+        if request.headers["X-Auth-Token"] != new_token:
+            return json_response(401, {"status": 401, "title": "Unauthorized"}, rate_headers(left=1))
+        return json_response(200, {"id": 1}, rate_headers(left=1))
+
+    async with make_client(handler, max_retries=0) as client:
+        bulk = client.with_options(priority="bulk")
+        with pytest.raises(BigCommerceError):
+            await client.orders.get(1)
+        assert client.replace_token(new_token) is True
+        assert client.replace_token(new_token) is False  # the same token: nothing to do
+        await client.orders.get(1)
+        await bulk.orders.get(1)  # a view made before the replacement sends the new token too
+        assert new_token not in repr(client) and new_token not in repr(bulk)
+    assert seen == [TOKEN, new_token, new_token]

@@ -31,6 +31,7 @@ CLIENT_ID = "bcagent-console-test-app"
 CLIENT_SECRET = "console-test-client-secret-0123456789abcdef"
 OTHER_HASH = "otherstore"
 SERVED_HASH = "servedshop"
+ADMIN_TOKEN = "console-test-admin-token-0123456789abcdef"  # BCAGENT_ADMIN_TOKEN: the operator
 APP_SCOPES = [
     "store_v2_information_read_only",
     "store_v2_orders",
@@ -81,6 +82,7 @@ def serve_console(home: Path, embedder: Any) -> Iterator[Console]:
         env.setenv("BCAGENT_PUBLIC_URL", base_url)
         env.setenv("BCAGENT_BC_LOGIN_URL", sandbox_server.base_url)
         env.setenv("BCAGENT_BC_API_URL", sandbox_server.base_url)
+        env.setenv("BCAGENT_ADMIN_TOKEN", ADMIN_TOKEN)
         profile = {
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,

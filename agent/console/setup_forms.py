@@ -1,0 +1,107 @@
+"""The set-up page's policy form: the store policy ``bcagent policy`` keeps (cancellable statuses, order
+age, who may cancel, private codes, codes in promotions), written the same way (``agent.store.live.change``)
+so every running server, and every replica, applies it within seconds. The server-wide settings beside it
+(handoff delivery, business hours, catalog freshness) are shown, not edited: they are the server's
+environment, shared by every store it serves."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from ..settings import Settings
+from ..store.connections import Connection, ConnectionProblem
+from ..store.live import change, effective_connection
+from ..store.merchant_settings import (
+    STATUS_NAMES,
+    WHO_MAY_CANCEL,
+    MerchantSettings,
+    PolicySettings,
+    parse_age,
+    parse_statuses,
+)
+from .pages import Refusal, _form, _signed_in
+from .views import render
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/admin", include_in_schema=False)
+WHO_WORDS = {  # the same choices as `bcagent policy --who-may-cancel`
+    "order_and_email": "Any shopper who gives the order number and its billing email",
+    "verified_only": "Signed-in shoppers only, for their own orders",
+}
+
+
+def policy_from_form(form: dict[str, str], statuses: list[str]) -> PolicySettings:
+    """The policy the form asks for, checked as ``bcagent policy set`` checks it (ConnectionProblem)."""
+    who = form.get("who_may_cancel", "")
+    if who not in WHO_MAY_CANCEL:
+        raise ConnectionProblem(f"Choose who may cancel: {', '.join(WHO_MAY_CANCEL)}.")
+    if not statuses:
+        raise ConnectionProblem(
+            "Tick at least one cancellable status (to stop all cancellations, turn off the "
+            "cancel_order tool under Tools)."
+        )
+    return PolicySettings(
+        cancellable_status_ids=parse_statuses(",".join(statuses)),
+        max_order_age_days=parse_age(form.get("max_order_age_days", "")),
+        who_may_cancel=who,  # checked above
+        private_codes=tuple(c.strip() for c in form.get("private_codes", "").split(",") if c.strip()),
+        show_codes_in_promotions=form.get("show_codes_in_promotions") == "on",
+    )
+
+
+def _server_wide(settings: Settings) -> list[tuple[str, str]]:
+    handoff = settings.handoff
+    return [
+        ("Handoff email", "on: sent to the helpdesk over SMTP" if handoff.email else "off (BCAGENT_SMTP_URL, BCAGENT_HANDOFF_EMAIL_TO)"),
+        ("Handoff webhook", "on: signed deliveries" if handoff.webhook else "off (BCAGENT_HANDOFF_WEBHOOK_URL)"),
+        ("Business hours", handoff.business_hours or "not set: the assistant promises no reply time (BCAGENT_BUSINESS_HOURS)"),
+        ("Catalog freshness", _freshness(settings.sync_interval_minutes)),
+    ]  # fmt: skip
+
+
+def _freshness(minutes: int) -> str:
+    if minutes <= 0:
+        return "webhooks as they arrive; no scheduled sync (BCAGENT_SYNC_INTERVAL_MINUTES is 0)"
+    return f"webhooks as they arrive, and an incremental sync every {minutes} minutes"
+
+
+async def policy_section(settings: Settings, connection: Connection) -> dict[str, Any]:
+    """What the set-up page's policy section shows."""
+    _, live = await effective_connection(settings, connection)
+    policy = live.settings.policy
+    return {
+        "policy": policy,
+        "statuses": sorted(STATUS_NAMES.items()),
+        "who_words": WHO_WORDS,
+        "server_wide": _server_wide(settings),
+    }
+
+
+@router.post("/stores/{store_hash}/policy")
+async def save_policy(request: Request, store_hash: str) -> Response:
+    try:
+        console, session, connection = await _signed_in(request, store_hash)
+        form = await _form(request, session)
+    except Refusal as refusal:
+        return refusal.response
+    raw = await request.form()
+    statuses = [str(value) for value in raw.getlist("status")]
+    try:
+        policy = policy_from_form(form, statuses)
+    except ConnectionProblem as problem:
+        return render("problem.html", 422, heading="Policy not saved", message=str(problem),
+                      link=f"/admin/stores/{store_hash}#policy-h", link_text="Back to the set-up")  # fmt: skip
+
+    def edit(current: MerchantSettings) -> MerchantSettings:
+        return replace(current, policy=policy)
+
+    await change(console.settings, connection, edit)
+    log.info("console: %s changed the policy of %s", session.email, store_hash)
+    notice = "Policy saved: the assistant applies it within seconds."
+    return RedirectResponse(f"/admin/stores/{store_hash}?notice={notice}", status_code=303)

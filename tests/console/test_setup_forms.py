@@ -1,0 +1,238 @@
+"""The set-up page's forms against ``bcagent serve`` and the sandbox over real sockets: the policy form
+(CSRF, checked input, per store) and a change made in it changing what the assistant does in the chat."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from agent.store.connections import ConnectionStore
+from agent.store.live import effective_connection
+from agent.store.merchant_settings import PolicySettings
+from tests.console.served import OTHER_HASH, SERVED_HASH, Console, serve_console
+
+EMAIL, PASSWORD = "ops@served.example", "a long enough password"
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Console]:
+    yield from serve_console(tmp_path_factory.mktemp("console-setup-forms"), embedder)
+
+
+@pytest.fixture(scope="module")
+def signed_in(console: Console) -> httpx.Client:
+    """A console user of the served store (a password set with `bcagent admin set-password`)."""
+    from agent.cli import main
+
+    with pytest.MonkeyPatch.context() as env, ThreadPoolExecutor(1) as pool:
+        env.setenv("BCAGENT_HOME", str(console.home))
+        env.setenv("BCAGENT_ADMIN_PASSWORD", PASSWORD)
+        assert (
+            pool.submit(main, ["admin", "set-password", "--email", EMAIL, "--store", SERVED_HASH]).result()
+            == 0
+        )
+    browser = httpx.Client(follow_redirects=True, timeout=60)
+    page = browser.post(
+        f"{console.base_url}/admin/sign-in",
+        data={"store_hash": SERVED_HASH, "email": EMAIL, "password": PASSWORD},
+    )
+    assert str(page.url).endswith(f"/admin/stores/{SERVED_HASH}")
+    return browser
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+def _policy(console: Console) -> PolicySettings:
+    connection = ConnectionStore(console.home).load(SERVED_HASH)
+    with ThreadPoolExecutor(1) as pool:
+        _, live = pool.submit(asyncio.run, effective_connection(console.settings, connection)).result()
+    return live.settings.policy
+
+
+def _form(csrf: str, statuses: list[int], **fields: str) -> dict[str, Any]:
+    return {"csrf": csrf, "status": [str(s) for s in statuses], "who_may_cancel": "order_and_email",
+            "max_order_age_days": "", "private_codes": "", "show_codes_in_promotions": "on", **fields}  # fmt: skip
+
+
+def _cancel_reply(console: Console, order_id: int, email: str) -> dict[str, Any]:
+    chat = httpx.Client(base_url=f"{console.base_url}/v1/stores/{SERVED_HASH}", timeout=60)
+    thread = chat.post("/threads").json()
+    answer: dict[str, Any] = chat.post(
+        f"/threads/{thread['thread_id']}/messages",
+        json={"text": f"Cancel my order {order_id}, email {email}"},
+        headers={"X-Thread-Secret": thread["secret"]},
+    ).json()
+    return answer
+
+
+def _eventually(ask: Any, until: Any) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    answer = ask()
+    while not until(answer) and time.monotonic() < deadline:  # servers follow within seconds, no restart
+        time.sleep(1)
+        answer = ask()
+    return dict(answer)
+
+
+def test_the_policy_form_shows_the_policy_and_refuses_a_forged_or_bad_form(
+    console: Console, signed_in: httpx.Client
+) -> None:
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    page = signed_in.get(url).text
+    assert 'name="status" value="11" checked' in page and 'value="order_and_email" checked' in page
+    before = _policy(console)
+    assert signed_in.post(f"{url}/policy", data=_form("forged", [1])).status_code == 403
+    nothing = signed_in.post(f"{url}/policy", data=_form(_csrf(page), []))
+    assert nothing.status_code == 422 and "at least one cancellable status" in nothing.text
+    bad_age = signed_in.post(f"{url}/policy", data=_form(_csrf(page), [1], max_order_age_days="soon"))
+    assert bad_age.status_code == 422 and "give a number of days" in bad_age.text
+    who = signed_in.post(f"{url}/policy", data=_form(_csrf(page), [1], who_may_cancel="anyone"))
+    assert who.status_code == 422 and "verified_only" in who.text
+    assert _policy(console) == before
+    saved = signed_in.post(
+        f"{url}/policy",
+        data=_form(_csrf(page), [1, 11], max_order_age_days="30", private_codes="VIP50, STAFF",
+                   who_may_cancel="verified_only"),
+    )  # fmt: skip
+    assert saved.status_code == 200 and "Policy saved" in saved.text
+    assert _policy(console) == PolicySettings(
+        cancellable_status_ids=(1, 11), max_order_age_days=30, who_may_cancel="verified_only",
+        private_codes=("VIP50", "STAFF"), show_codes_in_promotions=True,
+    )  # fmt: skip
+    assert 'name="status" value="9" checked' not in saved.text and 'value="VIP50, STAFF"' in saved.text
+    signed_in.post(f"{url}/policy", data=_form(_csrf(page), sorted(before.cancellable_status_ids)))
+    assert _policy(console) == before
+
+
+def test_a_status_made_non_cancellable_in_the_form_refuses_the_cancellation_in_chat(
+    console: Console, signed_in: httpx.Client
+) -> None:
+    store = console.sandbox.stores[SERVED_HASH]
+    order = next(o for o in store.orders.values() if o["status_id"] == 11 and not o.get("items_shipped"))
+    email = order["billing_address"]["email"]
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    csrf = _csrf(signed_in.get(url).text)
+    first = (
+        _eventually(  # cancellable to begin with (once the servers follow the previous test's last change)
+            lambda: _cancel_reply(console, order["id"], email),
+            lambda answer: answer["confirmation"] is not None,
+        )
+    )
+    assert first["confirmation"] is not None
+    others = [0, 1, 7, 8, 9, 12]  # every unshipped status but 11 (Awaiting Fulfillment)
+    assert signed_in.post(f"{url}/policy", data=_form(csrf, others)).status_code == 200
+    refused = _eventually(
+        lambda: _cancel_reply(console, order["id"], email),
+        lambda answer: answer["confirmation"] is None,
+    )
+    assert refused["confirmation"] is None
+    assert f"#{order['id']} can't be cancelled while it is" in " ".join(refused["replies"])
+    assert signed_in.post(f"{url}/policy", data=_form(csrf, [*others, 11])).status_code == 200
+    allowed = _eventually(
+        lambda: _cancel_reply(console, order["id"], email),
+        lambda answer: answer["confirmation"] is not None,
+    )
+    assert allowed["confirmation"]["order_id"] == order["id"]
+    assert store.orders[order["id"]]["status_id"] == 11  # proposed, never confirmed: nothing changed
+
+
+def test_a_user_of_another_store_cannot_change_this_stores_policy(
+    console: Console, signed_in: httpx.Client
+) -> None:
+    before = _policy(console)
+    other = console.install(OTHER_HASH, user_id=9, email="clerk@other.example")
+    csrf = _csrf(other.get(f"{console.base_url}/admin/stores/{OTHER_HASH}").text)
+    answer = other.post(f"{console.base_url}/admin/stores/{SERVED_HASH}/policy", data=_form(csrf, [1]))
+    assert answer.status_code == 404
+    assert _policy(console) == before
+    asked = other.get(f"{console.base_url}/admin/stores/{SERVED_HASH}", params={"explain": "1"})
+    assert asked.status_code == 404 and "explain-answer" not in asked.text
+
+
+def _explained(console: Console, reference: str) -> str:
+    from agent.store.catalog import run_explain
+
+    with ThreadPoolExecutor(1) as pool:
+        return (
+            pool.submit(asyncio.run, run_explain(console.settings, SERVED_HASH, reference)).result().message
+        )
+
+
+def _answer(page: str) -> str:
+    found = re.search(r'id="explain-answer"[^>]*>([^<]*)<', page)
+    assert found, "the page has no answer to 'why is this product missing?'"
+    return html.unescape(found.group(1))
+
+
+def test_why_is_this_product_missing_answers_as_ingest_explain(
+    console: Console, signed_in: httpx.Client
+) -> None:
+    products = console.sandbox.stores[SERVED_HASH].products.values()
+    hidden = next(p for p in products if not p["is_visible"])
+    shown = next(
+        p
+        for p in products
+        if p["is_visible"] and p["inventory_level"] > 0 and p["availability"] == "available"
+    )
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    asked = {
+        str(hidden["id"]): "is left out because",
+        hidden["name"]: "is left out because",
+        str(shown["id"]): "in the index",  # "is in the index and up to date" or "is not in the index yet"
+        "no such product anywhere": "No product matches",
+    }
+    for reference, expected in asked.items():
+        page = signed_in.get(url, params={"explain": reference})
+        assert page.status_code == 200
+        answer = _answer(page.text)
+        assert expected in answer and answer == _explained(console, reference)
+    too_long = _answer(signed_in.get(url, params={"explain": "x" * 300}).text)
+    assert too_long.startswith("Give a product id, SKU or name")
+    assert "explain-answer" not in signed_in.get(url).text  # asked only when asked
+
+
+def test_webhooks_registered_or_not_and_the_last_delivery(console: Console, signed_in: httpx.Client) -> None:
+    from agent.persistence.freshness import open_freshness_log
+    from agent.store import hooks
+
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    before = signed_in.get(url).text
+    assert "Not registered" in before and "Last delivery: none received" in before
+    connections = ConnectionStore(console.home)
+    target = "https://assistant.example/webhooks/bigcommerce"
+    with ThreadPoolExecutor(1) as pool:
+        registration = pool.submit(asyncio.run, hooks.register(connections, SERVED_HASH, target)).result()
+
+        async def delivered() -> None:
+            log = await open_freshness_log(console.settings, SERVED_HASH, connections.folder(SERVED_HASH))
+            try:
+                await log.accept("a-delivery-digest", "store/product/updated", ["product:1"], 1)
+            finally:
+                await log.aclose()
+
+        pool.submit(asyncio.run, delivered()).result()
+    after = signed_in.get(url).text
+    hooks_made = len(registration.hooks)
+    assert f"Registered: {hooks_made} of {hooks_made} hooks, {hooks_made} active." in after
+    assert after.count(f"<td>{target}</td>") == hooks_made
+    last = re.search(r'id="webhooks-last">([^<]*)<', after)
+    assert last and re.fullmatch(
+        r"Last delivery: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(store/product/updated\)", last.group(1)
+    ), last
+    secret = connections.webhook_secret(SERVED_HASH)
+    assert secret is not None and secret.reveal() not in after
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, hooks.remove(connections, SERVED_HASH)).result()
+    assert "Not registered" in signed_in.get(url).text
