@@ -72,6 +72,13 @@ def order_reply(result: ToolResult, focus: Focus) -> str:
     order = result["order"]
     lines = [f"Order #{order['order_id']} is {order['status']}."]
     shipments = order.get("shipments") or []
+    waiting = [  # lines not (all) shipped yet, when something has shipped: a partial shipment
+        f"{(i['quantity'] or 0) - (i.get('shipped') or 0)} x {i['name']}"
+        + (f" ({i['options']})" if i.get("options") else "")
+        for i in order["items"]
+        if shipments and (i.get("quantity") or 0) > (i.get("shipped") or 0)
+    ]
+    itemised = len(shipments) > 1 or bool(waiting)  # say what each parcel holds
     for shipment in shipments:
         parts = []
         if shipment.get("carrier"):
@@ -80,7 +87,8 @@ def order_reply(result: ToolResult, focus: Focus) -> str:
             parts.append("It shipped")
         if shipment.get("shipped_on"):
             parts.append(f"on {shipment['shipped_on']}")
-        sentence = " ".join(parts) + "."
+        held = shipment.get("items") or []
+        sentence = " ".join(parts) + (f": {_join(held)}." if itemised and held else ".")
         if shipment.get("tracking_number"):
             sentence += f" Tracking number: {shipment['tracking_number']}."
         if shipment.get("tracking_link"):
@@ -88,6 +96,8 @@ def order_reply(result: ToolResult, focus: Focus) -> str:
         lines.append(sentence)
     if not shipments and order.get("status_id") in (0, 1, 7, 8, 9, 11, 12):
         lines.append("It hasn't shipped yet.")
+    if waiting:
+        lines.append(f"Not shipped yet: {_join(waiting)}.")
     items = [
         f"{i['quantity']} x {i['name']}" + (f" ({i['options']})" if i.get("options") else "")
         for i in order["items"]

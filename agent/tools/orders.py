@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bigcommerce import NotFoundError
-from bigcommerce.types.orders import Order, Shipment
+from bigcommerce.types.orders import Order, OrderProduct
+from bigcommerce.types.orders import Shipment as BCShipment
 
 from ..persistence.records import ConversationState
 from .context import Conversation, ToolContext
@@ -30,7 +31,7 @@ from .links import tracking_link
 from .lockouts import Limit, count_failure, locked_by, order_limits, order_locked_message
 from .order_cache import CachedOrder
 from .refunds import refund_lines
-from .results import OrderDetails, OrderSummary, ToolResult, ok, result, store_call
+from .results import OrderDetails, OrderSummary, Shipment, ToolResult, ok, result, store_call
 
 NO_MATCH = "I couldn't find an order with that number and email. Please check both and try again."
 LOCKED = (
@@ -172,7 +173,7 @@ def has_shipped(order: Order) -> bool:
     return bool(order.items_shipped) or order.status_id not in NOT_SHIPPED
 
 
-async def _no_shipments() -> list[Shipment]:
+async def _no_shipments() -> list[BCShipment]:
     return []
 
 
@@ -185,6 +186,31 @@ async def describe_order(ctx: ToolContext, order: Order, cached: CachedOrder | N
     if cached is not None and cached.order is order:
         cached.details = details
     return details
+
+
+def _shipment(ctx: ToolContext, shipment: BCShipment, items: list[OrderProduct]) -> Shipment:
+    """A shipment as shoppers read it, with what it holds (its items, by their order line)."""
+    carrier = (
+        shipment.shipping_provider_display_name or shipment.tracking_carrier or shipment.shipping_provider
+    )
+    answer: Shipment = {
+        "carrier": carrier or None,
+        "tracking_number": shipment.tracking_number or None,
+        "tracking_link": tracking_link(shipment.tracking_link)
+        or tracking_link(shipment.generated_tracking_link),
+        "shipped_on": ctx.date(shipment.date_created),
+        "method": shipment.shipping_method or None,
+    }
+    lines = {item.id: item for item in items if item.id is not None}
+    held = []
+    for part in shipment.items:
+        line = lines.get(part.order_product_id) if part.order_product_id is not None else None
+        if line is not None and line.name:
+            options = _options(line.product_options)
+            held.append(f"{part.quantity or 1} x {line.name}" + (f" ({options})" if options else ""))
+    if held:
+        answer["items"] = held
+    return answer
 
 
 async def _read_details(ctx: ToolContext, order: Order) -> OrderDetails:
@@ -219,19 +245,7 @@ async def _read_details(ctx: ToolContext, order: Order) -> OrderDetails:
         "tax": ctx.money(order.total_tax),
         "total": ctx.money(order.total_inc_tax),
         "currency": order.currency_code or ctx.connection.money.currency,
-        "shipments": [
-            {
-                "carrier": s.shipping_provider_display_name
-                or s.tracking_carrier
-                or s.shipping_provider
-                or None,
-                "tracking_number": s.tracking_number or None,
-                "tracking_link": tracking_link(s.tracking_link) or tracking_link(s.generated_tracking_link),
-                "shipped_on": ctx.date(s.date_created),
-                "method": s.shipping_method or None,
-            }
-            for s in shipments
-        ],
+        "shipments": [_shipment(ctx, s, items) for s in shipments],
         "ship_to": [place for place in ship_to if place],
     }
     refunds = await refund_lines(ctx, order)

@@ -54,12 +54,13 @@ class OrderItem(TypedDict):
     shipped: int
 
 
-class Shipment(TypedDict):
-    carrier: str | None
-    tracking_number: str | None
-    tracking_link: str | None
-    shipped_on: str | None
-    method: str | None
+class Shipment(TypedDict, total=False):
+    carrier: Required[str | None]
+    tracking_number: Required[str | None]
+    tracking_link: Required[str | None]
+    shipped_on: Required[str | None]
+    method: Required[str | None]
+    items: list[str]  # "1 x Premium Boxing Gloves (Size: 12oz)": what this parcel holds, when the store says
 
 
 class RefundLine(TypedDict, total=False):

@@ -118,3 +118,30 @@ async def test_a_signed_in_shopper_cannot_look_up_another_shoppers_order(env: To
     )
     assert outcome["status"] == "refused" and "signed in as j***@example.com" in outcome["message"]
     assert "order" not in outcome
+
+
+async def test_a_partly_shipped_order_says_what_shipped_and_what_has_not(env: ToolsEnv) -> None:
+    from agent.models.replies import Focus, order_reply
+
+    order = next(o for o in env.store.orders.values() if o["status_id"] == 3 and len(o["products"]) > 1)
+    answer = await get_order_information(
+        env.ctx, env.conversation, str(order["id"]), order["billing_address"]["email"]
+    )
+    assert answer["status"] == "ok"
+    details = answer["order"]
+    (shipment,) = details["shipments"]
+    first, *rest = order["products"]
+    assert shipment["items"] == [f"{first['quantity']} x {first['name']}" + _options_of(first)]
+    reply = order_reply(answer, Focus())
+    assert f"{shipment['carrier']} on {shipment['shipped_on']}: {shipment['items'][0]}." in reply
+    for line in rest:
+        assert f"{line['quantity']} x {line['name']}" in reply.split("Not shipped yet: ", 1)[1]
+
+
+def _options_of(line: dict[str, object]) -> str:
+    options = [
+        f"{o['display_name']}: {o['display_value']}"
+        for o in line.get("product_options") or []  # type: ignore[attr-defined]
+        if o.get("display_name") and o.get("display_value")
+    ]
+    return f" ({', '.join(options)})" if options else ""
