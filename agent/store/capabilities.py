@@ -61,7 +61,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     ),
     Requirement("verified customer lookups", "customers", "read", "orders of a logged-in shopper", False),
     Requirement("store auto-detection", "information", "read", "store name, URL and currency", False),
-    Requirement("payment details", "transactions", "read", "how an order was paid", False),
+    Requirement(
+        "refund details", "transactions", "read", "what was refunded on an order, when and to what", False
+    ),
 )
 TOOL_NAMES = tuple(r.name for r in REQUIREMENTS if r.is_tool)
 _RANK = {"none": 0, "read": 1, "modify": 2}
