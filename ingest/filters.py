@@ -9,8 +9,7 @@ Rules, in order (the first that fails is the reason a product is left out):
 4. ``restricted``: (only when the Customers scope is present) none of the product's categories is open
    to the guest customer group, or, when no group is for guests, to the default group, according to the
    groups' ``category_access``. With neither group, nothing is restricted. A product in no category at
-   all is left out under such access too, but as ``uncategorised``: not a wholesale product, a product the
-   merchant has not filed anywhere guests may look.
+   all is not restricted: no category keeps it from anyone (the integration page's rule).
 """
 
 from __future__ import annotations
@@ -22,14 +21,12 @@ from typing import Literal
 from bigcommerce.types.catalog import Product
 from bigcommerce.types.customers import CustomerGroup
 
-Reason = Literal["hidden", "disabled", "out_of_stock", "restricted", "uncategorised"]
+Reason = Literal["hidden", "disabled", "out_of_stock", "restricted"]
 REASON_TEXT: dict[str, str] = {
     "hidden": "it is hidden (is_visible is false)",
     "disabled": "it cannot be purchased (availability is disabled)",
     "out_of_stock": "it has no stock (no purchasable variant with inventory above 0)",
     "restricted": "its categories are open only to restricted customer groups (e.g. wholesale)",
-    "uncategorised": "it is in no category, and guests may see only some categories (their customer "
-    "group's category access): put it in a category guests can see",
 }
 
 
@@ -78,6 +75,10 @@ def judge(product: Product, open_category_ids: set[int] | None) -> Verdict:
         return Verdict(False, "disabled")
     if not in_stock(product):
         return Verdict(False, "out_of_stock")
-    if open_category_ids is not None and not open_category_ids.intersection(product.categories):
-        return Verdict(False, "restricted" if product.categories else "uncategorised")
+    if (
+        open_category_ids is not None
+        and product.categories
+        and not open_category_ids.intersection(product.categories)
+    ):
+        return Verdict(False, "restricted")
     return Verdict(True)

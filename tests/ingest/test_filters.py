@@ -61,9 +61,8 @@ def test_guest_group_decides_which_categories_are_open() -> None:
     assert open_categories(groups(retail, wholesale)) == {18}
     assert judge(product(categories=[30]), {18}).reason == "restricted"
     assert judge(product(categories=[30, 18]), {18}).included
-    uncategorised = judge(product(categories=[]), {18})
-    assert uncategorised.reason == "uncategorised" and "wholesale" not in uncategorised.text
-    assert judge(product(categories=[]), None).included  # every category open: nothing to be outside of
+    assert judge(product(categories=[]), {18}).included  # in no category: nothing restricts it
+    assert judge(product(categories=[]), None).included
 
 
 def test_default_group_when_no_guest_group_and_everything_without_groups() -> None:
