@@ -242,6 +242,26 @@ def cmd_tools(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _remove_widget_scripts(connections: ConnectionStore, connection: Connection) -> int:
+    """The widget scripts the console installed through the Scripts API (0 when the token may not read
+    scripts, or none was installed: a pasted tag is the merchant's to remove)."""
+    from bigcommerce import AsyncBigCommerce, BigCommerceError
+
+    from ..console.widget_script import remove_widget
+
+    if connection.scopes.get("content", "none") == "none":
+        return 0
+    token = connections.token(connection.store_hash).reveal()
+    try:
+        async with AsyncBigCommerce(
+            connection.store_hash, token, base_url=connection.api_url, max_retries=1
+        ) as client:
+            return await remove_widget(client)
+    except BigCommerceError as problem:
+        print(f"warning: the widget script was not removed ({problem}).", file=sys.stderr)
+        return 0
+
+
 def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
     try:
         connections, store_hash, connection = _connected(settings, args.store)
@@ -249,7 +269,9 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
     except (ConnectionProblem, DatabaseUnavailable) as problem:
         return _fail(problem)
     print(f"Disconnecting {connection.name} ({store_hash}) deletes everything kept for it:")
-    for line in [*kept, "its vector collection (products and pages)"] + (
+    redis_keys = ["its Redis keys (lockout counts, cached codes)"] if settings.redis_url else []
+    scripts = ["the widget script, if the console installed it"]
+    for line in [*kept, "its vector collection (products and pages)", *redis_keys, *scripts] + (
         [f"the {len(connection.webhook_ids)} webhooks `bcagent webhooks register` created"]
         if connection.webhook_ids
         else []
@@ -280,6 +302,9 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
                 f"{', '.join(map(str, connection.webhook_ids))} in the store, or with its API.",
                 file=sys.stderr,
             )
+    removed_scripts = asyncio.run(_remove_widget_scripts(connections, connection))
+    if removed_scripts:
+        print(f"Removed the widget script the console installed ({removed_scripts}).")
     try:
         asyncio.run(record_disconnected(settings, store_hash))  # every running server stops serving it
     except DatabaseUnavailable as problem:
@@ -289,6 +314,16 @@ def cmd_disconnect(args: argparse.Namespace, settings: Settings) -> int:
         rows = asyncio.run(purge(settings, store_hash, connections.folder(store_hash)))
     except DatabaseUnavailable as problem:
         return _fail(problem)
+    from ..persistence.redis_purge import purge_redis
+
+    try:
+        keys = asyncio.run(purge_redis(settings.redis_url, settings.redis_prefix, store_hash))
+        if keys:
+            print(f"Deleted the store's {keys} Redis key(s) (lockout counts, cached codes).")
+    except OSError as problem:
+        print(
+            f"warning: {problem} They expire on their own (lockout windows, the code cache).", file=sys.stderr
+        )
     connections.delete(store_hash)
     print(
         f"Disconnected {connection.name} ({store_hash}): credentials, records, transcripts, conversations, "

@@ -277,3 +277,36 @@ def test_several_stores_need_store_flag(tmp_path: Path) -> None:
     with pytest.raises(ConnectionProblem, match="say which with --store"):
         connections.resolve(None)
     assert connections.resolve("shoptwo") == "shoptwo"
+
+
+def test_disconnect_removes_the_widget_script_the_console_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from agent.cli import main
+    from agent.console.widget_script import install_widget
+    from bigcommerce import AsyncBigCommerce
+    from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
+
+    store = SandboxStore.from_data(generate_demo_store(20, seed=0))
+    app_token = "app-token-with-content-modify-0001"  # an app's token: it may write scripts
+    store.tokens[app_token] = store.tokens[FULL_TOKEN] | {"store_v2_content"}
+    with SandboxServer(Sandbox([store], quota=10**6)) as server:
+
+        async def install() -> None:
+            await connect_store(
+                DEMO_STORE_HASH, Secret(app_token), server.base_url, ConnectionStore(tmp_path)
+            )
+            async with AsyncBigCommerce(DEMO_STORE_HASH, app_token, base_url=server.base_url) as client:
+                await install_widget(client, "https://chat.example", DEMO_STORE_HASH)
+
+        asyncio.run(install())
+        assert len(store.scripts) == 1
+        monkeypatch.setenv("BCAGENT_HOME", str(tmp_path))
+        monkeypatch.delenv("BCAGENT_DATABASE_URL", raising=False)
+        monkeypatch.delenv("BCAGENT_REDIS_URL", raising=False)
+        assert main(["disconnect", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert store.scripts == {} and "Removed the widget script the console installed (1)" in out
+    assert app_token not in out
