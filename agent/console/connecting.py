@@ -31,8 +31,7 @@ from ..store.connect import connect_store
 from ..store.connections import Connection, ConnectionProblem, ConnectionStore, Secret
 from ..store.live import record_connected
 from ..store.report import last_sync
-from .context import ConsoleContext, console_of
-from .pages import (
+from .access import (
     ACCOUNT_FAILURES,
     CLIENT_FAILURES,
     SIGN_IN_WINDOW,
@@ -42,6 +41,7 @@ from .pages import (
     _signed_in,
     _tools,
 )
+from .context import ConsoleContext, console_of
 from .views import render
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from ..handoff import takeover
 from ..server.conversation import conversation
 from ..server.state import ServerState
-from .pages import Refusal, _form, _not_found, _signed_in
+from .access import Refusal, _form, _not_found, _signed_in
 from .views import render
 
 log = logging.getLogger(__name__)

@@ -14,60 +14,31 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from bigcommerce import AsyncBigCommerce, BigCommerceError, PermissionDeniedError
 
-from ..persistence.console import ConsoleSession
-from ..store.capabilities import TOOL_NAMES, evaluate
+from ..store.capabilities import TOOL_NAMES
 from ..store.connections import Connection, ConnectionStore
-from ..store.live import change, effective_connection
+from ..store.live import change
+from .access import (
+    ACCOUNT_FAILURES,
+    CLIENT_FAILURES,
+    SIGN_IN_WINDOW,
+    Refusal,
+    _client,
+    _form,
+    _not_found,
+    _signed_in,
+    _tools,
+)
 from .context import ConsoleContext, console_of
 from .conversations import conversation_view, conversations_view
 from .insights import insights_view
 from .passwords import check_password
 from .sessions import check_csrf, clear_session_cookie, current_session, set_session_cookie
+from .setup_sections import setup_sections
 from .views import render
 from .widget_script import install_widget, installed_scripts, remove_widget, widget_tag
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/admin", include_in_schema=False)
-ACCOUNT_FAILURES = 10  # failed sign-ins per account ...
-CLIENT_FAILURES = 50  # ... and per client address ...
-SIGN_IN_WINDOW = timedelta(minutes=15)  # ... in this window; then refused until it passes
-
-
-class Refusal(Exception):
-    def __init__(self, response: Response) -> None:
-        self.response = response
-
-
-def _not_found() -> Response:
-    return render("problem.html", 404, heading="Not found", message="There is no such page for you here.",
-                  link="/admin", link_text="Back to the console")  # fmt: skip
-
-
-async def _signed_in(request: Request, store_hash: str) -> tuple[ConsoleContext, ConsoleSession, Connection]:
-    console = console_of(request)
-    session = await current_session(request, console.state)
-    if session is None:
-        raise Refusal(RedirectResponse("/admin/sign-in", status_code=303))
-    connections = ConnectionStore(console.settings.home)
-    if session.store_hash != store_hash or store_hash not in connections.hashes():
-        raise Refusal(_not_found())
-    connection, _ = await effective_connection(console.settings, connections.load(store_hash))
-    return console, session, connection  # with the merchant's live settings (tool switches, details)
-
-
-async def _form(request: Request, session: ConsoleSession) -> dict[str, str]:
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    if not check_csrf(session, values.get("csrf")):
-        raise Refusal(
-            render("problem.html", 403, heading="Form expired",
-                   message="This form was not sent from your console session. Reload the page and try again.")
-        )  # fmt: skip
-    return values
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.get("")
@@ -127,25 +98,6 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-def _tools(connection: Connection) -> list[dict[str, Any]]:
-    rows = []
-    for capability in evaluate(connection.scopes, connection.disabled_tools):
-        requirement = capability.requirement
-        rows.append(
-            {
-                "name": requirement.name,
-                "description": requirement.description,
-                "is_tool": requirement.is_tool,
-                "enabled": capability.enabled,
-                "reason": capability.reason,
-                "switchable": requirement.is_tool
-                and (capability.enabled or requirement.name in connection.disabled_tools),
-                "disabled_by_merchant": requirement.name in connection.disabled_tools,
-            }
-        )
-    return rows
-
-
 async def _widget_state(console: ConsoleContext, connection: Connection) -> dict[str, Any]:
     connections = ConnectionStore(console.settings.home)
     state: dict[str, Any] = {"installed": None, "problem": ""}
@@ -169,7 +121,6 @@ async def setup(request: Request, store_hash: str) -> Response:
     except Refusal as refusal:
         return refusal.response
     from ..store.report import last_sync
-    from .setup_sections import setup_sections  # the set-up forms' own modules import this one
 
     folder = ConnectionStore(console.settings.home).folder(store_hash)
     public = console.config.public_url or str(request.base_url).rstrip("/")

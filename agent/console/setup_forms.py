@@ -25,7 +25,7 @@ from ..store.merchant_settings import (
     parse_age,
     parse_statuses,
 )
-from .pages import Refusal, _form, _signed_in
+from .access import Refusal, _form, _signed_in
 from .views import render
 
 log = logging.getLogger(__name__)
