@@ -301,7 +301,8 @@ async def conversation(request: Request, store_hash: str, thread_id: str) -> Res
     view = await conversation_view(console.settings, store_hash, thread_id, personal)
     if view is None:
         return _not_found()
-    return render("conversation.html", page="conversations", store=connection, session=session, **view)
+    return render("conversation.html", page="conversations", store=connection, session=session,
+                  notice=request.query_params.get("notice", "")[:300], **view)  # fmt: skip
 
 
 @router.get("/stores/{store_hash}/insights")
