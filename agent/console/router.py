@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.responses import Response
 
 from ..persistence.console import open_console_state
-from . import app_callbacks, conversation_notes, inbox, pages
+from . import app_callbacks, conversation_notes, inbox, pages, recording_export
 from .config import ConsoleConfig
 from .context import ConsoleContext
 
@@ -58,6 +58,7 @@ def console_router(
     router.include_router(pages.router)
     router.include_router(inbox.router)
     router.include_router(conversation_notes.router)
+    router.include_router(recording_export.router)
 
     @router.get("/admin/static/console.js")
     async def console_script() -> Response:
