@@ -23,6 +23,7 @@ from .conversations import conversation_view, conversations_view
 from .insights import insights_view
 from .passwords import check_password
 from .sessions import check_csrf, clear_session_cookie, current_session, set_session_cookie
+from .unanswered import unanswered_view
 from .views import render
 from .widget_script import install_widget, installed_scripts, remove_widget, widget_tag
 
@@ -315,6 +316,9 @@ async def insights(request: Request, store_hash: str) -> Response:
     period = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 30
     since = datetime.now(UTC) - timedelta(days=period)
     view = await insights_view(console.settings, store_hash, since)
+    view.update(await unanswered_view(console.settings, store_hash, since, console.embedding_model(),
+                                      console.question_vectors))  # fmt: skip
+    view["csv"] += view["unanswered_csv"]
     if request.query_params.get("format") == "csv":
         return Response(view["csv"], media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="insights-{store_hash}.csv"'})  # fmt: skip

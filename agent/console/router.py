@@ -42,7 +42,11 @@ def console_router(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = await open_console_state(settings)
         console = ConsoleContext(
-            settings, config, state, transport=getattr(app.state, "console_transport", None)
+            settings,
+            config,
+            state,
+            transport=getattr(app.state, "console_transport", None),
+            embedder=embedder,
         )
         app.state.console = console
         try:
