@@ -82,3 +82,20 @@ async def test_the_listing_finds_the_conversations_of_a_tag(settings: Settings, 
         found = await data.transcripts.threads(Query(store_hash="abc", thread_ids=ids))
         assert [t.thread_id for t in found] == ["t-c", "t-a"]  # newest first, t-b left out
         assert await data.transcripts.threads(Query(store_hash="abc", thread_ids=())) == []
+
+
+async def test_a_disconnect_deletes_the_stores_notes(settings: Settings, tmp_path: Path) -> None:
+    """PostgreSQL: the purge finds the notes' tables by their store_hash (SQLite: they go with the folder)."""
+    from agent.persistence.connect import uses_postgres
+    from agent.persistence.purge import purge
+
+    async with open_conversation_data(settings, tmp_path) as data:
+        await data.notes.write_note("abc", "t-1", "gone with the store", "ops@abc.example")
+        await data.notes.add_tag("abc", "t-1", "gone", "ops@abc.example")
+        await data.notes.add_tag("other", "t-1", "kept", "clerk@other.example")
+    deleted = await purge(settings, "abc", tmp_path)
+    async with open_conversation_data(settings, tmp_path) as data:
+        if uses_postgres(settings):
+            assert deleted == 2 and await data.notes.note("abc", "t-1") is None
+            assert await data.notes.tags("abc", "t-1") == []
+        assert [t.tag for t in await data.notes.tags("other", "t-1")] == ["kept"]
