@@ -48,3 +48,19 @@ def test_similar_unanswered_questions_are_one_row_with_their_count(pages: Pages)
     )
     other = pages.user(B, "clerk@b.example").get(f"/admin/stores/{B}/insights", days="7").text
     assert re.findall(r'<td class="count">(\d+)</td>', other) == ["1"] and "Canada" not in other
+
+
+def test_the_console_clusters_with_the_model_serve_already_loaded(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from agent.console.config import ConsoleConfig
+    from agent.console.context import ConsoleContext
+    from agent.settings import Settings
+
+    model = object()
+    served = SimpleNamespace(
+        agent=SimpleNamespace(context=SimpleNamespace(nlu=SimpleNamespace(embedder=model)))
+    )
+    console = ConsoleContext(Settings(home=tmp_path), ConsoleConfig(), state=None)  # type: ignore[arg-type]
+    assert console.embedding_model(SimpleNamespace(stores={"abc": served})) is model
+    assert console.embedding_model() is model and console.embedder is model  # kept (the syncs use it too)
