@@ -100,14 +100,16 @@ async def embed(
 ) -> np.ndarray[Any, np.dtype[np.float32]]:
     """The texts' unit vectors, off the event loop (the model's own worker thread when it has one); those
     in ``known`` (text -> vector) are not embedded again, the new ones are added (at most ``KNOWN``)."""
-    new = [text for text in dict.fromkeys(texts) if text not in known]
+    have = {text: known[text] for text in dict.fromkeys(texts) if text in known}
+    new = [text for text in dict.fromkeys(texts) if text not in have]
     if new:
         encode = getattr(embedder, "aencode", None)  # MiniLMEmbedding: its own worker thread
         fresh = await encode(new) if encode is not None else await asyncio.to_thread(embedder.encode, new)
+        have.update(zip(new, np.asarray(fresh, dtype=np.float32), strict=True))
         while known and len(known) + len(new) > KNOWN:
             known.pop(next(iter(known)))  # the oldest first
-        known.update(zip(new, np.asarray(fresh, dtype=np.float32), strict=True))
-    return np.stack([np.asarray(known[text], dtype=np.float32) for text in texts])
+        known.update((text, have[text]) for text in new)
+    return np.stack([np.asarray(have[text], dtype=np.float32) for text in texts])
 
 
 async def top_unanswered(

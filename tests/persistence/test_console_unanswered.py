@@ -88,3 +88,23 @@ async def test_similar_questions_land_in_one_cluster(
     assert {m.text for m in clusters[0].members} == set(CANADA) and clusters[0].example.text in CANADA
     assert {m.text for m in clusters[1].members} == set(RETURNS)
     assert clusters[2].example.text == "Do you offer gift wrapping?"
+
+
+async def test_vectors_are_embedded_once_and_the_oldest_forgotten(monkeypatch: Any) -> None:
+    from agent.console import unanswered
+
+    class Counting:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def encode(self, texts: list[str]) -> Any:
+            self.seen += texts
+            return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
+
+    model, known = Counting(), {}
+    monkeypatch.setattr(unanswered, "KNOWN", 3)
+    first = await unanswered.embed(["a", "bb", "a"], model, known)
+    assert model.seen == ["a", "bb"] and first.shape == (3, 2) and list(known) == ["a", "bb"]
+    again = await unanswered.embed(["a", "ccc", "dddd"], model, known)  # "a" is forgotten to keep 3
+    assert model.seen == ["a", "bb", "ccc", "dddd"] and again[:, 0].tolist() == [1.0, 3.0, 4.0]
+    assert list(known) == ["bb", "ccc", "dddd"]
