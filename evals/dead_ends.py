@@ -10,6 +10,10 @@ A turn is a dead end when all three hold:
 - **no person**: the reply neither offers a person nor says the conversation was passed to the team, and
   no handoff tool ran.
 
+The console's "top unanswered questions" (``agent/transcripts/dead_ends.py``) read recorded turns for the
+assistant's own can't-answer sentences, whether or not a person was offered: what the store's content
+lacks. This counts what issue 25 measures: the turns that left the shopper with neither.
+
 So "You're welcome!" is no dead end, nor is an honest refusal that offers the team; "Sorry, I can't
 help with that" alone is one, and so is "the store cannot be reached" without the offer of a person.
 """

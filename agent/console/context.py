@@ -52,6 +52,22 @@ class ConsoleContext:
     notes: dict[str, list[str]] = field(default_factory=dict)
     syncs: dict[str, SyncJob] = field(default_factory=dict)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    question_vectors: dict[str, Any] = field(default_factory=dict)  # insights' unanswered questions, embedded
+
+    def embedding_model(self, server: Any = None) -> Any:
+        """The embedding model: the one given, else the one ``server``'s stores already use (their NLU's),
+        else one loaded on first use; kept (the syncs use it too)."""
+        if self.embedder is None:
+            for served in getattr(server, "stores", {}).values():
+                nlu = getattr(served.agent.context, "nlu", None)
+                if nlu is not None:
+                    self.embedder = nlu.embedder
+                    break
+        if self.embedder is None:
+            from ingest.embeddings import MiniLMEmbedding
+
+            self.embedder = MiniLMEmbedding()
+        return self.embedder
 
     def start_sync(self, store_hash: str) -> SyncJob:
         """Start a catalog sync of the store in the background (one at a time per store)."""

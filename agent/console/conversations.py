@@ -11,13 +11,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..persistence.transcripts import Query, open_transcripts
+from ..persistence.conversation_notes import open_conversation_data
+from ..persistence.transcripts import Query
 from ..settings import Settings
 from ..store.connections import ConnectionStore
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)\+?\d[\d ()-]{7,}\d(?!\w)")
 PAGE_SIZE = 100
+THREAD_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+TAGGED = 1000  # a tag's filter reads at most its most recently tagged conversations
 
 
 def mask(text: str) -> str:
@@ -43,9 +46,10 @@ def _filters(params: Mapping[str, str]) -> tuple[Query, dict[str, str]]:
     order = (params.get("order") or "").strip().lstrip("#")
     if order.isdigit():
         keys.append(("order", order))
+    tag = " ".join((params.get("tag") or "").lower().split())[:64]
     shown = {"days": str(period), "tool": tool or "", "q": text or "", "status": status,
              "slow": slow if slow_s is not None else "", "customer": customer,
-             "order": order if order.isdigit() else ""}  # fmt: skip
+             "order": order if order.isdigit() else "", "tag": tag}  # fmt: skip
     query = Query(
         since=datetime.now(UTC) - timedelta(days=period),
         tool=tool,
@@ -63,28 +67,36 @@ async def conversations_view(
 ) -> dict[str, Any]:
     query, shown = _filters(params)
     folder = ConnectionStore(settings.home).folder(store_hash)
-    async with open_transcripts(settings, folder) as transcripts:
-        threads = await transcripts.threads(replace(query, store_hash=store_hash))
+    async with open_conversation_data(settings, folder) as data:
+        if shown["tag"]:
+            tagged = await data.notes.tagged(store_hash, shown["tag"], TAGGED)
+            query = replace(query, thread_ids=tuple(tagged))
+        threads = await data.transcripts.threads(replace(query, store_hash=store_hash))
+        tags = await data.notes.tags_of(store_hash, [t.thread_id for t in threads])
+        store_tags = await data.notes.store_tags(store_hash)
     rows = [
         {
             "summary": summary,
             "opening": mask(summary.first_message or "")[:120],
             "status": ", ".join(summary.statuses),
             "slowest_s": round(summary.slowest_ms / 1000, 1),
+            "tags": tags.get(summary.thread_id, []),
         }
         for summary in threads
     ]
-    return {"rows": rows, "filters": shown, "page_size": PAGE_SIZE}
+    return {"rows": rows, "filters": shown, "page_size": PAGE_SIZE, "store_tags": store_tags}
 
 
 async def conversation_view(
     settings: Settings, store_hash: str, thread_id: str, personal: bool
 ) -> dict[str, Any] | None:
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", thread_id):
+    if not THREAD_ID.fullmatch(thread_id):
         return None
     folder = ConnectionStore(settings.home).folder(store_hash)
-    async with open_transcripts(settings, folder) as transcripts:
-        turns = await transcripts.turns(Query(store_hash=store_hash, thread_id=thread_id))
+    async with open_conversation_data(settings, folder) as data:
+        turns = await data.transcripts.turns(Query(store_hash=store_hash, thread_id=thread_id))
+        note = await data.notes.note(store_hash, thread_id)
+        tags = await data.notes.tags(store_hash, thread_id)
     if not turns:
         return None
     show = (lambda text: text) if personal else mask
@@ -110,4 +122,4 @@ async def conversation_view(
                 "replaced": len(turn.grounding),
             }
         )  # fmt: skip
-    return {"thread_id": thread_id, "timeline": timeline, "personal": personal}
+    return {"thread_id": thread_id, "timeline": timeline, "personal": personal, "note": note, "tags": tags}

@@ -34,6 +34,7 @@ from .insights import insights_view
 from .passwords import check_password
 from .sessions import check_csrf, clear_session_cookie, current_session, set_session_cookie
 from .setup_sections import setup_sections
+from .unanswered import unanswered_view
 from .views import render
 from .widget_script import install_widget, installed_scripts, remove_widget, widget_tag
 
@@ -254,7 +255,8 @@ async def conversation(request: Request, store_hash: str, thread_id: str) -> Res
     view = await conversation_view(console.settings, store_hash, thread_id, personal)
     if view is None:
         return _not_found()
-    return render("conversation.html", page="conversations", store=connection, session=session, **view)
+    return render("conversation.html", page="conversations", store=connection, session=session,
+                  notice=request.query_params.get("notice", "")[:300], **view)  # fmt: skip
 
 
 @router.get("/stores/{store_hash}/insights")
@@ -267,6 +269,11 @@ async def insights(request: Request, store_hash: str) -> Response:
     period = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 30
     since = datetime.now(UTC) - timedelta(days=period)
     view = await insights_view(console.settings, store_hash, since)
+    embedder = console.embedding_model(request.app.state.server)  # serve's own, when it has loaded one
+    view.update(
+        await unanswered_view(console.settings, store_hash, since, embedder, console.question_vectors)
+    )
+    view["csv"] += view["unanswered_csv"]
     if request.query_params.get("format") == "csv":
         return Response(view["csv"], media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="insights-{store_hash}.csv"'})  # fmt: skip

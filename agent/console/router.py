@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.responses import Response
 
 from ..persistence.console import open_console_state
-from . import app_callbacks, connecting, inbox, pages, setup_forms
+from . import app_callbacks, connecting, conversation_notes, inbox, pages, recording_export, setup_forms
 from .config import ConsoleConfig
 from .context import ConsoleContext
 
@@ -63,6 +63,8 @@ def console_router(
     router.include_router(inbox.router)
     router.include_router(connecting.router)
     router.include_router(setup_forms.router)
+    router.include_router(conversation_notes.router)
+    router.include_router(recording_export.router)
 
     @router.get("/admin/static/console.js")
     async def console_script() -> Response:

@@ -216,6 +216,7 @@ class Query:
     surface: str | None = None
     status: str | None = None  # ok | error | handoff | lockout
     thread_prefix: str | None = None
+    thread_ids: tuple[str, ...] | None = None  # only these conversations (a tag's, from the console)
 
 
 STATUSES = ("ok", "error", "handoff", "lockout")
@@ -288,6 +289,12 @@ def threads_sql(query: Query, engine: Engine, time: Any) -> tuple[str, list[Any]
             params += [query.thread_prefix, query.thread_prefix + "\U0010ffff"]
         where.append("substr(th.thread_id, 1, ?) = ?")
         params += [len(query.thread_prefix), query.thread_prefix]
+    if query.thread_ids is not None:
+        if not query.thread_ids:
+            where.append("1 = 0")
+        else:
+            where.append(f"th.thread_id IN ({', '.join('?' for _ in query.thread_ids)})")
+            params += list(query.thread_ids)
     source, order = "transcript_threads th", "th.last_at"
     keys = list(query.keys)
     if query.tool:  # walk the tool's index newest first

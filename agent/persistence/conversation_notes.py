@@ -1,0 +1,252 @@
+"""Tags and a note per conversation, written by the console's users (component ``conversation_notes``).
+
+Kept in the transcripts' database (``transcripts.sqlite`` in the store's folder, or the shared PostgreSQL
+database), beside the conversations they describe: a disconnect deletes them with the store's folder, or
+with the store's rows on PostgreSQL (``purge`` finds every table keyed by ``store_hash``). Every row
+names its store and every read and write is scoped to one: store A's user never reads store B's notes.
+
+One note per conversation (the latest text, who wrote it and when); any number of tags up to
+``MAX_TAGS``, each with who added it and when. Tags are normalised (lower case, single spaces), so
+"Refund " and "refund" are one tag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..settings import Settings
+from . import timestamps
+from .connect import open_database
+from .database import Database
+from .migrations import Component
+from .transcripts import TRANSCRIPTS, Transcripts, sqlite_path
+
+MAX_TAGS = 10  # per conversation
+MAX_TAG_CHARS = 32
+MAX_NOTE_CHARS = 4000
+TAG = re.compile(r"[a-z0-9][a-z0-9 _-]*")
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS conversation_notes (
+    store_hash TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    note TEXT NOT NULL,
+    author TEXT NOT NULL,
+    written_at {time} NOT NULL,
+    PRIMARY KEY (store_hash, thread_id)
+);
+CREATE TABLE IF NOT EXISTS conversation_tags (
+    store_hash TEXT NOT NULL,
+    thread_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    author TEXT NOT NULL,
+    added_at {time} NOT NULL,
+    PRIMARY KEY (store_hash, thread_id, tag)
+);
+CREATE INDEX IF NOT EXISTS conversation_tags_tag ON conversation_tags (store_hash, tag, added_at)
+"""
+
+CONVERSATION_NOTES = Component(
+    "conversation_notes",
+    {
+        "sqlite": [(1, _TABLES.format(time="TEXT"))],
+        "postgresql": [(1, _TABLES.format(time="TIMESTAMPTZ"))],
+    },
+)
+
+
+class NoteRefused(ValueError):
+    """A tag or note that cannot be kept; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    author: str
+    written_at: str  # as the records spell it (``timestamps.spell``)
+
+
+@dataclass(frozen=True)
+class Tag:
+    tag: str
+    author: str
+    added_at: str
+
+
+def normalise_tag(text: str) -> str:
+    """The tag as it is kept; NoteRefused when it cannot be one."""
+    tag = " ".join(text.lower().split())
+    if not tag:
+        raise NoteRefused("Write a tag first (letters, digits, spaces, - or _).")
+    if len(tag) > MAX_TAG_CHARS:
+        raise NoteRefused(f"A tag is at most {MAX_TAG_CHARS} characters; shorten it.")
+    if not TAG.fullmatch(tag):
+        raise NoteRefused(
+            "A tag may hold only letters, digits, spaces, - and _; it starts with a letter or digit."
+        )
+    return tag
+
+
+class ConversationNotes:
+    """The tags and notes of conversations, every method one short transaction scoped to one store."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __repr__(self) -> str:
+        return f"ConversationNotes({self.db!r})"
+
+    # ---- the note -------------------------------------------------------------------------------------
+
+    async def note(self, store_hash: str, thread_id: str) -> Note | None:
+        async with self.db.transaction(readonly=True) as tx:
+            row = await tx.fetchone(
+                "SELECT note, author, written_at FROM conversation_notes WHERE store_hash = ? AND thread_id = ?",
+                (store_hash, thread_id),
+            )
+        return None if row is None else Note(str(row[0]), str(row[1]), timestamps.spell(row[2]))
+
+    async def write_note(self, store_hash: str, thread_id: str, text: str, author: str) -> Note | None:
+        """Replace the conversation's note (an empty text removes it); the note now kept."""
+        text = text.strip().replace("\r\n", "\n")
+        if len(text) > MAX_NOTE_CHARS:
+            raise NoteRefused(f"A note is at most {MAX_NOTE_CHARS} characters; this one has {len(text)}.")
+        async with self.db.transaction() as tx:
+            if not text:
+                await tx.execute(
+                    "DELETE FROM conversation_notes WHERE store_hash = ? AND thread_id = ?",
+                    (store_hash, thread_id),
+                )
+                return None
+            written = timestamps.now()
+            await tx.execute(
+                "INSERT INTO conversation_notes (store_hash, thread_id, note, author, written_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (store_hash, thread_id) DO UPDATE SET "
+                "note = excluded.note, author = excluded.author, written_at = excluded.written_at",
+                (store_hash, thread_id, text, author, written),
+            )
+        return Note(text, author, written)
+
+    # ---- tags -----------------------------------------------------------------------------------------
+
+    async def tags(self, store_hash: str, thread_id: str) -> list[Tag]:
+        """The conversation's tags, in the order they were added."""
+        async with self.db.transaction(readonly=True) as tx:
+            rows = await tx.fetchall(
+                "SELECT tag, author, added_at FROM conversation_tags WHERE store_hash = ? AND thread_id = ? "
+                "ORDER BY added_at, tag",
+                (store_hash, thread_id),
+            )
+        return [Tag(str(r[0]), str(r[1]), timestamps.spell(r[2])) for r in rows]
+
+    async def add_tag(self, store_hash: str, thread_id: str, text: str, author: str) -> str:
+        """Tag the conversation (nothing changes when it already has the tag); the tag as kept."""
+        tag = normalise_tag(text)
+        async with self.db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT tag FROM conversation_tags WHERE store_hash = ? AND thread_id = ?"
+                + self.db.dialect.for_update,
+                (store_hash, thread_id),
+            )
+            present = {str(r[0]) for r in rows}
+            if tag in present:
+                return tag
+            if len(present) >= MAX_TAGS:
+                raise NoteRefused(f"A conversation has at most {MAX_TAGS} tags; remove one first.")
+            await tx.execute(
+                "INSERT INTO conversation_tags (store_hash, thread_id, tag, author, added_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (store_hash, thread_id, tag) DO NOTHING",
+                (store_hash, thread_id, tag, author, timestamps.now()),
+            )
+        return tag
+
+    async def remove_tag(self, store_hash: str, thread_id: str, text: str) -> bool:
+        """Untag the conversation; whether it had the tag."""
+        tag = " ".join(text.lower().split())
+        async with self.db.transaction() as tx:
+            removed = await tx.execute(
+                "DELETE FROM conversation_tags WHERE store_hash = ? AND thread_id = ? AND tag = ?",
+                (store_hash, thread_id, tag),
+            )
+        return removed > 0
+
+    async def tagged(self, store_hash: str, tag: str, limit: int = 1000) -> list[str]:
+        """The conversations of the store with ``tag``, the most recently tagged first."""
+        async with self.db.transaction(readonly=True) as tx:
+            rows = await tx.fetchall(
+                "SELECT thread_id FROM conversation_tags WHERE store_hash = ? AND tag = ? "
+                f"ORDER BY added_at DESC LIMIT {int(limit)}",
+                (store_hash, " ".join(tag.lower().split())),
+            )
+        return [str(r[0]) for r in rows]
+
+    async def store_tags(self, store_hash: str, limit: int = 200) -> list[tuple[str, int]]:
+        """The store's tags with how many conversations carry each, the most used first."""
+        async with self.db.transaction(readonly=True) as tx:
+            rows = await tx.fetchall(
+                "SELECT tag, count(*) FROM conversation_tags WHERE store_hash = ? "
+                f"GROUP BY tag ORDER BY count(*) DESC, tag LIMIT {int(limit)}",
+                (store_hash,),
+            )
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    async def tags_of(self, store_hash: str, thread_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The tags of each of these conversations (those without a tag left out)."""
+        found: dict[str, list[str]] = {}
+        ids = list(dict.fromkeys(thread_ids))
+        async with self.db.transaction(readonly=True) as tx:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                rows = await tx.fetchall(
+                    f"SELECT thread_id, tag FROM conversation_tags WHERE store_hash = ? AND thread_id IN ({marks}) "
+                    "ORDER BY added_at, tag",
+                    (store_hash, *chunk),
+                )
+                for thread_id, tag in rows:
+                    found.setdefault(str(thread_id), []).append(str(tag))
+        return found
+
+
+@dataclass(frozen=True)
+class ConversationData:
+    """A store's transcripts and their tags and notes, over one database."""
+
+    transcripts: Transcripts
+    notes: ConversationNotes
+
+
+@asynccontextmanager
+async def open_conversation_data(settings: Settings, folder: Path) -> AsyncIterator[ConversationData]:
+    """The transcripts and their notes, migrated: PostgreSQL when configured, else the store's transcript
+    file in ``folder``; closed on exit."""
+    db = await open_database(
+        settings,
+        sqlite_path(folder),
+        name="conversation-notes",
+        what="the transcripts and the conversations' tags and notes",
+        components=[TRANSCRIPTS, CONVERSATION_NOTES],
+        max_connections=2,
+    )
+    try:
+        yield ConversationData(Transcripts(db), ConversationNotes(db))
+    finally:
+        await db.aclose()
+
+
+__all__ = [
+    "CONVERSATION_NOTES",
+    "MAX_NOTE_CHARS",
+    "MAX_TAGS",
+    "ConversationData",
+    "ConversationNotes",
+    "Note",
+    "NoteRefused",
+    "Tag",
+    "normalise_tag",
+    "open_conversation_data",
+]

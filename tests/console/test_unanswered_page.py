@@ -1,0 +1,66 @@
+"""The insights page's top unanswered questions: similar dead-end questions shown as one row with their
+count and an example (personal details masked), in the CSV too; another store's questions never shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.models.capabilities import cannot_help_sentence
+from tests.console.pages_app import Pages, message, pages_app
+
+A, B = "storea", "storeb"
+CANNOT = cannot_help_sentence(None)
+
+
+@pytest.fixture
+def pages(tmp_path: Path, embedder: Any) -> Iterator[Pages]:
+    yield from pages_app(tmp_path / "home", embedder=embedder)
+
+
+def test_similar_unanswered_questions_are_one_row_with_their_count(pages: Pages) -> None:
+    pages.connect(A)
+    pages.connect(B)
+    asked = ["Do you ship to Canada?", "can you deliver to canada", "Is shipping to Canada available?"]
+    pages.record(
+        *(message(A, f"ca-{n}", text, replies=[CANNOT], minutes_ago=10 + n) for n, text in enumerate(asked))
+    )
+    pages.record(
+        message(A, "wrap", "Do you gift wrap? mail me at jo@example.com", replies=[CANNOT], minutes_ago=5),
+        message(A, "fine", "where is order 12345", replies=["Order #12345 is Shipped."], minutes_ago=4),
+    )
+    pages.record(message(B, "b-1", "Do you sell saddles for unicorns?", replies=[CANNOT]))
+    ops = pages.user(A, "ops@a.example")
+    page = ops.get(f"/admin/stores/{A}/insights", days="7").text
+    rows = re.findall(r'<td class="count">(\d+)</td><td class="example">([^<]*)</td>', page)
+    assert [int(count) for count, _ in rows] == [3, 1]
+    assert rows[0][1] in asked and rows[1][1] == "Do you gift wrap? mail me at [email]"
+    assert "jo@example.com" not in page and "unicorns" not in page and "where is order" not in page
+    assert "4 messages in this period." in page
+    csv_text = ops.get(f"/admin/stores/{A}/insights", days="7", format="csv").text
+    assert (
+        f"unanswered:{rows[0][1]},3" in csv_text
+        and "unanswered:Do you gift wrap? mail me at [email],1" in csv_text
+    )
+    other = pages.user(B, "clerk@b.example").get(f"/admin/stores/{B}/insights", days="7").text
+    assert re.findall(r'<td class="count">(\d+)</td>', other) == ["1"] and "Canada" not in other
+
+
+def test_the_console_clusters_with_the_model_serve_already_loaded(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from agent.console.config import ConsoleConfig
+    from agent.console.context import ConsoleContext
+    from agent.settings import Settings
+
+    model = object()
+    served = SimpleNamespace(
+        agent=SimpleNamespace(context=SimpleNamespace(nlu=SimpleNamespace(embedder=model)))
+    )
+    console = ConsoleContext(Settings(home=tmp_path), ConsoleConfig(), state=None)  # type: ignore[arg-type]
+    assert console.embedding_model(SimpleNamespace(stores={"abc": served})) is model
+    assert console.embedding_model() is model and console.embedder is model  # kept (the syncs use it too)
