@@ -25,8 +25,8 @@ def _not_served() -> Response:
         "problem.html",
         404,
         heading="Inbox not available yet",
-        message="This server does not answer this store's shoppers yet (it was connected after `bcagent "
-        "serve` started): restart it to see the store's handoffs here.",
+        message="This server does not answer this store's shoppers yet: a store connected while it runs is "
+        "served within seconds (not by a server started with `bcagent serve --store` for other stores).",
     )
 
 

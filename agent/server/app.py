@@ -162,7 +162,24 @@ def create_app(
                 stack.push_async_callback(redis.aclose)
             settings_rows = await open_store_settings(settings)
             stack.push_async_callback(settings_rows.aclose)
-            for store_hash in hashes:
+            handoff = settings.handoff
+            deliver = options.deliver_handoffs and bool(handoff.email or handoff.webhook)
+            stop_sending = asyncio.Event()
+            senders: list[asyncio.Task[None]] = []
+
+            def start_delivery(served: ServedStore) -> None:
+                senders.append(
+                    asyncio.create_task(
+                        Deliverer(
+                            served.agent.context.tools.records,
+                            handoff,
+                            StoreLabel(served.store_hash, served.connection.name or served.store_hash),
+                        ).run(options.delivery_interval, stop_sending),
+                        name=f"handoff-delivery-{served.store_hash}",
+                    )
+                )
+
+            async def open_store(store_hash: str) -> ServedStore:
                 agent = await stack.enter_async_context(
                     open_agent(settings, store_hash, embedder=embedder, policy=options.policy)
                 )
@@ -170,14 +187,30 @@ def create_app(
                     await asyncio.to_thread(agent.context.nlu.warm_up)
                 threads = await open_threads(settings, store_hash, connections.folder(store_hash))
                 stack.push_async_callback(threads.aclose)
-                server.stores[store_hash] = ServedStore(
+                return ServedStore(
                     store_hash,
                     agent,
                     agent.context.tools.connection,
                     threads,
                     connections.storefront_app(store_hash),
                 )
-                server.allow_storefront(agent.context.tools.connection)
+
+            async def serve_new(store_hash: str) -> None:
+                """A store connected while serving (the console, the app's install, `bcagent connect`)."""
+                served = await open_store(store_hash)
+                if freshness is not None:
+                    await freshness.add_store(store_hash)
+                    freshness.receiver.on_orders(store_hash, served.agent.context.tools.orders.drop)
+                server.stores[store_hash] = served
+                server.allow_storefront(served.connection)
+                if deliver:
+                    start_delivery(served)
+                log.info("serving %s too (connected while serving)", store_hash)
+
+            for store_hash in hashes:
+                served = await open_store(store_hash)
+                server.stores[store_hash] = served
+                server.allow_storefront(served.connection)
             follower = SettingsFollower(
                 settings_rows,
                 connections,
@@ -185,6 +218,7 @@ def create_app(
                 injected_policy=options.policy is not None,
                 on_stop=freshness.stop_store if freshness is not None else None,
                 on_token=freshness.replace_token if freshness is not None else None,
+                on_new=serve_new if not stores else None,  # `serve --store X` serves X only
             )
             server.follower = follower
             await follower.check(server, force=True)
@@ -195,23 +229,12 @@ def create_app(
                 stack.push_async_callback(freshness.stop)
                 for store_hash, served in server.stores.items():  # order webhooks drop kept orders
                     freshness.receiver.on_orders(store_hash, served.agent.context.tools.orders.drop)
-            handoff = settings.handoff
-            if options.deliver_handoffs and (handoff.email or handoff.webhook):
-                stop = asyncio.Event()
-                senders = [
-                    asyncio.create_task(
-                        Deliverer(
-                            served.agent.context.tools.records,
-                            handoff,
-                            StoreLabel(served.store_hash, served.connection.name or served.store_hash),
-                        ).run(options.delivery_interval, stop),
-                        name=f"handoff-delivery-{served.store_hash}",
-                    )
-                    for served in server.stores.values()
-                ]
+            if deliver:
+                for served in server.stores.values():
+                    start_delivery(served)
 
                 async def stop_delivery() -> None:
-                    stop.set()
+                    stop_sending.set()
                     await asyncio.gather(*senders, return_exceptions=True)
 
                 stack.push_async_callback(stop_delivery)

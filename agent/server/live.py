@@ -13,7 +13,9 @@ it: the tools, the policy and the greeting's store name change in place, for the
 replaced since (``connect`` again) is sent from then on. When a disconnect was recorded (or the store's
 files are gone), the store is no longer served: its routes
 answer ``404 unknown_store`` and its BigCommerce client is closed, so no further request goes out with
-the old token.
+the old token. A store connected since the server started (the console, the app's install, ``bcagent
+connect``) is opened in the background and served once its agent is ready, unless the server was started
+for named stores only (``serve --store``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class SettingsFollower:
         injected_policy: bool = False,
         on_stop: Callable[[str], Awaitable[None]] | None = None,
         on_token: Callable[[str, str], None] | None = None,
+        on_new: Callable[[str], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.repo = repo
@@ -56,6 +59,8 @@ class SettingsFollower:
         self.injected_policy = injected_policy  # a caller's policy (tests) is kept over the stored one
         self.on_stop = on_stop  # what else holds the store's token (the catalog's syncs) stops too
         self.on_token = on_token  # ... and is given a replaced token (store hash, token)
+        self.on_new = on_new  # serves a store connected since (None: serve the stores started with only)
+        self.opening: dict[str, asyncio.Task[None]] = {}
         self.clock = clock
         self.versions: dict[str, int] = {}
         self.checked_at = float("-inf")
@@ -77,6 +82,8 @@ class SettingsFollower:
             except UNREADABLE as problem:
                 log.warning("could not read the stores' settings (keeping the last ones): %s", problem)
                 return
+            if self.on_new is not None:
+                await self._open_new(server)
             for store_hash in hashes:
                 gone = not (self.connections.folder(store_hash) / "connection.json").is_file()
                 version = versions.get(store_hash, (0, "connected"))[0]
@@ -84,6 +91,35 @@ class SettingsFollower:
                     await self._stop_serving(server, store_hash, "its files were removed")
                 elif version != self.versions.get(store_hash, 0):
                     await self._reload(server, store_hash)
+
+    async def _open_new(self, server: ServerState) -> None:
+        """Start serving, in the background, each store connected since (its files are here and its
+        settings row does not say disconnected); a store that fails to open is tried again later."""
+        assert self.on_new is not None
+        new = [h for h in self.connections.hashes() if h not in server.stores and h not in self.opening]
+        if not new:
+            return
+        try:
+            states = await self.repo.versions(new)
+        except UNREADABLE as problem:
+            log.warning("could not read the new stores' settings: %s", problem)
+            return
+        for store_hash in new:
+            if states.get(store_hash, (0, "connected"))[1] == "disconnected":
+                continue
+            self.opening[store_hash] = asyncio.create_task(
+                self._open(store_hash), name=f"serve-new-store-{store_hash}"
+            )
+
+    async def _open(self, store_hash: str) -> None:
+        assert self.on_new is not None
+        try:
+            await self.on_new(store_hash)
+        except Exception:  # logged; the next check tries again
+            log.exception("store %s: could not start serving it", store_hash)
+            await asyncio.sleep(self.interval * 10)  # not every second
+        finally:
+            self.opening.pop(store_hash, None)
 
     async def _reload(self, server: ServerState, store_hash: str) -> None:
         served = server.stores.get(store_hash)
@@ -141,6 +177,9 @@ class SettingsFollower:
         self._task = asyncio.create_task(loop(), name="settings-follower")
 
     async def stop(self) -> None:
+        for task in list(self.opening.values()):
+            task.cancel()
+        await asyncio.gather(*self.opening.values(), return_exceptions=True)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -106,6 +106,15 @@ class FreshnessService:
         await follower.start()
         await scheduler.start()
 
+    async def add_store(self, store_hash: str) -> None:
+        """Follow a store connected while serving (its hooks and scheduled syncs), unless already followed."""
+        if store_hash in self.stores:
+            return
+        try:
+            await self._start_store(ConnectionStore(self.settings.home), store_hash)
+        except ConnectionProblem as problem:
+            log.warning("catalog freshness is off for %s: %s", store_hash, problem)
+
     def replace_token(self, store_hash: str, token: str) -> None:
         """The store's token was replaced (``connect`` again): the catalog's syncs send the new one."""
         store = self.stores.get(store_hash)

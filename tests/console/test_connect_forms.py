@@ -55,13 +55,24 @@ def test_an_operator_connects_a_store_by_its_pasted_control_panel_url(console: C
     assert f'id="detected-url">{info["secure_url"]}<' in answer.text
     assert f'id="detected-currency">{info["currency"]}<' in answer.text
     assert "every scope the assistant uses" in answer.text and "Access forbidden" not in answer.text
-    assert "restart <code>bcagent serve</code>" in answer.text  # connected after serve started
+    assert "chat starts in a few seconds" in answer.text  # connected while serving: served without a restart
     assert "The first catalog sync has started" in answer.text  # as `bcagent connect` starts it
     folder = ConnectionStore(console.home).folder(OTHER_HASH)
     deadline = time.monotonic() + 180
     while last_sync(folder) == "never" and time.monotonic() < deadline:
         time.sleep(0.5)
     assert last_sync(folder) != "never"
+    threads = f"{console.base_url}/v1/stores/{OTHER_HASH}/threads"
+    while httpx.post(threads, json={}, timeout=60).status_code != 201 and time.monotonic() < deadline:
+        time.sleep(0.5)  # the running server opens the new store's assistant in the background
+    thread = httpx.post(threads, json={}, timeout=60).json()
+    said = httpx.post(
+        f"{threads}/{thread['thread_id']}/messages",
+        json={"text": "hi"},
+        headers={"X-Thread-Secret": thread["secret"]},
+        timeout=60,
+    )
+    assert said.status_code == 200 and info["name"] in said.json()["replies"][0]  # its own assistant
     again = _connect(console, pasted, FULL_TOKEN)
     assert again.status_code == 200 and "Reconnected" in again.text and "first catalog sync" not in again.text
     connection = ConnectionStore(console.home).load(OTHER_HASH)
