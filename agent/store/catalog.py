@@ -110,17 +110,21 @@ async def run_explain(settings: Settings, store: str | None, reference: str) -> 
 
 
 def drop_remote_index(settings: Settings, store_hash: str) -> bool:
-    """Drop the store's collection from a configured Chroma server (the embedded one lives in the store's
-    folder and goes with it). True when a collection was dropped."""
+    """Drop the store's collections (products and pages) from a configured Chroma server (the embedded
+    ones live in the store's folder and go with it). True when a collection was dropped."""
     if not settings.chroma_url:
         return False
+    from ingest.page_index import pages_collection_name
+
     client = chroma_client(url=settings.chroma_url)
-    try:
-        client.delete_collection(collection_name(store_hash))
-    except Exception as exc:  # Chroma raises NotFoundError (or ValueError in older versions) when absent
-        log.info("no collection to drop for %s: %s", store_hash, exc)
-        return False
-    return True
+    dropped = False
+    for name in (collection_name(store_hash), pages_collection_name(store_hash)):  # products, then pages
+        try:
+            client.delete_collection(name)
+            dropped = True
+        except Exception as exc:  # Chroma raises NotFoundError (or ValueError in older versions) when absent
+            log.info("no collection %s to drop: %s", name, exc)
+    return dropped
 
 
 def run_search(settings: Settings, store: str | None, query: str, k: int) -> list[SearchHit]:

@@ -10,6 +10,7 @@ import pytest
 from agent.settings import Settings
 from agent.store.catalog import drop_remote_index
 from ingest.embeddings import MiniLMEmbedding
+from ingest.page_index import pages_collection_name
 from ingest.vectors import ProductIndex, chroma_client, collection_name
 from tests.chroma_server import chroma_server
 from tests.ingest.conftest import Catalog
@@ -30,7 +31,11 @@ async def test_sync_search_and_drop_on_a_chroma_server(
     assert catalog.index.search("sparring gloves", k=1)[0].product_id == 2
     assert (await catalog.sync()).upserted == 0
     settings = Settings(home=tmp_path, chroma_url=chroma_url)
+    chroma_client(url=chroma_url).get_or_create_collection(
+        pages_collection_name("smallshop"),
+        embedding_function=embedder,  # type: ignore[arg-type]
+    )
     assert drop_remote_index(settings, "smallshop") is True
     names = [c.name for c in chroma_client(url=chroma_url).list_collections()]
-    assert collection_name("smallshop") not in names
+    assert collection_name("smallshop") not in names and pages_collection_name("smallshop") not in names
     assert drop_remote_index(settings, "smallshop") is False
