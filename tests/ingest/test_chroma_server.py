@@ -33,7 +33,7 @@ async def test_sync_search_and_drop_on_a_chroma_server(
     settings = Settings(home=tmp_path, chroma_url=chroma_url)
     chroma_client(url=chroma_url).get_or_create_collection(
         pages_collection_name("smallshop"),
-        embedding_function=embedder,  # type: ignore[arg-type]
+        embedding_function=embedder,
     )
     assert drop_remote_index(settings, "smallshop") is True
     names = [c.name for c in chroma_client(url=chroma_url).list_collections()]
