@@ -289,6 +289,15 @@ CHECKS = [
     ),
     Check(
         "attack",
+        "the whole API fuzzed from its OpenAPI document",
+        "tests/server/test_api_fuzz.py::test_no_server_error_and_no_response_off_its_schema",
+        "schemathesis 4.15 CLI against `bcagent serve` on loopback, deterministic, 5 examples per operation "
+        "and phase: no 5xx, every response as documented",
+        "11 operations, 363 requests",
+        slow=True,
+    ),
+    Check(
+        "attack",
         "token in anything a run leaves",
         S + "test_token_never_leaks.py::test_the_token_is_nowhere_a_run_leaves_anything",
         "connect, ingest, status, chat with errors, handoffs; scan files, output, logs",
