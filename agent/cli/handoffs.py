@@ -109,8 +109,7 @@ async def _show(
     if items:
         print("\nDeliveries:")
         for i in items:
-            error = f"  last error: {i.last_error}" if i.last_error and i.status != "sent" else ""
-            print(f"  {i.kind} by {i.channel}: {i.status} after {i.attempts} attempt(s){error}")
+            print(f"  {i.outcome}" + (f"  last error: {i.failure}" if i.failure else ""))
     return 0
 
 

@@ -146,19 +146,13 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     text = reading.text  # text-speak expanded, misspellings corrected: what every route reads
     decided = await person.before_routing(state, runtime.context, text) if text.strip() else None
     if decided is not None:  # the answer to the handoff's question (contact, or the offer of a person)
-        return {
-            "routes": ["respond"],
-            "requests": {
-                "respond": text,
-                "respond_intent": decided[0],
-                "respond_reply": decided[1],
-                "respond_reason": str(state.get("offer_reason") or "") if decided[0] == "handoff" else "",
-            },
-            "turn_start": start,
-            "last_routes": ["respond"],
-            "read_as": reading.note(),
-            "person_offered": False,
+        requests = {
+            "respond": text,
+            "respond_intent": decided[0],
+            "respond_reply": decided[1],
+            "respond_reason": str(state.get("offer_reason") or "") if decided[0] == "handoff" else "",
         }
+        return _respond_only(start, requests, reading.note())
     nlu = runtime.context.nlu
     # read whole, before the split: "i got charged twice for order 12345!! pls fix" is one complaint,
     # whose parts would each read as something else (a refund question, an address change)
@@ -167,7 +161,9 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
         and complaint_kind(text) is not None
         and person.trouble_not_a_cancel(text, nlu.understand(text).intent)
     ):
-        return _trouble(start, text, reading.note())
+        # a payment problem, a damaged or wrong item or fraud: an apology and the offer of a person
+        trouble = _respond_only(start, {"respond": text, "respond_intent": "trouble"}, reading.note())
+        return {**trouble, "pending": None}
     parts = nlu.split_requests(text) if nlu is not None and text.strip() else [text]
     plan: dict[str, str] = {}
     intents: dict[str, str] = {}
@@ -203,16 +199,15 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     return update
 
 
-def _trouble(start: int, text: str, read_as: list[dict[str, str]]) -> dict[str, Any]:
-    """A payment problem, a damaged or wrong item or fraud: an apology and the offer of a person."""
+def _respond_only(start: int, requests: dict[str, str], read_as: list[dict[str, str]]) -> dict[str, Any]:
+    """A turn decided before the split: only the respond node answers it, with ``requests``."""
     return {
         "routes": ["respond"],
-        "requests": {"respond": text, "respond_intent": "trouble"},
+        "requests": requests,
         "turn_start": start,
         "last_routes": ["respond"],
         "read_as": read_as,
         "person_offered": False,
-        "pending": None,
     }
 
 

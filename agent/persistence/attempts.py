@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from .database import Database
 from .migrations import Component
+from .redis_purge import LOCKOUT_KEYS, store_keys
 from .repository import Repository
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class RedisAttempts:
         self, client: Any, store_hash: str, fallback: FailureCounts, prefix: str = "bcagent"
     ) -> None:
         self.client = client
-        self.prefix = f"{prefix}:fail:{store_hash}:"
+        self.prefix = store_keys(prefix, LOCKOUT_KEYS, store_hash)
         self.fallback = fallback
         self._down_since: float | None = None
 

@@ -40,6 +40,16 @@ class OutboxItem:
     created_at: str
     sent_at: str | None
 
+    @property
+    def outcome(self) -> str:
+        """ "email by smtp: sent after 1 attempt(s)", as `bcagent handoffs show` and the replay print it."""
+        return f"{self.kind} by {self.channel}: {self.status} after {self.attempts} attempt(s)"
+
+    @property
+    def failure(self) -> str | None:
+        """The last error of an item not sent (a sent item's earlier errors are history)."""
+        return self.last_error if self.last_error and self.status != "sent" else None
+
 
 @dataclass(frozen=True)
 class OutboxHealth:

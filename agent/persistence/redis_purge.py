@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-STORE_KEY_KINDS = ("fail", "codes")
+LOCKOUT_KEYS, CODE_KEYS = "fail", "codes"
+STORE_KEY_KINDS = (LOCKOUT_KEYS, CODE_KEYS)
+
+
+def store_keys(prefix: str, kind: str, store_hash: str) -> str:
+    """The start of every key of one kind for one store: what writes them and what deletes them agree."""
+    return f"{prefix}:{kind}:{store_hash}:"
 
 
 async def purge_redis(url: str | None, prefix: str, store_hash: str, client: Any = None) -> int:
@@ -20,7 +26,7 @@ async def purge_redis(url: str | None, prefix: str, store_hash: str, client: Any
     deleted = 0
     try:
         for kind in STORE_KEY_KINDS:
-            pattern = f"{_escaped(prefix)}:{kind}:{_escaped(store_hash)}:*"
+            pattern = _escaped(store_keys(prefix, kind, store_hash)) + "*"
             batch: list[Any] = []
             async for key in client.scan_iter(match=pattern, count=500):
                 batch.append(key)

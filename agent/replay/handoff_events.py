@@ -51,14 +51,9 @@ async def handoff_events(records: AgentRecords, thread_id: str) -> list[Timeline
                 TimelineEvent(handoff.updated_at, f"handoff #{handoff.id} closed: the assistant is back")
             )
         for item in await records.outbox.items(handoff_id=handoff.id):
-            when = item.sent_at or item.created_at
-            error = f" ({item.last_error})" if item.last_error and item.status != "sent" else ""
+            error = f" ({item.failure})" if item.failure else ""
             events.append(
-                TimelineEvent(
-                    when,
-                    f"handoff #{handoff.id} {item.kind} by {item.channel}: {item.status} after "
-                    f"{item.attempts} attempt(s){error}",
-                )
+                TimelineEvent(item.sent_at or item.created_at, f"handoff #{handoff.id} {item.outcome}{error}")
             )
     for message in await records.handoff_requests.messages([h.id for h in handoffs]):
         if message.role == "shopper":

@@ -24,6 +24,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..persistence.redis_purge import CODE_KEYS, store_keys
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -72,7 +74,7 @@ class CodeCache:
         self._redis_down = False
 
     def _redis_key(self, key: str) -> str:
-        return f"{self.prefix}:codes:{self.store_hash}:{key}"
+        return store_keys(self.prefix, CODE_KEYS, self.store_hash) + key
 
     async def get(
         self,
