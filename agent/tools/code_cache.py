@@ -61,6 +61,7 @@ class CodeCache:
         prefix: str = "bcagent",
         clock: Callable[[], float] = time.monotonic,
         max_entries: int = 5_000,
+        wait_seconds: float = WAIT_SECONDS,
     ) -> None:
         self.store_hash = store_hash
         self.ttl_seconds = ttl_seconds
@@ -68,6 +69,7 @@ class CodeCache:
         self.prefix = prefix
         self.clock = clock
         self.max_entries = max_entries
+        self.wait_seconds = wait_seconds  # for another replica's read of the same key
         self._kept: dict[str, _Kept] = {}
         self._flights: dict[str, asyncio.Future[Any]] = {}
         self.loads = 0  # reads of the store made through this cache
@@ -141,9 +143,14 @@ class CodeCache:
             if shared is not None:
                 return shared[0]
             locked = bool(await self.redis.set(f"{name}:lock", token, nx=True, px=LOCK_MS))
-            if not locked:  # another replica is reading it: wait a little for its answer
-                deadline = self.clock() + WAIT_SECONDS
-                while self.clock() < deadline:
+            if locked:  # another replica may have read it and let go of the lock since we looked
+                shared = await self._shared(name, decode)
+                if shared is not None:
+                    await self.redis.eval(_RELEASE, 1, f"{name}:lock", token)
+                    return shared[0]
+            else:  # another replica is reading it: wait a little for its answer
+                deadline = time.monotonic() + self.wait_seconds
+                while time.monotonic() < deadline:
                     await asyncio.sleep(POLL_SECONDS)
                     shared = await self._shared(name, decode)
                     if shared is not None:

@@ -38,7 +38,7 @@ from .inputs import code as clean_code
 from .lockouts import CodeKind, code_limits, code_locked_message, count_failure, locked_by
 from .results import Offer, Status, ToolResult, ok, result, store_call
 
-__all__ = ["check_gift_card_balance", "list_active_promotions", "lookup_discount_code"]
+__all__ = ["check_gift_card_balance", "list_active_promotions", "lookup_discount_code", "store_codes"]
 
 HUMAN = "A member of the store's team can help with this; I can connect you with them."
 CONTACT = "Please contact the store for help with it."
@@ -604,3 +604,34 @@ async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -
         return ok("There are no promotions running right now.", promotions=[])
     count = "One offer is" if len(offers) == 1 else f"{len(offers)} offers are"
     return ok(f"{count} running now.", promotions=offers)
+
+
+# ------------------------------------------------------------------------------- the store's own codes
+
+
+async def store_codes(ctx: ToolContext) -> list[str]:
+    """Every code the store has for shoppers to type: its single-code promotions' codes (bulk promotions'
+    codes go one per shopper and are never matched) and its legacy coupons', private ones included. Read
+    through the code cache, as the promotions list reads them; for recognising a code a shopper wrote
+    without marking it ("is summer-sale still valid?"), never shown."""
+
+    async def promotions() -> list[Promotion]:
+        return [p async for p in ctx.client.promotions.iter()]
+
+    async def coupons() -> list[Coupon]:
+        return [c async for c in ctx.client.coupons.iter()]
+
+    async def codes_of(promotion: Promotion) -> list[str]:
+        if promotion.id is None or _redemption(promotion) != "single":
+            return []
+        ident = promotion.id
+
+        async def load() -> list[CouponCode]:
+            return [item async for item in ctx.client.promotions.codes(ident)]
+
+        return [c.code for c in await _kept_all(ctx, f"promotion-codes:{ident}", CouponCode, load) if c.code]
+
+    every = await _kept_all(ctx, "promotions", Promotion, promotions)
+    found = [code for codes in await asyncio.gather(*(codes_of(p) for p in every)) for code in codes]
+    found += [c.code for c in await _kept_all(ctx, "coupons", Coupon, coupons) if c.code]
+    return list(dict.fromkeys(found))

@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -96,8 +97,9 @@ async def test_replicas_share_the_answers_through_redis(env: ToolsEnv, redis_pre
     alone = await _one_lookup_costs(env, "SAVE20")
     first, second = redis_client(REDIS_URL), redis_client(REDIS_URL)
     try:
-        replica_one = CodeCache(env.ctx.store_hash, 60, redis=first, prefix=redis_prefix)
-        replica_two = CodeCache(env.ctx.store_hash, 60, redis=second, prefix=redis_prefix)
+        # a replica waits as long as the other's read takes, however busy the machine is
+        replica_one = CodeCache(env.ctx.store_hash, 60, redis=first, prefix=redis_prefix, wait_seconds=120)
+        replica_two = CodeCache(env.ctx.store_hash, 60, redis=second, prefix=redis_prefix, wait_seconds=120)
         before = _requests(env)
 
         async def ask(cache: CodeCache, n: int) -> dict[str, object]:
@@ -109,6 +111,47 @@ async def test_replicas_share_the_answers_through_redis(env: ToolsEnv, redis_pre
         assert all(answer == answers[0] for answer in answers)
         assert replica_one.loads + replica_two.loads == alone
         assert [key async for key in first.scan_iter(match=f"{redis_prefix}:codes:*")]
+    finally:
+        await first.aclose()
+        await second.aclose()
+
+
+class _LateLooker:
+    """A Redis client whose first read of a key misses: the replica looked just before another replica
+    wrote the answer and let go of the key's lock."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.missed = False
+
+    async def get(self, name: str) -> Any:
+        if not self.missed:
+            self.missed = True
+            return None
+        return await self.client.get(name)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+
+async def test_a_replica_that_gets_the_lock_after_another_read_uses_that_answer(
+    env: ToolsEnv, redis_prefix: str
+) -> None:
+    first, second = redis_client(REDIS_URL), redis_client(REDIS_URL)
+    try:
+        replica_one = CodeCache(env.ctx.store_hash, 60, redis=first, prefix=redis_prefix)
+        answer = await lookup_discount_code(
+            dataclasses.replace(env.ctx, codes=replica_one), Conversation("a"), "SAVE20"
+        )
+        late = _LateLooker(second)
+        replica_two = CodeCache(env.ctx.store_hash, 60, redis=late, prefix=redis_prefix)
+        before = _requests(env)
+        again = await lookup_discount_code(
+            dataclasses.replace(env.ctx, codes=replica_two), Conversation("b"), "SAVE20"
+        )
+        assert late.missed and again == answer
+        assert _requests(env) == before and replica_two.loads == 0
+        assert not [key async for key in first.scan_iter(match=f"{redis_prefix}:*:lock")]  # let go
     finally:
         await first.aclose()
         await second.aclose()
