@@ -21,13 +21,18 @@ sandbox's window reset):
   each conversation's turns alternate between them (thread created and turn 1 on replica 1, turn 2 on
   replica 2, ...).
 
+- F, a flood: one client keeps ``--flood`` questions in flight for ``--flood-seconds`` while three honest
+  shoppers look up their orders, on phase B's index, with the per-store budget off and then on
+  (``benchmarks/flood.py``'s phases, each on a fresh server and quota window): the honest shoppers' p95
+  with the budget off and on. ``--flood-seconds 0`` leaves it out.
+
 Figures per phase: turns, errors (a non-200 answer, a failed request, or a reply saying the store could
 not be reached or the assistant is busy; goal 0), turn latency p50/p95/max, and the 429s the sandbox sent
 (read from its ``GET /__sandbox__/stores/{hash}/rate-limit``), split into those in the phase's first
 quota window (the client learns the quota from the first answers) and after it (goal 0).
 
     python benchmarks/load.py [--conversations 50] [--turns 4] [--products 10000] [--quota 150]
-        [--window-ms 30000] [--skip-replicas] [--json FILE]
+        [--window-ms 30000] [--skip-replicas] [--flood-seconds 60] [--json FILE]
     python benchmarks/load.py --products 2000 --conversations 10    # smoke run, about 5 minutes
     python benchmarks/load.py --quota 1000000    # the quota out of the way: what the ingest's CPU costs chat
 
@@ -68,6 +73,9 @@ from agent.ports import free_port  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402
 from agent.store.connections import ConnectionStore, Secret  # noqa: E402
 from agent.tools.results import UNAVAILABLE  # noqa: E402
+from benchmarks.flood import Phase as FloodPhase  # noqa: E402
+from benchmarks.flood import line as flood_line  # noqa: E402
+from benchmarks.flood import run_phase as run_flood_phase  # noqa: E402
 from benchmarks.serve import Conversation, percentile, start_serve, wait_ready, warm_up_http  # noqa: E402
 from benchmarks.serve import conversations as pick_conversations  # noqa: E402
 from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
@@ -356,9 +364,10 @@ SERVE_ENV = {
 }
 
 
-async def run(args: argparse.Namespace) -> list[Phase]:
+async def run(args: argparse.Namespace) -> tuple[list[Phase], list[FloodPhase]]:
     items = make_conversations(args.conversations, args.turns, args.products)
     phases: list[Phase] = []
+    floods: list[FloodPhase] = []
     processes: list[subprocess.Popen[Any]] = []
     with tempfile.TemporaryDirectory(prefix="bcagent-load-") as folder:
         root = Path(folder)
@@ -424,10 +433,48 @@ async def run(args: argparse.Namespace) -> list[Phase]:
 
             if not args.skip_replicas:
                 phases.append(await replicas(args, items, homes, sandbox_port, admin, processes))
+
+            if args.flood_seconds > 0:  # F: the flood, on phase B's index, the budget off and then on
+                flood_args = argparse.Namespace(
+                    seconds=args.flood_seconds, flood=args.flood, every=args.every
+                )
+                for budget in (False, True):
+                    name = f"F budget {'on' if budget else 'off'}"
+                    log(
+                        f"phase {name}: one client floods for {args.flood_seconds:.0f} s, three shoppers look up"
+                    )
+                    floods.append(
+                        await run_flood_phase(name, homes["serve"], sandbox_port, flood_args, budget)
+                    )
         finally:
             for process in reversed(processes):
                 stop(process)
-    return phases
+    return phases, floods
+
+
+def flood_table(args: argparse.Namespace, floods: list[FloodPhase]) -> list[str]:
+    """Phase F's rows, and the honest shoppers' p95 with the budget on against off."""
+    if not floods:
+        return ["phase F (flood): skipped"]
+    lines = [
+        "",
+        f"phase F: one client keeps {args.flood} questions in flight for {args.flood_seconds:.0f} s; three honest "
+        f"shoppers each look up an order every {args.every:g} s",
+        "| phase | honest lookups | honest errors | p50 | p95 | flood answered | flood refused (429) | other |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        *(flood_line(phase) for phase in floods),
+    ]
+    by = {phase.name: phase for phase in floods}
+    off, on = by.get("F budget off"), by.get("F budget on")
+    if off and on and off.honest and on.honest:
+        p95_off, p95_on = percentile(off.honest, 0.95), percentile(on.honest, 0.95)
+        lines.append(
+            f"honest shoppers' p95 under the flood, budget on / off: {ratio(p95_on, p95_off)} "
+            f"({p95_on:.2f} / {p95_off:.2f} s)"
+        )
+    for phase in floods:
+        lines += [f"  {phase.name} honest error: {problem}" for problem in phase.honest_errors[:3]]
+    return lines
 
 
 async def replicas(
@@ -561,16 +608,27 @@ def main() -> None:
         default=5,
         help="Redis database for phase D (5); only the run's own keys are touched",
     )
+    parser.add_argument(
+        "--flood-seconds",
+        type=float,
+        default=60.0,
+        help="length of each flood phase (60; 0 leaves phase F out)",
+    )
+    parser.add_argument("--flood", type=int, default=8, help="the flooder's questions in flight (8)")
+    parser.add_argument(
+        "--every", type=float, default=9.0, help="seconds between one honest shopper's lookups (9)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     started = time.monotonic()
-    phases = asyncio.run(run(args))
+    phases, floods = asyncio.run(run(args))
     seconds = time.monotonic() - started
-    for line in table(args, phases, seconds):
+    for line in [*table(args, phases, seconds), *flood_table(args, floods)]:
         print(line)
     if args.json:
         figures = {"args": {k: str(v) for k, v in vars(args).items()}, "seconds": round(seconds, 1)}
         figures["phases"] = [asdict(p) for p in phases]
+        figures["floods"] = [asdict(p) for p in floods]
         args.json.write_text(json.dumps(figures, indent=2, default=str))
 
 

@@ -23,6 +23,7 @@ WHAT_CAN_YOU_DO = re.compile(
     r"\bhow can (?:you|u) help\b|\bwhat are (?:you|u) for\b",
     re.I,
 )
+THANKED = re.compile(r"\b(?:thanks?|thank (?:you|u)|thx|ty|tysm|cheers|appreciate)\b|🙏", re.IGNORECASE)
 CHANGE_AN_ORDER = re.compile(
     r"\b(?:mark|set|change|make|update)\b.{0,40}\b(?:refunded|paid|shipped|delivered|free)\b", re.IGNORECASE
 )
@@ -175,7 +176,8 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
     if intent == "thanks":
         return "You're welcome! Is there anything else I can help with?"
     if intent == "goodbye":
-        return f"Thanks for visiting {store}. Goodbye!"
+        welcome = "You're welcome! " if THANKED.search(text) else ""
+        return f"{welcome}Thanks for visiting {store}. Goodbye!"
     if intent == "prompt_attack" and CHANGE_AN_ORDER.search(text):
         return (
             "I can't change an order's status or payment, or record a refund. If something is wrong with an "

@@ -20,7 +20,9 @@ FRUSTRATION = re.compile(
     r"\b(?:useless|ridiculous|pointless|hopeless|terrible|awful|horrible|worst|waste of (?:my )?time|"
     r"not helpful|unhelpful|doesn'?t help|you(?:'re| are) not helping|fed up|sick of|so annoying|"
     r"frustrat\w*|angry|furious|unacceptable|stupid bot|dumb bot|wtf|for god'?s sake|"
-    r"(?:still|again) (?:no|not|nothing)|already (?:told|asked|said))\b",
+    r"(?:still|again) (?:no|not|nothing)|already (?:told|asked|said)|nonsense|rubbish|garbage|"
+    r"(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) time (?:asking|i'?m asking|i(?:'ve)? asked|i ask)|"
+    r"keeps? (?:giving|telling|saying|sending) me|(?:is|it'?s) a (?:total |complete )?mess)\b|[\U0001F620\U0001F621\U0001F92C]",
     re.IGNORECASE,
 )
 COMPLAINT = re.compile(
@@ -43,12 +45,17 @@ PAYMENT = re.compile(
     r"\b(?:charged (?:twice|double|two times|2x|2 times|me twice|again)|double[- ]charged?|overcharged|"
     r"payment (?:failed|declined|problem|issue|error|didn'?t go through)|card (?:was )?(?:declined|charged)|"
     r"refund (?:not|never|hasn'?t|still)|(?:where is|still waiting (?:for|on)) my refund|"
-    r"(?:wasn'?t|not) refunded|billing (?:problem|issue|error))\b",
+    r"(?:wasn'?t|not) refunded|billing (?:problem|issue|error)|charged more than once|"
+    r"(?:two|2|duplicate|double|multiple) (?:charges|payments|transactions)|charges? (?:\w+ ){0,6}twice)\b",
     re.IGNORECASE,
 )
 SERIOUS = re.compile(
     r"\b(?:fraud\w*|scam\w*|stolen|unauthori[sz]ed|chargeback|dispute|lawyer|attorney|legal action|"
-    r"sue|suing|lawsuit|court|small claims|police|consumer protection|bbb|report you)\b",
+    r"sue|suing|lawsuit|court|small claims|police|consumer protection|bbb|report you|hacked|"
+    r"someone (?:else )?(?:used|hacked|accessed|got into|broke into|is using) my (?:account|card)|"
+    r"(?:didn'?t|did not|never) (?:authori[sz]e|place|make) (?:this|that|it|the|these|those)|"
+    r"(?:ordered|charged|bought|purchased|placed)\b(?:\W+\w+){0,5}?\W+i (?:didn'?t|did not|never) "
+    r"(?:buy|order|make|place|want))\b",
     re.IGNORECASE,
 )
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -42,7 +42,33 @@ def asks_about_products(text: str, entities: Entities) -> bool:
     (no order, email or code, no service word such as "refund" or "manager")."""
     if entities.order_ids or entities.emails or entities.codes or not entities.product:
         return False
-    return bool(_BROWSING.search(text)) and not _SERVICE.search(text)
+    browsing = bool(_BROWSING.search(text)) or _bare_plural(text)
+    return browsing and not _SERVICE.search(text)
+
+
+_BARE_PLURAL = re.compile(r"^\s*(?:any\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}s)\s*\?+\s*$", re.IGNORECASE)
+_NOT_WARES = frozenset(
+    [
+        "thanks",
+        "yes",
+        "hours",
+        "details",
+        "options",
+        "news",
+        "sales",
+        "deals",
+        "codes",
+        "coupons",
+        "promos",
+        "discounts",
+    ]
+)
+
+
+def _bare_plural(text: str) -> bool:
+    """A bare plural asked as a question ("cameras?", "yoga mats??"): what the store has of them."""
+    match = _BARE_PLURAL.match(text)
+    return match is not None and match.group(1).split()[-1].lower() not in _NOT_WARES
 
 
 def _side(text: str) -> str:

@@ -31,6 +31,11 @@ from agent.handoff.offer import (
         ("my card was declined at checkout", "payment problem"),
         ("someone used my card, this is fraud", "fraud or legal"),
         ("I'll be contacting my lawyer", "fraud or legal"),
+        ("my bank statement shows two charges of $2,287.42 for order 50040", "payment problem"),
+        ("someone used my account and ordered a phone i didnt buy, order 50012", "fraud or legal"),
+        ("I did not authorize this purchase", "fraud or legal"),
+        ("3rd time asking and ur bot keeps giving me nonsense", "frustration"),
+        ("my order is a mess \U0001f621", "frustration"),
     ],
 )
 def test_trouble_is_recognised(text: str, kind: str) -> None:
@@ -44,6 +49,9 @@ def test_trouble_is_recognised(text: str, kind: str) -> None:
         "do the gloves come in red?",
         "is SAVE20 still valid",
         "thanks, that's great",
+        "i didnt order yet, what sizes are there",
+        "I never ordered anything here before, do you ship to Canada?",
+        "the second time I order from you, any codes?",
     ],
 )
 def test_ordinary_questions_are_not_trouble(text: str) -> None:

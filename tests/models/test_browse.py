@@ -47,6 +47,11 @@ def test_no_two_products(text: str) -> None:
         ("do you have my order 12345", "out_of_scope", False),
         ("any deals on gloves", "promotions", False),
         ("do you sell kettlebells", "product_info", False),  # already a product question
+        ("cameras?", "out_of_scope", True),  # a bare plural asked: what the store has of them
+        ("any yoga mats??", "out_of_scope", True),
+        ("hours?", "out_of_scope", False),
+        ("returns?", "out_of_scope", False),
+        ("why?", "out_of_scope", False),
     ],
 )
 def test_about_products(text: str, intent: str, expected: bool) -> None:

@@ -161,6 +161,8 @@ def test_emails(text: str, emails: tuple[str, ...]) -> None:
         ("do you have it in XL", ()),
         ("jane.doe@example.com", ()),
         ("Is it available in the USA?", ()),
+        ("ORDER 50009 AVA.COSTA@EXAMPLE.ORG STATUS??", ()),  # shouted: the rest is an order and an email
+        ("order 50009 STATUS UPDATE", ()),
     ],
 )
 def test_codes(text: str, codes: tuple[str, ...]) -> None:
