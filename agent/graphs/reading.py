@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..context import AgentContext
+from ..models.gloss import gloss, mostly_foreign
 from ..models.intents import EXAMPLES, load_examples
 from ..models.normalize import Normalizer, Reading, index_documents, store_words, words_of
 from ..models.pasted import own_words
@@ -51,9 +52,13 @@ def normalizer(context: AgentContext) -> Normalizer:
 
 def read(context: AgentContext, text: str) -> Reading:
     """``text`` as the NLU and the tools should read it: the shopper's own words (``pasted.own_words``),
-    text-speak expanded and misspellings corrected."""
+    text-speak expanded and misspellings corrected; in Spanish, French or German, read in English
+    (``models.gloss``)."""
     own = own_words(text)
     if not own.strip():
         return Reading(text, "")
+    english = gloss(own) if mostly_foreign(own) else None  # "hola, tienen guantes?": read in English
+    if english is not None:
+        return Reading(text, english, ((own, english),))
     reading = normalizer(context).read(own)
     return reading if own == text else Reading(text, reading.text, reading.changes)

@@ -12,6 +12,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 
 from ..context import AgentContext
 from ..handoff.offer import accepts_offer
+from ..models.gloss import mostly_foreign
 from ..models.offer import PERSON, can_do, cannot_help
 from ..models.offline import text_of
 from ..tools.context import Conversation
@@ -28,109 +29,6 @@ CHANGE_AN_ORDER = re.compile(
     r"\b(?:mark|set|change|make|update)\b.{0,40}\b(?:refunded|paid|shipped|delivered|free)\b", re.IGNORECASE
 )
 CLARIFY = "I'm not sure I understood. Is this about an order, a product, or a discount or gift code?"
-
-
-ENGLISH = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "i",
-        "me",
-        "my",
-        "you",
-        "your",
-        "we",
-        "our",
-        "it",
-        "is",
-        "are",
-        "was",
-        "be",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "have",
-        "has",
-        "what",
-        "where",
-        "when",
-        "why",
-        "how",
-        "which",
-        "who",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "and",
-        "or",
-        "but",
-        "not",
-        "no",
-        "yes",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "with",
-        "about",
-        "any",
-        "some",
-        "order",
-        "orders",
-        "code",
-        "gift",
-        "card",
-        "price",
-        "much",
-        "many",
-        "stock",
-        "size",
-        "sizes",
-        "help",
-        "please",
-        "thanks",
-        "thank",
-        "hi",
-        "hello",
-        "hey",
-        "ok",
-        "okay",
-        "want",
-        "need",
-        "get",
-        "buy",
-        "still",
-        "valid",
-        "sale",
-        "sales",
-        "balance",
-        "track",
-        "tracking",
-        "ship",
-    ]
-)
-
-
-def _mostly_foreign(text: str) -> bool:
-    """Another language: many non-Latin letters, or several words and next to no common English ones."""
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(ord(c) > 0x24F for c in letters) / len(letters) > 0.3:
-        return True
-    words = [w.strip(".,!?¿¡:;\"'()").lower() for w in text.split()]
-    words = [w for w in words if w.isalpha()]
-    return len(words) >= 3 and sum(w in ENGLISH for w in words) / len(words) < 0.15
 
 
 async def handoff_messages(
@@ -167,7 +65,7 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
         return f"How can I help? {abilities}"
     if WHAT_CAN_YOU_DO.search(text):
         return f"{abilities} What would you like to know?"
-    if _mostly_foreign(text) and intent not in ("greeting", "thanks", "goodbye"):
+    if mostly_foreign(text) and intent not in ("greeting", "thanks", "goodbye"):
         return f"Sorry, I can only help in English for now. {abilities}"
     if intent == "greeting":
         return f"Hi! Welcome to {store}. {can_do(enabled, person=False)}"

@@ -132,3 +132,37 @@ def on_the_page(text: str, understanding: Understanding) -> bool:
     if entities.order_ids or entities.emails or entities.codes or _ORDER_TALK.search(text):
         return False
     return entities.refers_to_page or bool(_POINTER.search(text))
+
+
+_PRICE_CAP = re.compile(
+    r"\b(?:under|below|less than|cheaper than|no more than|not more than|up to|max(?:imum)?|at most|"
+    r"within|budget(?:\s+(?:is|of|around|about|like|roughly|max))*)\s*(?:of\s+|around\s+|about\s+|like\s+)?"
+    r"(?:[$£€]\s?(\d{1,6}(?:\.\d{1,2})?)|(\d{1,6}(?:\.\d{1,2})?)\s*(?:dollars|bucks|usd|\$)(?!\w))",
+    re.IGNORECASE,
+)
+
+
+def price_cap(text: str) -> float | None:
+    """The most the shopper wants to pay, when they say so ("gift ideas under $50", "budget is like
+    $50", "below 30 bucks"), else None."""
+    match = _PRICE_CAP.search(text)
+    if match is None:
+        return None
+    return float(match.group(1) or match.group(2))
+
+
+def without_price_cap(text: str) -> str:
+    """``text`` without its budget phrase: what the shopper is looking for."""
+    return re.sub(r"\s{2,}", " ", _PRICE_CAP.sub(" ", text)).strip(" ,.?!")
+
+
+_OPEN_ENDED = re.compile(
+    r"\b(?:gifts?|presents?|something|anything|stuff|ideas?|options|recommend\w*|suggest\w*|what (?:do|can) you)\b",
+    re.IGNORECASE,
+)
+
+
+def browsing(text: str) -> bool:
+    """Whether a message looks for products rather than naming one ("gift for my sister under $50",
+    "any headphones below 30 bucks", "what do you have under $20")."""
+    return bool(_BROWSING.search(text) or _OPEN_ENDED.search(text))

@@ -34,7 +34,7 @@ from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, PrivateAttr
 
 from ..tools.shortlist import ordinal, pick
-from .browse import about_products, compared, on_the_page
+from .browse import about_products, browsing, compared, on_the_page, price_cap, without_price_cap
 from .capabilities import refusal
 from .intents import NLU, Understanding
 from .knowledge_calls import TOOL_OF_KNOWLEDGE, knowledge_args, unavailable
@@ -316,6 +316,9 @@ class OfflineChatModel(BaseChatModel):
                 self._call(tool, {"product": side, "options": given}, number * 10 + i)
                 for i, side in enumerate(sides)
             ]
+        cap = price_cap(humans[-1]) if browsing(humans[-1]) else None
+        if cap is not None:  # "gift ideas for my bf who boxes? budget is like $50": what fits, at that price
+            return [self._call(tool, {"product": without_price_cap(humans[-1]), "max_price": cap}, number)]
         args = self._product_args(humans)
         product = str(args.get("product") or "")
         if len(product) == 1 and product.upper() in "SML":  # "L black?": a size, not a product

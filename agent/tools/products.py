@@ -43,7 +43,7 @@ import asyncio
 import logging
 import re
 import time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from bigcommerce import NotFoundError
 from bigcommerce.types.catalog import Product, Variant
@@ -147,11 +147,17 @@ async def get_product_information(
     product: str | None = None,
     product_id: int | None = None,
     options: object = None,
+    max_price: object = None,
 ) -> ToolResult:
     """Live facts about one product, by ``product_id``, by ``product`` (a name, a description, "#12",
     "this one"), or, with neither, the product page the shopper is on; ``options`` are option values
-    the shopper named ("15-inch", "black", "M"), answered variant by variant."""
+    the shopper named ("15-inch", "black", "M"), answered variant by variant. With ``max_price`` (the
+    most the shopper wants to pay: "gift ideas under $50") ``product`` is browsed: the products that
+    fit it at that price or less, best match first."""
     given = _given_options(options)
+    cap = _price_cap(max_price)
+    if cap is not None and product_id is None and isinstance(product, str) and _words(product):
+        return await _within_budget(ctx, product[:MAX_REFERENCE], cap)
     if product_id is not None:
         chosen = _id_of(product_id)
         return await _describe(ctx, chosen, given) if chosen else result("invalid", INVALID_ID)
@@ -195,22 +201,22 @@ def _given_options(options: object) -> list[str]:
 # ------------------------------------------------------------------------------------------ finding
 
 
-async def _vector_hits(ctx: ToolContext, reference: str) -> list[SearchHit]:
+async def _vector_hits(
+    ctx: ToolContext, reference: str, k: int = MAX_CANDIDATES, floor: float = FLOOR
+) -> list[SearchHit]:
     if ctx.index is None:
         return []
     started = time.perf_counter()
     try:
-        hits = await ctx.index.asearch(reference, MAX_CANDIDATES)
+        hits = await ctx.index.asearch(reference, k)
     except Exception as error:  # the index is gone (collection deleted, Chroma server down): find live
         log.warning("product index unavailable (%s); using the store's keyword search", type(error).__name__)
         elapsed = (time.perf_counter() - started) * 1000
-        note_retrieval(
-            reference, MAX_CANDIDATES, [], elapsed, error=f"{type(error).__name__}: index unavailable"
-        )
+        note_retrieval(reference, k, [], elapsed, error=f"{type(error).__name__}: index unavailable")
         return []
     elapsed = (time.perf_counter() - started) * 1000
-    note_retrieval(reference, MAX_CANDIDATES, [(h.product_id, h.score, h.name) for h in hits], elapsed)
-    return [hit for hit in hits if hit.score >= FLOOR]
+    note_retrieval(reference, k, [(h.product_id, h.score, h.name) for h in hits], elapsed)
+    return [hit for hit in hits if hit.score >= floor]
 
 
 async def _keyword_hits(ctx: ToolContext, reference: str) -> list[Product]:
@@ -235,20 +241,78 @@ async def _keyword(ctx: ToolContext, keyword: str) -> list[Product]:
     return await listing.collect(max_items=MAX_KEYWORD_HITS)
 
 
-async def _find(ctx: ToolContext, reference: str, given: list[str]) -> ToolResult:
+async def _candidates(
+    ctx: ToolContext, reference: str, k: int = MAX_CANDIDATES, floor: float = FLOOR
+) -> tuple[list[Product], dict[int, float]]:
+    """The shown products the index and the keyword search find for ``reference``, read live, best
+    first, and the index's scores."""
     hits, listed, open_ids = await asyncio.gather(
-        _vector_hits(ctx, reference), _keyword_hits(ctx, reference), ctx.open_category_ids()
+        _vector_hits(ctx, reference, k, floor), _keyword_hits(ctx, reference), ctx.open_category_ids()
     )
     scores = {hit.product_id: hit.score for hit in hits}
     live = {p.id: p for p in listed if p.id is not None}
     unread = [pid for pid in scores if pid not in live]
     if unread:  # the index only finds; names, prices and visibility are read live
         listing = ctx.client.products.iter(
-            limit=MAX_CANDIDATES, include=["variants"], filters={"id:in": unread, "is_visible": True}
+            limit=len(unread), include=["variants"], filters={"id:in": unread, "is_visible": True}
         )
         live.update((p.id, p) for p in await listing.collect() if p.id is not None)
     order = [pid for pid in scores if pid in live] + [pid for pid in live if pid not in scores]
-    candidates = [live[pid] for pid in order if _shown(live[pid], open_ids)]
+    return [live[pid] for pid in order if _shown(live[pid], open_ids)], scores
+
+
+MAX_BUDGET_CANDIDATES = 25
+BUDGET_FLOOR = 0.15  # browsing: loosely related products are what a gift question wants
+
+
+def _price_cap(value: object) -> Decimal | None:
+    """``max_price`` as a positive amount ("50", 50, "$50.00"), else None."""
+    text = str(value).strip().lstrip("$£€").replace(",", "") if value is not None else ""
+    try:
+        cap = Decimal(text)
+    except InvalidOperation:
+        return None
+    return cap if cap.is_finite() and 0 < cap < Decimal(10) ** 9 else None
+
+
+_OPEN_ENDED = re.compile(
+    r"\b(?:gifts?|presents?|something|anything|ideas?|stocking fillers?)\b", re.IGNORECASE
+)
+
+
+async def _cheapest(ctx: ToolContext) -> list[Product]:
+    """The store's shown products, cheapest first (one page)."""
+    listing = ctx.client.products.iter(
+        limit=MAX_BUDGET_CANDIDATES,
+        include=["variants"],
+        filters={"is_visible": True, "sort": "calculated_price", "direction": "asc"},
+    )
+    found, open_ids = await asyncio.gather(
+        listing.collect(max_items=MAX_BUDGET_CANDIDATES), ctx.open_category_ids()
+    )
+    return [p for p in found if _shown(p, open_ids)]
+
+
+async def _within_budget(ctx: ToolContext, reference: str, cap: Decimal) -> ToolResult:
+    """The products that fit ``reference`` at ``cap`` or less (a shortlist), best match first; for an
+    open-ended ask that nothing matches by name ("a gift for my nephew"), the store's cheapest."""
+    candidates, _ = await _candidates(ctx, reference, MAX_BUDGET_CANDIDATES, BUDGET_FLOOR)
+    fitting = [p for p in candidates if not p.is_price_hidden and _current_price(p) <= cap]
+    if not fitting and _OPEN_ENDED.search(reference):
+        fitting = [p for p in await _cheapest(ctx) if not p.is_price_hidden and _current_price(p) <= cap]
+    limit = ctx.money(cap)
+    if not fitting:
+        return result(
+            "not_found", f"I couldn't find anything like that for {limit} or less.", max_price=limit
+        )
+    entries = shortlist([_summary(ctx, p) for p in fitting])
+    return result(
+        "ambiguous", f"Here is what we have for {limit} or less.", candidates=entries, max_price=limit
+    )
+
+
+async def _find(ctx: ToolContext, reference: str, given: list[str]) -> ToolResult:
+    candidates, scores = await _candidates(ctx, reference)
     chosen, tied = _choose(reference, candidates, scores)
     if chosen is not None:
         return await _describe(ctx, chosen, given, reference)

@@ -123,6 +123,9 @@ class ProductArgs(BaseModel):
     options: list[str] | None = Field(
         None, description="Option values the shopper named, as said: e.g. ['15-inch', 'i9'] or ['M', 'navy']"
     )
+    max_price: float | None = Field(
+        None, description="The most the shopper wants to pay, when they say so ('gift ideas under $50': 50)"
+    )
 
 
 class PromotionArgs(BaseModel):
@@ -228,14 +231,16 @@ async def _get_product_information(
     product: str | None = None,
     product_id: int | None = None,
     options: list[str] | None = None,
+    max_price: float | None = None,
 ) -> str:
     """Find a product and read it live: price, sale price, stock per variant, options, details, videos,
     link. Use 'this' for the product page the shopper is on. Pass the option values the shopper named
-    (size, colour, capacity...) in ``options`` to get the matching variants' price and stock."""
+    (size, colour, capacity...) in ``options`` to get the matching variants' price and stock. With
+    ``max_price`` (a budget the shopper gave) it lists what fits ``product`` at that price or less."""
     return await _guarded(
         "get_product_information",
         runtime,
-        lambda c, v: products.get_product_information(c, v, product, product_id, options),
+        lambda c, v: products.get_product_information(c, v, product, product_id, options, max_price),
     )
 
 

@@ -254,6 +254,7 @@ class ProductFields(VariantAnswer, Prices, total=False):
     description: str | None
     candidates: list[ProductSummary]
     similar: list[ProductSummary] | None
+    max_price: str  # a browse at a price: the most the shopper wants to pay, in the store's money
 
 
 class PageSectionFound(TypedDict):

@@ -100,3 +100,15 @@ async def test_llm_is_told_what_is_off_and_how_to_refuse_it(llm_agent: Agent, fa
     system = str(request.messages[0].get("content"))
     assert "Not available in this store: checking gift card balances" in system
     assert "connect them with a member of the team" in system
+
+
+async def test_the_llm_can_browse_at_a_price(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
+    fake.reply_tool_call("get_product_information", {"product": "gift for a boxer", "max_price": 50})
+    fake.reply_text("Here are a few ideas for $50 or less.")
+    await llm_agent.send(uuid.uuid4().hex, "gift ideas for my bf who boxes, budget $50")
+    offered = next(
+        t for t in fake.requests[0].body["tools"] if t["function"]["name"] == "get_product_information"
+    )
+    assert "max_price" in offered["function"]["parameters"]["properties"]
+    sent_back = [m for m in fake.requests[1].messages if m.get("role") == "tool"]
+    assert sent_back and "$50.00 or less" in str(sent_back[-1].get("content"))
