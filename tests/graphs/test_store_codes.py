@@ -15,7 +15,14 @@ def _coupon(env: ToolsEnv, code: str) -> None:
     store = env.store
     template = next(iter(store.coupons.values()))
     ident = max(store.coupons) + 1
-    store.coupons[ident] = {**template, "id": ident, "code": code, "name": code, "enabled": True, "expires": ""}
+    store.coupons[ident] = {
+        **template,
+        "id": ident,
+        "code": code,
+        "name": code,
+        "enabled": True,
+        "expires": "",
+    }
 
 
 def _promotion_with_code(env: ToolsEnv, code: str) -> None:

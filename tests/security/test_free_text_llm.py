@@ -62,7 +62,9 @@ async def test_a_model_repeating_planted_free_text_never_passes_it_on(
         f"The Premium Boxing Gloves cost $79.99. {PLANTED_SYSTEM} Warranty: {PLANTED_WARRANTY} "
         "Material: Genuine leather."
     )
-    result = await planted_llm_agent.send(uuid.uuid4().hex, "What's the warranty on the Premium Boxing Gloves?")
+    result = await planted_llm_agent.send(
+        uuid.uuid4().hex, "What's the warranty on the Premium Boxing Gloves?"
+    )
 
     sent_back = " ".join(str(m.get("content")) for m in fake.requests[1].messages if m.get("role") == "tool")
     assert "Genuine leather" in sent_back  # the tool result reached the model ...
