@@ -3,9 +3,12 @@
 1. ``propose_cancellation``: the order must pass the identity rules, must not have shipped (not even in
    part), and its status must be one the merchant allows (default: every status before shipping, see
    ``StorePolicy``), within the maximum order age if one is set; with the ``verified_only`` policy the
-   shopper must be signed in (a verified Current Customer JWT), an order number and email are not enough. The answer carries the
-   confirmation to show: order number, items, total and a proposal id bound to this order.
-2. ``execute_cancellation``: only with a "yes" that names the same order (and proposal). The order is
+   shopper must be signed in (a verified Current Customer JWT), an order number and email are not enough;
+   with ``email_code`` a shopper who is not signed in is emailed a one-time code at the order's billing
+   address (``agent.tools.email_code``) and must type it. The answer carries the confirmation to show:
+   order number, items, total and a proposal id bound to this order.
+2. ``execute_cancellation``: only with a "yes" that names the same order (and proposal), and under
+   ``email_code`` the right code within ten minutes (a wrong one asks again while tries are left). The order is
    read again (an order already cancelled is reported, never written twice, across retries and resumes),
    then ``PUT status_id=5``, then read back: the shopper is told it is done only when BigCommerce shows
    it cancelled. Every outcome is written to the audit log.
@@ -24,6 +27,7 @@ from typing import Any
 from bigcommerce import APIConnectionError, APITimeoutError
 from bigcommerce.types.orders import Order
 
+from . import email_code
 from .context import Conversation, ToolContext
 from .orders import describe_order, verify_order
 from .results import CancellationConfirmation, ToolResult, ok, result, store_call
@@ -47,10 +51,19 @@ SIGNED_IN_ONLY = (
 
 
 def _who_may_cancel(ctx: ToolContext, conversation: Conversation) -> ToolResult | None:
-    """The merchant's "who may cancel": ``verified_only`` refuses a shopper who is not signed in."""
+    """The merchant's "who may cancel": ``verified_only`` refuses a shopper who is not signed in;
+    ``email_code`` refuses one while the store cannot send email (never a silent ``order_and_email``)."""
     if ctx.policy.who_may_cancel == "verified_only" and conversation.verified_customer is None:
         return result("refused", SIGNED_IN_ONLY)
+    if needs_code(ctx, conversation) and not email_code.can_send(ctx):
+        return result("refused", email_code.NO_EMAIL, offer_human=True)
     return None
+
+
+def needs_code(ctx: ToolContext, conversation: Conversation) -> bool:
+    """Whether a cancellation needs an emailed code: ``email_code``, for a shopper who is not signed in
+    (a signed-in owner is vouched for by the storefront, as under ``verified_only``)."""
+    return ctx.policy.who_may_cancel == "email_code" and conversation.verified_customer is None
 
 
 def proposal_id(conversation: Conversation, order: Order) -> str:
@@ -103,6 +116,12 @@ async def propose_cancellation(
             ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order.id, order.status
         )
         return refusal
+    sent: email_code.CodeSent | None = None
+    if needs_code(ctx, conversation):
+        code_outcome = await email_code.send_code(ctx, conversation, order)
+        if not isinstance(code_outcome, email_code.CodeSent):
+            return code_outcome
+        sent = code_outcome
     details = await describe_order(ctx, order)
     items = [
         f"{i['quantity']} x {i['name']}" + (f" ({i['options']})" if i["options"] else "")
@@ -116,6 +135,12 @@ async def propose_cancellation(
         "total": details["total"],
         "question": f"Cancel order #{order.id} ({len(items)} item(s), {details['total']})? This cannot be undone.",
     }
+    if sent is not None:
+        summary = f"{len(items)} item(s), {details['total']}"
+        confirmation["question"] = email_code.question(int(order.id or 0), summary, sent)
+        confirmation["verify"] = "email_code"
+        confirmation["sent_to"] = sent.to
+        confirmation["tries_left"] = sent.tries_left
     await ctx.records.audit(
         ctx.store_hash, conversation.thread_id, "cancel_order", "proposed", order.id, order.status
     )
@@ -144,16 +169,99 @@ async def _read_back(ctx: ToolContext, order_id: int) -> Order | None:
         return None
 
 
+def given_code(answer: object) -> str | None:
+    """The code an answer carries: ``{"confirm": true, "code": "123456", ...}`` (or a bare "123456")."""
+    if isinstance(answer, dict):
+        code = answer.get("code")
+        return email_code.code_in(code) if isinstance(code, str) else None
+    return email_code.code_in(answer) if isinstance(answer, str) else None
+
+
+async def _abandon(ctx: ToolContext, conversation: Conversation, order_id: int) -> ToolResult:
+    await ctx.records.audit(ctx.store_hash, conversation.thread_id, "cancel_order", "abandoned", order_id)
+    return result(
+        "refused", f"Okay, I have not cancelled order #{order_id}. It stays as it is.", order_id=order_id
+    )
+
+
+async def _check_code(
+    ctx: ToolContext,
+    conversation: Conversation,
+    confirmation: CancellationConfirmation,
+    answer: object,
+    answer_index: int,
+) -> ToolResult | None:
+    """The ``email_code`` step: None when the answer carries the right code; else the outcome (a new
+    ``confirm`` asks again: a yes without the code, or a wrong code with tries left)."""
+    order_id = int(confirmation["order_id"])
+    code = given_code(answer)
+    sent_to = confirmation.get("sent_to", "the order's email address")
+    if code is None and confirmed(answer, confirmation):  # "yes", but no code
+        again: CancellationConfirmation = {
+            **confirmation,
+            "question": email_code.ask_for_code(order_id, sent_to),
+        }
+        return result("confirm", again["question"], confirmation=again)
+    if code is None or (isinstance(answer, dict) and not confirmed(answer, confirmation)):
+        await ctx.records.email_codes.delete(conversation.thread_id, order_id)
+        return await _abandon(ctx, conversation, order_id)
+    check = await email_code.check_code(ctx, conversation, order_id, code, answer_index)
+    if check.outcome == "right":
+        return None
+    if check.outcome == "wrong":
+        question = email_code.wrong_code_question(order_id, check.tries_left, sent_to)
+        retry: CancellationConfirmation = {
+            **confirmation,
+            "question": question,
+            "tries_left": check.tries_left,
+        }
+        if not check.replayed:  # counted now (not an earlier answer replayed as the tool re-runs)
+            await ctx.records.audit(
+                ctx.store_hash, conversation.thread_id, "cancel_order", "wrong_code", order_id,
+                detail=f"tries left: {check.tries_left}",
+            )  # fmt: skip
+        return result("confirm", question, confirmation=retry)
+    details = {"exhausted": "wrong code, no tries left", "expired": "code expired", "missing": "no code"}
+    await ctx.records.audit(
+        ctx.store_hash,
+        conversation.thread_id,
+        "cancel_order",
+        "refused",
+        order_id,
+        detail=details[check.outcome],
+    )
+    if check.outcome == "exhausted":
+        return email_code.too_many_tries(order_id)
+    return email_code.expired(order_id) if check.outcome == "expired" else email_code.no_code(order_id)
+
+
 @store_call
 async def execute_cancellation(
-    ctx: ToolContext, conversation: Conversation, confirmation: CancellationConfirmation, answer: object
+    ctx: ToolContext,
+    conversation: Conversation,
+    confirmation: CancellationConfirmation,
+    answer: object,
+    answer_index: int = 0,
 ) -> ToolResult:
+    """The shopper's ``answer`` to ``confirmation`` (the ``answer_index``-th answer to it: LangGraph
+    replays the earlier ones when the tool re-runs, and an emailed code's wrong tries count once)."""
     order_id = int(confirmation["order_id"])
     audit = ctx.records.audit
-    if not confirmed(answer, confirmation):
-        await audit(ctx.store_hash, conversation.thread_id, "cancel_order", "abandoned", order_id)
+    if confirmation.get("verify") == "email_code":
+        outcome = await _check_code(ctx, conversation, confirmation, answer, answer_index)
+        if outcome is not None:
+            return outcome
+    elif not confirmed(answer, confirmation):
+        return await _abandon(ctx, conversation, order_id)
+    elif needs_code(ctx, conversation):  # the merchant chose email_code since the proposal
+        await audit(
+            ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order_id, detail="code needed"
+        )
         return result(
-            "refused", f"Okay, I have not cancelled order #{order_id}. It stays as it is.", order_id=order_id
+            "refused",
+            f"This store now confirms cancellations with a code sent by email, so I have not cancelled order "
+            f"#{order_id}. Ask me again and I will send you one.",
+            order_id=order_id,
         )
     signed_out = _who_may_cancel(ctx, conversation)  # the policy may have changed since the proposal
     if signed_out is not None:

@@ -8,6 +8,7 @@ switches disable are not offered to the model, and refuse if called anyway.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
@@ -190,8 +191,16 @@ async def _cancel_order(
         proposal = await cancel.propose_cancellation(ctx, conversation, order_id, email)
         if proposal["status"] != "confirm":
             return proposal
-        answer = interrupt(scrub_result(proposal["confirmation"]))  # item names are merchant text
-        return await cancel.execute_cancellation(ctx, conversation, proposal["confirmation"], answer)
+        confirmation = proposal["confirmation"]
+        # Asked again while the answer calls for it (an emailed code: a wrong one with tries left). On
+        # resume LangGraph re-runs this from the start and replays the earlier answers, in order.
+        for answer_index in itertools.count():
+            answer = interrupt(scrub_result(confirmation))  # item names are merchant text
+            outcome = await cancel.execute_cancellation(ctx, conversation, confirmation, answer, answer_index)
+            if outcome["status"] != "confirm" or "confirmation" not in outcome:
+                return outcome
+            confirmation = outcome["confirmation"]
+        raise AssertionError("unreachable")
 
     return await _guarded("cancel_order", runtime, run, {"order_id": order_id, "email": email})
 

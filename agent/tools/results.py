@@ -111,6 +111,10 @@ class CancellationConfirmation(TypedDict):
     items: list[str]
     total: str
     question: str
+    # the ``email_code`` policy: the answer must carry the code emailed to ``sent_to`` (masked)
+    verify: NotRequired[Literal["email_code"]]
+    sent_to: NotRequired[str]
+    tries_left: NotRequired[int]
 
 
 class AddressConfirmation(TypedDict):
