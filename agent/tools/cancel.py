@@ -55,15 +55,9 @@ def _who_may_cancel(ctx: ToolContext, conversation: Conversation) -> ToolResult 
     ``email_code`` refuses one while the store cannot send email (never a silent ``order_and_email``)."""
     if ctx.policy.who_may_cancel == "verified_only" and conversation.verified_customer is None:
         return result("refused", SIGNED_IN_ONLY)
-    if needs_code(ctx, conversation) and not email_code.can_send(ctx):
+    if email_code.needs_code(ctx, conversation) and not email_code.can_send(ctx):
         return result("refused", email_code.NO_EMAIL, offer_human=True)
     return None
-
-
-def needs_code(ctx: ToolContext, conversation: Conversation) -> bool:
-    """Whether a cancellation needs an emailed code: ``email_code``, for a shopper who is not signed in
-    (a signed-in owner is vouched for by the storefront, as under ``verified_only``)."""
-    return ctx.policy.who_may_cancel == "email_code" and conversation.verified_customer is None
 
 
 def proposal_id(conversation: Conversation, order: Order) -> str:
@@ -117,8 +111,8 @@ async def propose_cancellation(
         )
         return refusal
     sent: email_code.CodeSent | None = None
-    if needs_code(ctx, conversation):
-        code_outcome = await email_code.send_code(ctx, conversation, order)
+    if email_code.needs_code(ctx, conversation):
+        code_outcome = await email_code.send_code(ctx, conversation, order, email_code.CANCEL)
         if not isinstance(code_outcome, email_code.CodeSent):
             return code_outcome
         sent = code_outcome
@@ -137,7 +131,7 @@ async def propose_cancellation(
     }
     if sent is not None:
         summary = f"{len(items)} item(s), {details['total']}"
-        confirmation["question"] = email_code.question(int(order.id or 0), summary, sent)
+        confirmation["question"] = email_code.question(email_code.CANCEL, int(order.id or 0), summary, sent)
         confirmation["verify"] = "email_code"
         confirmation["sent_to"] = sent.to
         confirmation["tries_left"] = sent.tries_left
@@ -169,70 +163,11 @@ async def _read_back(ctx: ToolContext, order_id: int) -> Order | None:
         return None
 
 
-def given_code(answer: object) -> str | None:
-    """The code an answer carries: ``{"confirm": true, "code": "123456", ...}`` (or a bare "123456")."""
-    if isinstance(answer, dict):
-        code = answer.get("code")
-        return email_code.code_in(code) if isinstance(code, str) else None
-    return email_code.code_in(answer) if isinstance(answer, str) else None
-
-
 async def _abandon(ctx: ToolContext, conversation: Conversation, order_id: int) -> ToolResult:
     await ctx.records.audit(ctx.store_hash, conversation.thread_id, "cancel_order", "abandoned", order_id)
     return result(
         "refused", f"Okay, I have not cancelled order #{order_id}. It stays as it is.", order_id=order_id
     )
-
-
-async def _check_code(
-    ctx: ToolContext,
-    conversation: Conversation,
-    confirmation: CancellationConfirmation,
-    answer: object,
-    answer_index: int,
-) -> ToolResult | None:
-    """The ``email_code`` step: None when the answer carries the right code; else the outcome (a new
-    ``confirm`` asks again: a yes without the code, or a wrong code with tries left)."""
-    order_id = int(confirmation["order_id"])
-    code = given_code(answer)
-    sent_to = confirmation.get("sent_to", "the order's email address")
-    if code is None and confirmed(answer, confirmation):  # "yes", but no code
-        again: CancellationConfirmation = {
-            **confirmation,
-            "question": email_code.ask_for_code(order_id, sent_to),
-        }
-        return result("confirm", again["question"], confirmation=again)
-    if code is None or (isinstance(answer, dict) and not confirmed(answer, confirmation)):
-        await ctx.records.email_codes.delete(conversation.thread_id, order_id)
-        return await _abandon(ctx, conversation, order_id)
-    check = await email_code.check_code(ctx, conversation, order_id, code, answer_index)
-    if check.outcome == "right":
-        return None
-    if check.outcome == "wrong":
-        question = email_code.wrong_code_question(order_id, check.tries_left, sent_to)
-        retry: CancellationConfirmation = {
-            **confirmation,
-            "question": question,
-            "tries_left": check.tries_left,
-        }
-        if not check.replayed:  # counted now (not an earlier answer replayed as the tool re-runs)
-            await ctx.records.audit(
-                ctx.store_hash, conversation.thread_id, "cancel_order", "wrong_code", order_id,
-                detail=f"tries left: {check.tries_left}",
-            )  # fmt: skip
-        return result("confirm", question, confirmation=retry)
-    details = {"exhausted": "wrong code, no tries left", "expired": "code expired", "missing": "no code"}
-    await ctx.records.audit(
-        ctx.store_hash,
-        conversation.thread_id,
-        "cancel_order",
-        "refused",
-        order_id,
-        detail=details[check.outcome],
-    )
-    if check.outcome == "exhausted":
-        return email_code.too_many_tries(order_id)
-    return email_code.expired(order_id) if check.outcome == "expired" else email_code.no_code(order_id)
 
 
 @store_call
@@ -248,12 +183,24 @@ async def execute_cancellation(
     order_id = int(confirmation["order_id"])
     audit = ctx.records.audit
     if confirmation.get("verify") == "email_code":
-        outcome = await _check_code(ctx, conversation, confirmation, answer, answer_index)
-        if outcome is not None:
-            return outcome
+        yes = confirmed(answer, confirmation)
+        step = await email_code.check_answer(
+            ctx, conversation, email_code.CANCEL, confirmation, answer, answer_index, yes
+        )
+        if isinstance(step, email_code.Declined):
+            return await _abandon(ctx, conversation, order_id)
+        if isinstance(step, email_code.Retry):
+            again: CancellationConfirmation = {
+                **confirmation,
+                "question": step.question,
+                "tries_left": step.tries_left,
+            }
+            return result("confirm", step.question, confirmation=again)
+        if step is not None:
+            return step
     elif not confirmed(answer, confirmation):
         return await _abandon(ctx, conversation, order_id)
-    elif needs_code(ctx, conversation):  # the merchant chose email_code since the proposal
+    elif email_code.needs_code(ctx, conversation):  # the merchant chose email_code since the proposal
         await audit(
             ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order_id, detail="code needed"
         )

@@ -1,12 +1,14 @@
 """The ``email_code`` policy: a one-time code emailed to the order's billing address proves the shopper
-reads that inbox, which an order number and an email typed in a chat do not.
+reads that inbox, which an order number and an email typed in a chat do not. It guards cancelling an
+order and changing its shipping address (``CANCEL``, ``ADDRESS``), for shoppers who are not signed in.
 
-``send_code`` runs when a cancellation is proposed: it keeps a new 6-digit code (``secrets``, hashed in
+``send_code`` runs when the change is proposed: it keeps a new 6-digit code (``secrets``, hashed in
 ``agent.persistence.email_codes``) and emails it through the handoff's SMTP settings
-(``BCAGENT_SMTP_URL``), unless a code is already kept for this conversation and order. LangGraph
-re-runs the tool from its start when the shopper answers, so a re-run sends nothing: one email per
-confirmation. ``check_code`` compares the shopper's answer: ten minutes, three tries. The code itself
-appears in the email only: never in a reply, a log line, an audit detail or a transcript.
+(``BCAGENT_SMTP_URL``), unless a code is already kept for this conversation, order and action.
+LangGraph re-runs the tool from its start when the shopper answers, so a re-run sends nothing: one
+email per confirmation. ``check_answer`` reads the shopper's answer: ten minutes, three tries, a wrong
+code asks again (``Retry``). The code itself appears in the email only: never in a reply, a log line,
+an audit detail or a transcript.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import logging
 import math
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 from bigcommerce.types.orders import Order
 
 from ..notify.email import EmailFailed, SmtpSender
-from ..persistence.email_codes import Check
 from .context import Conversation, ToolContext
 from .inputs import email_address, mask_email
 from .results import ToolResult, result
@@ -32,11 +35,37 @@ CODE_DIGITS = 6
 CODE_MINUTES = 10
 CODE_TRIES = 3
 HUMAN = "I can connect you with a member of our team who can help."
+HUMAN_LOWER = "I can connect you with a member of our team."
 NO_EMAIL = (
-    "This store confirms cancellations with a code sent by email, and email is not set up right now, so I "
-    f"can't cancel orders here. {HUMAN}"
+    "This store confirms order changes with a code sent by email, and email is not set up right now, so I "
+    f"can't make them here. {HUMAN}"
 )
 CODE_IN_TEXT = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})(?![\d-])")
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a code allows: the tool (the audit's action), the code's purpose, and the words for it."""
+
+    tool: str
+    purpose: str
+    what: str  # "cancel order #{id}"
+    not_done: str  # "I have not cancelled order #{id}"
+
+    def doing(self, order_id: int) -> str:
+        return self.what.format(id=order_id)
+
+    def refused(self, order_id: int) -> str:
+        return self.not_done.format(id=order_id)
+
+
+CANCEL = Action("cancel_order", "cancel", "cancel order #{id}", "I have not cancelled order #{id}")
+ADDRESS = Action(
+    "change_shipping_address",
+    "address",
+    "change the shipping address of order #{id}",
+    "I have not changed the address of order #{id}",
+)
 
 
 def code_in(text: str) -> str | None:
@@ -50,8 +79,22 @@ def without_code(text: str) -> str:
     return CODE_IN_TEXT.sub("******", text)
 
 
+def given_code(answer: object) -> str | None:
+    """The code an answer carries: ``{"confirm": true, "code": "123456", ...}`` (or a bare "123456")."""
+    if isinstance(answer, dict):
+        code = answer.get("code")
+        return code_in(code) if isinstance(code, str) else None
+    return code_in(answer) if isinstance(answer, str) else None
+
+
 def can_send(ctx: ToolContext) -> bool:
     return bool(ctx.handoff.smtp_url)
+
+
+def needs_code(ctx: ToolContext, conversation: Conversation) -> bool:
+    """Whether a change needs an emailed code: ``email_code``, for a shopper who is not signed in (a
+    signed-in owner is vouched for by the storefront, as under ``verified_only``)."""
+    return ctx.policy.who_may_cancel == "email_code" and conversation.verified_customer is None
 
 
 def new_code() -> str:
@@ -67,132 +110,159 @@ class CodeSent:
     tries_left: int
 
 
+@dataclass(frozen=True)
+class Retry:
+    """Ask again: the question to show and the tries left."""
+
+    question: str
+    tries_left: int
+
+
+@dataclass(frozen=True)
+class Declined:
+    """The shopper said no (or moved on): the caller abandons as it does without a code."""
+
+
+DECLINED = Declined()
+
+
 def _billing_email(order: Order) -> str | None:
     return email_address(order.billing_address.email if order.billing_address else None)
 
 
-def _message(ctx: ToolContext, sender: SmtpSender, to: str, order_id: int, code: str) -> EmailMessage:
+def _message(
+    ctx: ToolContext, sender: SmtpSender, action: Action, to: str, order_id: int, code: str
+) -> EmailMessage:
     store = ctx.connection.name or "the store"
+    doing = action.doing(order_id)
     text = (
-        f"Your code to cancel order #{order_id} at {store} is {code}\n\n"
-        f"Type it in the chat to confirm the cancellation. It expires in {CODE_MINUTES} minutes.\n\n"
-        "If you did not ask to cancel this order, ignore this email: nothing changes without the code, "
-        "and no one from the store will ask you for it.\n"
+        f"Your code to {doing} at {store} is {code}\n\n"
+        f"Type it in the chat to confirm. It expires in {CODE_MINUTES} minutes.\n\n"
+        f"If you did not ask to {doing}, ignore this email: nothing changes without the code, and no one "
+        "from the store will ask you for it.\n"
     )
-    return sender.message(to, f"Your code to cancel order #{order_id}", text)
+    return sender.message(to, f"Your code to {doing}", text)
 
 
-async def send_code(ctx: ToolContext, conversation: Conversation, order: Order) -> CodeSent | ToolResult:
-    """Email a code for cancelling ``order`` to its billing address, or find the one already sent; a
-    refusal (offering a person) when there is no address or the email cannot be sent."""
+async def _audit(
+    ctx: ToolContext, conversation: Conversation, action: Action, outcome: str, order_id: int, detail: str
+) -> None:
+    await ctx.records.audit(
+        ctx.store_hash, conversation.thread_id, action.tool, outcome, order_id, detail=detail
+    )
+
+
+async def send_code(
+    ctx: ToolContext, conversation: Conversation, order: Order, action: Action = CANCEL
+) -> CodeSent | ToolResult:
+    """Email a code for ``action`` on ``order`` to its billing address, or find the one already sent; a
+    refusal (offering a person) when there is no address, the code expired, or the email cannot be sent."""
     order_id = int(order.id or 0)
-    codes = ctx.records.email_codes
+    codes, thread, purpose = ctx.records.email_codes, conversation.thread_id, action.purpose
     now = ctx.clock().timestamp()
     to = _billing_email(order)
     if not can_send(ctx) or to is None:
         return result("refused", NO_EMAIL, offer_human=True, order_id=order_id)
-    kept = await codes.find(conversation.thread_id, order_id)
+    kept = await codes.find(thread, order_id, purpose)
     if kept is not None:
         if kept.expired(now):  # asked long ago, or answered after it expired: the answer is refused
-            await codes.delete(conversation.thread_id, order_id)
-            await ctx.records.audit(
-                ctx.store_hash,
-                conversation.thread_id,
-                "cancel_order",
-                "refused",
-                order_id,
-                detail="code expired",
-            )
-            return expired(order_id)
+            await codes.delete(thread, order_id, purpose)
+            await _audit(ctx, conversation, action, "refused", order_id, "code expired")
+            return expired(action, order_id)
         minutes = max(1, math.ceil((kept.expires_at - now) / 60))
         return CodeSent(mask_email(to), minutes, kept.tries_left)
     code = new_code()
-    kept_now = await codes.issue(
-        conversation.thread_id, order_id, code, expires_at=now + CODE_MINUTES * 60, tries=CODE_TRIES
-    )
-    if not kept_now:  # another run of this step kept one a moment ago: that one was (or is being) sent
-        return CodeSent(mask_email(to), CODE_MINUTES, CODE_TRIES)
+    expires_at = now + CODE_MINUTES * 60
+    if not await codes.issue(
+        thread, order_id, code, expires_at=expires_at, tries=CODE_TRIES, purpose=purpose
+    ):
+        return CodeSent(mask_email(to), CODE_MINUTES, CODE_TRIES)  # another run kept (and sends) one
     assert ctx.handoff.smtp_url is not None
     try:
         sender = SmtpSender.from_url(ctx.handoff.smtp_url, ctx.handoff.email_from, timeout=15.0)
-        await sender.send(_message(ctx, sender, to, order_id, code))
+        await sender.send(_message(ctx, sender, action, to, order_id, code))
     except (EmailFailed, ValueError) as exc:
-        await codes.delete(conversation.thread_id, order_id)
-        log.warning("The cancellation code for order %s was not emailed: %s", order_id, exc)
-        await ctx.records.audit(
-            ctx.store_hash,
-            conversation.thread_id,
-            "cancel_order",
-            "failed",
-            order_id,
-            detail="code not emailed",
-        )
+        await codes.delete(thread, order_id, purpose)
+        log.warning("The %s code for order %s was not emailed: %s", action.purpose, order_id, exc)
+        await _audit(ctx, conversation, action, "failed", order_id, "code not emailed")
         return result(
             "unavailable",
-            f"I couldn't send the confirmation code to the order's email address just now, so I can't cancel "
-            f"order #{order_id} here. {HUMAN}",
+            f"I couldn't send the confirmation code to the order's email address just now, so I can't "
+            f"{action.doing(order_id)} here. {HUMAN}",
             offer_human=True,
             order_id=order_id,
         )
-    log.info("Emailed a cancellation code for order %s to %s", order_id, mask_email(to))
+    log.info("Emailed a %s code for order %s to %s", action.purpose, order_id, mask_email(to))
     return CodeSent(mask_email(to), CODE_MINUTES, CODE_TRIES)
 
 
-def expired(order_id: int) -> ToolResult:
+def question(action: Action, order_id: int, summary: str, sent: CodeSent) -> str:
+    minutes = f"{sent.minutes_left} minute{'s' if sent.minutes_left != 1 else ''}"
+    return (
+        f"To {action.doing(order_id)} ({summary}), type the {CODE_DIGITS}-digit code I emailed to "
+        f"{sent.to}. It expires in {minutes}. Say no to leave the order as it is."
+    )
+
+
+def expired(action: Action, order_id: int) -> ToolResult:
     return result(
         "refused",
-        f"The code I emailed has expired (codes last {CODE_MINUTES} minutes), so I have not cancelled order "
-        f"#{order_id}. Ask me again to get a new code, or {HUMAN[0].lower()}{HUMAN[1:]}",
+        f"The code I emailed has expired (codes last {CODE_MINUTES} minutes), so {action.refused(order_id)}. "
+        f"Ask me again to get a new code, or {HUMAN_LOWER[0].lower()}{HUMAN_LOWER[1:]}",
         offer_human=True,
         order_id=order_id,
     )
 
 
-async def check_code(
-    ctx: ToolContext, conversation: Conversation, order_id: int, code: str, answer_index: int
-) -> Check:
-    return await ctx.records.email_codes.check(
-        conversation.thread_id, order_id, code, now=ctx.clock().timestamp(), answer_index=answer_index
+async def check_answer(
+    ctx: ToolContext,
+    conversation: Conversation,
+    action: Action,
+    confirmation: Mapping[str, Any],
+    answer: object,
+    answer_index: int,
+    confirmed: bool,
+) -> Retry | Declined | ToolResult | None:
+    """The ``email_code`` step of an answer (``confirmed``: it is a yes for this order and proposal):
+    None when it carries the right code; ``Retry`` for a yes without the code or a wrong code with
+    tries left; ``DECLINED`` for a no (or a new question: the code is dropped, the caller abandons as
+    usual); else the refusal (the last wrong try, an expired code)."""
+    order_id = int(confirmation["order_id"])
+    code = given_code(answer)
+    sent_to = str(confirmation.get("sent_to") or "the order's email address")
+    if code is None and confirmed:  # "yes", but no code
+        return Retry(
+            f"To {action.doing(order_id)}, type the {CODE_DIGITS}-digit code from the email sent to "
+            f"{sent_to}, or say no to leave the order as it is.",
+            int(confirmation.get("tries_left") or CODE_TRIES),
+        )
+    if code is None or (isinstance(answer, dict) and not confirmed):
+        await ctx.records.email_codes.delete(conversation.thread_id, order_id, action.purpose)
+        return DECLINED
+    now = ctx.clock().timestamp()
+    check = await ctx.records.email_codes.check(
+        conversation.thread_id, order_id, code, now=now, answer_index=answer_index, purpose=action.purpose
     )
-
-
-def question(order_id: int, summary: str, sent: CodeSent) -> str:
-    return (
-        f"To cancel order #{order_id} ({summary}), type the {CODE_DIGITS}-digit code I emailed to {sent.to}. "
-        f"It expires in {sent.minutes_left} minute{'s' if sent.minutes_left != 1 else ''}. "
-        "This cannot be undone; say no to keep the order."
-    )
-
-
-def wrong_code_question(order_id: int, tries_left: int, to: str) -> str:
-    tries = f"{tries_left} {'try' if tries_left == 1 else 'tries'}"
-    return (
-        f"That code is not right, so order #{order_id} is not cancelled. You have {tries} left: type the "
-        f"{CODE_DIGITS}-digit code from the email sent to {to}, or say no to keep the order."
-    )
-
-
-def ask_for_code(order_id: int, to: str) -> str:
-    return (
-        f"To cancel order #{order_id}, type the {CODE_DIGITS}-digit code from the email sent to {to}, or say "
-        "no to keep the order."
-    )
-
-
-def too_many_tries(order_id: int) -> ToolResult:
-    return result(
-        "refused",
-        f"That code is not right, and that was the last try, so I have not cancelled order #{order_id}. {HUMAN}",
-        offer_human=True,
-        order_id=order_id,
-    )
-
-
-def no_code(order_id: int) -> ToolResult:
-    return result(
-        "refused",
-        f"There is no code waiting for order #{order_id} any more, so I have not cancelled it. Ask me again "
-        f"to get a new code, or {HUMAN[0].lower()}{HUMAN[1:]}",
-        offer_human=True,
-        order_id=order_id,
-    )
+    if check.outcome == "right":
+        return None
+    if check.outcome == "wrong":
+        if not check.replayed:  # counted now (not an earlier answer replayed as the tool re-runs)
+            await _audit(ctx, conversation, action, "wrong_code", order_id, f"tries left: {check.tries_left}")
+        tries = f"{check.tries_left} {'try' if check.tries_left == 1 else 'tries'}"
+        return Retry(
+            f"That code is not right, so {action.refused(order_id)}. You have {tries} left: type the "
+            f"{CODE_DIGITS}-digit code from the email sent to {sent_to}, or say no to leave the order as it is.",
+            check.tries_left,
+        )
+    details = {"exhausted": "wrong code, no tries left", "expired": "code expired", "missing": "no code"}
+    await _audit(ctx, conversation, action, "refused", order_id, details[check.outcome])
+    if check.outcome == "expired":
+        return expired(action, order_id)
+    if check.outcome == "exhausted":
+        message = f"That code is not right, and that was the last try, so {action.refused(order_id)}. {HUMAN}"
+    else:
+        message = (
+            f"There is no code waiting for order #{order_id} any more, so {action.refused(order_id)}. Ask me "
+            f"again to get a new code, or {HUMAN_LOWER[0].lower()}{HUMAN_LOWER[1:]}"
+        )
+    return result("refused", message, offer_human=True, order_id=order_id)

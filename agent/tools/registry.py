@@ -303,10 +303,16 @@ async def _change_shipping_address(
         proposal = await address_change.propose_address_change(ctx, conversation, order_id, email, new)
         if proposal["status"] != "confirm":
             return proposal
-        answer = interrupt(scrub_result(proposal["address_confirmation"]))
-        return await address_change.execute_address_change(
-            ctx, conversation, proposal["address_confirmation"], answer
-        )
+        confirmation = proposal["address_confirmation"]
+        for answer_index in itertools.count():  # asked again as cancel_order is (an emailed code)
+            answer = interrupt(scrub_result(confirmation))
+            outcome = await address_change.execute_address_change(
+                ctx, conversation, confirmation, answer, answer_index
+            )
+            if outcome["status"] != "confirm" or "address_confirmation" not in outcome:
+                return outcome
+            confirmation = outcome["address_confirmation"]
+        raise AssertionError("unreachable")
 
     return await _guarded("change_shipping_address", runtime, run, {"order_id": order_id, "email": email})
 

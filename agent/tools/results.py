@@ -127,6 +127,9 @@ class AddressConfirmation(TypedDict):
     old_address: str
     new_address: dict[str, str]
     question: str
+    verify: NotRequired[Literal["email_code"]]  # as for cancelling: the answer carries the emailed code
+    sent_to: NotRequired[str]
+    tries_left: NotRequired[int]
 
 
 class Offer(TypedDict, total=False):

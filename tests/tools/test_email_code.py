@@ -1,6 +1,7 @@
 """cancel_order under the ``email_code`` policy (issue 27), the tool's two steps called directly, with a
 real SMTP server on loopback (aiosmtpd) receiving the code: sent once to the order's billing address,
-right code cancels, wrong codes count (three tries), expiry, email failures, SMTP gone."""
+right code cancels, wrong codes count (three tries), expiry, email failures, SMTP gone; address changes
+follow the same policy."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from email.message import EmailMessage
 import pytest
 
 from agent.settings import HandoffSettings
+from agent.tools.address_change import execute_address_change, propose_address_change
 from agent.tools.cancel import execute_cancellation, propose_cancellation
 from agent.tools.context import VerifiedCustomer
 from agent.tools.email_code import NO_EMAIL, code_in, without_code
@@ -206,3 +208,44 @@ def test_codes_are_found_in_messages_and_masked() -> None:
     assert code_in("my code is 123 456") == "123456" and code_in("123-456.") == "123456"
     assert code_in("order 12346") is None and code_in("1234567") is None
     assert without_code("it's 654321, thanks") == "it's ******, thanks"
+
+
+NEW_ADDRESS = {"street_1": "500 Elm Street", "city": "Dallas", "state": "TX", "zip": "75201"}
+
+
+async def test_an_address_change_needs_its_own_code_too(env: ToolsEnv, mailbox: Mailbox) -> None:
+    proposal = await propose_address_change(env.ctx, env.conversation, "12346", JANE, NEW_ADDRESS)
+    assert proposal["status"] == "confirm", proposal["message"]
+    confirmation = proposal["address_confirmation"]
+    assert confirmation["verify"] == "email_code" and "500 Elm Street" in confirmation["question"]
+    (mail,) = mailbox.messages
+    assert mail["To"] == JANE and "shipping address of order #12346" in mail["Subject"]
+    code = code_from(mail)
+    again = await propose_address_change(env.ctx, env.conversation, "12346", JANE, NEW_ADDRESS)
+    assert again["status"] == "confirm" and len(mailbox.messages) == 1  # the re-run sends nothing
+    bare = await execute_address_change(env.ctx, env.conversation, confirmation, answer(confirmation, None))
+    assert bare["status"] == "confirm" and "6-digit code" in bare["message"]  # a yes without the code
+    retry = await execute_address_change(
+        env.ctx, env.conversation, confirmation, answer(confirmation, wrong(code)), 1
+    )
+    assert retry["status"] == "confirm" and "2 tries left" in retry["message"]
+    assert env.store.orders[12346]["shipping_addresses"][0]["street_1"] == "123 Main Street"
+    done = await execute_address_change(
+        env.ctx, env.conversation, confirmation, answer(confirmation, code), 2
+    )
+    assert (
+        done["status"] == "ok"
+        and env.store.orders[12346]["shipping_addresses"][0]["street_1"] == "500 Elm Street"
+    )
+    cancel = await propose_cancellation(env.ctx, env.conversation, "12346", JANE)  # a code of its own
+    assert cancel["status"] == "confirm" and len(mailbox.messages) == 2
+
+
+async def test_verified_only_keeps_guests_from_changing_an_address(env: ToolsEnv) -> None:
+    env.ctx.policy = dataclasses.replace(env.ctx.policy, who_may_cancel="verified_only")
+    refused = await propose_address_change(env.ctx, env.conversation, "12346", JANE, NEW_ADDRESS)
+    assert refused["status"] == "refused" and "signed-in" in refused["message"] and refused["offer_human"]
+    signed_in = env.new_conversation("signed-in")
+    signed_in.verified_customer = VerifiedCustomer(id=1, email=JANE)
+    allowed = await propose_address_change(env.ctx, signed_in, "12346", None, NEW_ADDRESS)
+    assert allowed["status"] == "confirm"

@@ -143,3 +143,21 @@ async def test_the_widgets_confirm_with_a_code_cancels_and_is_recorded_masked(
     await recorded.agent.confirm(thread, answer, surface="serve")
     assert recorded.env.store.orders[12346]["status_id"] == 5
     assert code not in await _recorded_text(recorded, thread)
+
+
+async def test_an_address_change_takes_its_code_in_the_chat(recorded: Recorded, mailbox: Mailbox) -> None:
+    thread = f"t-{uuid.uuid4().hex}"
+    asked = await recorded.agent.send(
+        thread,
+        "please change the shipping address of order 12346, jane.doe@example.com. New address: 500 Elm "
+        "Street, Dallas, TX 75201",
+    )
+    assert asked.confirmation is not None and asked.confirmation["type"] == "confirm_address_change"
+    assert asked.confirmation["verify"] == "email_code" and "500 Elm Street" in asked.text
+    code = code_from(mailbox.messages[0])
+    retry = await recorded.agent.send(thread, wrong(code))
+    assert retry.confirmation is not None and "2 tries left" in retry.text
+    done = await recorded.agent.send(thread, code)
+    assert done.confirmation is None and "500 Elm Street" in done.text
+    assert recorded.env.store.orders[12346]["shipping_addresses"][0]["street_1"] == "500 Elm Street"
+    assert len(mailbox.messages) == 1 and code not in await _recorded_text(recorded, thread)
