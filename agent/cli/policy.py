@@ -37,8 +37,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "policy",
         help="show or set the store policy the tools enforce (cancelling, codes)",
         description="The merchant's rules: which order statuses may be cancelled, up to what order age, "
-        "who may cancel, which coupon codes are private, and whether promotion lists show codes. A running "
-        "`bcagent serve` applies a change within seconds; no restart.",
+        "who may cancel (or change a shipping address), which coupon codes are private, and whether promotion "
+        "lists show codes. A running `bcagent serve` applies a change within seconds; no restart.",
         epilog=f"Statuses before shipping (the default cancellable set): {statuses}.",
     )
     policy.add_argument("action", choices=["show", "set"])

@@ -88,7 +88,7 @@ def given_code(answer: object) -> str | None:
 
 
 def can_send(ctx: ToolContext) -> bool:
-    return bool(ctx.handoff.smtp_url)
+    return ctx.code_mailer is not None or bool(ctx.handoff.smtp_url)
 
 
 def needs_code(ctx: ToolContext, conversation: Conversation) -> bool:
@@ -128,6 +128,19 @@ DECLINED = Declined()
 
 def _billing_email(order: Order) -> str | None:
     return email_address(order.billing_address.email if order.billing_address else None)
+
+
+async def _send(ctx: ToolContext, action: Action, to: str, order_id: int, code: str) -> None:
+    """Email the code (EmailFailed, ValueError: it was not sent)."""
+    smtp_url = ctx.handoff.smtp_url
+    sender = SmtpSender.from_url(smtp_url, ctx.handoff.email_from, timeout=15.0) if smtp_url else None
+    message = _message(
+        ctx, sender or SmtpSender("localhost", 25, "bcagent@localhost"), action, to, order_id, code
+    )
+    if ctx.code_mailer is not None:
+        await ctx.code_mailer(message)
+    elif sender is not None:
+        await sender.send(message)
 
 
 def _message(
@@ -177,10 +190,8 @@ async def send_code(
         thread, order_id, code, expires_at=expires_at, tries=CODE_TRIES, purpose=purpose
     ):
         return CodeSent(mask_email(to), CODE_MINUTES, CODE_TRIES)  # another run kept (and sends) one
-    assert ctx.handoff.smtp_url is not None
     try:
-        sender = SmtpSender.from_url(ctx.handoff.smtp_url, ctx.handoff.email_from, timeout=15.0)
-        await sender.send(_message(ctx, sender, action, to, order_id, code))
+        await _send(ctx, action, to, order_id, code)
     except (EmailFailed, ValueError) as exc:
         await codes.delete(thread, order_id, purpose)
         log.warning("The %s code for order %s was not emailed: %s", action.purpose, order_id, exc)

@@ -6,6 +6,7 @@ follow the same policy."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -61,8 +62,9 @@ def wrong(code: str) -> str:
 
 
 async def test_the_code_goes_to_the_orders_billing_address_once_and_cancels(
-    env: ToolsEnv, mailbox: Mailbox
+    env: ToolsEnv, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     proposal = await propose_cancellation(env.ctx, env.conversation, "12346", "  Jane.Doe@Example.COM ")
     assert proposal["status"] == "confirm", proposal["message"]
     confirmation = proposal["confirmation"]
@@ -81,6 +83,9 @@ async def test_the_code_goes_to_the_orders_billing_address_once_and_cancels(
     entries = await env.ctx.records.audit_entries(12346)
     assert [e.outcome for e in entries] == ["proposed", "proposed", "cancelled"]
     assert not any(code in (e.detail or "") for e in entries)
+    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))  # not the receiver
+    assert code not in ours and "j***@example.com" in ours  # logged, masked, without the code
+    assert code not in repr(env.ctx.records.email_codes) and code not in str(done)
 
 
 async def test_three_wrong_codes_refuse_and_offer_a_person(env: ToolsEnv, mailbox: Mailbox) -> None:
