@@ -83,7 +83,9 @@ async def test_the_code_goes_to_the_orders_billing_address_once_and_cancels(
     entries = await env.ctx.records.audit_entries(12346)
     assert [e.outcome for e in entries] == ["proposed", "proposed", "cancelled"]
     assert not any(code in (e.detail or "") for e in entries)
-    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))  # not the receiver
+    ours = "\n".join(
+        r.getMessage() for r in caplog.records if not r.name.startswith("mail.")
+    )  # not the receiver
     assert code not in ours and "j***@example.com" in ours  # logged, masked, without the code
     assert code not in repr(env.ctx.records.email_codes) and code not in str(done)
 
