@@ -35,7 +35,7 @@ CODE_DIGITS = 6
 CODE_MINUTES = 10
 CODE_TRIES = 3
 HUMAN = "I can connect you with a member of our team who can help."
-HUMAN_LOWER = "I can connect you with a member of our team."
+ASK_AGAIN = "Ask me again to get a new code, or I can connect you with a member of our team."
 NO_EMAIL = (
     "This store confirms order changes with a code sent by email, and email is not set up right now, so I "
     f"can't make them here. {HUMAN}"
@@ -219,7 +219,7 @@ def expired(action: Action, order_id: int) -> ToolResult:
     return result(
         "refused",
         f"The code I emailed has expired (codes last {CODE_MINUTES} minutes), so {action.refused(order_id)}. "
-        f"Ask me again to get a new code, or {HUMAN_LOWER[0].lower()}{HUMAN_LOWER[1:]}",
+        + ASK_AGAIN,
         offer_human=True,
         order_id=order_id,
     )
@@ -273,7 +273,7 @@ async def check_answer(
         message = f"That code is not right, and that was the last try, so {action.refused(order_id)}. {HUMAN}"
     else:
         message = (
-            f"There is no code waiting for order #{order_id} any more, so {action.refused(order_id)}. Ask me "
-            f"again to get a new code, or {HUMAN_LOWER[0].lower()}{HUMAN_LOWER[1:]}"
+            f"There is no code waiting for order #{order_id} any more, so {action.refused(order_id)}. "
+            + ASK_AGAIN
         )
     return result("refused", message, offer_human=True, order_id=order_id)

@@ -134,6 +134,9 @@ async def test_an_expired_code_is_refused_and_a_new_request_sends_a_new_one(
     now[0] = NOW + timedelta(minutes=10, seconds=1)
     late = await execute_cancellation(env.ctx, env.conversation, confirmation, answer(confirmation, code))
     assert late["status"] == "refused" and "expired" in late["message"] and late["offer_human"]
+    assert late["message"].endswith(
+        "Ask me again to get a new code, or I can connect you with a member of our team."
+    )
     assert env.store.orders[12346]["status_id"] == 11
     fresh = await propose_cancellation(env.ctx, env.conversation, "12346", JANE)
     assert fresh["status"] == "confirm" and len(mailbox.messages) == 2
