@@ -65,6 +65,7 @@ EMAIL_CODES = Component(
 )
 
 ITERATIONS = 100_000  # a 6-digit code has few values: slow each guess at a stolen hash down
+FORGET_AFTER = 86_400.0  # a code left behind (a conversation that never answered) goes a day after it expired
 Outcome = Literal["right", "wrong", "exhausted", "expired", "missing"]
 
 
@@ -139,13 +140,18 @@ class EmailCodes(Repository):
         tries: int,
         purpose: str = "cancel",
     ) -> bool:
-        """Keep ``code`` (hashed) unless a code is already kept for the key; whether it was kept."""
+        """Keep ``code`` (hashed) unless a code is already kept for the key; whether it was kept. The
+        store's codes that expired ``FORGET_AFTER`` before this one expires are deleted first."""
         kept = await asyncio.to_thread(hash_code, code)
         columns = self.key_columns(
             "thread_id", "order_id", "purpose", "code_hash", "expires_at", "tries_left"
         )
         conflict = ", ".join(self.key_columns("thread_id", "order_id", "purpose"))
+        scope, params = self.scope()
         async with self.db.transaction() as tx:
+            await tx.execute(
+                f"DELETE FROM {self._table} WHERE {scope}expires_at < ?", (*params, expires_at - FORGET_AFTER)
+            )
             added = await tx.execute(
                 f"INSERT INTO {self._table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
                 f"ON CONFLICT ({conflict}) DO NOTHING",

@@ -60,7 +60,7 @@ async def test_wrong_tries_count_once_per_answer_and_the_third_deletes_it(
         await records.aclose()
 
 
-async def test_an_expired_code_is_refused_deleted_and_can_be_issued_again(
+async def test_an_expired_code_is_refused_deleted_and_can_be_issued_again_and_old_ones_go(
     settings: Settings, tmp_path: Path
 ) -> None:
     records = await open_records(settings, "storeone", tmp_path)
@@ -71,6 +71,11 @@ async def test_an_expired_code_is_refused_deleted_and_can_be_issued_again(
         assert await codes.find("t1", 1) is None
         assert await codes.issue("t1", 1, "222222", expires_at=T0 + 1200, tries=3)
         assert await codes.delete("t1", 1) and not await codes.delete("t1", 1)
+        await codes.issue("left", 2, "333333", expires_at=T0 + 600, tries=3)  # never answered
+        assert await codes.issue("t9", 3, "444444", expires_at=T0 + 600 + 86_400, tries=3)
+        assert await codes.find("left", 2) is not None  # expired a day before: kept a little longer
+        assert await codes.issue("t9", 4, "555555", expires_at=T0 + 601 + 86_400, tries=3)
+        assert await codes.find("left", 2) is None and await codes.find("t9", 3) is not None
     finally:
         await records.aclose()
 
