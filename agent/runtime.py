@@ -18,6 +18,7 @@ from langgraph.types import Command
 from .context import AgentContext
 from .counters import Counters
 from .handoff import takeover
+from .tools.email_code import code_in, without_code
 from .transcripts.capture import capturing
 from .transcripts.recorder import Recorder, TurnInProgress, TurnInput, store_settings
 from .turns import EventSink, TurnResult, answer_kind, pending_confirmation, run_config, stream_turn
@@ -25,6 +26,18 @@ from .turns import EventSink, TurnResult, answer_kind, pending_confirmation, run
 __all__ = ["Agent", "EventSink", "TurnResult", "answer_kind"]
 
 log = logging.getLogger(__name__)
+
+
+def masked_answer(answer: dict[str, Any]) -> dict[str, Any]:
+    """A resume answer as its transcript keeps it: an emailed code masked."""
+    if "code" not in answer and not isinstance(answer.get("value"), str):
+        return answer
+    masked = dict(answer)
+    if "code" in masked:
+        masked["code"] = "******"
+    if isinstance(masked.get("value"), str):
+        masked["value"] = without_code(masked["value"])
+    return masked
 
 
 class Agent:
@@ -56,8 +69,9 @@ class Agent:
         surface: str = "chat",
         _request_id: str | None = None,
     ) -> TurnResult:
-        """One shopper message. If a cancellation is waiting, the message answers it (only a clear yes
-        confirms); a message that is a new question abandons it and is then answered as usual."""
+        """One shopper message. If a cancellation is waiting, the message answers it (only a clear yes, or
+        for an emailed-code confirmation a message holding 6 digits, the code, confirms); a message that
+        is a new question abandons it and is then answered as usual."""
         request_id = _request_id or uuid.uuid4().hex
         tools = getattr(self.context, "tools", None)
         if tools is not None and _request_id is None:
@@ -73,13 +87,19 @@ class Agent:
                 return silent
         pending = await self.pending(thread_id)
         if pending is not None:
-            kind = answer_kind(text)
-            answer = {
-                "confirm": kind == "yes",
+            code = code_in(text) if pending.get("verify") == "email_code" else None
+            kind = "code" if code is not None else answer_kind(text)
+            answer: dict[str, Any] = {
+                "confirm": kind in ("yes", "code"),
                 "order_id": pending.get("order_id"),
                 "proposal_id": pending.get("proposal_id"),
             }
-            given = TurnInput("confirmation", text, answer, verified_customer, product_id, request_id)
+            if code is not None:
+                answer["code"] = code  # the emailed code; recorded masked, never as typed
+            said = without_code(text) if code is not None else text  # the transcript keeps no code
+            given = TurnInput(
+                "confirmation", said, masked_answer(answer), verified_customer, product_id, request_id
+            )
             answered = await self._run(thread_id, Command(resume=answer), on_event, surface, given)
             if kind != "other":
                 return answered
@@ -107,8 +127,11 @@ class Agent:
     async def confirm(
         self, thread_id: str, answer: Any, on_event: EventSink | None = None, surface: str = "chat"
     ) -> TurnResult:
-        """Answer a pending confirmation as the widget's buttons do, e.g. ``{"confirm": True, "order_id": N}``."""
-        given = TurnInput("confirmation", None, answer if isinstance(answer, dict) else {"value": answer})
+        """Answer a pending confirmation as the widget's buttons do, e.g. ``{"confirm": True, "order_id": N}``
+        (with ``"code"`` for an emailed code)."""
+        given = TurnInput(
+            "confirmation", None, masked_answer(answer if isinstance(answer, dict) else {"value": answer})
+        )
         return await self._run(thread_id, Command(resume=answer), on_event, surface, given)
 
     async def _run(

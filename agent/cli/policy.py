@@ -18,12 +18,15 @@ from ..store.merchant_settings import (
     WHO_MAY_CANCEL,
     MerchantSettings,
     PolicySettings,
+    check_who_may_cancel,
     parse_age,
     parse_statuses,
 )
 
 WHO_WORDS = {
     "order_and_email": "any shopper who gives the order number and its billing email",
+    "email_code": "a shopper who types the one-time code emailed to the order's billing address (6 digits, "
+    "10 minutes, 3 tries; needs BCAGENT_SMTP_URL); signed-in shoppers need no code",
     "verified_only": "signed-in shoppers only (a verified Current Customer JWT), for their own orders",
 }
 
@@ -34,8 +37,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "policy",
         help="show or set the store policy the tools enforce (cancelling, codes)",
         description="The merchant's rules: which order statuses may be cancelled, up to what order age, "
-        "who may cancel, which coupon codes are private, and whether promotion lists show codes. A running "
-        "`bcagent serve` applies a change within seconds; no restart.",
+        "who may cancel (or change a shipping address), which coupon codes are private, and whether promotion "
+        "lists show codes. A running `bcagent serve` applies a change within seconds; no restart.",
         epilog=f"Statuses before shipping (the default cancellable set): {statuses}.",
     )
     policy.add_argument("action", choices=["show", "set"])
@@ -82,15 +85,16 @@ def _fail(problem: Exception) -> int:
     return 1
 
 
-def changes_from(args: argparse.Namespace) -> dict[str, Any]:
-    """The policy fields the arguments set, checked before anything is written."""
+def changes_from(args: argparse.Namespace, smtp_configured: bool = False) -> dict[str, Any]:
+    """The policy fields the arguments set, checked before anything is written (``email_code`` only
+    when the server can send email)."""
     changes: dict[str, Any] = {}
     if args.cancellable_statuses is not None:
         changes["cancellable_status_ids"] = parse_statuses(args.cancellable_statuses)
     if args.max_order_age_days is not None:
         changes["max_order_age_days"] = parse_age(args.max_order_age_days)
     if args.who_may_cancel is not None:
-        changes["who_may_cancel"] = args.who_may_cancel
+        changes["who_may_cancel"] = check_who_may_cancel(args.who_may_cancel, smtp_configured)
     if args.private_codes is not None:
         changes["private_codes"] = tuple(c.strip() for c in args.private_codes.split(",") if c.strip())
     if args.codes_in_promotions is not None:
@@ -98,7 +102,7 @@ def changes_from(args: argparse.Namespace) -> dict[str, Any]:
     return changes
 
 
-def render_policy(policy: PolicySettings) -> str:
+def render_policy(policy: PolicySettings, smtp_configured: bool = True) -> str:
     statuses = ", ".join(f"{STATUS_NAMES.get(i, str(i))} ({i})" for i in policy.cancellable_status_ids)
     age = f"{policy.max_order_age_days} days" if policy.max_order_age_days else "no limit"
     private = ", ".join(policy.private_codes) or "none"
@@ -107,6 +111,14 @@ def render_policy(policy: PolicySettings) -> str:
             f"Cancellable statuses:   {statuses}",
             f"Maximum order age:      {age}",
             f"Who may cancel:         {policy.who_may_cancel} ({WHO_WORDS[policy.who_may_cancel]})",
+            *(
+                [
+                    "                        BCAGENT_SMTP_URL is not set: no code can be sent, so shoppers who are "
+                    "not signed in are refused and offered a person."
+                ]
+                if policy.who_may_cancel == "email_code" and not smtp_configured
+                else []
+            ),
             f"Private codes:          {private} (never listed; still checked when typed)",
             f"Codes in promotions:    {'shown' if policy.show_codes_in_promotions else 'hidden'}",
             "Orders that have shipped (even in part), are completed, refunded, declined or disputed are never "
@@ -119,11 +131,12 @@ def cmd_policy(args: argparse.Namespace, settings: Settings) -> int:
     try:
         connections = ConnectionStore(settings.home)
         connection = connections.load(connections.resolve(args.store))
+        smtp = bool(settings.handoff.smtp_url)
         if args.action == "show":
             live = asyncio.run(effective_connection(settings, connection))[1]
-            print(render_policy(live.settings.policy))
+            print(render_policy(live.settings.policy, smtp))
             return 0
-        changes = changes_from(args)
+        changes = changes_from(args, smtp)
         if not changes:
             raise ConnectionProblem(
                 "Say what to change, e.g. `bcagent policy set --who-may-cancel verified_only` "
@@ -136,6 +149,6 @@ def cmd_policy(args: argparse.Namespace, settings: Settings) -> int:
         kept = asyncio.run(change(settings, connection, edit))
     except (ConnectionProblem, DatabaseUnavailable) as problem:
         return _fail(problem)
-    print(render_policy(kept.policy))
+    print(render_policy(kept.policy, smtp))
     print("Saved. A running `bcagent serve` (every replica) applies it within seconds; no restart needed.")
     return 0

@@ -19,9 +19,9 @@ from ..store.connections import Connection, ConnectionProblem
 from ..store.live import change, effective_connection
 from ..store.merchant_settings import (
     STATUS_NAMES,
-    WHO_MAY_CANCEL,
     MerchantSettings,
     PolicySettings,
+    check_who_may_cancel,
     parse_age,
     parse_statuses,
 )
@@ -32,15 +32,16 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/admin", include_in_schema=False)
 WHO_WORDS = {  # the same choices as `bcagent policy --who-may-cancel`
     "order_and_email": "Any shopper who gives the order number and its billing email",
+    "email_code": "A shopper who types the code emailed to the order's billing address (needs SMTP)",
     "verified_only": "Signed-in shoppers only, for their own orders",
 }
 
 
-def policy_from_form(form: dict[str, str], statuses: list[str]) -> PolicySettings:
+def policy_from_form(
+    form: dict[str, str], statuses: list[str], smtp_configured: bool = False
+) -> PolicySettings:
     """The policy the form asks for, checked as ``bcagent policy set`` checks it (ConnectionProblem)."""
-    who = form.get("who_may_cancel", "")
-    if who not in WHO_MAY_CANCEL:
-        raise ConnectionProblem(f"Choose who may cancel: {', '.join(WHO_MAY_CANCEL)}.")
+    who = check_who_may_cancel(form.get("who_may_cancel", ""), smtp_configured)
     if not statuses:
         raise ConnectionProblem(
             "Tick at least one cancellable status (to stop all cancellations, turn off the "
@@ -49,7 +50,7 @@ def policy_from_form(form: dict[str, str], statuses: list[str]) -> PolicySetting
     return PolicySettings(
         cancellable_status_ids=parse_statuses(",".join(statuses)),
         max_order_age_days=parse_age(form.get("max_order_age_days", "")),
-        who_may_cancel=who,  # checked above
+        who_may_cancel=who,
         private_codes=tuple(c.strip() for c in form.get("private_codes", "").split(",") if c.strip()),
         show_codes_in_promotions=form.get("show_codes_in_promotions") == "on",
     )
@@ -79,6 +80,7 @@ async def policy_section(settings: Settings, connection: Connection) -> dict[str
         "policy": policy,
         "statuses": sorted(STATUS_NAMES.items()),
         "who_words": WHO_WORDS,
+        "smtp_configured": bool(settings.handoff.smtp_url),
         "server_wide": _server_wide(settings),
     }
 
@@ -93,7 +95,7 @@ async def save_policy(request: Request, store_hash: str) -> Response:
     raw = await request.form()
     statuses = [str(value) for value in raw.getlist("status")]
     try:
-        policy = policy_from_form(form, statuses)
+        policy = policy_from_form(form, statuses, bool(console.settings.handoff.smtp_url))
     except ConnectionProblem as problem:
         return render("problem.html", 422, heading="Policy not saved", message=str(problem),
                       link=f"/admin/stores/{store_hash}#policy-h", link_text="Back to the set-up")  # fmt: skip

@@ -4,7 +4,8 @@ handoff requests, as the tools see them (``ctx.records``).
 ``open_records`` opens them on the configured database: ``agent.sqlite`` in the store's folder by
 default, the shared PostgreSQL database when ``BCAGENT_DATABASE_URL`` names one (so replicas share one
 set of counters and lockouts). The first three repositories share the ``agent_records`` schema component;
-handoffs' contact, staff messages and the delivery outbox are component ``handoff_desk``.
+handoffs' contact, staff messages and the delivery outbox are component ``handoff_desk``; emailed
+one-time codes are ``agent_email_codes``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .audit import AuditEntry, AuditLog
 from .connect import open_database
 from .conversations import Conversations, ConversationState, StateChange
 from .database import Database
+from .email_codes import EMAIL_CODES, EmailCodes
 from .handoffs import HANDOFF_DESK, Handoff, Handoffs
 from .migrations import Component, migrate
 from .outbox import Outbox
@@ -116,6 +118,7 @@ class AgentRecords:
         # failed attempts across conversations (per order number, client, store); Redis when configured
         self.attempts: FailureCounts = Attempts(db, store_hash)
         self.outbox = Outbox(db, store_hash)
+        self.email_codes = EmailCodes(db, store_hash)  # hashed one-time codes (email_code policy)
 
     def __repr__(self) -> str:
         return f"AgentRecords({self.db!r}, store_hash={self.store_hash!r})"
@@ -176,7 +179,7 @@ async def open_records(
         Path(folder) / "agent.sqlite",
         name="records",
         what="the agent's records",
-        components=[RECORDS, ATTEMPTS, HANDOFF_DESK],
+        components=[RECORDS, ATTEMPTS, HANDOFF_DESK, EMAIL_CODES],
         max_connections=max_connections,
         open_timeout=open_timeout,
     )
@@ -191,6 +194,7 @@ async def open_private_records(store_hash: str, path: Path | str = ":memory:") -
         await migrate(db, RECORDS)
         await migrate(db, ATTEMPTS)
         await migrate(db, HANDOFF_DESK)
+        await migrate(db, EMAIL_CODES)
     except BaseException:
         await db.aclose()
         raise
@@ -199,6 +203,7 @@ async def open_private_records(store_hash: str, path: Path | str = ":memory:") -
 
 __all__ = [
     "ATTEMPTS",
+    "EMAIL_CODES",
     "HANDOFF_DESK",
     "RECORDS",
     "AgentRecords",

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +225,10 @@ class Clock:
         return self.now
 
 
+async def _no_email(message: EmailMessage) -> None:
+    return None
+
+
 def _recorded_confirm(answer: dict[str, Any] | None) -> Any:
     if isinstance(answer, dict) and set(answer) == {"value"}:
         return answer["value"]
@@ -269,6 +274,7 @@ async def replay(
         transcripts=transcripts,
     ) as agent:
         tools = agent.context.tools
+        tools.code_mailer = _no_email  # a replayed conversation never emails the shopper a code
         recorded_groups = any("/customer_groups" in e.path for t in recording.turns for e in t.requests)
         if not recorded_groups:  # the recording's process had them cached: all categories open
             tools._open_categories = (time.monotonic(), None)

@@ -175,7 +175,13 @@ async def post_confirmation(
     except BaseException:
         await server.locks.release(key)
         raise
-    answer = {"confirm": body.confirm, "order_id": pending.get("order_id"), "proposal_id": body.proposal_id}
+    answer: dict[str, Any] = {
+        "confirm": body.confirm,
+        "order_id": pending.get("order_id"),
+        "proposal_id": body.proposal_id,
+    }
+    if body.code is not None:
+        answer["code"] = body.code
     client = client_key(client_address(request))
 
     async def work(on_event: EventSink) -> TurnResult:

@@ -49,6 +49,12 @@ class MessageIn(_In):
 class ConfirmationIn(_In):
     proposal_id: Text = Field(min_length=1, max_length=200)
     confirm: StrictBool
+    code: Text | None = Field(
+        None,
+        max_length=20,
+        description="the 6-digit code emailed to the order's billing address, when the confirmation asks for "
+        'one (``verify: "email_code"``)',
+    )
 
 
 class ThreadCreated(BaseModel):
@@ -60,6 +66,7 @@ class Confirmation(BaseModel):
     question: str
     order_id: int | None = None
     proposal_id: str | None = None
+    verify: str | None = None  # "email_code": answer with the emailed code (a code field, not yes/no)
 
 
 class TrackingLink(BaseModel):
@@ -172,4 +179,5 @@ def confirmation_view(pending: Mapping[str, Any] | None) -> Confirmation | None:
         question=str(pending.get("question", "Please confirm.")),
         order_id=int(order_id) if isinstance(order_id, int | str) and str(order_id).isdigit() else None,
         proposal_id=str(pending["proposal_id"]) if pending.get("proposal_id") else None,
+        verify=str(pending["verify"]) if pending.get("verify") else None,
     )

@@ -9,13 +9,13 @@ files stops serving it as soon as another machine records the disconnect in the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..persistence import timestamps
 from ..persistence.store_settings import SettingsRow, StoreSettingsRepository, open_store_settings
 from ..settings import Settings
 from .connections import Connection
-from .merchant_settings import MerchantSettings, StoreDetails, apply
+from .merchant_settings import MerchantSettings, StoreDetails, apply, default_who_may_cancel
 
 
 @dataclass(frozen=True)
@@ -89,15 +89,17 @@ async def record_connected(
     settings: Settings, connection: Connection, details: StoreDetails | None = None
 ) -> MerchantSettings:
     """After `connect`: the store is connected again (a tombstone is replaced by settings seeded from
-    the files), its typed details kept when given, and lost scopes forgotten (the probe is fresh)."""
+    the files, who may cancel by ``default_who_may_cancel``), its typed details kept when given, and lost
+    scopes forgotten (the probe is fresh)."""
     repo = await open_store_settings(settings)
     try:
         previous = await repo.read(connection.store_hash)
-        start = (
-            MerchantSettings.from_json(previous.settings)
-            if previous is not None and previous.state == "connected"
-            else MerchantSettings.seeded_from(connection)
-        )
+        if previous is not None and previous.state == "connected":
+            start = MerchantSettings.from_json(previous.settings)
+        else:  # a new connection: who may cancel follows whether this server can email a code
+            seeded = MerchantSettings.seeded_from(connection)
+            who = default_who_may_cancel(bool(settings.handoff.smtp_url))
+            start = replace(seeded, policy=replace(seeded.policy, who_may_cancel=who))
         fresh = MerchantSettings(
             disabled_tools=start.disabled_tools,
             policy=start.policy,

@@ -16,8 +16,28 @@ from bigcommerce.money import MoneyFormat
 
 from .connections import Connection, ConnectionProblem
 
-WhoMayCancel = Literal["order_and_email", "verified_only"]
-WHO_MAY_CANCEL: tuple[WhoMayCancel, ...] = ("order_and_email", "verified_only")
+WhoMayCancel = Literal["order_and_email", "email_code", "verified_only"]
+WHO_MAY_CANCEL: tuple[WhoMayCancel, ...] = ("order_and_email", "email_code", "verified_only")
+NEEDS_SMTP = (
+    "email_code needs email: set BCAGENT_SMTP_URL (the SMTP server handoff emails use) before choosing it, "
+    "or choose order_and_email or verified_only."
+)
+
+
+def default_who_may_cancel(smtp_configured: bool) -> WhoMayCancel:
+    """Who may cancel in a store connected now: a code emailed to the order's billing address when the
+    server can send email, else the order number and its billing email (with the cross-thread limits)."""
+    return "email_code" if smtp_configured else "order_and_email"
+
+
+def check_who_may_cancel(who: str, smtp_configured: bool) -> WhoMayCancel:
+    """``who`` as a choice the store can keep (ConnectionProblem: the sentence to show)."""
+    if who not in WHO_MAY_CANCEL:
+        raise ConnectionProblem(f"Choose who may cancel: {', '.join(WHO_MAY_CANCEL)}.")
+    if who == "email_code" and not smtp_configured:
+        raise ConnectionProblem(NEEDS_SMTP)
+    return who
+
 
 # BigCommerce order status ids (GET /v2/order_statuses) before anything has shipped
 STATUS_NAMES: dict[int, str] = {

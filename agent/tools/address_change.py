@@ -12,6 +12,10 @@
    audited. BigCommerce does not recompute shipping cost or tax after the change (said to the shopper
    when the country changes: a person must check it).
 
+The merchant's "who may cancel" decides who may change an address too: ``verified_only`` refuses a
+shopper who is not signed in, ``email_code`` emails a one-time code to the order's billing address
+(``agent.tools.email_code``) that must be typed to confirm.
+
 The tool is off without Orders modify, and the merchant can switch it off
 (``bcagent tools disable change_shipping_address``).
 """
@@ -25,6 +29,7 @@ from collections.abc import Mapping
 from bigcommerce import APIConnectionError, APITimeoutError
 from bigcommerce.types.orders import Order, ShippingAddress, ShippingAddressUpdate
 
+from . import email_code
 from .cancel import REASONS, confirmed
 from .context import Conversation, ToolContext
 from .orders import verify_order
@@ -34,6 +39,10 @@ from .where_we_ship import find_place
 FIELDS = ("street_1", "street_2", "city", "state", "zip", "country")
 REQUIRED = ("street_1", "city", "zip")
 HUMAN = "I can connect you with a member of our team who can help."
+SIGNED_IN_ONLY = (
+    "This store lets signed-in shoppers change an order's address here: sign in to your account on the store "
+    f"and ask again. {HUMAN}"
+)
 ASK_ADDRESS = (
     "What is the new shipping address? Please give the street, city, state and ZIP code "
     "(for example: 12 Oak Street, Dallas, TX 75201). If you'd rather, a person on our team can change it for you."
@@ -77,6 +86,15 @@ def _refusal(ctx: ToolContext, order: Order) -> ToolResult | None:
     return None
 
 
+def _who_may_change(ctx: ToolContext, conversation: Conversation) -> ToolResult | None:
+    """The merchant's "who may cancel", for address changes too."""
+    if ctx.policy.who_may_cancel == "verified_only" and conversation.verified_customer is None:
+        return result("refused", SIGNED_IN_ONLY, offer_human=True)
+    if email_code.needs_code(ctx, conversation) and not email_code.can_send(ctx):
+        return result("refused", email_code.NO_EMAIL, offer_human=True)
+    return None
+
+
 def _same(address: ShippingAddress, new: Mapping[str, str]) -> bool:
     current = address.model_dump()
     return all(str(current.get(k) or "").strip().lower() == v.strip().lower() for k, v in new.items())
@@ -101,6 +119,9 @@ def _update(new: Mapping[str, str], address: ShippingAddress) -> ShippingAddress
 async def propose_address_change(
     ctx: ToolContext, conversation: Conversation, order_id: object, email: object, new: Mapping[str, object]
 ) -> ToolResult:
+    not_allowed = _who_may_change(ctx, conversation)
+    if not_allowed is not None:
+        return not_allowed
     verified = await verify_order(ctx, conversation, order_id, email)
     if verified.order is None:
         assert verified.refusal is not None
@@ -139,6 +160,14 @@ async def propose_address_change(
     question = (
         f"Change the shipping address of order #{order.id} from {old or 'the current address'} to {proposed}?"
     )
+    sent: email_code.CodeSent | None = None
+    if email_code.needs_code(ctx, conversation):
+        code_outcome = await email_code.send_code(ctx, conversation, order, email_code.ADDRESS)
+        if not isinstance(code_outcome, email_code.CodeSent):
+            return code_outcome
+        sent = code_outcome
+        summary = f"from {old or 'the current address'} to {proposed}"
+        question = email_code.question(email_code.ADDRESS, int(order.id or 0), summary, sent)
     confirmation: AddressConfirmation = {
         "type": "confirm_address_change",
         "order_id": order.id or 0,
@@ -148,6 +177,10 @@ async def propose_address_change(
         "new_address": wanted,
         "question": question,
     }
+    if sent is not None:
+        confirmation["verify"] = "email_code"
+        confirmation["sent_to"] = sent.to
+        confirmation["tries_left"] = sent.tries_left
     await audit(ctx.store_hash, conversation.thread_id, "change_shipping_address", "proposed", order.id, old)
     return result("confirm", question, address_confirmation=confirmation)
 
@@ -162,17 +195,49 @@ async def _read_back(ctx: ToolContext, order_id: int, address_id: int) -> Shippi
 
 @store_call
 async def execute_address_change(
-    ctx: ToolContext, conversation: Conversation, confirmation: AddressConfirmation, answer: object
+    ctx: ToolContext,
+    conversation: Conversation,
+    confirmation: AddressConfirmation,
+    answer: object,
+    answer_index: int = 0,
 ) -> ToolResult:
+    """The shopper's ``answer`` (the ``answer_index``-th to this confirmation, as for cancelling)."""
     order_id, address_id = int(confirmation["order_id"]), int(confirmation["address_id"])
     new = dict(confirmation["new_address"])
     tool, thread = "change_shipping_address", conversation.thread_id
     audit = ctx.records.audit
-    if not confirmed(answer, confirmation):
-        await audit(ctx.store_hash, thread, tool, "abandoned", order_id)
-        return result(
-            "refused", f"Okay, I have not changed the address of order #{order_id}.", order_id=order_id
+    abandoned = f"Okay, I have not changed the address of order #{order_id}."
+    if confirmation.get("verify") == "email_code":
+        yes = confirmed(answer, confirmation)
+        step = await email_code.check_answer(
+            ctx, conversation, email_code.ADDRESS, confirmation, answer, answer_index, yes
         )
+        if isinstance(step, email_code.Declined):
+            await audit(ctx.store_hash, thread, tool, "abandoned", order_id)
+            return result("refused", abandoned, order_id=order_id)
+        if isinstance(step, email_code.Retry):
+            again: AddressConfirmation = {
+                **confirmation,
+                "question": step.question,
+                "tries_left": step.tries_left,
+            }
+            return result("confirm", step.question, address_confirmation=again)
+        if step is not None:
+            return step
+    elif not confirmed(answer, confirmation):
+        await audit(ctx.store_hash, thread, tool, "abandoned", order_id)
+        return result("refused", abandoned, order_id=order_id)
+    not_allowed = _who_may_change(ctx, conversation)  # the policy may have changed since the proposal
+    if not_allowed is None and email_code.needs_code(ctx, conversation) and "verify" not in confirmation:
+        not_allowed = result(
+            "refused",
+            f"This store now confirms address changes with a code sent by email, so I have not changed order "
+            f"#{order_id}. Ask me again and I will send you one.",
+            order_id=order_id,
+        )
+    if not_allowed is not None:
+        await audit(ctx.store_hash, thread, tool, "refused", order_id, detail="policy")
+        return not_allowed
     state = await ctx.conversation_state(conversation)
     if order_id not in state.verified_orders:
         await audit(ctx.store_hash, thread, tool, "refused", order_id, detail="not verified")

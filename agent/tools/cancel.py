@@ -3,9 +3,12 @@
 1. ``propose_cancellation``: the order must pass the identity rules, must not have shipped (not even in
    part), and its status must be one the merchant allows (default: every status before shipping, see
    ``StorePolicy``), within the maximum order age if one is set; with the ``verified_only`` policy the
-   shopper must be signed in (a verified Current Customer JWT), an order number and email are not enough. The answer carries the
-   confirmation to show: order number, items, total and a proposal id bound to this order.
-2. ``execute_cancellation``: only with a "yes" that names the same order (and proposal). The order is
+   shopper must be signed in (a verified Current Customer JWT), an order number and email are not enough;
+   with ``email_code`` a shopper who is not signed in is emailed a one-time code at the order's billing
+   address (``agent.tools.email_code``) and must type it. The answer carries the confirmation to show:
+   order number, items, total and a proposal id bound to this order.
+2. ``execute_cancellation``: only with a "yes" that names the same order (and proposal), and under
+   ``email_code`` the right code within ten minutes (a wrong one asks again while tries are left). The order is
    read again (an order already cancelled is reported, never written twice, across retries and resumes),
    then ``PUT status_id=5``, then read back: the shopper is told it is done only when BigCommerce shows
    it cancelled. Every outcome is written to the audit log.
@@ -24,6 +27,7 @@ from typing import Any
 from bigcommerce import APIConnectionError, APITimeoutError
 from bigcommerce.types.orders import Order
 
+from . import email_code
 from .context import Conversation, ToolContext
 from .orders import describe_order, verify_order
 from .results import CancellationConfirmation, ToolResult, ok, result, store_call
@@ -47,9 +51,12 @@ SIGNED_IN_ONLY = (
 
 
 def _who_may_cancel(ctx: ToolContext, conversation: Conversation) -> ToolResult | None:
-    """The merchant's "who may cancel": ``verified_only`` refuses a shopper who is not signed in."""
+    """The merchant's "who may cancel": ``verified_only`` refuses a shopper who is not signed in;
+    ``email_code`` refuses one while the store cannot send email (never a silent ``order_and_email``)."""
     if ctx.policy.who_may_cancel == "verified_only" and conversation.verified_customer is None:
         return result("refused", SIGNED_IN_ONLY)
+    if email_code.needs_code(ctx, conversation) and not email_code.can_send(ctx):
+        return result("refused", email_code.NO_EMAIL, offer_human=True)
     return None
 
 
@@ -103,6 +110,12 @@ async def propose_cancellation(
             ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order.id, order.status
         )
         return refusal
+    sent: email_code.CodeSent | None = None
+    if email_code.needs_code(ctx, conversation):
+        code_outcome = await email_code.send_code(ctx, conversation, order, email_code.CANCEL)
+        if not isinstance(code_outcome, email_code.CodeSent):
+            return code_outcome
+        sent = code_outcome
     details = await describe_order(ctx, order)
     items = [
         f"{i['quantity']} x {i['name']}" + (f" ({i['options']})" if i["options"] else "")
@@ -116,6 +129,12 @@ async def propose_cancellation(
         "total": details["total"],
         "question": f"Cancel order #{order.id} ({len(items)} item(s), {details['total']})? This cannot be undone.",
     }
+    if sent is not None:
+        summary = f"{len(items)} item(s), {details['total']}"
+        confirmation["question"] = email_code.question(email_code.CANCEL, int(order.id or 0), summary, sent)
+        confirmation["verify"] = "email_code"
+        confirmation["sent_to"] = sent.to
+        confirmation["tries_left"] = sent.tries_left
     await ctx.records.audit(
         ctx.store_hash, conversation.thread_id, "cancel_order", "proposed", order.id, order.status
     )
@@ -144,16 +163,52 @@ async def _read_back(ctx: ToolContext, order_id: int) -> Order | None:
         return None
 
 
+async def _abandon(ctx: ToolContext, conversation: Conversation, order_id: int) -> ToolResult:
+    await ctx.records.audit(ctx.store_hash, conversation.thread_id, "cancel_order", "abandoned", order_id)
+    return result(
+        "refused", f"Okay, I have not cancelled order #{order_id}. It stays as it is.", order_id=order_id
+    )
+
+
 @store_call
 async def execute_cancellation(
-    ctx: ToolContext, conversation: Conversation, confirmation: CancellationConfirmation, answer: object
+    ctx: ToolContext,
+    conversation: Conversation,
+    confirmation: CancellationConfirmation,
+    answer: object,
+    answer_index: int = 0,
 ) -> ToolResult:
+    """The shopper's ``answer`` to ``confirmation`` (the ``answer_index``-th answer to it: LangGraph
+    replays the earlier ones when the tool re-runs, and an emailed code's wrong tries count once)."""
     order_id = int(confirmation["order_id"])
     audit = ctx.records.audit
-    if not confirmed(answer, confirmation):
-        await audit(ctx.store_hash, conversation.thread_id, "cancel_order", "abandoned", order_id)
+    if confirmation.get("verify") == "email_code":
+        yes = confirmed(answer, confirmation)
+        step = await email_code.check_answer(
+            ctx, conversation, email_code.CANCEL, confirmation, answer, answer_index, yes
+        )
+        if isinstance(step, email_code.Declined):
+            return await _abandon(ctx, conversation, order_id)
+        if isinstance(step, email_code.Retry):
+            again: CancellationConfirmation = {
+                **confirmation,
+                "question": step.question,
+                "tries_left": step.tries_left,
+            }
+            return result("confirm", step.question, confirmation=again)
+        if step is not None:
+            return step
+    elif not confirmed(answer, confirmation):
+        return await _abandon(ctx, conversation, order_id)
+    elif email_code.needs_code(ctx, conversation):  # the merchant chose email_code since the proposal
+        await audit(
+            ctx.store_hash, conversation.thread_id, "cancel_order", "refused", order_id, detail="code needed"
+        )
         return result(
-            "refused", f"Okay, I have not cancelled order #{order_id}. It stays as it is.", order_id=order_id
+            "refused",
+            f"This store now confirms cancellations with a code sent by email, so I have not cancelled order "
+            f"#{order_id}. Ask me again and I will send you one.",
+            order_id=order_id,
         )
     signed_out = _who_may_cancel(ctx, conversation)  # the policy may have changed since the proposal
     if signed_out is not None:

@@ -4,11 +4,12 @@ and the conversation it serves. Built once per process (context) and once per th
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -127,6 +128,9 @@ class ToolContext:
     handoff: HandoffSettings = field(default_factory=HandoffSettings)  # hours, delivery (agent/handoff)
     orders: OrderCache = field(default_factory=OrderCache)  # orders verified per conversation
     codes: CodeCache | None = None  # the store's coupon and promotion answers (None: read each time)
+    # sends an emailed one-time code (agent/tools/email_code.py); None: over the handoff's SMTP settings.
+    # A replay sets one that sends nothing: replaying a conversation never emails a shopper.
+    code_mailer: Callable[[EmailMessage], Awaitable[None]] | None = None
     _open_categories: tuple[float, set[int] | None] | None = None
     _store_profile: tuple[float, Store] | None = None
 

@@ -8,6 +8,7 @@ switches disable are not offered to the model, and refuse if called anyway.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
@@ -193,8 +194,16 @@ async def _cancel_order(
         proposal = await cancel.propose_cancellation(ctx, conversation, order_id, email)
         if proposal["status"] != "confirm":
             return proposal
-        answer = interrupt(scrub_result(proposal["confirmation"]))  # item names are merchant text
-        return await cancel.execute_cancellation(ctx, conversation, proposal["confirmation"], answer)
+        confirmation = proposal["confirmation"]
+        # Asked again while the answer calls for it (an emailed code: a wrong one with tries left). On
+        # resume LangGraph re-runs this from the start and replays the earlier answers, in order.
+        for answer_index in itertools.count():
+            answer = interrupt(scrub_result(confirmation))  # item names are merchant text
+            outcome = await cancel.execute_cancellation(ctx, conversation, confirmation, answer, answer_index)
+            if outcome["status"] != "confirm" or "confirmation" not in outcome:
+                return outcome
+            confirmation = outcome["confirmation"]
+        raise AssertionError("unreachable")
 
     return await _guarded("cancel_order", runtime, run, {"order_id": order_id, "email": email})
 
@@ -299,10 +308,16 @@ async def _change_shipping_address(
         proposal = await address_change.propose_address_change(ctx, conversation, order_id, email, new)
         if proposal["status"] != "confirm":
             return proposal
-        answer = interrupt(scrub_result(proposal["address_confirmation"]))
-        return await address_change.execute_address_change(
-            ctx, conversation, proposal["address_confirmation"], answer
-        )
+        confirmation = proposal["address_confirmation"]
+        for answer_index in itertools.count():  # asked again as cancel_order is (an emailed code)
+            answer = interrupt(scrub_result(confirmation))
+            outcome = await address_change.execute_address_change(
+                ctx, conversation, confirmation, answer, answer_index
+            )
+            if outcome["status"] != "confirm" or "address_confirmation" not in outcome:
+                return outcome
+            confirmation = outcome["address_confirmation"]
+        raise AssertionError("unreachable")
 
     return await _guarded("change_shipping_address", runtime, run, {"order_id": order_id, "email": email})
 

@@ -111,6 +111,10 @@ class CancellationConfirmation(TypedDict):
     items: list[str]
     total: str
     question: str
+    # the ``email_code`` policy: the answer must carry the code emailed to ``sent_to`` (masked)
+    verify: NotRequired[Literal["email_code"]]
+    sent_to: NotRequired[str]
+    tries_left: NotRequired[int]
 
 
 class AddressConfirmation(TypedDict):
@@ -123,6 +127,9 @@ class AddressConfirmation(TypedDict):
     old_address: str
     new_address: dict[str, str]
     question: str
+    verify: NotRequired[Literal["email_code"]]  # as for cancelling: the answer carries the emailed code
+    sent_to: NotRequired[str]
+    tries_left: NotRequired[int]
 
 
 class Offer(TypedDict, total=False):

@@ -1,5 +1,6 @@
 """The set-up page's forms against ``bcagent serve`` and the sandbox over real sockets: the policy form
-(CSRF, checked input, per store) and a change made in it changing what the assistant does in the chat."""
+(CSRF, checked input, per store; ``email_code`` only with SMTP) and a change made in it changing what
+the assistant does in the chat."""
 
 from __future__ import annotations
 
@@ -113,6 +114,18 @@ def test_the_policy_form_shows_the_policy_and_refuses_a_forged_or_bad_form(
     )  # fmt: skip
     assert 'name="status" value="9" checked' not in saved.text and 'value="VIP50, STAFF"' in saved.text
     signed_in.post(f"{url}/policy", data=_form(_csrf(page), sorted(before.cancellable_status_ids)))
+    assert _policy(console) == before
+
+
+def test_the_form_refuses_email_code_while_the_server_cannot_send_email(
+    console: Console, signed_in: httpx.Client
+) -> None:
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    page = signed_in.get(url).text
+    assert 'value="email_code"' in page and "not available: BCAGENT_SMTP_URL is not set" in page
+    before = _policy(console)
+    refused = signed_in.post(f"{url}/policy", data=_form(_csrf(page), [11], who_may_cancel="email_code"))
+    assert refused.status_code == 422 and "email_code needs email: set BCAGENT_SMTP_URL" in refused.text
     assert _policy(console) == before
 
 

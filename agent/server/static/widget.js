@@ -554,6 +554,7 @@
     var group = el("div", "confirm");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Answer: " + question);
+    if (conf.verify === "email_code") return renderCodeConfirm(conf, target, group, focus);
     var yes = el("button", "yes", "Yes"), no = el("button", "no", "No");
     [yes, no].forEach(function (b, k) {
       b.type = "button";
@@ -566,11 +567,38 @@
     scrollDown();
     if (focus) yes.focus({ preventScroll: true });
   }
+  // An emailed-code confirmation (the store's email_code policy): a code field and Confirm, or No.
+  function renderCodeConfirm(conf, target, group, focus) {
+    var field = el("input", "code");
+    field.type = "text";
+    field.inputMode = "numeric";
+    field.autocomplete = "one-time-code";
+    field.maxLength = 7;
+    field.setAttribute("aria-label", "The 6-digit code from the email");
+    field.setAttribute("aria-describedby", target.id);
+    var ok = el("button", "yes", "Confirm"), no = el("button", "no", "No");
+    function confirmCode() {
+      var code = field.value.replace(/\D/g, "");
+      if (code.length !== 6) { field.focus(); return; }
+      answer(true, "\u2022\u2022\u2022\u2022\u2022\u2022", code);
+    }
+    ok.type = no.type = "button";
+    ok.setAttribute("aria-describedby", target.id);
+    no.setAttribute("aria-describedby", target.id);
+    ok.addEventListener("click", confirmCode);
+    no.addEventListener("click", function () { answer(false, "No"); });
+    field.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); confirmCode(); } });
+    [field, ok, no].forEach(function (n) { group.appendChild(n); });
+    target.appendChild(group);
+    pending = { proposal_id: conf.proposal_id, buttons: [field, ok, no] };
+    scrollDown();
+    if (focus) field.focus({ preventScroll: true });
+  }
   function settlePending(chosen) {
     if (!pending) return;
     pending.buttons.forEach(function (b, k) {
       b.disabled = true;
-      if (chosen != null) b.setAttribute("aria-pressed", (k === 0) === chosen ? "true" : "false");
+      if (chosen != null && b.tagName === "BUTTON") b.setAttribute("aria-pressed", (k === 0) === chosen ? "true" : "false");
     });
     pending = null;
   }
@@ -906,12 +934,14 @@
     if (pid) page.product_id = pid;
     await turn("message", text, { text: text, page: page });
   }
-  async function answer(yes, label) {
+  async function answer(yes, label, code) {
     if (busy || !pending) return;
     var proposal = pending.proposal_id;
     if (root.activeElement && pending.buttons.indexOf(root.activeElement) >= 0) input.focus({ preventScroll: true });
     bubble("shopper", label);
-    await turn("confirm", label, { proposal_id: proposal, confirm: yes });
+    var body = { proposal_id: proposal, confirm: yes };
+    if (code) body.code = code;
+    await turn("confirm", label, body);
   }
 
   // Retry never re-sends a turn the server already has: it first reads the thread back.
