@@ -84,7 +84,7 @@ async def fill(transcripts: Transcripts, threads: int, url: str | None) -> None:
         (s.store_hash, s.thread_id, s.first_at, s.last_at, s.surface, s.turns, names(s.routes), names(s.tools),
          s.handoff if postgres else int(s.handoff), s.grounding_replacements, s.errors, s.customer_id,
          s.store_errors, s.lockout if postgres else int(s.lockout), s.slowest_ms, s.first_message,
-         s.customer_email)
+         s.customer_email, s.dead_ends)
         for s in summaries
     ]  # fmt: skip
     tool_rows = [(name, s.store_hash, s.thread_id, s.last_at) for s in summaries for name in s.tools]
@@ -178,7 +178,7 @@ async def main(threads: int, database_url: str | None) -> None:
                 print(
                     f"last {days:2} days: figures {best:.3f} s ({best / BUDGET_S:.2f} of the budget)  "
                     f"conversations {figures['conversations']:,}, resolved {figures['resolution_rate']}%, "
-                    f"handoffs {figures['handoff_rate']}%"
+                    f"handoffs {figures['handoff_rate']}%, dead ends {figures['dead_end_rate']}%"
                 )
                 best, questions = await best_of_3(
                     lambda since=since: dead_end_questions(store, "benchstore", since)

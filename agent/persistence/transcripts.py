@@ -23,6 +23,7 @@ from typing import Any
 
 from ..settings import Settings
 from ..transcripts import facets
+from ..transcripts.dead_ends import is_dead_end
 from ..transcripts.records import ThreadSummary, TurnRecord, dumps
 from . import timestamps
 from .connect import is_postgres_url, open_database
@@ -94,6 +95,7 @@ def merged_summary(existing: ThreadSummary | None, turn: TurnRecord) -> ThreadSu
             slowest_ms=turn.timings.total_ms,
             first_message=facets.first_message(turn),
             customer_email=facets.customer_email(turn),
+            dead_ends=1 if is_dead_end(turn) else 0,
         )
     earlier = turn.started_at < existing.first_at or existing.first_message is None
     return replace(
@@ -115,6 +117,7 @@ def merged_summary(existing: ThreadSummary | None, turn: TurnRecord) -> ThreadSu
         if earlier
         else existing.first_message,
         customer_email=facets.customer_email(turn) or existing.customer_email,
+        dead_ends=existing.dead_ends + (1 if is_dead_end(turn) else 0),
     )
 
 
@@ -153,6 +156,7 @@ def _summary(row: Row) -> ThreadSummary:
         slowest_ms=float(row[14] or 0.0),
         first_message=row[15],
         customer_email=row[16],
+        dead_ends=int(row[17] or 0),
     )
 
 
@@ -171,7 +175,7 @@ def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None
     summary = merged_summary(_summary(tuple(row)) if row else None, turn)
     conn.execute(
         f"INSERT OR REPLACE INTO transcript_threads ({THREAD_COLUMNS}) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"VALUES ({', '.join('?' * len(THREAD_COLUMNS.split(',')))})",
         (
             *key,
             summary.first_at,
@@ -189,6 +193,7 @@ def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None
             summary.slowest_ms,
             summary.first_message,
             summary.customer_email,
+            summary.dead_ends,
         ),
     )
     conn.executemany(
@@ -261,6 +266,7 @@ class Transcripts(TranscriptStore):
                 turn.timings.total_ms,
                 facets.first_message(turn),
                 facets.customer_email(turn),
+                1 if is_dead_end(turn) else 0,
             ),
         )
 

@@ -41,6 +41,10 @@ def test_similar_unanswered_questions_are_one_row_with_their_count(pages: Pages)
     assert rows[0][1] in asked and rows[1][1] == "Do you gift wrap? mail me at [email]"
     assert "jo@example.com" not in page and "unicorns" not in page and "where is order" not in page
     assert "4 messages in this period." in page
+    # the four dead ends are four unresolved conversations of five, and the page says what resolved means
+    assert re.search(r'id="fig-dead-ends">4 \(80.0%\), 4 unanswered messages<', page)
+    assert re.search(r'id="fig-resolved">1 \(20.0%\)<', page)
+    assert "without a handoff, without a dead end and without an error" in page
     csv_text = ops.get(f"/admin/stores/{A}/insights", days="7", format="csv").text
     assert (
         f"unanswered:{rows[0][1]},3" in csv_text
