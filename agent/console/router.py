@@ -15,7 +15,16 @@ from fastapi import APIRouter, FastAPI
 from starlette.responses import Response
 
 from ..persistence.console import open_console_state
-from . import app_callbacks, connecting, conversation_notes, inbox, pages, recording_export, setup_forms
+from . import (
+    app_callbacks,
+    connecting,
+    conversation_notes,
+    inbox,
+    pages,
+    recording_export,
+    setup_forms,
+    setup_webhooks,
+)
 from .config import ConsoleConfig
 from .context import ConsoleContext
 
@@ -63,6 +72,7 @@ def console_router(
     router.include_router(inbox.router)
     router.include_router(connecting.router)
     router.include_router(setup_forms.router)
+    router.include_router(setup_webhooks.router)
     router.include_router(conversation_notes.router)
     router.include_router(recording_export.router)
 

@@ -115,6 +115,17 @@ class FreshnessService:
         except ConnectionProblem as problem:
             log.warning("catalog freshness is off for %s: %s", store_hash, problem)
 
+    def reload_webhook_secret(self, store_hash: str) -> bool:
+        """The store's hooks were registered or removed while serving (the console): accept deliveries
+        with the secret kept now, or none when it was forgotten. Whether this process now accepts them."""
+        store = self.stores.get(store_hash)
+        secret = ConnectionStore(self.settings.home).webhook_secret(store_hash)
+        if store is None or secret is None:
+            self.receiver.remove(store_hash)
+            return False
+        self.receiver.add(store_hash, secret, store.follower)
+        return True
+
     def replace_token(self, store_hash: str, token: str) -> None:
         """The store's token was replaced (``connect`` again): the catalog's syncs send the new one."""
         store = self.stores.get(store_hash)

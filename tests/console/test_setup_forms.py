@@ -236,3 +236,52 @@ def test_webhooks_registered_or_not_and_the_last_delivery(console: Console, sign
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, hooks.remove(connections, SERVED_HASH)).result()
     assert "Not registered" in signed_in.get(url).text
+
+
+def _store_hooks(console: Console) -> list[Any]:
+    return [h for h in console.sandbox.webhooks.hooks.values() if h.store_hash == SERVED_HASH]
+
+
+def test_register_and_remove_the_webhooks_from_the_page(console: Console, signed_in: httpx.Client) -> None:
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    page = signed_in.get(url).text
+    receiver = f"{console.base_url}/webhooks/bigcommerce"  # this server's own receiver, by default
+    assert (
+        "Not registered" in page
+        and f'id="webhooks-url" name="url" type="url" size="50" value="{receiver}"' in page
+    )
+    assert 'id="webhooks-remove"' not in page
+    forged = signed_in.post(f"{url}/webhooks", data={"csrf": "forged", "action": "register"})
+    assert forged.status_code == 403 and not _store_hooks(console)
+    bad = signed_in.post(
+        f"{url}/webhooks", data={"csrf": _csrf(page), "action": "register", "url": "nowhere"}
+    )
+    assert "Not done: &#39;nowhere&#39; is not a URL" in bad.text and not _store_hooks(console)
+
+    registered = signed_in.post(
+        f"{url}/webhooks", data={"csrf": _csrf(page), "action": "register", "url": ""}
+    )
+    made = _store_hooks(console)
+    assert made and {h.destination for h in made} == {receiver}
+    assert (
+        f"Registered {len(made)} webhooks" in registered.text
+        and "this server accepts them now" in registered.text
+    )
+    assert f"Registered: {len(made)} of {len(made)} hooks, {len(made)} active." in registered.text
+    secret = ConnectionStore(console.home).webhook_secret(SERVED_HASH)
+    assert secret is not None and secret.reveal() not in registered.text
+    # a change in the store reaches this server, which accepts it with no restart
+    product = next(iter(console.sandbox.stores[SERVED_HASH].products))
+    changed = httpx.patch(f"{console.sandbox_url}/__sandbox__/stores/{SERVED_HASH}/products/{product}",
+                          json={"price": 12.5}, timeout=30)  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    ids = {h.id for h in made}
+    statuses = _eventually(
+        lambda: {"seen": [d.status for d in console.sandbox.webhooks.deliveries if d.hook_id in ids]},
+        lambda answer: answer["seen"],
+    )
+    assert statuses["seen"] and set(statuses["seen"]) == {200}
+
+    removed = signed_in.post(f"{url}/webhooks", data={"csrf": _csrf(registered.text), "action": "remove"})
+    assert f"Webhooks removed ({len(made)})" in removed.text and "Not registered" in removed.text
+    assert not _store_hooks(console) and ConnectionStore(console.home).webhook_secret(SERVED_HASH) is None
