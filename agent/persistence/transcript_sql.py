@@ -191,6 +191,11 @@ TRANSCRIPTS = Component(
     },
 )
 
+# What other components keep about a conversation, keyed by (store_hash, thread_id): deleted with it when
+# it is pruned, in the same transaction, where they exist (``conversation_notes`` makes them when the
+# console first opens a store's conversations)
+DESCRIBING_TABLES = ("conversation_notes", "conversation_note_history", "conversation_tags")
+
 THREAD_COLUMNS = (
     "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
     "grounding_replacements, errors, customer_id, store_errors, lockout, slowest_ms, first_message, "
