@@ -95,12 +95,12 @@ CREATE INDEX IF NOT EXISTS transcript_thread_keys_thread ON transcript_thread_ke
 # the insights' resolution rate reads the summary alone. Conversations recorded before are backfilled
 # here from their turns, with the same test in SQL: a shopper's message (not blank), no handoff, and a
 # reply holding one of the assistant's "could not answer" sentences (the turns' ``search_text`` holds the
-# sentence first: only those turns' records are parsed).
+# sentence first: only those turns' records are parsed, the CASE keeping that order on PostgreSQL).
 _DEAD_ENDS = """
 ALTER TABLE transcript_threads ADD COLUMN dead_ends INTEGER NOT NULL DEFAULT 0;
 UPDATE transcript_threads SET dead_ends = d.n FROM (
     SELECT store_hash, thread_id, count(*) AS n FROM transcript_turns
-    WHERE ({said}) AND {dead_end}
+    WHERE CASE WHEN ({said}) THEN ({dead_end}) ELSE FALSE END
     GROUP BY store_hash, thread_id
 ) AS d WHERE transcript_threads.store_hash = d.store_hash AND transcript_threads.thread_id = d.thread_id
 """
@@ -192,9 +192,9 @@ TRANSCRIPTS = Component(
 )
 
 # What other components keep about a conversation, keyed by (store_hash, thread_id): deleted with it when
-# it is pruned, in the same transaction, where they exist (``conversation_notes`` makes them when the
-# console first opens a store's conversations)
-DESCRIBING_TABLES = ("conversation_notes", "conversation_note_history", "conversation_tags")
+# it is pruned, in the same transaction, where they exist (``conversation_notes`` and ``question_vectors``
+# make them when the console first opens a store's conversations)
+DESCRIBING_TABLES = ("conversation_notes", "conversation_note_history", "conversation_tags", "question_vectors")
 
 THREAD_COLUMNS = (
     "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
