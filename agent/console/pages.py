@@ -272,10 +272,8 @@ async def insights(request: Request, store_hash: str) -> Response:
     period = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 30
     since = datetime.now(UTC) - timedelta(days=period)
     view = await insights_view(console.settings, store_hash, since)
-    embedder = console.embedding_model(request.app.state.server)  # serve's own, when it has loaded one
-    view.update(
-        await unanswered_view(console.settings, store_hash, since, embedder, console.question_vectors)
-    )
+    grouper = console.question_grouper(request.app.state.server)  # serve's model, when it has loaded one
+    view.update(await unanswered_view(console.settings, store_hash, since, grouper))
     view["csv"] += view["unanswered_csv"]
     if request.query_params.get("format") == "csv":
         return Response(view["csv"], media_type="text/csv",

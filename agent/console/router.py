@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,12 @@ def console_router(
             embedder=embedder,
         )
         app.state.console = console
+        if config.grouping_interval > timedelta(0):  # the insights' unanswered questions, embedded ahead
+            grouping = asyncio.create_task(
+                console.question_grouper(server).keep_grouping(config.grouping_interval)
+            )
+            console.tasks.add(grouping)
+            grouping.add_done_callback(console.tasks.discard)
         try:
             yield
         finally:

@@ -27,6 +27,7 @@ from . import timestamps
 from .connect import open_database
 from .database import Database, Transaction
 from .migrations import Component
+from .question_vectors import QUESTION_VECTORS, QuestionVectors
 from .transcripts import TRANSCRIPTS, Transcripts, sqlite_path
 
 MAX_TAGS = 10  # per conversation
@@ -275,26 +276,28 @@ class ConversationNotes:
 
 @dataclass(frozen=True)
 class ConversationData:
-    """A store's transcripts and their tags and notes, over one database."""
+    """A store's transcripts, their tags and notes, and their unanswered questions' vectors, over one
+    database."""
 
     transcripts: Transcripts
     notes: ConversationNotes
+    vectors: QuestionVectors
 
 
 @asynccontextmanager
 async def open_conversation_data(settings: Settings, folder: Path) -> AsyncIterator[ConversationData]:
-    """The transcripts and their notes, migrated: PostgreSQL when configured, else the store's transcript
-    file in ``folder``; closed on exit."""
+    """The transcripts, their notes and question vectors, migrated: PostgreSQL when configured, else the
+    store's transcript file in ``folder``; closed on exit."""
     db = await open_database(
         settings,
         sqlite_path(folder),
         name="conversation-notes",
         what="the transcripts and the conversations' tags and notes",
-        components=[TRANSCRIPTS, CONVERSATION_NOTES],
+        components=[TRANSCRIPTS, CONVERSATION_NOTES, QUESTION_VECTORS],
         max_connections=2,
     )
     try:
-        yield ConversationData(Transcripts(db), ConversationNotes(db))
+        yield ConversationData(Transcripts(db), ConversationNotes(db), QuestionVectors(db))
     finally:
         await db.aclose()
 

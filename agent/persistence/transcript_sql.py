@@ -194,7 +194,12 @@ TRANSCRIPTS = Component(
 # What other components keep about a conversation, keyed by (store_hash, thread_id): deleted with it when
 # it is pruned, in the same transaction, where they exist (``conversation_notes`` and ``question_vectors``
 # make them when the console first opens a store's conversations)
-DESCRIBING_TABLES = ("conversation_notes", "conversation_note_history", "conversation_tags", "question_vectors")
+DESCRIBING_TABLES = (
+    "conversation_notes",
+    "conversation_note_history",
+    "conversation_tags",
+    "question_vectors",
+)
 
 THREAD_COLUMNS = (
     "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "

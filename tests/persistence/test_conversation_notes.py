@@ -18,6 +18,7 @@ from agent.persistence.conversation_notes import (
     NoteRefused,
     open_conversation_data,
 )
+from agent.persistence.question_vectors import QUESTION_VECTORS
 from agent.persistence.transcript_sql import DESCRIBING_TABLES
 from agent.persistence.transcripts import Query
 from agent.settings import Settings
@@ -188,8 +189,9 @@ async def test_a_prune_without_the_notes_tables_still_prunes(settings: Settings,
         assert (report.threads, report.turns) == (1, 1)
 
 
-def test_the_tables_a_prune_cleans_are_the_notes_tables() -> None:
+def test_the_tables_a_prune_cleans_are_the_notes_and_question_vectors_tables() -> None:
     made = set()
-    for _, sql in CONVERSATION_NOTES.migrations["sqlite"]:
-        made |= set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", sql))
+    for component in (CONVERSATION_NOTES, QUESTION_VECTORS):
+        for _, sql in component.migrations["sqlite"]:
+            made |= set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", sql))
     assert made == set(DESCRIBING_TABLES)
