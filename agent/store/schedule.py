@@ -30,6 +30,15 @@ class SyncScheduler:
         if self.interval > 0 and self._task is None:
             self._task = asyncio.create_task(self._loop(), name=f"sync-{self.catalog.store_hash}")
 
+    async def set_interval(self, interval: float) -> None:
+        """Sync every ``interval`` seconds from now on (0 or less: no schedule); the next run counts from
+        the last sync, as at start."""
+        if interval == self.interval:
+            return
+        await self.stop()
+        self.interval = interval
+        await self.start()
+
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()

@@ -285,3 +285,48 @@ def test_register_and_remove_the_webhooks_from_the_page(console: Console, signed
     removed = signed_in.post(f"{url}/webhooks", data={"csrf": _csrf(registered.text), "action": "remove"})
     assert f"Webhooks removed ({len(made)})" in removed.text and "Not registered" in removed.text
     assert not _store_hooks(console) and ConnectionStore(console.home).webhook_secret(SERVED_HASH) is None
+
+
+def test_the_stores_hours_handoff_address_and_sync_interval_are_set_on_the_policy_form(
+    console: Console, signed_in: httpx.Client
+) -> None:
+    from agent.store.merchant_settings import TeamSettings
+
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    page = signed_in.get(url).text
+    assert 'id="business-hours" name="business_hours" type="text" size="50" value=""' in page
+    statuses = sorted(_policy(console).cancellable_status_ids)
+    bad_hours = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses, business_hours="whenever"))
+    assert bad_hours.status_code == 422 and "Business hours must end with a time zone" in bad_hours.text
+    bad_email = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses, handoff_email_to="desk"))
+    assert bad_email.status_code == 422 and "is not an email address" in bad_email.text
+    bad_minutes = signed_in.post(
+        f"{url}/policy", data=_form(_csrf(page), statuses, sync_interval_minutes="-5")
+    )
+    assert bad_minutes.status_code == 422 and "whole number" in bad_minutes.text
+    hours = "Mon-Fri 09:00-17:00 Europe/London"
+    saved = signed_in.post(
+        f"{url}/policy",
+        data=_form(_csrf(page), statuses, business_hours=hours, handoff_email_to="desk@served.example",
+                   sync_interval_minutes="45"),
+    )  # fmt: skip
+    assert saved.status_code == 200 and f'value="{hours}"' in saved.text and 'value="45"' in saved.text
+
+    def store_team() -> dict[str, Any]:
+        """What the running server uses now: the handoff reply's hours and address, the sync schedule."""
+        served = console.app.state.server.stores[SERVED_HASH]
+        handoff = served.agent.context.tools.handoff
+        scheduler = console.app.state.freshness.stores[SERVED_HASH].scheduler
+        return {"hours": handoff.business_hours, "email": handoff.email_to, "every": scheduler.interval}
+
+    expected = {"hours": hours, "email": "desk@served.example", "every": 45 * 60.0}
+    assert _eventually(store_team, lambda now: now == expected) == expected  # no restart
+    cleared = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses))  # empty: the server's again
+    assert cleared.status_code == 200
+    server = {"hours": console.settings.handoff.business_hours, "email": console.settings.handoff.email_to,
+              "every": console.settings.sync_interval_minutes * 60.0}  # fmt: skip
+    assert _eventually(store_team, lambda now: now == server) == server
+    connection = ConnectionStore(console.home).load(SERVED_HASH)
+    with ThreadPoolExecutor(1) as pool:
+        _, live = pool.submit(asyncio.run, effective_connection(console.settings, connection)).result()
+    assert live.settings.team == TeamSettings()
