@@ -117,6 +117,8 @@ class ConsoleContext:
         removed, in words."""
         connections = ConnectionStore(self.settings.home)
         removed: list[str] = []
+        if self.grouper is not None:  # no unanswered question of the store is embedded and kept after
+            await self.grouper.forget(store_hash)
         if store_hash not in connections.hashes():
             removed.append(f"console users: {await self.state.forget_store(store_hash)}")
             return removed

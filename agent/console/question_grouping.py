@@ -79,17 +79,34 @@ class QuestionGrouper:
         if task is not None:
             await asyncio.shield(task)
 
+    async def forget(self, store_hash: str) -> None:
+        """The store was disconnected: drop its queue and stop its task (nothing is written after)."""
+        self._queued.pop(store_hash, None)
+        task = self._running.pop(store_hash, None)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    def _still_there(self, store_hash: str) -> bool:
+        """Whether the store is still connected and its transcripts exist (never recreate a deleted file)."""
+        connections = ConnectionStore(self.settings.home)
+        return store_hash in connections.hashes() and may_have_transcripts(
+            self.settings, connections.folder(store_hash)
+        )
+
     async def _embed_queued(self, store_hash: str) -> None:
         queue = self._queued.setdefault(store_hash, {})
         folder = ConnectionStore(self.settings.home).folder(store_hash)
         try:
             embedder = self._embedder()
             model = model_name(embedder)
-            while queue:  # checked again after closing: nothing queued meanwhile is left behind
+            while queue and self._still_there(store_hash):  # again after closing: nothing left behind
                 async with open_conversation_data(self.settings, folder) as data:
                     while queue:
                         batch = list(queue.values())[:BATCH]
                         vectors = await encode(embedder, [q.text for q in batch])
+                        if not self._still_there(store_hash):  # disconnected meanwhile
+                            break
                         await data.vectors.add(
                             store_hash,
                             model,
@@ -101,12 +118,12 @@ class QuestionGrouper:
             raise
         except Exception:  # never take the server down; the next page view queues them again
             log.exception("embedding the unanswered questions of %s failed", store_hash)
-            queue.clear()
+        queue.clear()  # embedded, or the store is gone, or the model failed
 
     async def group_new(self, store_hash: str, since: datetime) -> int:
         """Queue the store's dead-end messages since ``since`` that have no vector; how many."""
         folder = ConnectionStore(self.settings.home).folder(store_hash)
-        if not may_have_transcripts(self.settings, folder):
+        if not self._still_there(store_hash):
             return 0
         model = self.model()
         async with open_conversation_data(self.settings, folder) as data:

@@ -100,11 +100,19 @@ class Counting:
         return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
 
 
+def _connected(settings: Settings) -> Path:
+    """Store abc connected (as its files say); its folder."""
+    from agent.store.connections import Connection, ConnectionStore, Secret
+
+    connections = ConnectionStore(settings.home)
+    connections.save(Connection(store_hash="abc", api_url="http://sandbox.invalid"), Secret("t" * 32))
+    return connections.folder("abc")
+
+
 async def test_vectors_are_embedded_once_in_the_background_and_kept(settings: Settings) -> None:
     from agent.persistence.conversation_notes import open_conversation_data
-    from agent.store.connections import ConnectionStore
 
-    folder = ConnectionStore(settings.home).folder("abc")
+    folder = _connected(settings)
     since = START - timedelta(days=30)
     model, tasks = Counting(), set()
     grouper = QuestionGrouper(settings, lambda: model, tasks)
@@ -130,13 +138,12 @@ async def test_an_encoder_that_fails_drops_its_queue_and_the_next_view_tries_aga
     settings: Settings,
 ) -> None:
     from agent.persistence.conversation_notes import open_conversation_data
-    from agent.store.connections import ConnectionStore
 
     class Failing(Counting):
         def encode(self, texts: list[str]) -> Any:
             raise RuntimeError("model gone")
 
-    folder = ConnectionStore(settings.home).folder("abc")
+    folder = _connected(settings)
     async with open_conversation_data(settings, folder) as data:
         await data.transcripts.add(said("ca-0", 1, CANADA[0], CANNOT))
     model: Counting = Failing()
@@ -148,3 +155,36 @@ async def test_an_encoder_that_fails_drops_its_queue_and_the_next_view_tries_aga
     assert await grouper.group_new("abc", START - timedelta(days=30)) == 1
     await grouper.settled("abc")
     assert model.seen == [CANADA[0]]
+
+
+async def test_a_store_disconnected_while_its_questions_are_embedded_gets_nothing_written(
+    settings: Settings,
+) -> None:
+    from agent.persistence.connect import uses_postgres
+    from agent.persistence.conversation_notes import open_conversation_data
+    from agent.persistence.transcripts import sqlite_path
+    from agent.store.connections import ConnectionStore
+
+    folder = _connected(settings)
+    async with open_conversation_data(settings, folder) as data:
+        for n, text in enumerate(CANADA):
+            await data.transcripts.add(said(f"ca-{n}", n, text, CANNOT))
+
+    class Disconnecting(Counting):
+        def encode(self, texts: list[str]) -> Any:
+            ConnectionStore(settings.home).delete("abc")  # the store's files go while the model works
+            return super().encode(texts)
+
+    model = Disconnecting()
+    grouper = QuestionGrouper(settings, lambda: model, set())
+    assert await grouper.group_new("abc", START - timedelta(days=30)) == 4
+    await grouper.settled("abc")
+    assert model.seen and grouper.pending("abc") == 0
+    if uses_postgres(settings):
+        async with open_conversation_data(settings, folder) as data:
+            assert (
+                await data.vectors.vectors("abc", [f"ca-{n}-{n}" for n in range(4)], model_name(model)) == {}
+            )
+    else:
+        assert not sqlite_path(folder).exists()  # the deleted file is not made again
+    assert await grouper.group_new("abc", START - timedelta(days=30)) == 0  # nothing of it read again
