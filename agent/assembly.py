@@ -164,6 +164,7 @@ async def open_context(
     connection = access.connection
     store_hash = access.store_hash
     kept_policy: StorePolicy | None = None
+    handoff = settings.handoff
     if access.folder is not None:  # a connected store: the merchant's settings from the database
         connection, live = await effective_connection(settings, connection)
         if live.disconnected:
@@ -171,6 +172,7 @@ async def open_context(
                 f"Store {store_hash!r} was disconnected. Run `bcagent connect` to connect it again."
             )
         kept_policy = StorePolicy.from_settings(live.settings.policy)
+        handoff = live.settings.team.handoff(settings.handoff)  # the store's hours and address
     if nlu is None:
         embedder = embedder or MiniLMEmbedding()
         nlu = NLU(embedder)
@@ -201,7 +203,7 @@ async def open_context(
             records,
             index=found,
             policy=policy or kept_policy or StorePolicy(),
-            handoff=settings.handoff,
+            handoff=handoff,
             orders=OrderCache(settings.order_cache_seconds),
             codes=CodeCache(
                 store_hash,

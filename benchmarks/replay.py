@@ -194,6 +194,7 @@ async def fill(path: Path, threads: int) -> None:
                 summary.slowest_ms,
                 summary.first_message,
                 summary.customer_email,
+                summary.dead_ends,
             )
         )
         tool_rows += [(name, "benchstore", summary.thread_id, summary.last_at) for name in summary.tools]
@@ -208,7 +209,7 @@ async def fill(path: Path, threads: int) -> None:
                 turn_rows,
             )
             await tx.executemany(
-                f"INSERT INTO transcript_threads ({THREAD_COLUMNS}) VALUES ({', '.join('?' * 17)})",
+                f"INSERT INTO transcript_threads ({THREAD_COLUMNS}) VALUES ({', '.join('?' * len(THREAD_COLUMNS.split(',')))})",
                 thread_rows,
             )
             await tx.executemany(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..handoff import takeover
@@ -64,6 +65,12 @@ def cmd_handoffs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _run(args: argparse.Namespace, settings: Settings, store: StoreLabel, folder: Path) -> int:
+    from ..store.live import effective_connection
+
+    _, live = await effective_connection(settings, ConnectionStore(settings.home).load(store.store_hash))
+    settings = replace(
+        settings, handoff=live.settings.team.handoff(settings.handoff)
+    )  # the store's hours, address
     records = await open_records(settings, store.store_hash, folder)
     try:
         return await ACTION_RUNNERS[args.action](args, settings, store, records)

@@ -42,6 +42,7 @@ class ConsoleConfig:
     api_url: str = DEFAULT_API_URL
     admin_token: Secret | None = None
     session_lifetime: timedelta = timedelta(hours=12)
+    grouping_interval: timedelta = timedelta(minutes=10)  # new unanswered questions embedded ahead (0: off)
 
     @property
     def auth_callback(self) -> str:

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from starlette.requests import Request
@@ -19,6 +19,9 @@ from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
 from .config import ConsoleConfig
 from .widget_script import remove_widget
+
+if TYPE_CHECKING:
+    from .question_grouping import QuestionGrouper
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,15 @@ class ConsoleContext:
     notes: dict[str, list[str]] = field(default_factory=dict)
     syncs: dict[str, SyncJob] = field(default_factory=dict)
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
-    question_vectors: dict[str, Any] = field(default_factory=dict)  # insights' unanswered questions, embedded
+    grouper: QuestionGrouper | None = None  # embeds the insights' unanswered questions in the background
+
+    def question_grouper(self, server: Any = None) -> QuestionGrouper:
+        """The grouper of the unanswered questions (made on first use, with :meth:`embedding_model`)."""
+        if self.grouper is None:
+            from .question_grouping import QuestionGrouper
+
+            self.grouper = QuestionGrouper(self.settings, lambda: self.embedding_model(server), self.tasks)
+        return self.grouper
 
     def embedding_model(self, server: Any = None) -> Any:
         """The embedding model: the one given, else the one ``server``'s stores already use (their NLU's),
@@ -106,6 +117,8 @@ class ConsoleContext:
         removed, in words."""
         connections = ConnectionStore(self.settings.home)
         removed: list[str] = []
+        if self.grouper is not None:  # no unanswered question of the store is embedded and kept after
+            await self.grouper.forget(store_hash)
         if store_hash not in connections.hashes():
             removed.append(f"console users: {await self.state.forget_store(store_hash)}")
             return removed

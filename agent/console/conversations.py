@@ -20,6 +20,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)\+?\d[\d ()-]{7,}\d(?!\w)")
 PAGE_SIZE = 100
 THREAD_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+NOTE_HISTORY_SHOWN = 5  # versions of the note shown on the conversation's page, the newest
 TAGGED = 1000  # a tag's filter reads at most its most recently tagged conversations
 
 
@@ -96,6 +97,7 @@ async def conversation_view(
     async with open_conversation_data(settings, folder) as data:
         turns = await data.transcripts.turns(Query(store_hash=store_hash, thread_id=thread_id))
         note = await data.notes.note(store_hash, thread_id)
+        history = await data.notes.history(store_hash, thread_id, NOTE_HISTORY_SHOWN + 1)
         tags = await data.notes.tags(store_hash, thread_id)
     if not turns:
         return None
@@ -122,4 +124,5 @@ async def conversation_view(
                 "replaced": len(turn.grounding),
             }
         )  # fmt: skip
-    return {"thread_id": thread_id, "timeline": timeline, "personal": personal, "note": note, "tags": tags}
+    return {"thread_id": thread_id, "timeline": timeline, "personal": personal, "note": note, "tags": tags,
+            "note_history": history[:NOTE_HISTORY_SHOWN], "note_history_more": len(history) > NOTE_HISTORY_SHOWN}  # fmt: skip

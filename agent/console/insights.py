@@ -2,8 +2,11 @@
 (``transcript_threads`` and ``transcript_thread_tools``: indexed by store and time, so a period of
 100,000 conversations is one indexed scan on either engine).
 
-Definitions (shown on the page): a conversation is **resolved** when it ended without a handoff and
-without an error (a store failure -- 5xx, 429 after retries, no answer -- or an exception); the **handoff rate** is conversations with a handoff
+Definitions (shown on the page): a conversation is **resolved** when it ended without a handoff, without a
+dead end and without an error. A **dead end** is a shopper's message the assistant could not answer and
+did not hand to a person (``agent.transcripts.dead_ends``: "I can't help with that", "I'm not sure I
+understood", a switched-off tool, nothing in the store's pages or products); an **error** a store failure
+(5xx, 429 after retries, no answer) or an exception. The **handoff rate** is conversations with a handoff
 over all; turn times are the p50/p95 of the most recent 2,000 turns of the period.
 """
 
@@ -53,7 +56,9 @@ async def insights_of(transcripts: Transcripts, store_hash: str, since: datetime
             "SELECT count(*), coalesce(sum(turns), 0), "
             f"coalesce(sum(CASE WHEN {handoff} THEN 1 ELSE 0 END), 0), "
             "coalesce(sum(CASE WHEN errors > 0 OR store_errors > 0 THEN 1 ELSE 0 END), 0), "
-            f"coalesce(sum(CASE WHEN NOT ({handoff}) AND errors = 0 AND store_errors = 0 THEN 1 ELSE 0 END), 0) "
+            f"coalesce(sum(CASE WHEN NOT ({handoff}) AND errors = 0 AND store_errors = 0 AND dead_ends = 0 "
+            "THEN 1 ELSE 0 END), 0), "
+            "coalesce(sum(CASE WHEN dead_ends > 0 THEN 1 ELSE 0 END), 0), coalesce(sum(dead_ends), 0) "
             "FROM transcript_threads WHERE store_hash = ? AND last_at >= ?",
             (store_hash, bound),
         )
@@ -67,7 +72,9 @@ async def insights_of(transcripts: Transcripts, store_hash: str, since: datetime
             "ORDER BY started_at DESC LIMIT ?",  # the time index from the newest: stops at the limit
             (store_hash, bound, TIMED_TURNS),
         )
-    conversations, turns, handoffs, errors, resolved = (int(v) for v in (row or (0, 0, 0, 0, 0)))
+    conversations, turns, handoffs, errors, resolved, dead_end_conversations, dead_ends = (
+        int(v) for v in (row or (0,) * 7)
+    )
     times = [float(r[0] or 0.0) for r in recent]
 
     def rate(part: int) -> float:
@@ -81,6 +88,9 @@ async def insights_of(transcripts: Transcripts, store_hash: str, since: datetime
         "handoffs": handoffs,
         "handoff_rate": rate(handoffs),
         "with_errors": errors,
+        "with_dead_ends": dead_end_conversations,
+        "dead_end_rate": rate(dead_end_conversations),
+        "dead_ends": dead_ends,
         "p50_ms": round(_percentile(times, 0.5)),
         "p95_ms": round(_percentile(times, 0.95)),
     }

@@ -34,6 +34,7 @@ from .insights import insights_view
 from .passwords import check_password
 from .sessions import check_csrf, clear_session_cookie, current_session, set_session_cookie
 from .setup_sections import setup_sections
+from .setup_webhooks import default_webhook_url
 from .unanswered import unanswered_view
 from .views import render
 from .widget_script import install_widget, installed_scripts, remove_widget, widget_tag
@@ -126,6 +127,8 @@ async def setup(request: Request, store_hash: str) -> Response:
     folder = ConnectionStore(console.settings.home).folder(store_hash)
     public = console.config.public_url or str(request.base_url).rstrip("/")
     job = console.syncs.get(store_hash)
+    sections = await setup_sections(console, connection, request.query_params.get("explain"))
+    sections["webhooks"]["url"] = connection.webhook_url or default_webhook_url(console, request)
     return render(
         "setup.html",
         page="setup",
@@ -138,7 +141,7 @@ async def setup(request: Request, store_hash: str) -> Response:
         sync=job.as_json() if job else None,
         widget=await _widget_state(console, connection),
         tag=widget_tag(public, store_hash),
-        **await setup_sections(console, connection, request.query_params.get("explain")),
+        **sections,
     )
 
 
@@ -269,10 +272,8 @@ async def insights(request: Request, store_hash: str) -> Response:
     period = int(days) if days.isdigit() and 1 <= int(days) <= 366 else 30
     since = datetime.now(UTC) - timedelta(days=period)
     view = await insights_view(console.settings, store_hash, since)
-    embedder = console.embedding_model(request.app.state.server)  # serve's own, when it has loaded one
-    view.update(
-        await unanswered_view(console.settings, store_hash, since, embedder, console.question_vectors)
-    )
+    grouper = console.question_grouper(request.app.state.server)  # serve's model, when it has loaded one
+    view.update(await unanswered_view(console.settings, store_hash, since, grouper))
     view["csv"] += view["unanswered_csv"]
     if request.query_params.get("format") == "csv":
         return Response(view["csv"], media_type="text/csv",

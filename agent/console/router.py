@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,16 @@ from fastapi import APIRouter, FastAPI
 from starlette.responses import Response
 
 from ..persistence.console import open_console_state
-from . import app_callbacks, connecting, conversation_notes, inbox, pages, recording_export, setup_forms
+from . import (
+    app_callbacks,
+    connecting,
+    conversation_notes,
+    inbox,
+    pages,
+    recording_export,
+    setup_forms,
+    setup_webhooks,
+)
 from .config import ConsoleConfig
 from .context import ConsoleContext
 
@@ -49,6 +59,12 @@ def console_router(
             embedder=embedder,
         )
         app.state.console = console
+        if config.grouping_interval > timedelta(0):  # the insights' unanswered questions, embedded ahead
+            grouping = asyncio.create_task(
+                console.question_grouper(server).keep_grouping(config.grouping_interval)
+            )
+            console.tasks.add(grouping)
+            grouping.add_done_callback(console.tasks.discard)
         try:
             yield
         finally:
@@ -63,6 +79,7 @@ def console_router(
     router.include_router(inbox.router)
     router.include_router(connecting.router)
     router.include_router(setup_forms.router)
+    router.include_router(setup_webhooks.router)
     router.include_router(conversation_notes.router)
     router.include_router(recording_export.router)
 

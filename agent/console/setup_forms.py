@@ -1,8 +1,10 @@
 """The set-up page's policy form: the store policy ``bcagent policy`` keeps (cancellable statuses, order
-age, who may cancel, private codes, codes in promotions), written the same way (``agent.store.live.change``)
-so every running server, and every replica, applies it within seconds. The server-wide settings beside it
-(handoff delivery, business hours, catalog freshness) are shown, not edited: they are the server's
-environment, shared by every store it serves."""
+age, who may cancel, private codes, codes in promotions) and the store's team settings (business hours,
+the address handoffs are emailed to, the minutes between catalog syncs: ``TeamSettings``, each over the
+server's value), written the same way (``agent.store.live.change``) so every running server, and every
+replica, applies them within seconds: the handoff reply and its delivery read the store's hours and
+address, the catalog's schedule its interval. The server-wide settings beside them (the SMTP server, the
+handoff webhook) are shown, not edited: they are the server's environment."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from ..store.merchant_settings import (
     check_who_may_cancel,
     parse_age,
     parse_statuses,
+    parse_team,
 )
 from .access import Refusal, _form, _signed_in
 from .views import render
@@ -59,10 +62,10 @@ def policy_from_form(
 def _server_wide(settings: Settings) -> list[tuple[str, str]]:
     handoff = settings.handoff
     return [
-        ("Handoff email", "on: sent to the helpdesk over SMTP" if handoff.email else "off (BCAGENT_SMTP_URL, BCAGENT_HANDOFF_EMAIL_TO)"),
+        ("Handoff email", "on: an SMTP server is set (the address is the store's above, else the server's)"
+         if handoff.smtp_url else "off: no SMTP server (BCAGENT_SMTP_URL)"),
         ("Handoff webhook", "on: signed deliveries" if handoff.webhook else "off (BCAGENT_HANDOFF_WEBHOOK_URL)"),
-        ("Business hours", handoff.business_hours or "not set: the assistant promises no reply time (BCAGENT_BUSINESS_HOURS)"),
-        ("Catalog freshness", _freshness(settings.sync_interval_minutes)),
+        ("Catalog freshness", _freshness(settings.sync_interval_minutes) + " unless the store sets its own"),
     ]  # fmt: skip
 
 
@@ -78,10 +81,17 @@ async def policy_section(settings: Settings, connection: Connection) -> dict[str
     policy = live.settings.policy
     return {
         "policy": policy,
+        "team": live.settings.team,
         "statuses": sorted(STATUS_NAMES.items()),
         "who_words": WHO_WORDS,
         "smtp_configured": bool(settings.handoff.smtp_url),
         "server_wide": _server_wide(settings),
+        "server_team": {
+            "hours": settings.handoff.business_hours or "none: no reply time is promised",
+            "email": settings.handoff.email_to or "none",
+            "smtp": bool(settings.handoff.smtp_url),
+            "minutes": settings.sync_interval_minutes,
+        },
     }
 
 
@@ -96,12 +106,18 @@ async def save_policy(request: Request, store_hash: str) -> Response:
     statuses = [str(value) for value in raw.getlist("status")]
     try:
         policy = policy_from_form(form, statuses, bool(console.settings.handoff.smtp_url))
+        team = parse_team(
+            form.get("business_hours", ""),
+            form.get("handoff_email_to", ""),
+            form.get("sync_interval_minutes", ""),
+            console.settings.handoff.reply_hours,
+        )
     except ConnectionProblem as problem:
         return render("problem.html", 422, heading="Policy not saved", message=str(problem),
                       link=f"/admin/stores/{store_hash}#policy-h", link_text="Back to the set-up")  # fmt: skip
 
     def edit(current: MerchantSettings) -> MerchantSettings:
-        return replace(current, policy=policy)
+        return replace(current, policy=policy, team=team)
 
     await change(console.settings, connection, edit)
     log.info("console: %s changed the policy of %s", session.email, store_hash)

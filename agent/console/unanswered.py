@@ -3,11 +3,14 @@
 
 Bounded work: at most the newest ``NEWEST`` dead-end messages of the period are kept (SQL pre-selects at
 most ``CANDIDATES`` times as many turns whose ``search_text`` holds a dead-end sentence, newest first, on
-the time index; each record is then checked: the sentence must be the assistant's, with no handoff),
-embedded off the event loop and clustered in a worker thread. Clustering is greedy and
-deterministic: the message with the most unclustered neighbours (cosine similarity at least
-``SIMILAR``) starts a cluster of those neighbours and is its example; repeat. Examples are shown with
-personal details masked.
+the time index; each record is then checked: the sentence must be the assistant's, with no handoff).
+The page never embeds: each message's vector is read from the ``question_vectors`` table, and the
+messages without one are handed to the console's :class:`~agent.console.question_grouping.QuestionGrouper`,
+which embeds them in the background; the page waits for it at most ``question_grouping.WAIT_SECONDS``,
+then shows the clusters of the messages embedded so far and says how many are still being grouped.
+Clustering (in a worker thread) is greedy and deterministic: the message with the most unclustered
+neighbours (cosine similarity at least ``SIMILAR``) starts a cluster of those neighbours and is its
+example; repeat. Examples are shown with personal details masked.
 """
 
 from __future__ import annotations
@@ -18,24 +21,27 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..persistence import timestamps
+from ..persistence.conversation_notes import open_conversation_data
 from ..persistence.transcript_sql import like_pattern
-from ..persistence.transcripts import Transcripts, open_transcripts
+from ..persistence.transcripts import Transcripts
 from ..settings import Settings
 from ..store.connections import ConnectionStore
 from ..transcripts.dead_ends import MARKERS, is_dead_end
 from ..transcripts.records import TurnRecord
 from .conversations import mask
 
+if TYPE_CHECKING:
+    from .question_grouping import QuestionGrouper
+
 NEWEST = 500  # dead-end messages read per period, the newest
 CANDIDATES = 2  # turns read per dead end wanted (some hold the sentence but are no dead end: a handoff)
 SIMILAR = 0.5  # cosine similarity of two messages asking the same (MiniLM; paraphrases score 0.5-0.9)
 SHOWN = 10  # clusters shown, the largest first
-KNOWN = 5000  # message vectors kept between page views (the console's ``question_vectors``)
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class Question:
     text: str
     thread_id: str
     at: str
+    turn_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,8 @@ async def dead_end_questions(
     for (record,) in rows:
         turn = TurnRecord.from_json(json.loads(record))
         if is_dead_end(turn):  # the sentence was the assistant's, not the shopper's
-            questions.append(Question(" ".join((turn.text or "").split()), turn.thread_id, turn.started_at))
+            text = " ".join((turn.text or "").split())
+            questions.append(Question(text, turn.thread_id, turn.started_at, turn.turn_id))
     return questions[:limit]
 
 
@@ -95,43 +103,34 @@ def cluster(vectors: np.ndarray[Any, np.dtype[np.float32]], similar: float = SIM
     return sorted(found, key=lambda group: (-len(group), group[0]))
 
 
-async def embed(
-    texts: list[str], embedder: Any, known: dict[str, Any]
-) -> np.ndarray[Any, np.dtype[np.float32]]:
-    """The texts' unit vectors, off the event loop (the model's own worker thread when it has one); those
-    in ``known`` (text -> vector) are not embedded again, the new ones are added (at most ``KNOWN``)."""
-    have = {text: known[text] for text in dict.fromkeys(texts) if text in known}
-    new = [text for text in dict.fromkeys(texts) if text not in have]
-    if new:
-        encode = getattr(embedder, "aencode", None)  # MiniLMEmbedding: its own worker thread
-        fresh = await encode(new) if encode is not None else await asyncio.to_thread(embedder.encode, new)
-        have.update(zip(new, np.asarray(fresh, dtype=np.float32), strict=True))
-        while known and len(known) + len(new) > KNOWN:
-            known.pop(next(iter(known)))  # the oldest first
-        known.update((text, have[text]) for text in new)
-    return np.stack([np.asarray(have[text], dtype=np.float32) for text in texts])
+def model_name(embedder: Any) -> str:
+    """What the vectors of ``embedder`` are kept under (vectors of two models are not comparable)."""
+    name = getattr(embedder, "name", None)
+    return str(name()) if callable(name) else type(embedder).__name__
 
 
-async def top_unanswered(
-    transcripts: Transcripts, store_hash: str, since: datetime, embedder: Any,
-    known: dict[str, Any] | None = None, shown: int = SHOWN,
-) -> tuple[list[Cluster], int]:  # fmt: skip
-    """The largest clusters of the period's dead-end messages, and how many messages were read."""
-    questions = await dead_end_questions(transcripts, store_hash, since)
+async def encode(embedder: Any, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """The texts' unit vectors, off the event loop (the model's own worker thread when it has one)."""
+    aencode = getattr(embedder, "aencode", None)  # MiniLMEmbedding: its own worker thread
+    vectors = await aencode(texts) if aencode is not None else await asyncio.to_thread(embedder.encode, texts)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+async def group(
+    questions: list[Question], vectors: np.ndarray[Any, np.dtype[np.float32]], shown: int = SHOWN
+) -> list[Cluster]:
+    """The largest clusters of ``questions`` (row ``i`` of ``vectors`` is question ``i``'s), masked."""
     if not questions:
-        return [], 0
-    known = {} if known is None else known
-    vectors = await embed([q.text for q in questions], embedder, known)
+        return []
     groups = await asyncio.to_thread(cluster, vectors)
-    clusters = [
+    return [
         Cluster(
-            count=len(group),
-            example=_masked(questions[group[0]]),
-            members=tuple(_masked(questions[i]) for i in group),
+            count=len(members),
+            example=_masked(questions[members[0]]),
+            members=tuple(_masked(questions[i]) for i in members),
         )
-        for group in groups[:shown]
+        for members in groups[:shown]
     ]
-    return clusters, len(questions)
 
 
 def _masked(question: Question) -> Question:
@@ -139,17 +138,29 @@ def _masked(question: Question) -> Question:
 
 
 async def unanswered_view(
-    settings: Settings, store_hash: str, since: datetime, embedder: Any, known: dict[str, Any]
+    settings: Settings, store_hash: str, since: datetime, grouper: QuestionGrouper
 ) -> dict[str, Any]:
-    """What the insights page shows of the unanswered questions, and their CSV rows."""
+    """What the insights page shows of the unanswered questions (the clusters of those embedded so far,
+    and how many are still being grouped), and their CSV rows."""
     folder = ConnectionStore(settings.home).folder(store_hash)
-    async with open_transcripts(settings, folder) as transcripts:
-        clusters, read = await top_unanswered(transcripts, store_hash, since, embedder, known)
+    model = grouper.model()
+    async with open_conversation_data(settings, folder) as data:
+        questions = await dead_end_questions(data.transcripts, store_hash, since)
+        ids = [q.turn_id for q in questions]
+        have = await data.vectors.vectors(store_hash, ids, model)
+        missing = [q for q in questions if q.turn_id not in have]
+        if missing:  # embedded in the background; what is ready after a short wait is shown
+            await grouper.wait_for(store_hash, missing)
+            have.update(await data.vectors.vectors(store_hash, [q.turn_id for q in missing], model))
+    ready = [q for q in questions if q.turn_id in have]
+    vectors = np.stack([have[q.turn_id] for q in ready]) if ready else np.zeros((0, 1), dtype=np.float32)
+    clusters = await group(ready, vectors)
     out = io.StringIO()
     csv.writer(out).writerows([f"unanswered:{c.example.text}", c.count] for c in clusters)
     return {
         "unanswered": clusters,
-        "unanswered_read": read,
+        "unanswered_read": len(questions),
+        "unanswered_pending": len(questions) - len(ready),
         "unanswered_limit": NEWEST,
         "unanswered_csv": out.getvalue(),
     }
@@ -162,7 +173,8 @@ __all__ = [
     "Question",
     "cluster",
     "dead_end_questions",
-    "embed",
-    "top_unanswered",
+    "encode",
+    "group",
+    "model_name",
     "unanswered_view",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,9 +219,14 @@ class Deliverer:
         store: StoreLabel,
         *,
         http: httpx.AsyncClient | None = None,
+        current: Callable[[], HandoffSettings] | None = None,
     ) -> None:
+        """``settings``: the server's (its SMTP server and webhook); ``current``: the store's settings as
+        they are now (its business hours and handoff address, which the merchant may change while
+        serving), read at each delivery; default ``settings``."""
         self.records = records
-        self.settings = settings
+        self._settings = settings
+        self._current = current
         self.store = store
         self.http = http
         self.smtp = SmtpSender.from_url(settings.smtp_url, settings.email_from) if settings.smtp_url else None
@@ -229,6 +235,10 @@ class Deliverer:
             if settings.webhook_url
             else None
         )
+
+    @property
+    def settings(self) -> HandoffSettings:
+        return self._current() if self._current is not None else self._settings
 
     async def run_once(self, limit: int = 20) -> int:
         """Send what is due now; how many items were claimed."""
@@ -304,7 +314,10 @@ class Deliverer:
             await self.webhook.send(item.idempotency_key, body, client=self.http)
             return
         if self.smtp is None or not self.settings.email_to:
-            raise EmailFailed("BCAGENT_SMTP_URL or BCAGENT_HANDOFF_EMAIL_TO is not set on this server")
+            raise EmailFailed(
+                "BCAGENT_SMTP_URL is not set on this server, or no handoff address (BCAGENT_HANDOFF_EMAIL_TO, "
+                "or the store's on the console's policy form)"
+            )
         if item.channel == "email":
             subject, text = team_email_text(self.settings, self.store, item, handoff, message)
             mail = self.smtp.message(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..transcripts.dead_ends import MARKERS
 from .database import Engine
 from .migrations import Component
 
@@ -90,6 +91,57 @@ CREATE INDEX IF NOT EXISTS transcript_thread_keys_last ON transcript_thread_keys
 CREATE INDEX IF NOT EXISTS transcript_thread_keys_thread ON transcript_thread_keys (store_hash, thread_id)
 """
 
+# Version 3: the conversation's dead ends (``agent.transcripts.dead_ends``), counted per conversation so
+# the insights' resolution rate reads the summary alone. Conversations recorded before are backfilled
+# here from their turns, with the same test in SQL: a shopper's message (not blank), no handoff, and a
+# reply holding one of the assistant's "could not answer" sentences (the turns' ``search_text`` holds the
+# sentence first: only those turns' records are parsed, the CASE keeping that order on PostgreSQL).
+_DEAD_ENDS = """
+ALTER TABLE transcript_threads ADD COLUMN dead_ends INTEGER NOT NULL DEFAULT 0;
+UPDATE transcript_threads SET dead_ends = d.n FROM (
+    SELECT store_hash, thread_id, count(*) AS n FROM transcript_turns
+    WHERE CASE WHEN ({said}) THEN ({dead_end}) ELSE FALSE END
+    GROUP BY store_hash, thread_id
+) AS d WHERE transcript_threads.store_hash = d.store_hash AND transcript_threads.thread_id = d.thread_id
+"""
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _holds_a_marker(column: str) -> str:
+    """SQL: ``column`` (lower-cased text) holds one of the dead-end sentences (constants, quoted here)."""
+    return " OR ".join(
+        f"{column} LIKE '{like_pattern(marker).replace(chr(39), chr(39) * 2)}' ESCAPE '\\'"
+        for marker in MARKERS
+    )
+
+
+def _dead_end_sql(engine: Engine) -> str:
+    """Migration 3 for ``engine``: ``is_dead_end`` spelled over a turn's JSON record."""
+    if engine == "postgresql":
+        replies = _holds_a_marker("lower((record::json -> 'replies')::text)")
+        dead_end = (
+            "record::json ->> 'kind' = 'message' "
+            "AND btrim(coalesce(record::json ->> 'text', ''), E' \\t\\n\\r') <> '' "
+            f"AND ({replies}) "
+            "AND NOT EXISTS (SELECT 1 FROM json_array_elements(record::json -> 'tool_calls') AS c "
+            "WHERE c ->> 'name' = 'transfer_to_human')"
+        )
+    else:
+        replies = _holds_a_marker("lower(json_extract(record, '$.replies'))")
+        dead_end = (
+            "json_extract(record, '$.kind') = 'message' "
+            "AND trim(coalesce(json_extract(record, '$.text'), ''), ' ' || char(9, 10, 13)) <> '' "
+            f"AND ({replies}) "
+            "AND NOT EXISTS (SELECT 1 FROM json_each(record, '$.tool_calls') AS c "
+            "WHERE json_extract(c.value, '$.name') = 'transfer_to_human')"
+        )
+    return _DEAD_ENDS.format(said=_holds_a_marker("search_text"), dead_end=dead_end)
+
+
 # transcript_thread_tools.last_at (and the keys') is the conversation's last_at, so "by tool, newest
 # first" reads one index
 TRANSCRIPTS = Component(
@@ -109,6 +161,7 @@ TRANSCRIPTS = Component(
                 ),
             ),
             (2, _FINDING.format(flag="INTEGER", false="0", real="REAL", time="TEXT", lockout="lockout = 1")),
+            (3, _dead_end_sql("sqlite")),
         ],
         "postgresql": [
             (
@@ -133,14 +186,25 @@ TRANSCRIPTS = Component(
                     lockout="lockout",
                 ),
             ),
+            (3, _dead_end_sql("postgresql")),
         ],
     },
+)
+
+# What other components keep about a conversation, keyed by (store_hash, thread_id): deleted with it when
+# it is pruned, in the same transaction, where they exist (``conversation_notes`` and ``question_vectors``
+# make them when the console first opens a store's conversations)
+DESCRIBING_TABLES = (
+    "conversation_notes",
+    "conversation_note_history",
+    "conversation_tags",
+    "question_vectors",
 )
 
 THREAD_COLUMNS = (
     "store_hash, thread_id, first_at, last_at, surface, turns, routes, tools, handoff, "
     "grounding_replacements, errors, customer_id, store_errors, lockout, slowest_ms, first_message, "
-    "customer_email"
+    "customer_email, dead_ends"
 )
 
 # PostgreSQL keeps a turn, its tools and its conversation's summary in one statement (one round trip).
@@ -170,8 +234,8 @@ WITH turn AS (
 )
 INSERT INTO transcript_threads AS t (store_hash, thread_id, first_at, last_at, surface, turns, routes,
     tools, handoff, grounding_replacements, errors, customer_id, store_errors, lockout, slowest_ms,
-    first_message, customer_email)
-VALUES (?, ?, ?, ?, ?, 1, ?::text[], ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    first_message, customer_email, dead_ends)
+VALUES (?, ?, ?, ?, ?, 1, ?::text[], ?::text[], ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (store_hash, thread_id) DO UPDATE SET
     first_at = LEAST(t.first_at, EXCLUDED.first_at),
     last_at = GREATEST(t.last_at, EXCLUDED.last_at),
@@ -192,7 +256,8 @@ ON CONFLICT (store_hash, thread_id) DO UPDATE SET
     slowest_ms = GREATEST(t.slowest_ms, EXCLUDED.slowest_ms),
     first_message = CASE WHEN t.first_message IS NULL OR EXCLUDED.first_at < t.first_at
         THEN COALESCE(EXCLUDED.first_message, t.first_message) ELSE t.first_message END,
-    customer_email = COALESCE(EXCLUDED.customer_email, t.customer_email)
+    customer_email = COALESCE(EXCLUDED.customer_email, t.customer_email),
+    dead_ends = t.dead_ends + EXCLUDED.dead_ends
 """
 )
 
@@ -221,11 +286,6 @@ class Query:
 
 STATUSES = ("ok", "error", "handoff", "lockout")
 ALL = Query()
-
-
-def like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _scope(query: Query, prefix: str, time_column: str, time: Any) -> tuple[list[str], list[Any]]:

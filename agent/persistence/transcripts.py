@@ -23,15 +23,17 @@ from typing import Any
 
 from ..settings import Settings
 from ..transcripts import facets
+from ..transcripts.dead_ends import is_dead_end
 from ..transcripts.records import ThreadSummary, TurnRecord, dumps
 from . import timestamps
 from .connect import is_postgres_url, open_database
-from .database import Database, Row
+from .database import Database, Engine, Row, Transaction
 from .migrations import migrate
 from .sqlite import SqliteDatabase
 from .transcript_sql import (
     ADD_POSTGRESQL,
     ALL,
+    DESCRIBING_TABLES,
     STATUSES,
     THREAD_COLUMNS,
     TRANSCRIPTS,
@@ -94,6 +96,7 @@ def merged_summary(existing: ThreadSummary | None, turn: TurnRecord) -> ThreadSu
             slowest_ms=turn.timings.total_ms,
             first_message=facets.first_message(turn),
             customer_email=facets.customer_email(turn),
+            dead_ends=1 if is_dead_end(turn) else 0,
         )
     earlier = turn.started_at < existing.first_at or existing.first_message is None
     return replace(
@@ -115,6 +118,7 @@ def merged_summary(existing: ThreadSummary | None, turn: TurnRecord) -> ThreadSu
         if earlier
         else existing.first_message,
         customer_email=facets.customer_email(turn) or existing.customer_email,
+        dead_ends=existing.dead_ends + (1 if is_dead_end(turn) else 0),
     )
 
 
@@ -153,7 +157,22 @@ def _summary(row: Row) -> ThreadSummary:
         slowest_ms=float(row[14] or 0.0),
         first_message=row[15],
         customer_email=row[16],
+        dead_ends=int(row[17] or 0),
     )
+
+
+async def _existing_tables(tx: Transaction, engine: Engine, names: tuple[str, ...]) -> list[str]:
+    """Those of ``names`` that are tables of the database (of its current schema, on PostgreSQL)."""
+    marks = ", ".join("?" for _ in names)
+    if engine == "postgresql":
+        sql = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            f"AND table_name IN ({marks})"
+        )
+    else:
+        sql = f"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({marks})"
+    present = {str(row[0]) for row in await tx.fetchall(sql, names)}
+    return [name for name in names if name in present]
 
 
 def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None:
@@ -171,7 +190,7 @@ def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None
     summary = merged_summary(_summary(tuple(row)) if row else None, turn)
     conn.execute(
         f"INSERT OR REPLACE INTO transcript_threads ({THREAD_COLUMNS}) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"VALUES ({', '.join('?' * len(THREAD_COLUMNS.split(',')))})",
         (
             *key,
             summary.first_at,
@@ -189,6 +208,7 @@ def _add_sqlite(conn: sqlite3.Connection, turn: TurnRecord, record: str) -> None
             summary.slowest_ms,
             summary.first_message,
             summary.customer_email,
+            summary.dead_ends,
         ),
     )
     conn.executemany(
@@ -261,6 +281,7 @@ class Transcripts(TranscriptStore):
                 turn.timings.total_ms,
                 facets.first_message(turn),
                 facets.customer_email(turn),
+                1 if is_dead_end(turn) else 0,
             ),
         )
 
@@ -287,13 +308,17 @@ class Transcripts(TranscriptStore):
         return [(str(r[0]), str(r[1])) for r in rows]
 
     async def delete_threads(self, threads: list[tuple[str, str]]) -> int:
+        """The conversations' turns, summaries, and what other components keep about them (their notes,
+        tags: ``DESCRIBING_TABLES``), in one transaction; the number of turns deleted."""
         deleted = 0
         async with self.db.transaction() as tx:
+            describing = await _existing_tables(tx, self.db.dialect.engine, DESCRIBING_TABLES)
             for key in threads:
                 deleted += await tx.execute(
                     "DELETE FROM transcript_turns WHERE store_hash = ? AND thread_id = ?", key
                 )
-                for table in ("transcript_threads", "transcript_thread_tools", "transcript_thread_keys"):
+                for table in ("transcript_threads", "transcript_thread_tools", "transcript_thread_keys",
+                              *describing):  # fmt: skip
                     await tx.execute(f"DELETE FROM {table} WHERE store_hash = ? AND thread_id = ?", key)
         return deleted
 

@@ -163,7 +163,8 @@ def create_app(
             settings_rows = await open_store_settings(settings)
             stack.push_async_callback(settings_rows.aclose)
             handoff = settings.handoff
-            deliver = options.deliver_handoffs and bool(handoff.email or handoff.webhook)
+            # a store may name its own handoff address (the console's policy form): the SMTP server is enough
+            deliver = options.deliver_handoffs and bool(handoff.smtp_url or handoff.webhook)
             stop_sending = asyncio.Event()
             senders: list[asyncio.Task[None]] = []
 
@@ -174,6 +175,7 @@ def create_app(
                             served.agent.context.tools.records,
                             handoff,
                             StoreLabel(served.store_hash, served.connection.name or served.store_hash),
+                            current=lambda: served.agent.context.tools.handoff,  # the store's, followed
                         ).run(options.delivery_interval, stop_sending),
                         name=f"handoff-delivery-{served.store_hash}",
                     )
@@ -219,6 +221,7 @@ def create_app(
                 on_stop=freshness.stop_store if freshness is not None else None,
                 on_token=freshness.replace_token if freshness is not None else None,
                 on_new=serve_new if not stores else None,  # `serve --store X` serves X only
+                on_settings=freshness.follow_settings if freshness is not None else None,
             )
             server.follower = follower
             await follower.check(server, force=True)

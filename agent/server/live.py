@@ -30,7 +30,7 @@ from ..persistence.errors import DATABASE_ERRORS, DatabaseUnavailable
 from ..persistence.store_settings import StoreSettingsRepository
 from ..store.connections import ConnectionProblem, ConnectionStore
 from ..store.live import live_from
-from ..store.merchant_settings import apply
+from ..store.merchant_settings import MerchantSettings, apply
 from ..tools.context import StorePolicy
 from .state import ServerState
 
@@ -51,6 +51,7 @@ class SettingsFollower:
         on_stop: Callable[[str], Awaitable[None]] | None = None,
         on_token: Callable[[str, str], None] | None = None,
         on_new: Callable[[str], Awaitable[None]] | None = None,
+        on_settings: Callable[[str, MerchantSettings], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.repo = repo
@@ -60,6 +61,7 @@ class SettingsFollower:
         self.on_stop = on_stop  # what else holds the store's token (the catalog's syncs) stops too
         self.on_token = on_token  # ... and is given a replaced token (store hash, token)
         self.on_new = on_new  # serves a store connected since (None: serve the stores started with only)
+        self.on_settings = on_settings  # what else follows the merchant's settings (the catalog's schedule)
         self.opening: dict[str, asyncio.Task[None]] = {}
         self.clock = clock
         self.versions: dict[str, int] = {}
@@ -145,6 +147,9 @@ class SettingsFollower:
         tools.connection = effective
         if not self.injected_policy:
             tools.policy = StorePolicy.from_settings(live.settings.policy, base=tools.policy)
+        tools.handoff = live.settings.team.handoff(server.settings.handoff)  # hours, handoff address
+        if self.on_settings is not None:
+            await self.on_settings(store_hash, live.settings)
         served.connection = effective
         served.lost = live.settings.lost if live.settings.lost.scopes else None
         server.allow_storefront(effective)

@@ -16,9 +16,11 @@ from ingest.embeddings import MiniLMEmbedding
 from ..persistence.freshness import open_freshness_log
 from ..settings import Settings
 from .catalog import open_index
-from .connections import ConnectionProblem, ConnectionStore
+from .connections import Connection, ConnectionProblem, ConnectionStore
 from .freshness import CatalogFollower, StoreCatalog, WebhookReceiver
+from .live import effective_connection
 from .locks import sync_lock
+from .merchant_settings import MerchantSettings
 from .schedule import SyncScheduler
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ class FreshnessService:
         self.embedder = embedder
         self.store_hashes = store_hashes
         self.interval = settings.sync_interval_minutes * 60 if interval_seconds is None else interval_seconds
+        self.interval_given = interval_seconds  # given (tests): every store's, whatever the merchant set
         self.debounce = settings.webhook_debounce_ms / 1000 if debounce_seconds is None else debounce_seconds
         self.receiver = WebhookReceiver()
         self.stores: dict[str, StoreFreshness] = {}
@@ -66,6 +69,7 @@ class FreshnessService:
         connection = connections.load(store_hash)
         if connection.scopes.get("products", "none") == "none":
             raise ConnectionProblem("the token has no Products scope")
+        interval = await self._store_interval(connection)
         if self.embedder is None:
             self.embedder = MiniLMEmbedding()
         client = AsyncBigCommerce(
@@ -98,7 +102,7 @@ class FreshnessService:
         except Exception as exc:  # the store may be down right now; the first sync refreshes it
             log.warning("could not read the categories of %s: %s", store_hash, exc)
         follower = CatalogFollower(catalog, debounce=self.debounce)
-        scheduler = SyncScheduler(catalog, self.interval)
+        scheduler = SyncScheduler(catalog, interval)
         self.stores[store_hash] = StoreFreshness(catalog, follower, scheduler, client)
         secret = connections.webhook_secret(store_hash)
         if secret is not None:
@@ -114,6 +118,34 @@ class FreshnessService:
             await self._start_store(ConnectionStore(self.settings.home), store_hash)
         except ConnectionProblem as problem:
             log.warning("catalog freshness is off for %s: %s", store_hash, problem)
+
+    async def _store_interval(self, connection: Connection) -> float:
+        """The store's sync interval: the merchant's (the console's policy form), else the server's."""
+        if self.interval_given is not None:  # tests
+            return self.interval_given
+        _, live = await effective_connection(self.settings, connection)
+        return live.settings.team.sync_interval_seconds(self.settings.sync_interval_minutes)
+
+    async def follow_settings(self, store_hash: str, merchant: MerchantSettings) -> None:
+        """The merchant's settings changed while serving: the store's sync schedule follows them."""
+        store = self.stores.get(store_hash)
+        if store is None or self.interval_given is not None:
+            return
+        interval = merchant.team.sync_interval_seconds(self.settings.sync_interval_minutes)
+        if interval != store.scheduler.interval:
+            log.info("store %s: catalog sync every %g s from now on", store_hash, interval)
+            await store.scheduler.set_interval(interval)
+
+    def reload_webhook_secret(self, store_hash: str) -> bool:
+        """The store's hooks were registered or removed while serving (the console): accept deliveries
+        with the secret kept now, or none when it was forgotten. Whether this process now accepts them."""
+        store = self.stores.get(store_hash)
+        secret = ConnectionStore(self.settings.home).webhook_secret(store_hash)
+        if store is None or secret is None:
+            self.receiver.remove(store_hash)
+            return False
+        self.receiver.add(store_hash, secret, store.follower)
+        return True
 
     def replace_token(self, store_hash: str, token: str) -> None:
         """The store's token was replaced (``connect`` again): the catalog's syncs send the new one."""

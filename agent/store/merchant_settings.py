@@ -9,11 +9,13 @@ PostgreSQL database) picks a change up within a second or so. ``apply`` lays the
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from bigcommerce.money import MoneyFormat
 
+from ..settings import HandoffSettings
 from .connections import Connection, ConnectionProblem
 
 WhoMayCancel = Literal["order_and_email", "email_code", "verified_only"]
@@ -110,11 +112,75 @@ class LostScopes:
 
 
 @dataclass(frozen=True)
+class TeamSettings:
+    """When the store's team works, where its handoffs are emailed and how often its catalog is synced,
+    over the server's ``BCAGENT_BUSINESS_HOURS``, ``BCAGENT_HANDOFF_EMAIL_TO`` and
+    ``BCAGENT_SYNC_INTERVAL_MINUTES`` (empty / None: the server's). The SMTP server and the handoff webhook
+    stay the server's."""
+
+    business_hours: str = ""
+    handoff_email_to: str = ""
+    sync_interval_minutes: int | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TeamSettings:
+        minutes = data.get("sync_interval_minutes")
+        return cls(
+            business_hours=str(data.get("business_hours") or ""),
+            handoff_email_to=str(data.get("handoff_email_to") or ""),
+            sync_interval_minutes=int(minutes) if minutes is not None else None,
+        )
+
+    def handoff(self, server: HandoffSettings) -> HandoffSettings:
+        """The store's handoff settings: the server's, with the store's hours and address over them."""
+        return replace(
+            server,
+            business_hours=self.business_hours or server.business_hours,
+            email_to=self.handoff_email_to or server.email_to,
+        )
+
+    def sync_interval_seconds(self, server_minutes: int) -> float:
+        """Seconds between the store's scheduled syncs (0: none)."""
+        minutes = server_minutes if self.sync_interval_minutes is None else self.sync_interval_minutes
+        return max(0, minutes) * 60.0
+
+
+MAX_SYNC_MINUTES = 7 * 24 * 60
+EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
+
+
+def parse_team(business_hours: str, email_to: str, sync_minutes: str, reply_hours: int) -> TeamSettings:
+    """The team settings a form or command gives, checked (ConnectionProblem says what to change)."""
+    from ..handoff.hours import BusinessHoursError, parse_hours
+
+    hours = " ".join(business_hours.split())
+    if hours:
+        try:
+            parse_hours(hours, reply_hours)
+        except BusinessHoursError as exc:
+            raise ConnectionProblem(str(exc).replace("BCAGENT_BUSINESS_HOURS", "Business hours")) from None
+    email = email_to.strip()
+    if email and not EMAIL.fullmatch(email):
+        raise ConnectionProblem(f"{email!r} is not an email address: give one, like help@example.com.")
+    minutes_text = sync_minutes.strip()
+    minutes: int | None = None
+    if minutes_text:
+        if not minutes_text.isdigit() or int(minutes_text) > MAX_SYNC_MINUTES:
+            raise ConnectionProblem(
+                f"Give the minutes between catalog syncs as a whole number from 0 (none) to {MAX_SYNC_MINUTES}, "
+                "or leave it empty for the server's."
+            )
+        minutes = int(minutes_text)
+    return TeamSettings(business_hours=hours, handoff_email_to=email, sync_interval_minutes=minutes)
+
+
+@dataclass(frozen=True)
 class MerchantSettings:
     disabled_tools: tuple[str, ...] = ()
     policy: PolicySettings = field(default_factory=PolicySettings)
     details: StoreDetails = field(default_factory=StoreDetails)
     lost: LostScopes = field(default_factory=LostScopes)
+    team: TeamSettings = field(default_factory=TeamSettings)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -133,6 +199,7 @@ class MerchantSettings:
                 detected_at=str(lost.get("detected_at", "")),
                 token_revoked=bool(lost.get("token_revoked", False)),
             ),
+            team=TeamSettings.from_json(data.get("team") or {}),
         )
 
     @classmethod

@@ -24,11 +24,25 @@ class SyncScheduler:
         self.interval = interval
         self.runs = 0
         self._task: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
 
     async def start(self) -> None:
         """Start the schedule; an interval of 0 or less means off."""
         if self.interval > 0 and self._task is None:
             self._task = asyncio.create_task(self._loop(), name=f"sync-{self.catalog.store_hash}")
+
+    async def set_interval(self, interval: float) -> None:
+        """Sync every ``interval`` seconds from now on (0 or less: no schedule). A sync under way is not
+        interrupted; the next one counts from the last sync, as at start."""
+        if interval == self.interval:
+            return
+        self.interval = interval
+        if interval <= 0:
+            await self.stop()
+        elif self._task is None:
+            await self.start()
+        else:
+            self._changed.set()  # the waiting loop recomputes its delay
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -46,9 +60,14 @@ class SyncScheduler:
     async def _loop(self) -> None:
         delay = self._first_delay()
         while True:
-            await asyncio.sleep(delay)
-            await self.run_once()
-            delay = self.interval
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout=delay)
+            except TimeoutError:
+                await self.run_once()
+                delay = self.interval
+            else:  # the interval changed while waiting: counted from the last sync again
+                delay = self._first_delay()
 
     async def run_once(self, full: bool = False) -> SyncReport | None:
         """One sync now, unless another holds the lock; the report, or None when skipped or failed."""

@@ -239,6 +239,7 @@ class ThreadSummary:
     slowest_ms: float = 0.0
     first_message: str | None = None
     customer_email: str | None = None
+    dead_ends: int = 0  # turns the assistant could not answer (``dead_ends.is_dead_end``)
 
     @property
     def failed(self) -> bool:

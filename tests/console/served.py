@@ -50,6 +50,7 @@ class Console:
     home: Path
     settings: Settings
     sandbox: Sandbox
+    app: Any = None  # the served app (its state: the served stores, the catalog's freshness)
 
     def install(self, store_hash: str, user_id: int = 1, email: str = "") -> httpx.Client:
         """A browser of a merchant who installs the app on ``store_hash``: follows the control panel's
@@ -111,4 +112,4 @@ def serve_console(home: Path, embedder: Any) -> Iterator[Console]:
         app = serve_app.create_app(settings, options=options)
         with serve_run.BackgroundServer(app, port=port) as server:
             assert server.base_url == base_url
-            yield Console(base_url, sandbox_server.base_url, home, settings, sandbox)
+            yield Console(base_url, sandbox_server.base_url, home, settings, sandbox, app)

@@ -92,3 +92,25 @@ def test_store_bs_user_can_neither_read_nor_write_store_as_notes(pages: Pages) -
     page_b = clerk.get(f"/admin/stores/{B}/conversations/shared-id").text
     assert "private note" not in page_b and "secret-a" not in page_b and "No tags yet." in page_b
     assert "secret-a" not in clerk.get(f"/admin/stores/{B}/conversations").text
+
+
+def test_the_page_shows_the_latest_note_and_a_short_history(pages: Pages) -> None:
+    import re
+
+    pages.connect(A)
+    pages.record(message(A, "thread-refund", "I was charged twice"))
+    ops, sam = pages.user(A, "ops@a.example"), pages.user(A, "sam@a.example")
+    url = f"/admin/stores/{A}/conversations/thread-refund"
+    ops.post(f"{url}/note", {"csrf": ops.csrf(url), "note": "Double charged."})
+    assert "Note history" not in ops.get(url).text  # one version: the note itself
+    page = sam.post(f"{url}/note", {"csrf": sam.csrf(url), "note": "Refunded by Sam."}).text
+    assert ">Refunded by Sam.</textarea>" in page and "Written by sam@a.example on " in page
+    versions = re.findall(r"UTC, ([^:<]+):</span>\s*([^<]+?)</li>", page)
+    assert versions == [("sam@a.example", "Refunded by Sam."), ("ops@a.example", "Double charged.")]
+    removed = ops.post(f"{url}/note", {"csrf": ops.csrf(url), "note": ""}).text
+    assert "Written by" not in removed and "<em>removed the note</em>" in removed
+    for number in range(6):
+        ops.post(f"{url}/note", {"csrf": ops.csrf(url), "note": f"version {number}"})
+    page = ops.get(url).text
+    shown = re.findall(r"UTC, [^:<]+:</span>\s*([^<]+?)</li>", page)
+    assert shown == [f"version {n}" for n in (5, 4, 3, 2, 1)] and "Older versions are kept too" in page

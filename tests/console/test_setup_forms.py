@@ -249,3 +249,97 @@ def test_webhooks_registered_or_not_and_the_last_delivery(console: Console, sign
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, hooks.remove(connections, SERVED_HASH)).result()
     assert "Not registered" in signed_in.get(url).text
+
+
+def _store_hooks(console: Console) -> list[Any]:
+    return [h for h in console.sandbox.webhooks.hooks.values() if h.store_hash == SERVED_HASH]
+
+
+def test_register_and_remove_the_webhooks_from_the_page(console: Console, signed_in: httpx.Client) -> None:
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    page = signed_in.get(url).text
+    receiver = f"{console.base_url}/webhooks/bigcommerce"  # this server's own receiver, by default
+    assert (
+        "Not registered" in page
+        and f'id="webhooks-url" name="url" type="url" size="50" value="{receiver}"' in page
+    )
+    assert 'id="webhooks-remove"' not in page
+    forged = signed_in.post(f"{url}/webhooks", data={"csrf": "forged", "action": "register"})
+    assert forged.status_code == 403 and not _store_hooks(console)
+    bad = signed_in.post(
+        f"{url}/webhooks", data={"csrf": _csrf(page), "action": "register", "url": "nowhere"}
+    )
+    assert "Not done: &#39;nowhere&#39; is not a URL" in bad.text and not _store_hooks(console)
+
+    registered = signed_in.post(
+        f"{url}/webhooks", data={"csrf": _csrf(page), "action": "register", "url": ""}
+    )
+    made = _store_hooks(console)
+    assert made and {h.destination for h in made} == {receiver}
+    assert (
+        f"Registered {len(made)} webhooks" in registered.text
+        and "this server accepts them now" in registered.text
+    )
+    assert f"Registered: {len(made)} of {len(made)} hooks, {len(made)} active." in registered.text
+    secret = ConnectionStore(console.home).webhook_secret(SERVED_HASH)
+    assert secret is not None and secret.reveal() not in registered.text
+    # a change in the store reaches this server, which accepts it with no restart
+    product = next(iter(console.sandbox.stores[SERVED_HASH].products))
+    changed = httpx.patch(f"{console.sandbox_url}/__sandbox__/stores/{SERVED_HASH}/products/{product}",
+                          json={"price": 12.5}, timeout=30)  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    ids = {h.id for h in made}
+    statuses = _eventually(
+        lambda: {"seen": [d.status for d in console.sandbox.webhooks.deliveries if d.hook_id in ids]},
+        lambda answer: answer["seen"],
+    )
+    assert statuses["seen"] and set(statuses["seen"]) == {200}
+
+    removed = signed_in.post(f"{url}/webhooks", data={"csrf": _csrf(registered.text), "action": "remove"})
+    assert f"Webhooks removed ({len(made)})" in removed.text and "Not registered" in removed.text
+    assert not _store_hooks(console) and ConnectionStore(console.home).webhook_secret(SERVED_HASH) is None
+
+
+def test_the_stores_hours_handoff_address_and_sync_interval_are_set_on_the_policy_form(
+    console: Console, signed_in: httpx.Client
+) -> None:
+    from agent.store.merchant_settings import TeamSettings
+
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    page = signed_in.get(url).text
+    assert 'id="business-hours" name="business_hours" type="text" size="50" value=""' in page
+    statuses = sorted(_policy(console).cancellable_status_ids)
+    bad_hours = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses, business_hours="whenever"))
+    assert bad_hours.status_code == 422 and "Business hours must end with a time zone" in bad_hours.text
+    bad_email = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses, handoff_email_to="desk"))
+    assert bad_email.status_code == 422 and "is not an email address" in bad_email.text
+    bad_minutes = signed_in.post(
+        f"{url}/policy", data=_form(_csrf(page), statuses, sync_interval_minutes="-5")
+    )
+    assert bad_minutes.status_code == 422 and "whole number" in bad_minutes.text
+    hours = "Mon-Fri 09:00-17:00 Europe/London"
+    saved = signed_in.post(
+        f"{url}/policy",
+        data=_form(_csrf(page), statuses, business_hours=hours, handoff_email_to="desk@served.example",
+                   sync_interval_minutes="45"),
+    )  # fmt: skip
+    assert saved.status_code == 200 and f'value="{hours}"' in saved.text and 'value="45"' in saved.text
+
+    def store_team() -> dict[str, Any]:
+        """What the running server uses now: the handoff reply's hours and address, the sync schedule."""
+        served = console.app.state.server.stores[SERVED_HASH]
+        handoff = served.agent.context.tools.handoff
+        scheduler = console.app.state.freshness.stores[SERVED_HASH].scheduler
+        return {"hours": handoff.business_hours, "email": handoff.email_to, "every": scheduler.interval}
+
+    expected = {"hours": hours, "email": "desk@served.example", "every": 45 * 60.0}
+    assert _eventually(store_team, lambda now: now == expected) == expected  # no restart
+    cleared = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses))  # empty: the server's again
+    assert cleared.status_code == 200
+    server = {"hours": console.settings.handoff.business_hours, "email": console.settings.handoff.email_to,
+              "every": console.settings.sync_interval_minutes * 60.0}  # fmt: skip
+    assert _eventually(store_team, lambda now: now == server) == server
+    connection = ConnectionStore(console.home).load(SERVED_HASH)
+    with ThreadPoolExecutor(1) as pool:
+        _, live = pool.submit(asyncio.run, effective_connection(console.settings, connection)).result()
+    assert live.settings.team == TeamSettings()

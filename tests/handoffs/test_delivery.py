@@ -193,3 +193,28 @@ async def test_a_staff_reply_is_emailed_unless_the_widget_showed_it(tmp_path: Pa
             assert [i.status for i in await records.outbox.items()] == ["sent", "skipped"]
         finally:
             await records.aclose()
+
+
+async def test_a_store_with_its_own_address_is_emailed_there_as_it_is_now(tmp_path: Path) -> None:
+    """The server has an SMTP server and no address; the store's (the console's policy form) is read at
+    each delivery, so a change made while serving applies to the next email."""
+    from agent.store.merchant_settings import TeamSettings
+
+    with smtp_server() as (box, port, _):
+        server = HandoffSettings(smtp_url=f"smtp://127.0.0.1:{port}", email_from="bot@knockout.example")
+        store = {"team": TeamSettings(handoff_email_to="desk@knockout.example")}
+        records = await open_private_records("demostore")
+        try:
+            deliverer = Deliverer(records, server, STORE, current=lambda: store["team"].handoff(server))
+            first = await records.handoff_requests.get(await _handoff(records))
+            assert first is not None and not server.email and deliverer.settings.email
+            await enqueue_handoff(records, deliverer.settings, first, wait_for_contact=False)
+            assert await deliverer.run_once() == 1
+            store["team"] = TeamSettings(handoff_email_to="night@knockout.example")
+            second = await records.handoff_requests.get(await _handoff(records))
+            assert second is not None
+            await enqueue_handoff(records, deliverer.settings, second, wait_for_contact=False)
+            assert await deliverer.run_once() == 1
+            assert [m["To"] for m in box.messages] == ["desk@knockout.example", "night@knockout.example"]
+        finally:
+            await records.aclose()

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from agent.console.unanswered import cluster, dead_end_questions, top_unanswered
+from agent.console.question_grouping import QuestionGrouper
+from agent.console.unanswered import cluster, dead_end_questions, encode, group, model_name
 from agent.graphs.respond import CLARIFY
 from agent.models.capabilities import cannot_help_sentence, refusal
 from agent.persistence.transcripts import open_transcripts
@@ -81,30 +82,109 @@ async def test_similar_questions_land_in_one_cluster(
             "wrap",
             "re-2",
         ]  # the newest first
-        known: dict[str, Any] = {}
-        clusters, read = await top_unanswered(transcripts, "abc", since, embedder, known)
-    assert read == 8 and len(known) == 8
+    clusters = await group(questions, await encode(embedder, [q.text for q in questions]))
     assert [c.count for c in clusters] == [4, 3, 1]
     assert {m.text for m in clusters[0].members} == set(CANADA) and clusters[0].example.text in CANADA
     assert {m.text for m in clusters[1].members} == set(RETURNS)
     assert clusters[2].example.text == "Do you offer gift wrapping?"
 
 
-async def test_vectors_are_embedded_once_and_the_oldest_forgotten(monkeypatch: Any) -> None:
-    from agent.console import unanswered
+class Counting:
+    """An encoder that counts what it embeds (a vector per text: its length and 1)."""
 
-    class Counting:
-        def __init__(self) -> None:
-            self.seen: list[str] = []
+    def __init__(self) -> None:
+        self.seen: list[str] = []
 
+    def encode(self, texts: list[str]) -> Any:
+        self.seen += texts
+        return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
+
+
+def _connected(settings: Settings) -> Path:
+    """Store abc connected (as its files say); its folder."""
+    from agent.store.connections import Connection, ConnectionStore, Secret
+
+    connections = ConnectionStore(settings.home)
+    connections.save(Connection(store_hash="abc", api_url="http://sandbox.invalid"), Secret("t" * 32))
+    return connections.folder("abc")
+
+
+async def test_vectors_are_embedded_once_in_the_background_and_kept(settings: Settings) -> None:
+    from agent.persistence.conversation_notes import open_conversation_data
+
+    folder = _connected(settings)
+    since = START - timedelta(days=30)
+    model, tasks = Counting(), set()
+    grouper = QuestionGrouper(settings, lambda: model, tasks)
+    async with open_conversation_data(settings, folder) as data:
+        for n, text in enumerate(CANADA):
+            await data.transcripts.add(said(f"ca-{n}", n, text, CANNOT))
+    assert await grouper.group_new("abc", since) == 4 and grouper.pending("abc") == 4
+    await grouper.settled("abc")
+    assert sorted(model.seen) == sorted(CANADA) and grouper.pending("abc") == 0 and not tasks
+    assert await grouper.group_new("abc", since) == 0  # kept: not embedded again, even by a new grouper
+    assert await QuestionGrouper(settings, lambda: model, set()).group_new("abc", since) == 0
+    async with open_conversation_data(settings, folder) as data:
+        await data.transcripts.add(said("ca-new", 30, "shipping to Canada?", CANNOT))
+        questions = await dead_end_questions(data.transcripts, "abc", since)
+        kept = await data.vectors.vectors("abc", [q.turn_id for q in questions], model_name(model))
+    assert len(kept) == 4 and kept["ca-0-0"].tolist() == [float(len(CANADA[0])), 1.0]
+    assert await grouper.group_new("abc", since) == 1
+    await grouper.settled("abc")
+    assert model.seen[-1] == "shipping to Canada?" and len(model.seen) == 5
+
+
+async def test_an_encoder_that_fails_drops_its_queue_and_the_next_view_tries_again(
+    settings: Settings,
+) -> None:
+    from agent.persistence.conversation_notes import open_conversation_data
+
+    class Failing(Counting):
         def encode(self, texts: list[str]) -> Any:
-            self.seen += texts
-            return np.array([[float(len(t)), 1.0] for t in texts], dtype=np.float32)
+            raise RuntimeError("model gone")
 
-    model, known = Counting(), {}
-    monkeypatch.setattr(unanswered, "KNOWN", 3)
-    first = await unanswered.embed(["a", "bb", "a"], model, known)
-    assert model.seen == ["a", "bb"] and first.shape == (3, 2) and list(known) == ["a", "bb"]
-    again = await unanswered.embed(["a", "ccc", "dddd"], model, known)  # "a" is forgotten to keep 3
-    assert model.seen == ["a", "bb", "ccc", "dddd"] and again[:, 0].tolist() == [1.0, 3.0, 4.0]
-    assert list(known) == ["bb", "ccc", "dddd"]
+    folder = _connected(settings)
+    async with open_conversation_data(settings, folder) as data:
+        await data.transcripts.add(said("ca-0", 1, CANADA[0], CANNOT))
+    model: Counting = Failing()
+    grouper = QuestionGrouper(settings, lambda: model, set())
+    assert await grouper.group_new("abc", START - timedelta(days=30)) == 1
+    await grouper.settled("abc")
+    assert grouper.pending("abc") == 0
+    model = Counting()
+    assert await grouper.group_new("abc", START - timedelta(days=30)) == 1
+    await grouper.settled("abc")
+    assert model.seen == [CANADA[0]]
+
+
+async def test_a_store_disconnected_while_its_questions_are_embedded_gets_nothing_written(
+    settings: Settings,
+) -> None:
+    from agent.persistence.connect import uses_postgres
+    from agent.persistence.conversation_notes import open_conversation_data
+    from agent.persistence.transcripts import sqlite_path
+    from agent.store.connections import ConnectionStore
+
+    folder = _connected(settings)
+    async with open_conversation_data(settings, folder) as data:
+        for n, text in enumerate(CANADA):
+            await data.transcripts.add(said(f"ca-{n}", n, text, CANNOT))
+
+    class Disconnecting(Counting):
+        def encode(self, texts: list[str]) -> Any:
+            ConnectionStore(settings.home).delete("abc")  # the store's files go while the model works
+            return super().encode(texts)
+
+    model = Disconnecting()
+    grouper = QuestionGrouper(settings, lambda: model, set())
+    assert await grouper.group_new("abc", START - timedelta(days=30)) == 4
+    await grouper.settled("abc")
+    assert model.seen and grouper.pending("abc") == 0
+    if uses_postgres(settings):
+        async with open_conversation_data(settings, folder) as data:
+            assert (
+                await data.vectors.vectors("abc", [f"ca-{n}-{n}" for n in range(4)], model_name(model)) == {}
+            )
+    else:
+        assert not sqlite_path(folder).exists()  # the deleted file is not made again
+    assert await grouper.group_new("abc", START - timedelta(days=30)) == 0  # nothing of it read again

@@ -1,16 +1,29 @@
-"""Tags and a note per conversation on both engines: who wrote them and when is kept, each store reads and
-writes only its own, tags are normalised and bounded, and a tag finds its conversations in the listing."""
+"""Tags and a note per conversation on both engines: who wrote them and when is kept, the note's history
+too, each store reads and writes only its own, tags are normalised and bounded, a tag finds its
+conversations in the listing, and a pruned conversation's note, history and tags go with it."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from agent.persistence.conversation_notes import MAX_TAGS, NoteRefused, open_conversation_data
+from agent.persistence import schema_version
+from agent.persistence.conversation_notes import (
+    CONVERSATION_NOTES,
+    MAX_HISTORY,
+    MAX_TAGS,
+    NoteRefused,
+    open_conversation_data,
+)
+from agent.persistence.question_vectors import QUESTION_VECTORS
+from agent.persistence.transcript_sql import DESCRIBING_TABLES
 from agent.persistence.transcripts import Query
 from agent.settings import Settings
-from tests.persistence.test_transcript_finding import turn
+from agent.transcripts.export import prune
+from tests.persistence.test_transcript_finding import START, turn
 
 
 async def test_a_note_keeps_its_author_and_time_and_stays_in_its_store(
@@ -96,6 +109,89 @@ async def test_a_disconnect_deletes_the_stores_notes(settings: Settings, tmp_pat
     deleted = await purge(settings, "abc", tmp_path)
     async with open_conversation_data(settings, tmp_path) as data:
         if uses_postgres(settings):
-            assert deleted == 2 and await data.notes.note("abc", "t-1") is None
+            assert deleted == 3 and await data.notes.note("abc", "t-1") is None  # note, its history, tag
+            assert await data.notes.history("abc", "t-1") == []
             assert await data.notes.tags("abc", "t-1") == []
         assert [t.tag for t in await data.notes.tags("other", "t-1")] == ["kept"]
+
+
+async def test_a_note_keeps_its_history_newest_first(settings: Settings, tmp_path: Path) -> None:
+    async with open_conversation_data(settings, tmp_path) as data:
+        notes = data.notes
+        assert await notes.history("abc", "t-1") == []
+        assert await notes.write_note("abc", "t-1", "  ", "ops@abc.example") is None  # nothing to remove
+        assert await notes.history("abc", "t-1") == []
+        await notes.write_note("abc", "t-1", "Double charged.", "ops@abc.example")
+        await notes.write_note("abc", "t-1", "Refunded by Sam.", "sam@abc.example")
+        await notes.write_note("abc", "t-1", "", "lee@abc.example")
+        await notes.write_note("other", "t-1", "theirs", "clerk@other.example")
+        history = await notes.history("abc", "t-1")
+        assert [(v.text, v.author, v.removed) for v in history] == [
+            ("", "lee@abc.example", True),
+            ("Refunded by Sam.", "sam@abc.example", False),
+            ("Double charged.", "ops@abc.example", False),
+        ]
+        assert history[0].written_at >= history[1].written_at >= history[2].written_at
+        assert [v.text for v in await notes.history("abc", "t-1", limit=1)] == [""]
+        for number in range(MAX_HISTORY + 5):  # the newest MAX_HISTORY kept
+            await notes.write_note("abc", "t-1", f"version {number}", "ops@abc.example")
+        kept = await notes.history("abc", "t-1")
+        assert len(kept) == MAX_HISTORY and kept[0].text == f"version {MAX_HISTORY + 4}"
+        assert kept[-1].text == "version 5"
+        assert [v.text for v in await notes.history("other", "t-1")] == ["theirs"]
+
+
+async def test_notes_kept_before_the_history_start_it(settings: Settings, tmp_path: Path) -> None:
+    async with open_conversation_data(settings, tmp_path) as data:
+        await data.notes.write_note("abc", "t-1", "written before", "ops@abc.example")
+        async with data.transcripts.db.transaction() as tx:  # as version 1 left the tables
+            await tx.execute("DROP TABLE conversation_note_history")
+            await tx.execute(
+                "UPDATE bcagent_schema_version SET version = 1 WHERE component = 'conversation_notes'"
+            )
+    async with open_conversation_data(settings, tmp_path) as data:
+        assert await schema_version(data.transcripts.db, "conversation_notes") == 2
+        (version,) = await data.notes.history("abc", "t-1")
+        assert (version.text, version.author) == ("written before", "ops@abc.example")
+
+
+async def test_a_pruned_conversation_loses_its_note_history_and_tags(
+    settings: Settings, tmp_path: Path
+) -> None:
+    async with open_conversation_data(settings, tmp_path) as data:
+        await data.transcripts.add(turn("t-old", 1))
+        await data.transcripts.add(turn("t-new", 60))
+        for thread in ("t-old", "t-new"):
+            await data.notes.write_note("abc", thread, f"about {thread}", "ops@abc.example")
+            await data.notes.write_note("abc", thread, f"more about {thread}", "ops@abc.example")
+            await data.notes.add_tag("abc", thread, "follow up", "ops@abc.example")
+        await data.notes.write_note("other", "t-old", "another store's", "clerk@other.example")
+        report = await prune(data.transcripts, None, START + timedelta(minutes=30), store_hash="abc")
+        assert (report.threads, report.turns) == (1, 1)
+        assert (
+            await data.notes.note("abc", "t-old") is None and await data.notes.history("abc", "t-old") == []
+        )
+        assert await data.notes.tags("abc", "t-old") == [] and await data.notes.tagged(
+            "abc", "follow up"
+        ) == ["t-new"]
+        kept = await data.notes.note("abc", "t-new")
+        assert kept is not None and kept.text == "more about t-new"
+        assert len(await data.notes.history("abc", "t-new")) == 2
+        assert [v.text for v in await data.notes.history("other", "t-old")] == ["another store's"]
+
+
+async def test_a_prune_without_the_notes_tables_still_prunes(settings: Settings, tmp_path: Path) -> None:
+    from agent.persistence.transcripts import open_transcripts
+
+    async with open_transcripts(settings, tmp_path) as transcripts:  # the console never opened: no tables
+        await transcripts.add(turn("t-old", 1))
+        report = await prune(transcripts, None, START + timedelta(minutes=30), store_hash="abc")
+        assert (report.threads, report.turns) == (1, 1)
+
+
+def test_the_tables_a_prune_cleans_are_the_notes_and_question_vectors_tables() -> None:
+    made = set()
+    for component in (CONVERSATION_NOTES, QUESTION_VECTORS):
+        for _, sql in component.migrations["sqlite"]:
+            made |= set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", sql))
+    assert made == set(DESCRIBING_TABLES)

@@ -85,3 +85,34 @@ def test_apply_lays_the_settings_over_the_detected_connection() -> None:
     lost = replace(settings, lost=replace(settings.lost, scopes={"marketing": "none"}))
     assert apply(connection, lost).scopes["marketing"] == "none"
     assert MerchantSettings.from_json(lost.to_json()) == lost
+
+
+def test_the_team_settings_round_trip_and_lay_over_the_servers() -> None:
+    import pytest
+
+    from agent.settings import HandoffSettings
+    from agent.store.connections import ConnectionProblem
+    from agent.store.merchant_settings import TeamSettings, parse_team
+
+    team = parse_team("  Mon-Fri  09:00-17:00 Europe/London ", " desk@abc.example ", "0", reply_hours=4)
+    assert team == TeamSettings("Mon-Fri 09:00-17:00 Europe/London", "desk@abc.example", 0)
+    kept = MerchantSettings(team=team)
+    assert MerchantSettings.from_json(kept.to_json()) == kept
+    assert MerchantSettings.from_json({}).team == TeamSettings()  # rows written before: the server's
+    server = HandoffSettings(smtp_url="smtp://mail.example:587", email_to="all@server.example",
+                             business_hours="Mon-Sun 08:00-20:00 UTC", reply_hours=2)  # fmt: skip
+    mine = team.handoff(server)
+    assert (mine.business_hours, mine.email_to, mine.smtp_url, mine.reply_hours) == (
+        "Mon-Fri 09:00-17:00 Europe/London", "desk@abc.example", "smtp://mail.example:587", 2)  # fmt: skip
+    assert TeamSettings().handoff(server) == server
+    assert team.sync_interval_seconds(60) == 0.0 and TeamSettings().sync_interval_seconds(60) == 3600.0
+    assert parse_team("", "", "", reply_hours=4) == TeamSettings()
+    for hours, email, minutes, message in (
+        ("Mon-Fri 9 to 5", "", "", "^Business hours must end with a time zone"),
+        ("", "not an address", "", "is not an email address"),
+        ("", "a@b.example, c@d.example", "", "is not an email address"),
+        ("", "", "soon", "whole number"),
+        ("", "", "99999", "whole number"),
+    ):
+        with pytest.raises(ConnectionProblem, match=message):
+            parse_team(hours, email, minutes, reply_hours=4)

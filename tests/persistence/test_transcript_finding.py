@@ -60,7 +60,7 @@ async def _ids(transcripts: Any, **query: Any) -> list[str]:
 
 async def test_store_failures_lockouts_keys_and_prefixes(settings: Settings, tmp_path: Path) -> None:
     async with open_transcripts(settings, tmp_path) as transcripts:
-        assert await schema_version(transcripts.db, "transcripts") == 2
+        assert await schema_version(transcripts.db, "transcripts") == 3
         # a 503 the shopper saw as "I can't reach the store"
         await transcripts.add(
             turn(

@@ -62,11 +62,11 @@ async def test_tables_made_by_an_earlier_release_are_adopted_in_place(
             for name in VERSION_2_INDEXES:  # and without what version 2 adds
                 await tx.execute(f"DROP INDEX {name}")
             await tx.execute("DROP TABLE transcript_thread_keys")
-            for column in VERSION_2_COLUMNS:
+            for column in (*VERSION_2_COLUMNS, "dead_ends"):  # and version 3's
                 await tx.execute(f"ALTER TABLE transcript_threads DROP COLUMN {column}")
         assert await schema_version(transcripts.db, "transcripts") == 0
     async with open_transcripts(settings, tmp_path) as transcripts:
-        assert await schema_version(transcripts.db, "transcripts") == 2
+        assert await schema_version(transcripts.db, "transcripts") == 3
         assert [t.turn_id for t in await transcripts.turns()] == [kept.turn_id]
         await transcripts.add(turn("old", datetime(2026, 1, 2, 3, 5, tzinfo=UTC)))
         (summary,) = await transcripts.threads()
