@@ -30,7 +30,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from bigcommerce.types.catalog import Category, Product  # noqa: E402
 from ingest.documents import CatalogContext, build_document  # noqa: E402
-from ingest.embeddings import BACKENDS, Backend, load_encoder  # noqa: E402
+from ingest.embedding_setting import BACKENDS, Backend  # noqa: E402
+from ingest.embeddings import load_encoder  # noqa: E402
 from ingest.filters import judge  # noqa: E402
 from sandbox.demo import generate_demo_store  # noqa: E402
 

@@ -15,14 +15,15 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
+
+from .embedding_setting import Backend, embeddings_backend
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -32,27 +33,6 @@ log = logging.getLogger(__name__)
 
 EMBEDDING_NAME = "bcagent-minilm"
 DIMENSIONS = 384
-
-Backend = Literal["onnx-int8", "onnx", "torch"]
-BACKENDS: tuple[Backend, ...] = ("onnx-int8", "onnx", "torch")
-DEFAULT_BACKEND: Backend = "onnx-int8"
-
-
-class EmbeddingsSettingError(ValueError):
-    """``BCAGENT_EMBEDDINGS`` names no backend."""
-
-
-def embeddings_backend(env: Mapping[str, str] | None = None) -> Backend:
-    """The backend ``BCAGENT_EMBEDDINGS`` selects (default ``onnx-int8``)."""
-    env = os.environ if env is None else env
-    raw = env.get("BCAGENT_EMBEDDINGS", "").strip().lower()
-    if not raw:
-        return DEFAULT_BACKEND
-    if raw not in BACKENDS:
-        raise EmbeddingsSettingError(
-            f"BCAGENT_EMBEDDINGS={env.get('BCAGENT_EMBEDDINGS')!r}: use one of {', '.join(BACKENDS)}"
-        )
-    return raw
 
 
 class Encoder(Protocol):

@@ -10,6 +10,7 @@ processes exporting at once each finish with a whole file and a later process re
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -127,6 +128,20 @@ def quantise_int8(fp32: Path, target: Path) -> None:
         for node in onnx.load(str(fp32), load_external_data=False).graph.node
         if node.op_type == "MatMul" and _KEPT_FLOAT.search(node.name)
     ]
-    quantize_dynamic(
-        str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=kept
-    )
+    hint = _DropMessage("Please consider to run pre-processing")  # logged on the root logger each time
+    logging.getLogger().addFilter(hint)
+    try:
+        quantize_dynamic(
+            str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=kept
+        )
+    finally:
+        logging.getLogger().removeFilter(hint)
+
+
+class _DropMessage(logging.Filter):
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self.prefix)

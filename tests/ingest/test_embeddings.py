@@ -11,15 +11,8 @@ import numpy as np
 import pytest
 
 from ingest import embeddings, onnx_export
-from ingest.embeddings import (
-    EMBEDDING_NAME,
-    EmbeddingsSettingError,
-    MiniLMEmbedding,
-    TorchEncoder,
-    embeddings_backend,
-    load_encoder,
-    model_path,
-)
+from ingest.embedding_setting import Backend, EmbeddingsSettingError, embeddings_backend
+from ingest.embeddings import EMBEDDING_NAME, MiniLMEmbedding, TorchEncoder, load_encoder, model_path
 from ingest.onnx_encoder import OnnxEncoder
 from ingest.onnx_export import onnx_model, wheel_fingerprint
 
@@ -79,7 +72,7 @@ def cosines(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> np.ndarray[Any,
 
 @pytest.mark.parametrize(("backend", "floor"), [("onnx-int8", 0.98), ("onnx", 0.9999)])
 def test_onnx_vectors_are_the_torch_vectors(
-    backend: embeddings.Backend, floor: float, onnx_home: Path, torch_vectors: np.ndarray[Any, Any]
+    backend: Backend, floor: float, onnx_home: Path, torch_vectors: np.ndarray[Any, Any]
 ) -> None:
     vectors = load_encoder(backend, 128, onnx_home).encode(TEXTS, 64)
     assert isinstance(vectors, np.ndarray) and vectors.dtype == np.float32
@@ -91,7 +84,7 @@ def test_onnx_vectors_are_the_torch_vectors(
 
 
 @pytest.mark.parametrize("backend", ["onnx-int8", "onnx"])
-def test_a_text_gets_its_vector_whatever_its_batch(backend: embeddings.Backend, onnx_home: Path) -> None:
+def test_a_text_gets_its_vector_whatever_its_batch(backend: Backend, onnx_home: Path) -> None:
     encoder = load_encoder(backend, 128, onnx_home)
     together = encoder.encode(TEXTS, 64)
     alone = np.vstack([encoder.encode([text], 64) for text in TEXTS])
@@ -179,7 +172,7 @@ def test_a_session_that_fails_falls_back_to_torch_once(
 def test_one_model_per_backend_and_word_piece_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     loads: list[tuple[str, int]] = []
 
-    def counting(backend: embeddings.Backend, max_tokens: int) -> FakeTorch:
+    def counting(backend: Backend, max_tokens: int) -> FakeTorch:
         loads.append((backend, max_tokens))
         return FakeTorch(max_tokens)
 
@@ -215,6 +208,14 @@ def test_a_bad_setting_says_what_to_use(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("BCAGENT_EMBEDDINGS", "tensorflow")
     with pytest.raises(ValueError, match="BCAGENT_EMBEDDINGS='tensorflow'"):
         MiniLMEmbedding()
+
+
+def test_the_settings_refuse_a_bad_backend_at_start_up() -> None:
+    from agent.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="BCAGENT_EMBEDDINGS='gpu': use one of onnx-int8, onnx, torch"):
+        Settings.from_env({"BCAGENT_EMBEDDINGS": "gpu"})
+    assert Settings.from_env({"BCAGENT_EMBEDDINGS": "torch", "BCAGENT_HOME": "/tmp/x"}).home == Path("/tmp/x")
 
 
 def test_chroma_sees_the_same_function_whatever_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
