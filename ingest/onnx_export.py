@@ -77,6 +77,7 @@ def _write_atomically(target: Path, write: Callable[[Path], None]) -> None:
     temp = Path(name)
     try:
         write(temp)
+        temp.chmod(0o644)  # as any file written with the usual umask (mkstemp makes it 0600)
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)

@@ -4,6 +4,7 @@ and the ``BCAGENT_EMBEDDINGS`` setting."""
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,9 @@ def test_onnx_vectors_are_the_torch_vectors(
     similarity = cosines(vectors, torch_vectors)
     assert similarity.mean() >= 0.99
     assert similarity.min() >= floor, [TEXTS[i] for i in np.flatnonzero(similarity < floor)]
+    # only texts without a word ("", "!!!": 0.988 in int8) come under 0.99
+    worded = [i for i, text in enumerate(TEXTS) if any(c.isalnum() for c in text)]
+    assert similarity[worded].min() >= 0.99
 
 
 @pytest.mark.parametrize("backend", ["onnx-int8", "onnx"])
@@ -126,6 +130,30 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(RuntimeError):
         onnx_model(Path(model_path()), "fp32", tmp_path)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_two_exports_at_once_leave_one_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    both_writing = threading.Barrier(2)
+
+    def export(model_dir: Path, target: Path) -> None:
+        with target.open("wb") as stream:
+            stream.write(b"first half ")
+            both_writing.wait(timeout=10)  # each is half-written while the other writes too
+            stream.write(b"second half")
+
+    monkeypatch.setattr(onnx_export, "export_fp32", export)
+    results: list[Path] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(onnx_model(Path(model_path()), "fp32", tmp_path)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2 and results[0] == results[1]
+    assert results[0].read_bytes() == b"first half second half"
+    assert [p.name for p in results[0].parent.iterdir()] == ["model-fp32.onnx"]
 
 
 class FakeTorch:
