@@ -81,8 +81,9 @@ def load_encoder(backend: Backend, max_tokens: int, models_home: Path | None = N
         return TorchEncoder(max_tokens)
 
 
-# One model per process (per backend and word-piece limit), shared by every MiniLMEmbedding: a server holds several
-# (the chat's, the catalog followers', the console's, the ones Chroma builds from a collection's config).
+# One model per process (per backend and word-piece limit), shared by every MiniLMEmbedding: a server
+# holds several (the chat's, the catalog followers', the console's, the ones Chroma builds from a
+# collection's config).
 # Loading and encoding are serialized process-wide. Two threads importing torch or building a model at
 # once can crash the interpreter (a segmentation fault seen in CI), and a fast tokenizer used by two
 # threads at once raises "Already borrowed". Each encode already uses every core, so nothing is lost.
