@@ -3,6 +3,8 @@
 ``BCAGENT_HOME`` is the data directory (default ``~/.bcagent``) that holds every connected store's
 credentials, settings, vector collection, sync state and transcripts, each keyed by store hash.
 ``BCAGENT_CHROMA_URL`` (e.g. ``http://localhost:8000``) uses a Chroma server instead of the embedded one.
+``BCAGENT_EMBEDDINGS``: ``onnx-int8`` (default), ``onnx`` (float32) or ``torch``: what runs the embedding
+model (ingest/embeddings.py; checked here, read where the model loads).
 ``BCAGENT_DATABASE_URL`` (``postgresql://...``) keeps conversation state and the agent's records (policy
 state, audit log, handoffs) in PostgreSQL instead of SQLite, shared by every replica.
 ``BCAGENT_REDIS_URL`` (``redis://...``) shares limits and locks between replicas: the per-client and
@@ -74,6 +76,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
+
+from ingest.embedding_setting import EmbeddingsSettingError, embeddings_backend
 
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 DEFAULT_SYNC_INTERVAL_MINUTES = 15
@@ -396,6 +400,10 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
+        try:
+            embeddings_backend(env)  # read again where the model loads (ingest/embeddings.py)
+        except EmbeddingsSettingError as error:
+            raise SettingsError(str(error)) from None
         home = Path(env.get("BCAGENT_HOME") or Path.home() / ".bcagent").expanduser()
         return cls(
             home=home,
