@@ -32,9 +32,14 @@ _KEPT_FLOAT = re.compile(r"layer\.\d+/output/dense/MatMul$")
 
 
 def models_home(env: Mapping[str, str] | None = None) -> Path:
-    """Where exported models are kept: ``$BCAGENT_HOME/models`` (default ``~/.bcagent/models``)."""
+    """Where exported models are kept: ``$BCAGENT_MODEL_CACHE``, else ``$XDG_CACHE_HOME/bcagent/models``
+    (default ``~/.cache/bcagent/models``). A cache of the machine's, not a store's data: every
+    ``BCAGENT_HOME`` (a test's, a replica's) shares one export."""
     env = os.environ if env is None else env
-    return Path(env.get("BCAGENT_HOME") or Path.home() / ".bcagent").expanduser() / "models"
+    if env.get("BCAGENT_MODEL_CACHE"):
+        return Path(env["BCAGENT_MODEL_CACHE"]).expanduser()
+    cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser()
+    return cache / "bcagent" / "models"
 
 
 def wheel_fingerprint(model_dir: Path) -> str:
