@@ -24,8 +24,8 @@ from ..tools import marketing
 log = logging.getLogger(__name__)
 
 CUE = re.compile(
-    r"\b(?:codes?|coupons?|promo\w*|discount\w*|vouchers?|valid|invalid|work(?:s|ing|ed)?|appl(?:y|ies)|"
-    r"expired?|redeem\w*|use)\b",
+    r"\b(?:codes?|coupons?|promo\w*|discount\w*|vouchers?|valid|invalid|expired?|redeem\w*|"
+    r"(?:does|do|will|would|can)\b[^.?!]{1,40}\bwork)\b",
     re.IGNORECASE,
 )
 MIN_LENGTH = 3  # "10" or "ok" as a store's code would match too much

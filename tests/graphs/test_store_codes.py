@@ -70,3 +70,15 @@ async def test_a_word_the_store_has_no_code_for_is_not_looked_up(agent: Agent, e
     _coupon(env, "summer-sale")
     result = await agent.send(uuid.uuid4().hex, "is winter-sale still valid?")
     assert not [c for c in result.tool_calls if c["name"] == "lookup_discount_code"]
+
+
+async def test_a_message_about_no_code_costs_the_store_nothing(env: ToolsEnv) -> None:
+    from agent.graphs.store_codes import mark_store_codes
+
+    _coupon(env, "summer-sale")
+    before = env.ctx.client.stats.requests
+    for text in ("can I pay with paypal", "how do I use the gloves", "where is my order 12345"):
+        assert await mark_store_codes(env.context, text) == text
+    assert env.ctx.client.stats.requests == before
+    marked = await mark_store_codes(env.context, "is summer-sale still valid?")
+    assert marked == 'is code "summer-sale" still valid?' and env.ctx.client.stats.requests > before
