@@ -125,7 +125,7 @@ async def offer(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, 
     note["quick_replies"] = list(OFFER_REPLIES)
     update["messages"] = [
         AIMessage(
-            content=with_offer(text_of(last)),
+            content=with_offer(text_of(last), reason),
             id=last.id,
             response_metadata={**(last.response_metadata or {}), "bcagent": note},
             usage_metadata=last.usage_metadata,

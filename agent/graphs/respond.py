@@ -24,6 +24,12 @@ WHAT_CAN_YOU_DO = re.compile(
     r"\bhow can (?:you|u) help\b|\bwhat are (?:you|u) for\b",
     re.I,
 )
+ARE_YOU_A_BOT = re.compile(
+    r"\b(?:are|r)\s+(?:you|u|ya)\s+(?:a\s+|an\s+)?(?:real\s+)?(?:bot|robot|ai|chat\s?bot|human|person|persn|"
+    r"machine|computer)\b|\b(?:am\s+i|is\s+this)\s+(?:talking|chatting|speaking)\s+(?:to|with)\s+(?:a\s+)?"
+    r"(?:bot|robot|human|person|real)",
+    re.IGNORECASE,
+)
 THANKED = re.compile(r"\b(?:thanks?|thank (?:you|u)|thx|ty|tysm|cheers|appreciate)\b|🙏", re.IGNORECASE)
 CHANGE_AN_ORDER = re.compile(
     r"\b(?:mark|set|change|make|update)\b.{0,40}\b(?:refunded|paid|shipped|delivered|free)\b", re.IGNORECASE
@@ -65,6 +71,8 @@ async def direct_reply(context: AgentContext, conversation: Conversation, intent
         return f"How can I help? {abilities}"
     if WHAT_CAN_YOU_DO.search(text):
         return f"{abilities} What would you like to know?"
+    if ARE_YOU_A_BOT.search(text) and intent not in ("handoff", "handoff_said"):
+        return f"I'm {store}'s automated assistant, not a person. {abilities}"
     if mostly_foreign(text) and intent not in ("greeting", "thanks", "goodbye"):
         return f"Sorry, I can only help in English for now. {abilities}"
     if intent == "greeting":

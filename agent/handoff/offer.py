@@ -131,8 +131,16 @@ def declines_offer(text: str) -> bool:
     return bool(DECLINE.search(text))
 
 
-def with_offer(reply: str) -> str:
-    """The reply with the offer as its last sentence (once)."""
+APOLOGISED = re.compile(r"\b(?:sorry|apolog\w*)\b", re.IGNORECASE)
+APOLOGY = "I'm sorry about that."
+TROUBLE = frozenset(kind for kind, _ in KINDS)
+
+
+def with_offer(reply: str, reason: str | None = None) -> str:
+    """The reply with the offer as its last sentence (once), opened with an apology when the shopper
+    told of trouble (``reason`` one of the complaint kinds) and the reply has none."""
+    if reason in TROUBLE and not APOLOGISED.search(reply):
+        reply = f"{APOLOGY} {reply.lstrip()}"
     if OFFER_QUESTION in reply:
         return reply
     reply = reply.rstrip()

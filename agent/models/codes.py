@@ -85,6 +85,12 @@ def marked_codes(text: str) -> list[tuple[int, int, str]]:
     return [found[key] for key in sorted(found)]
 
 
+_GIFT_SEGMENT = re.compile(r"(?:^|[-_])(?:gift|gc|gv)(?:[-_]|$)")
+
+
 def code_shaped(token: str) -> bool:
-    """Whether an unmarked lower-case word may still be a code: "save20" yes, "xss1" no."""
-    return not token.islower() or bool(_LOWER_SHAPE.match(token))
+    """Whether an unmarked lower-case word may still be a code: "save20" yes, "xss1" no, a gift
+    certificate's "vt-gift-xr7u" yes (a gift segment and a digit)."""
+    if not token.islower() or _LOWER_SHAPE.match(token):
+        return True
+    return bool(_GIFT_SEGMENT.search(token)) and any(c.isdigit() for c in token)

@@ -8,6 +8,7 @@ tool is off for this store (no scope, or switched off) the shopper is told so an
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..tools.where_we_ship import find_place
@@ -42,7 +43,12 @@ def new_address(humans: list[str]) -> dict[str, str]:
     for text in reversed(humans):
         match = ADDRESS_GIVEN.search(text)
         if match:
-            return {k: v.strip().rstrip(".") for k, v in match.groupdict().items() if v and v.strip()}
+            fields = {k: v.strip().rstrip(".") for k, v in match.groupdict().items() if v and v.strip()}
+            if "state_code" in fields:  # "Durham NC 27701"
+                fields["state"] = fields.pop("state_code")
+            # "for 50007 to 77 Pine Ave, ...": the street starts after the order number
+            fields["street_1"] = re.split(r"\s+to\s+(?=\d)", fields["street_1"])[-1]
+            return fields
     return {}
 
 

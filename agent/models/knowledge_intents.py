@@ -34,7 +34,8 @@ _ADDRESS = re.compile(
     r"\b(?:change|changing|update|updating|fix|correct|edit|wrong|new|different|switch)\b.{0,40}"
     r"\b(?:address|addy)\b|\baddress\b.{0,30}\b(?:wrong|incorrect|change|changed|update|outdated)\b|"
     r"\b(?:moved|moving)\b.{0,30}\b(?:house|home|apartment|flat|address)\b|\bship (?:it )?to (?:a )?different\b|"
-    r"\b(?:ship|send|deliver) (?:it|them|my order) to (?:my|a|another|the) (?:\w+ )?address\b",
+    r"\b(?:ship|send|deliver) (?:it|them|my order) to (?:my|a|another|the) (?:\w+ )?address\b|"
+    r"\b(?:ship|send|deliver) (?:it|them|(?:my )?order(?: #?\d+)?) to \d+[A-Za-z]? [A-Za-z][^,]{2,40},.{0,60}\binstead\b",
     _I,
 )
 _REFUND = re.compile(r"\brefund\w*|\bmoney back\b|\breimburs\w*|\bcredited\b", _I)
@@ -88,12 +89,13 @@ _POLICY = re.compile(
 ADDRESS_GIVEN = re.compile(
     r"(?P<street_1>\d+[A-Za-z]?\s+[A-Za-z0-9 .'#-]+?)\s*,\s*"
     r"(?:(?P<street_2>(?:apt|apartment|suite|unit|#)\.?\s*[\w-]+)\s*,\s*)?"
-    r"(?P<city>[A-Za-z .'-]+?)\s*,\s*(?P<state>[A-Za-z .]+?)\s*,?\s+"
+    r"(?P<city>[A-Za-z .'-]+?)(?:\s*,\s*(?P<state>[A-Za-z .]+?)\s*,?|\s+(?P<state_code>(?-i:[A-Z]{2}))\s*,?)\s+"
     r"(?P<zip>\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z] ?\d[A-Za-z]\d)\b"
     r"(?:\s*,\s*(?P<country>[A-Za-z .]+))?",
     _I,
 )
-"""A postal address as shoppers type it: "12 Oak Street, Apt 4, Dallas, TX 75201[, United States]"."""
+"""A postal address as shoppers type it: "12 Oak Street, Apt 4, Dallas, TX 75201[, United States]", or with
+the state's two-letter code after the city without a comma ("77 Pine Ave, Durham NC 27701")."""
 
 
 def knowledge_intent(text: str, entities: Entities) -> str | None:

@@ -80,3 +80,11 @@ def test_the_offer_replaces_the_generic_line_once() -> None:
     offered = with_offer(reply)
     assert offered == f"Sorry, I can't help with that myself. {OFFER_QUESTION}"
     assert with_offer(offered) == offered
+
+
+def test_trouble_is_apologised_for_once() -> None:
+    reply = "Order #12345 is Shipped."
+    assert with_offer(reply, "damaged or wrong item") == f"I'm sorry about that. {reply} {OFFER_QUESTION}"
+    sorry = "Sorry to hear that. Order #12345 is Shipped."
+    assert with_offer(sorry, "payment problem") == f"{sorry} {OFFER_QUESTION}"
+    assert with_offer(reply, "two turns without help") == f"{reply} {OFFER_QUESTION}"  # no trouble told

@@ -247,3 +247,16 @@ async def test_a_goodbye_with_thanks_is_thanked_back() -> None:
     assert thanked.startswith("You're welcome!") and "Goodbye" in thanked
     plain = await direct_reply(context, Conversation("t"), "goodbye", "bye")
     assert "welcome" not in plain.lower() and "Goodbye" in plain
+
+
+async def test_asked_whether_it_is_a_bot_it_says_so() -> None:
+    from types import SimpleNamespace
+
+    from agent.graphs.respond import direct_reply
+    from agent.tools.context import Conversation
+
+    context: Any = SimpleNamespace(store_name="Volt & Thread")
+    reply = await direct_reply(context, Conversation("t"), "out_of_scope", "r u a bot or a real persn")
+    assert reply.startswith("I'm Volt & Thread's automated assistant, not a person.") and "person" in reply
+    other = await direct_reply(context, Conversation("t"), "out_of_scope", "are you open on sunday")
+    assert "automated" not in other

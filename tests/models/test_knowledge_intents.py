@@ -72,3 +72,11 @@ def test_an_address_is_read_into_bigcommerce_fields() -> None:
         "country": "United States",
     }
     assert new_address(["change my address please"]) == {}
+
+
+def test_an_address_with_the_state_code_after_the_city_and_the_order_number_before_it() -> None:
+    said = "need to change shiping address for 50007 to 77 Pine Ave, Durham NC 27701. tara.gupta@example.org"
+    assert new_address([said]) == {"street_1": "77 Pine Ave", "city": "Durham", "state": "NC", "zip": "27701"}
+    moved = "Could you send order 12390 to 45 Elm Street, Chicago, IL 60614 instead?"
+    assert new_address([moved])["street_1"] == "45 Elm Street"
+    assert knowledge_intent(moved, extract_entities(moved)) == "address_change"

@@ -163,6 +163,8 @@ def test_emails(text: str, emails: tuple[str, ...]) -> None:
         ("Is it available in the USA?", ()),
         ("ORDER 50009 AVA.COSTA@EXAMPLE.ORG STATUS??", ()),  # shouted: the rest is an order and an email
         ("order 50009 STATUS UPDATE", ()),
+        ("got a gift card for my bday vt-gift-xr7u hows much on it", ("vt-gift-xr7u",)),
+        ("gift-card balance?", ()),
     ],
 )
 def test_codes(text: str, codes: tuple[str, ...]) -> None:
