@@ -2,8 +2,10 @@
 age, who may cancel, private codes, codes in promotions) and the store's team settings (business hours,
 the address handoffs are emailed to, the minutes between catalog syncs: ``TeamSettings``, each over the
 server's value), written the same way (``agent.store.live.change``) so every running server, and every
-replica, applies them within seconds: the handoff reply and its delivery read the store's hours and
-address, the catalog's schedule its interval. The server-wide settings beside them (the SMTP server, the
+replica, applies them within seconds: the handoff reply and its delivery read the store's hours,
+address and webhook, the catalog's schedule its interval. A store's own handoff webhook gets a signing
+secret the server makes (``agent.store.handoff_webhook``), shown once on the page after saving (and after
+"Make a new secret"), never again. The server-wide settings beside them (the SMTP server, the server's
 handoff webhook) are shown, not edited: they are the server's environment."""
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..settings import Settings
 from ..store.connections import Connection, ConnectionProblem
+from ..store.handoff_webhook import check_webhook_url, with_webhook
 from ..store.live import change, effective_connection
 from ..store.merchant_settings import (
     STATUS_NAMES,
@@ -64,7 +67,8 @@ def _server_wide(settings: Settings) -> list[tuple[str, str]]:
     return [
         ("Handoff email", "on: an SMTP server is set (the address is the store's above, else the server's)"
          if handoff.smtp_url else "off: no SMTP server (BCAGENT_SMTP_URL)"),
-        ("Handoff webhook", "on: signed deliveries" if handoff.webhook else "off (BCAGENT_HANDOFF_WEBHOOK_URL)"),
+        ("Handoff webhook", "on: signed deliveries, unless the store sends to its own above" if handoff.webhook
+         else "off (BCAGENT_HANDOFF_WEBHOOK_URL) unless the store sends to its own above"),
         ("Catalog freshness", _freshness(settings.sync_interval_minutes) + " unless the store sets its own"),
     ]  # fmt: skip
 
@@ -91,8 +95,14 @@ async def policy_section(settings: Settings, connection: Connection) -> dict[str
             "email": settings.handoff.email_to or "none",
             "smtp": bool(settings.handoff.smtp_url),
             "minutes": settings.sync_interval_minutes,
+            "webhook": settings.handoff.webhook,
         },
     }
+
+
+def _secret_page(store_hash: str, url: str, secret: str, why: str) -> Response:
+    """The only page that shows the store's webhook secret (not cached, like every console page)."""
+    return render("webhook_secret.html", store_hash=store_hash, url=url, secret=secret, why=why)
 
 
 @router.post("/stores/{store_hash}/policy")
@@ -112,14 +122,59 @@ async def save_policy(request: Request, store_hash: str) -> Response:
             form.get("sync_interval_minutes", ""),
             console.settings.handoff.reply_hours,
         )
+        webhook_url = check_webhook_url(form.get("handoff_webhook_url", ""))
     except ConnectionProblem as problem:
         return render("problem.html", 422, heading="Policy not saved", message=str(problem),
                       link=f"/admin/stores/{store_hash}#policy-h", link_text="Back to the set-up")  # fmt: skip
+    made = ""
 
     def edit(current: MerchantSettings) -> MerchantSettings:
-        return replace(current, policy=policy, team=team)
+        nonlocal made
+        kept = replace(team, handoff_webhook_url=current.team.handoff_webhook_url,
+                       handoff_webhook_secret=current.team.handoff_webhook_secret)  # fmt: skip
+        new_team = with_webhook(kept, webhook_url)
+        changed = new_team.handoff_webhook_secret != current.team.handoff_webhook_secret
+        made = new_team.handoff_webhook_secret if changed else ""
+        return replace(current, policy=policy, team=new_team)
 
     await change(console.settings, connection, edit)
     log.info("console: %s changed the policy of %s", session.email, store_hash)
+    if made:
+        log.info(
+            "console: %s set the handoff webhook of %s (a new signing secret)", session.email, store_hash
+        )
+        return _secret_page(
+            store_hash, webhook_url, made, "Policy saved, with a handoff webhook of your own."
+        )
     notice = "Policy saved: the assistant applies it within seconds."
     return RedirectResponse(f"/admin/stores/{store_hash}?notice={notice}", status_code=303)
+
+
+@router.post("/stores/{store_hash}/handoff-webhook/secret")
+async def new_webhook_secret(request: Request, store_hash: str) -> Response:
+    """The "Make a new secret" button: the old one stops working as soon as every server has the change."""
+    try:
+        console, session, connection = await _signed_in(request, store_hash)
+        await _form(request, session)
+    except Refusal as refusal:
+        return refusal.response
+    made = ""
+    url = ""
+
+    def edit(current: MerchantSettings) -> MerchantSettings:
+        nonlocal made, url
+        url = current.team.handoff_webhook_url
+        if not url:
+            made = ""
+            return current
+        team = with_webhook(current.team, url, new_secret=True)
+        made = team.handoff_webhook_secret
+        return replace(current, team=team)
+
+    await change(console.settings, connection, edit)
+    if not made:
+        return render("problem.html", 409, heading="No webhook of the store's own",
+                      message="Set a handoff webhook URL on the policy form first: its secret is made then.",
+                      link=f"/admin/stores/{store_hash}#policy-h", link_text="Back to the set-up")  # fmt: skip
+    log.info("console: %s made a new handoff webhook secret for %s", session.email, store_hash)
+    return _secret_page(store_hash, url, made, "A new signing secret for your handoff webhook.")

@@ -221,24 +221,25 @@ class Deliverer:
         http: httpx.AsyncClient | None = None,
         current: Callable[[], HandoffSettings] | None = None,
     ) -> None:
-        """``settings``: the server's (its SMTP server and webhook); ``current``: the store's settings as
-        they are now (its business hours and handoff address, which the merchant may change while
-        serving), read at each delivery; default ``settings``."""
+        """``settings``: the server's (its SMTP server); ``current``: the store's settings as they are now
+        (its business hours, handoff address and webhook with its secret, which the merchant may change
+        while serving), read at each delivery; default ``settings``."""
         self.records = records
         self._settings = settings
         self._current = current
         self.store = store
         self.http = http
         self.smtp = SmtpSender.from_url(settings.smtp_url, settings.email_from) if settings.smtp_url else None
-        self.webhook = (
-            WebhookSender(settings.webhook_url, settings.webhook_secret or "")
-            if settings.webhook_url
-            else None
-        )
 
     @property
     def settings(self) -> HandoffSettings:
         return self._current() if self._current is not None else self._settings
+
+    @property
+    def webhook(self) -> WebhookSender | None:
+        """Where a webhook goes now: the store's own URL signed with its secret, else the server's."""
+        now = self.settings
+        return WebhookSender(now.webhook_url, now.webhook_secret or "") if now.webhook_url else None
 
     async def run_once(self, limit: int = 20) -> int:
         """Send what is due now; how many items were claimed."""
@@ -308,10 +309,14 @@ class Deliverer:
             if message is None:
                 raise _Skip("the message no longer exists")
         if item.channel == "webhook":
-            if self.webhook is None:
-                raise WebhookFailed("BCAGENT_HANDOFF_WEBHOOK_URL is not set on this server")
+            webhook = self.webhook
+            if webhook is None:
+                raise WebhookFailed(
+                    "no handoff webhook: BCAGENT_HANDOFF_WEBHOOK_URL is not set on this server and the store "
+                    "has none of its own (the console's policy form)"
+                )
             body = webhook_body(self.settings, self.store, item, handoff, message)
-            await self.webhook.send(item.idempotency_key, body, client=self.http)
+            await webhook.send(item.idempotency_key, body, client=self.http)
             return
         if self.smtp is None or not self.settings.email_to:
             raise EmailFailed(

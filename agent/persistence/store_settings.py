@@ -1,8 +1,9 @@
 """The merchant's settings of every store of a data directory, with a version each change bumps.
 
 One row per store: ``state`` (``connected`` or ``disconnected``), ``version`` (bumped by every write, in
-the same transaction), the settings as JSON (tool switches, policy, store details, lost scopes; their
-meaning is ``agent.store.merchant_settings``'s) and when they changed. ``settings.sqlite`` in the data
+the same transaction), the settings as JSON (tool switches, policy, store details, lost scopes, the
+team's settings; their meaning is ``agent.store.merchant_settings``'s) and when they changed. A store's
+handoff webhook secret is among them (every replica signs with it): a row's repr hides it. ``settings.sqlite`` in the data
 directory by default (beside the stores' folders, so a disconnect's tombstone outlives the folder); the
 table ``bcagent_store_settings`` of the shared PostgreSQL database when one is configured, so every
 replica reads the same rows.
@@ -72,6 +73,21 @@ class SettingsRow:
     version: int
     settings: Json
     changed_at: str
+
+    def __repr__(self) -> str:  # a store's webhook secret is in the settings: never shown
+        return (
+            f"SettingsRow(store_hash={self.store_hash!r}, state={self.state!r}, version={self.version}, "
+            f"settings={_hidden(self.settings)!r}, changed_at={self.changed_at!r})"
+        )
+
+
+def _hidden(value: Any) -> Any:
+    """``value`` with every ``*_secret`` entry's value replaced."""
+    if isinstance(value, dict):
+        return {k: "(hidden)" if str(k).endswith("_secret") and v else _hidden(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hidden(v) for v in value]
+    return value
 
 
 def _json(value: Any) -> Json:

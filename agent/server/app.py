@@ -26,6 +26,7 @@ from ..persistence.threads import open_threads
 from ..settings import Settings
 from ..store.connections import ConnectionProblem, ConnectionStore
 from ..store.freshness_service import FreshnessService
+from ..store.merchant_settings import MerchantSettings
 from ..tools.context import StorePolicy
 from . import admin, health, routes
 from .cors import CorsMiddleware, OriginPolicy
@@ -163,12 +164,20 @@ def create_app(
             settings_rows = await open_store_settings(settings)
             stack.push_async_callback(settings_rows.aclose)
             handoff = settings.handoff
-            # a store may name its own handoff address (the console's policy form): the SMTP server is enough
-            deliver = options.deliver_handoffs and bool(handoff.smtp_url or handoff.webhook)
+            # a store may name its own handoff address and webhook (the console's policy form): a store
+            # gets a deliverer once there is somewhere to send to (the server's SMTP server, a webhook)
             stop_sending = asyncio.Event()
             senders: list[asyncio.Task[None]] = []
+            delivering: set[str] = set()
+            delivery_open = False
 
             def start_delivery(served: ServedStore) -> None:
+                store_handoff = served.agent.context.tools.handoff
+                if not delivery_open or served.store_hash in delivering:
+                    return
+                if not (handoff.smtp_url or handoff.webhook or store_handoff.webhook):
+                    return
+                delivering.add(served.store_hash)
                 senders.append(
                     asyncio.create_task(
                         Deliverer(
@@ -205,9 +214,15 @@ def create_app(
                     freshness.receiver.on_orders(store_hash, served.agent.context.tools.orders.drop)
                 server.stores[store_hash] = served
                 server.allow_storefront(served.connection)
-                if deliver:
-                    start_delivery(served)
+                start_delivery(served)
                 log.info("serving %s too (connected while serving)", store_hash)
+
+            async def settings_changed(store_hash: str, merchant: MerchantSettings) -> None:
+                if freshness is not None:
+                    await freshness.follow_settings(store_hash, merchant)
+                served = server.stores.get(store_hash)
+                if served is not None:  # a webhook of the store's own: its handoffs need a deliverer now
+                    start_delivery(served)
 
             for store_hash in hashes:
                 served = await open_store(store_hash)
@@ -221,7 +236,7 @@ def create_app(
                 on_stop=freshness.stop_store if freshness is not None else None,
                 on_token=freshness.replace_token if freshness is not None else None,
                 on_new=serve_new if not stores else None,  # `serve --store X` serves X only
-                on_settings=freshness.follow_settings if freshness is not None else None,
+                on_settings=settings_changed,
             )
             server.follower = follower
             await follower.check(server, force=True)
@@ -232,7 +247,8 @@ def create_app(
                 stack.push_async_callback(freshness.stop)
                 for store_hash, served in server.stores.items():  # order webhooks drop kept orders
                     freshness.receiver.on_orders(store_hash, served.agent.context.tools.orders.drop)
-            if deliver:
+            if options.deliver_handoffs:
+                delivery_open = True
                 for served in server.stores.values():
                     start_delivery(served)
 

@@ -147,7 +147,7 @@ class SettingsFollower:
         tools.connection = effective
         if not self.injected_policy:
             tools.policy = StorePolicy.from_settings(live.settings.policy, base=tools.policy)
-        tools.handoff = live.settings.team.handoff(server.settings.handoff)  # hours, handoff address
+        tools.handoff = live.settings.team.handoff(server.settings.handoff)  # hours, address, webhook
         if self.on_settings is not None:
             await self.on_settings(store_hash, live.settings)
         served.connection = effective

@@ -113,14 +113,17 @@ class LostScopes:
 
 @dataclass(frozen=True)
 class TeamSettings:
-    """When the store's team works, where its handoffs are emailed and how often its catalog is synced,
-    over the server's ``BCAGENT_BUSINESS_HOURS``, ``BCAGENT_HANDOFF_EMAIL_TO`` and
-    ``BCAGENT_SYNC_INTERVAL_MINUTES`` (empty / None: the server's). The SMTP server and the handoff webhook
-    stay the server's."""
+    """When the store's team works, where its handoffs are emailed and sent by webhook and how often its
+    catalog is synced, over the server's ``BCAGENT_BUSINESS_HOURS``, ``BCAGENT_HANDOFF_EMAIL_TO``,
+    ``BCAGENT_HANDOFF_WEBHOOK_URL`` (with its secret) and ``BCAGENT_SYNC_INTERVAL_MINUTES`` (empty / None:
+    the server's). The SMTP server stays the server's. The webhook's signing secret is made by the server
+    (``agent.store.handoff_webhook``) and kept here so every replica can sign: never in the repr."""
 
     business_hours: str = ""
     handoff_email_to: str = ""
     sync_interval_minutes: int | None = None
+    handoff_webhook_url: str = ""
+    handoff_webhook_secret: str = field(default="", repr=False)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TeamSettings:
@@ -129,14 +132,23 @@ class TeamSettings:
             business_hours=str(data.get("business_hours") or ""),
             handoff_email_to=str(data.get("handoff_email_to") or ""),
             sync_interval_minutes=int(minutes) if minutes is not None else None,
+            handoff_webhook_url=str(data.get("handoff_webhook_url") or ""),
+            handoff_webhook_secret=str(data.get("handoff_webhook_secret") or ""),
         )
 
+    @property
+    def has_webhook(self) -> bool:
+        return bool(self.handoff_webhook_url and self.handoff_webhook_secret)
+
     def handoff(self, server: HandoffSettings) -> HandoffSettings:
-        """The store's handoff settings: the server's, with the store's hours and address over them."""
+        """The store's handoff settings: the server's, with the store's hours, address and webhook (with
+        its own secret) over them."""
         return replace(
             server,
             business_hours=self.business_hours or server.business_hours,
             email_to=self.handoff_email_to or server.email_to,
+            webhook_url=self.handoff_webhook_url if self.has_webhook else server.webhook_url,
+            webhook_secret=self.handoff_webhook_secret if self.has_webhook else server.webhook_secret,
         )
 
     def sync_interval_seconds(self, server_minutes: int) -> float:

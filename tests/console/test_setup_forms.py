@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 import time
 from collections.abc import Iterator
@@ -343,3 +344,114 @@ def test_the_stores_hours_handoff_address_and_sync_interval_are_set_on_the_polic
     with ThreadPoolExecutor(1) as pool:
         _, live = pool.submit(asyncio.run, effective_connection(console.settings, connection)).result()
     assert live.settings.team == TeamSettings()
+
+
+def _team(console: Console) -> Any:
+    connection = ConnectionStore(console.home).load(SERVED_HASH)
+    with ThreadPoolExecutor(1) as pool:
+        _, live = pool.submit(asyncio.run, effective_connection(console.settings, connection)).result()
+    return live.settings.team
+
+
+def _shown_secret(page: str) -> str:
+    found = re.search(r'id="webhook-secret" type="text" readonly size="60" value="([^"]+)"', page)
+    assert found and "it will not be shown again" in page
+    return html.unescape(found.group(1))
+
+
+def test_a_stores_own_handoff_webhook_is_set_on_the_policy_form_and_its_secret_shown_once(
+    console: Console, signed_in: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # what `bcagent serve -v` logs, and every debug line of our own
+    caplog.set_level(logging.DEBUG, logger="agent")
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    page = signed_in.get(url).text
+    assert (
+        'name="handoff_webhook_url" type="url" size="50" value=""' in page and "Make a new secret" not in page
+    )
+    statuses = sorted(_policy(console).cancellable_status_ids)
+    for bad in ("http://hooks.example.com/x", "ftp://hooks.example.com/x", "https://u:p@hooks.example.com/x"):
+        refused = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses, handoff_webhook_url=bad))
+        assert refused.status_code == 422 and "handoff webhook URL" in refused.text
+    assert _team(console).handoff_webhook_url == ""
+
+    hook = "https://hooks.example.com/servedshop"
+    saved = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses, handoff_webhook_url=hook))
+    assert saved.status_code == 200 and saved.headers["cache-control"] == "no-store"
+    secret = _shown_secret(saved.text)
+    assert secret.startswith("whsec_") and _team(console).handoff_webhook_secret == secret
+    page = signed_in.get(url).text  # a reload: the URL, never the secret
+    assert secret not in page and f'value="{hook}"' in page and "Make a new secret" in page
+
+    def store_hook() -> dict[str, Any]:
+        """What the running server signs the store's handoffs with now."""
+        handoff = console.app.state.server.stores[SERVED_HASH].agent.context.tools.handoff
+        return {"url": handoff.webhook_url, "secret": handoff.webhook_secret}
+
+    expected = {"url": hook, "secret": secret}
+    assert _eventually(store_hook, lambda now: now == expected) == expected  # no restart
+
+    kept = signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses, handoff_webhook_url=hook))
+    assert kept.status_code == 200 and secret not in kept.text and "will not be shown again" not in kept.text
+    assert _team(console).handoff_webhook_secret == secret  # the same URL saved again keeps its secret
+
+    assert signed_in.post(f"{url}/handoff-webhook/secret", data={"csrf": "forged"}).status_code == 403
+    rotated = signed_in.post(f"{url}/handoff-webhook/secret", data={"csrf": _csrf(page)})
+    assert rotated.status_code == 200
+    new = _shown_secret(rotated.text)
+    assert new != secret and _team(console).handoff_webhook_secret == new
+    assert new not in signed_in.get(url).text
+    assert _eventually(store_hook, lambda now: now["secret"] == new)["secret"] == new
+
+    cleared = signed_in.post(
+        f"{url}/policy", data=_form(_csrf(page), statuses)
+    )  # no URL: the server's webhook
+    assert cleared.status_code == 200 and "will not be shown again" not in cleared.text
+    team = _team(console)
+    assert team.handoff_webhook_url == "" and team.handoff_webhook_secret == ""
+    nothing = signed_in.post(f"{url}/handoff-webhook/secret", data={"csrf": _csrf(page)})
+    assert nothing.status_code == 409 and _team(console).handoff_webhook_secret == ""
+    server = {"url": console.settings.handoff.webhook_url, "secret": console.settings.handoff.webhook_secret}
+    assert _eventually(store_hook, lambda now: now == server) == server
+    assert secret not in caplog.text and new not in caplog.text
+
+
+def test_a_handoff_of_the_store_reaches_its_own_webhook_signed_with_the_shown_secret(
+    console: Console, signed_in: httpx.Client
+) -> None:
+    """The server has neither SMTP nor a webhook: the store's own webhook, set on the form while serving,
+    gets the store's handoffs (a deliverer starts for it), signed with the secret the page showed."""
+    from tests.handoffs.receivers import webhook_receiver
+
+    url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
+    page = signed_in.get(url).text
+    statuses = sorted(_policy(console).cancellable_status_ids)
+    placeholder = "whsec_" + "A" * 44  # the receiver learns the real one from the page
+    with webhook_receiver(placeholder) as (hooks, hook_url):
+        saved = signed_in.post(
+            f"{url}/policy", data=_form(_csrf(page), statuses, handoff_webhook_url=hook_url)
+        )
+        hooks.secret = _shown_secret(saved.text)
+
+        def store_hook() -> dict[str, Any]:
+            return {
+                "url": console.app.state.server.stores[SERVED_HASH].agent.context.tools.handoff.webhook_url
+            }
+
+        assert _eventually(store_hook, lambda now: now["url"] == hook_url)["url"] == hook_url
+        chat = httpx.Client(base_url=f"{console.base_url}/v1/stores/{SERVED_HASH}", timeout=60)
+        thread = chat.post("/threads").json()
+        headers = {"X-Thread-Secret": thread["secret"]}
+        messages = f"/threads/{thread['thread_id']}/messages"
+        chat.post(messages, json={"text": "this is useless, talk to a human"}, headers=headers)
+        chat.post(messages, json={"text": "jane.doe@example.com"}, headers=headers)
+
+        def received() -> dict[str, Any]:
+            return {"types": [p["type"] for p in hooks.received]}
+
+        got = _eventually(received, lambda now: "handoff.created" in now["types"])
+        assert "handoff.created" in got["types"] and hooks.bad_signatures == 0
+        (created,) = [p for p in hooks.received if p["type"] == "handoff.created"]
+        assert created["data"]["store"]["hash"] == SERVED_HASH
+        assert created["data"]["handoff"]["contact_email"] == "jane.doe@example.com"
+        signed_in.post(f"{url}/policy", data=_form(_csrf(page), statuses))  # the server's again

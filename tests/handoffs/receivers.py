@@ -60,15 +60,14 @@ class Hooks:
 
 @contextmanager
 def webhook_receiver(secret: str) -> Iterator[tuple[Hooks, str]]:
-    hooks = Hooks(secret)
-    verifier = Webhook(secret)
+    hooks = Hooks(secret)  # ``hooks.secret`` may change (a rotated secret): each delivery is checked with it
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             headers = {k.lower(): v for k, v in self.headers.items()}
             try:
-                payload = verifier.verify(body, headers)
+                payload = Webhook(hooks.secret).verify(body, headers)
             except Exception:
                 hooks.bad_signatures += 1
                 self.send_response(401)
