@@ -89,8 +89,8 @@ async def record_connected(
     settings: Settings, connection: Connection, details: StoreDetails | None = None
 ) -> MerchantSettings:
     """After `connect`: the store is connected again (a tombstone is replaced by settings seeded from
-    the files, who may cancel by ``default_who_may_cancel``), its typed details kept when given, and lost
-    scopes forgotten (the probe is fresh)."""
+    the files, who may cancel by ``default_who_may_cancel``), its typed details kept when given, its team
+    settings kept, and lost scopes forgotten (the probe is fresh)."""
     repo = await open_store_settings(settings)
     try:
         previous = await repo.read(connection.store_hash)
@@ -104,6 +104,7 @@ async def record_connected(
             disabled_tools=start.disabled_tools,
             policy=start.policy,
             details=details if details is not None and details.given() else start.details,
+            team=start.team,  # connecting again keeps the team's hours, address, syncs and webhook
         )
         row = await repo.write(connection.store_hash, lambda _: fresh.to_json())
     finally:

@@ -116,3 +116,15 @@ def test_the_team_settings_round_trip_and_lay_over_the_servers() -> None:
     ):
         with pytest.raises(ConnectionProblem, match=message):
             parse_team(hours, email, minutes, reply_hours=4)
+
+
+async def test_connecting_again_keeps_the_team_settings(settings: Settings) -> None:
+    from agent.store.merchant_settings import TeamSettings
+
+    connection = _connection()
+    await record_connected(settings, connection)
+    team = TeamSettings(business_hours="Mon-Fri 09:00-17:00", handoff_email_to="team@example.com")
+    await change(settings, connection, lambda s: replace(s, team=team))
+    again = await record_connected(settings, connection)
+    assert again.team.business_hours == "Mon-Fri 09:00-17:00"
+    assert again.team.handoff_email_to == "team@example.com"
