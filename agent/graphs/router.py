@@ -33,7 +33,7 @@ from ..models.entities import extract_entities
 from ..models.intents import ROUTE_OF_INTENT, Understanding
 from ..models.llm_call import time_left
 from ..models.offer import OFFER_PERSON
-from ..models.offline import CONTINUATIONS, guess_intent, split_codes, text_of
+from ..models.offline import CONTINUATIONS, about_its_code, guess_intent, split_codes, text_of
 from ..models.pending import SHORT_ANSWER, PendingRequest, left_open
 from ..transcripts.capture import timed
 from . import claims, order_management, person, product_expert
@@ -113,6 +113,10 @@ async def _route_one(state: AgentState, context: AgentContext, text: str) -> tup
         return ROUTE_OF_INTENT[guessed], understanding.intent
     if understanding.confidence >= CONFIDENT or _supported(understanding):
         return route, understanding.intent
+    if about_its_code(understanding):  # "also is TAKE15 still valid?" read, unsure, as about an order
+        guessed = guess_intent(understanding)
+        if guessed is not None:
+            return ROUTE_OF_INTENT[guessed], guessed
     if context.llm is not None:
         from ..models import openai_model
 

@@ -91,6 +91,21 @@ def guess_intent(understanding: Understanding) -> str | None:
     return None
 
 
+ORDER_INTENTS = frozenset({"order_status", "order_list", "order_cancel", "refund_status"})
+
+
+def about_its_code(understanding: Understanding) -> bool:
+    """A message with a code and no order number or email that the vote gave to an order ("thanks! also
+    is TAKE15 still valid?", "got the code take15, is there a minimum order"): it is about the code."""
+    entities = understanding.entities
+    return (
+        bool(entities.codes)
+        and not entities.order_ids
+        and not entities.emails
+        and understanding.intent in ORDER_INTENTS
+    )
+
+
 def listed_products(messages: Sequence[BaseMessage]) -> list[dict[str, Any]]:
     """The products the last product answer showed, in the order shown: a shortlist's entries, or the
     products compared side by side."""
@@ -201,6 +216,8 @@ class OfflineChatModel(BaseChatModel):
             intent = "product_info"  # "do you sell kettlebells", "gift ideas under $50", "X vs Y"
         if intent == "product_info" and current.entities.codes and not current.entities.product:
             intent = guess_intent(current) or intent  # "does GLOVES10 work?" asks about a code
+        if about_its_code(current):
+            intent = guess_intent(current) or intent
         if intent == "order_list" and current.entities.order_ids:
             intent = "order_status"  # "what items are in my order 12345?" is about that order
         if intent == "order_list" and not _LIST_CUE.search(humans[-1]) and self._slot(humans, "order_id"):

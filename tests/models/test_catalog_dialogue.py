@@ -260,3 +260,16 @@ async def test_asked_whether_it_is_a_bot_it_says_so() -> None:
     assert reply.startswith("I'm Volt & Thread's automated assistant, not a person.") and "person" in reply
     other = await direct_reply(context, Conversation("t"), "out_of_scope", "are you open on sunday")
     assert "automated" not in other
+
+
+def test_a_code_without_an_order_is_about_the_code(nlu: NLU) -> None:
+    from agent.models.intents import Understanding
+    from agent.models.offline import about_its_code
+
+    calls = _calls(_model(nlu, PRODUCT_TOOLS), "thanks! also is TAKE15 still valid?")
+    assert [(name, args.get("code")) for name, args in calls] == [("lookup_discount_code", "TAKE15")]
+    coded = nlu.understand("is TAKE15 ok for my order")
+    as_order = Understanding(coded.text, "order_status", 0.2, coded.entities)
+    assert about_its_code(as_order)
+    with_number = nlu.understand("is TAKE15 ok for my order 12345")
+    assert not about_its_code(Understanding(with_number.text, "order_status", 0.2, with_number.entities))
