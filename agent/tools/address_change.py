@@ -216,12 +216,7 @@ async def execute_address_change(
             await audit(ctx.store_hash, thread, tool, "abandoned", order_id)
             return result("refused", abandoned, order_id=order_id)
         if isinstance(step, email_code.Retry):
-            again: AddressConfirmation = {
-                **confirmation,
-                "question": step.question,
-                "tries_left": step.tries_left,
-            }
-            return result("confirm", step.question, address_confirmation=again)
+            return result("confirm", step.question, address_confirmation=step.asked_again(confirmation))
         if step is not None:
             return step
     elif not confirmed(answer, confirmation):

@@ -190,12 +190,7 @@ async def execute_cancellation(
         if isinstance(step, email_code.Declined):
             return await _abandon(ctx, conversation, order_id)
         if isinstance(step, email_code.Retry):
-            again: CancellationConfirmation = {
-                **confirmation,
-                "question": step.question,
-                "tries_left": step.tries_left,
-            }
-            return result("confirm", step.question, confirmation=again)
+            return result("confirm", step.question, confirmation=step.asked_again(confirmation))
         if step is not None:
             return step
     elif not confirmed(answer, confirmation):

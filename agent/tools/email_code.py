@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from bigcommerce.types.orders import Order
 
@@ -30,6 +30,7 @@ from .inputs import email_address, mask_email
 from .results import ToolResult, result
 
 log = logging.getLogger(__name__)
+C = TypeVar("C", bound=Mapping[str, Any])  # a confirmation (cancellation or address change)
 
 CODE_DIGITS = 6
 CODE_MINUTES = 10
@@ -116,6 +117,10 @@ class Retry:
 
     question: str
     tries_left: int
+
+    def asked_again(self, confirmation: C) -> C:
+        """``confirmation`` as it is asked again: this question, these tries left."""
+        return cast(C, {**confirmation, "question": self.question, "tries_left": self.tries_left})
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,33 @@ async def _kept_all(
     )
 
 
+async def _all_promotions(ctx: ToolContext) -> list[Promotion]:
+    """Every promotion of the store, through the code cache."""
+
+    async def load() -> list[Promotion]:
+        return [p async for p in ctx.client.promotions.iter()]
+
+    return await _kept_all(ctx, "promotions", Promotion, load)
+
+
+async def _all_coupons(ctx: ToolContext) -> list[Coupon]:
+    """Every legacy coupon of the store, through the code cache."""
+
+    async def load() -> list[Coupon]:
+        return [c async for c in ctx.client.coupons.iter()]
+
+    return await _kept_all(ctx, "coupons", Coupon, load)
+
+
+async def _promotion_codes(ctx: ToolContext, ident: int) -> list[CouponCode]:
+    """A promotion's codes, through the code cache."""
+
+    async def load() -> list[CouponCode]:
+        return [item async for item in ctx.client.promotions.codes(ident)]
+
+    return await _kept_all(ctx, f"promotion-codes:{ident}", CouponCode, load)
+
+
 # ------------------------------------------------------------------------------------ gift certificates
 
 
@@ -535,12 +562,7 @@ async def _shareable_code(ctx: ToolContext, promotion: Promotion, private: set[s
     """The first code of a single-code promotion that still has uses left and is not private."""
     if promotion.id is None:
         return None
-    ident = promotion.id
-
-    async def load() -> list[CouponCode]:
-        return [item async for item in ctx.client.promotions.codes(ident)]
-
-    for item in await _kept_all(ctx, f"promotion-codes:{ident}", CouponCode, load):
+    for item in await _promotion_codes(ctx, promotion.id):
         used_up = bool(item.max_uses) and (item.current_uses or 0) >= (item.max_uses or 0)
         if not used_up and _shareable(item.code, private):
             return item.code
@@ -572,14 +594,7 @@ async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -
     now = ctx.clock()
     private = {code.casefold() for code in ctx.policy.private_codes}
     show_codes = ctx.policy.show_codes_in_promotions
-
-    async def promotions() -> list[Promotion]:
-        return [p async for p in ctx.client.promotions.iter()]
-
-    async def coupons() -> list[Coupon]:
-        return [c async for c in ctx.client.coupons.iter()]
-
-    every = await _kept_all(ctx, "promotions", Promotion, promotions)
+    every = await _all_promotions(ctx)
     running = [p for p in every if _promotion_reason(ctx, p, now) is None]
     singles = [p for p in running if _redemption(p) == "single"]
     if not show_codes:
@@ -596,7 +611,7 @@ async def list_active_promotions(ctx: ToolContext, conversation: Conversation) -
             offers.append(_offer(ctx, promotion, how="codes are sent individually"))
         elif code := single_codes.get(promotion.id):  # else no usable, shareable code: nothing to act on
             offers.append(_offer(ctx, promotion, code=code))
-    for coupon in await _kept_all(ctx, "coupons", Coupon, coupons) if show_codes else []:
+    for coupon in await _all_coupons(ctx) if show_codes else []:
         if _coupon_listed(ctx, coupon, now, private):
             ends = ctx.date(_aware(ctx, coupon.expires))
             offers.append(_compact(gives=_coupon_words(ctx, coupon), code=coupon.code, ends=ends))
@@ -615,23 +630,12 @@ async def store_codes(ctx: ToolContext) -> list[str]:
     through the code cache, as the promotions list reads them; for recognising a code a shopper wrote
     without marking it ("is summer-sale still valid?"), never shown."""
 
-    async def promotions() -> list[Promotion]:
-        return [p async for p in ctx.client.promotions.iter()]
-
-    async def coupons() -> list[Coupon]:
-        return [c async for c in ctx.client.coupons.iter()]
-
     async def codes_of(promotion: Promotion) -> list[str]:
         if promotion.id is None or _redemption(promotion) != "single":
             return []
-        ident = promotion.id
+        return [c.code for c in await _promotion_codes(ctx, promotion.id) if c.code]
 
-        async def load() -> list[CouponCode]:
-            return [item async for item in ctx.client.promotions.codes(ident)]
-
-        return [c.code for c in await _kept_all(ctx, f"promotion-codes:{ident}", CouponCode, load) if c.code]
-
-    every = await _kept_all(ctx, "promotions", Promotion, promotions)
+    every = await _all_promotions(ctx)
     found = [code for codes in await asyncio.gather(*(codes_of(p) for p in every)) for code in codes]
-    found += [c.code for c in await _kept_all(ctx, "coupons", Coupon, coupons) if c.code]
+    found += [c.code for c in await _all_coupons(ctx) if c.code]
     return list(dict.fromkeys(found))
