@@ -396,6 +396,7 @@ class Settings:
     handoff: HandoffSettings = field(default_factory=HandoffSettings)
     order_cache_seconds: float = 60.0  # an order verified in a conversation, kept for it
     code_cache_seconds: float = 60.0  # a store's coupons and promotions, kept for every conversation
+    catalog_freshness_seconds: float = 300.0  # the catalog mirror is served while proven this fresh; 0: never
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -430,6 +431,7 @@ class Settings:
             handoff=HandoffSettings.from_env(env),
             order_cache_seconds=_number(env, "BCAGENT_ORDER_CACHE_SECONDS", 60.0, minimum=0),
             code_cache_seconds=_number(env, "BCAGENT_CODE_CACHE_SECONDS", 60.0, minimum=0),
+            catalog_freshness_seconds=_number(env, "BCAGENT_CATALOG_FRESHNESS_SECONDS", 300.0, minimum=0),
         )
 
     def __repr__(self) -> str:

@@ -29,6 +29,7 @@ from bigcommerce.types.catalog import Product
 
 from .documents import CatalogContext, ProductDocument, build_document, document_id
 from .filters import judge, open_categories
+from .mirror import MirrorSink
 from .page_index import PageIndex, PagesReport, sync_pages
 from .state import SyncState
 from .vectors import ProductIndex
@@ -85,10 +86,18 @@ class _Run:
     upserted_ids: set[str] = field(default_factory=set)
     failed_ids: set[str] = field(default_factory=set)
     total: int | None = None
+    mirror: MirrorSink | None = None  # the store's catalog mirror, written beside the index
+
+    async def forget(self, doc_ids: Iterable[str]) -> None:
+        """Drop these documents' products from the mirror (left out, or gone from the store)."""
+        if self.mirror is not None:
+            await self.mirror.drop(int(d.split("-", 1)[1]) for d in doc_ids)
 
     async def process(self, products: Iterable[Product]) -> None:
         """Judge, build, skip unchanged, embed and upsert one batch of fully-read products."""
         fresh: list[ProductDocument] = []
+        mirrored: list[Product] = []
+        left_out: list[str] = []
         for product in products:
             self.report.seen += 1
             doc_id = document_id(product.id or 0)
@@ -96,8 +105,10 @@ class _Run:
             if not verdict.included:
                 self.reasons[doc_id] = verdict.reason or "unknown"
                 self.drop.add(doc_id)
+                left_out.append(doc_id)
                 continue
             self.reasons.pop(doc_id, None)
+            mirrored.append(product)
             try:
                 document = build_document(product, self.context)
             except Exception:
@@ -115,6 +126,9 @@ class _Run:
             await asyncio.to_thread(self.index.upsert, fresh, vectors)
             self.report.upserted += len(fresh)
             self.upserted_ids.update(d.id for d in fresh)
+        if self.mirror is not None:
+            await self.mirror.keep(mirrored)
+            await self.forget(left_out)
         if self.progress is not None:
             self.progress(self.report.seen, self.total)
 
@@ -165,9 +179,11 @@ async def sync_catalog(
     progress: Progress | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     pages: bool = True,
+    mirror: MirrorSink | None = None,
 ) -> SyncReport:
     """Bring the index in line with the catalog (and, with ``pages``, the store's pages collection beside
-    it); raise the client's error if the store fails us on the products."""
+    it; with ``mirror``, the catalog mirror too); raise the client's error if the store fails us on the
+    products."""
     started_clock = time.perf_counter()
     requests_before = client.stats.requests
     state = SyncState.load(folder)
@@ -180,6 +196,7 @@ async def sync_catalog(
     context = await with_category_names(bulk, context)
     open_ids = open_categories([g async for g in bulk.customer_groups.iter()]) if restrict_by_groups else None
     run = _Run(index, context, open_ids, await asyncio.to_thread(index.hashes), report, progress)
+    run.mirror = mirror
     if report.mode == "full":
         async for products in _pages(bulk, run, include=INCLUDES):
             await run.process(products)
@@ -188,6 +205,8 @@ async def sync_catalog(
         since = datetime.fromisoformat(state.last_success or started.isoformat()) - OVERLAP
         included = await _incremental(bulk, run, since)
     stale = set(run.existing) - included
+    if mirror is not None:  # the mirror holds what the index holds: the rest left the store or the filters
+        await mirror.retain(int(d.split("-", 1)[1]) for d in included)
     report.excluded = Counter(run.reasons.values())
     report.skipped = max(0, len(included) - report.upserted - report.failed)
     if stale:
@@ -259,6 +278,7 @@ async def sync_products(
     *,
     open_ids: set[int] | None,
     category_ids: Iterable[int] = (),
+    mirror: MirrorSink | None = None,
 ) -> ProductsResult:
     """Bring the documents of these products (and of the products in ``category_ids``) in line with the
     store: one ``id:in`` listing per ``ID_BATCH`` ids. Outcomes: ``indexed``, ``unchanged``,
@@ -270,7 +290,7 @@ async def sync_products(
     report = SyncReport(mode="products")
     wanted = [document_id(i) for i in ids]
     existing = await asyncio.to_thread(index.hashes_of, wanted)
-    run = _Run(index, context, open_ids, existing, report, None)
+    run = _Run(index, context, open_ids, existing, report, None, mirror=mirror)
     seen: set[str] = set()
 
     async def read(filters: dict[str, object]) -> None:
@@ -287,6 +307,7 @@ async def sync_products(
     for category in sorted(set(category_ids)):
         await read({"categories:in": [category]})
     gone = set(wanted) - seen
+    await run.forget(gone)
     stale = sorted((run.drop | gone) & set(run.existing))
     if stale:
         await asyncio.to_thread(index.delete, stale)

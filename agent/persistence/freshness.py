@@ -12,6 +12,9 @@ replicas is applied once and the event log is one log:
 - pending: products (and categories) whose change is accepted but not yet in the index; a restart or an
   unreachable store loses nothing, a follower picks them up again.
 
+The same database holds the store's catalog mirror (:mod:`agent.persistence.catalog_mirror`), which
+this log proves fresh (:meth:`FreshnessLog.proof`).
+
 Times here are seconds since the epoch (``time.time()``), not spelled text: they are only compared and
 subtracted (ages, pruning), and ``bcagent status`` spells them when it shows them.
 """
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..settings import Settings
+from .catalog_mirror import CATALOG_MIRROR, CatalogMirror
 from .connect import is_postgres_url, open_database
 from .database import Database, Transaction
 from .migrations import Component
@@ -80,6 +84,21 @@ class Event:
     scope: str | None
     product_id: int | None
     detail: str | None
+
+
+@dataclass(frozen=True)
+class FreshnessProof:
+    """What says whether the store's mirror is fresh: when a webhook was last accepted and a sync last
+    succeeded (seconds since the epoch, None: never), and the products whose change is still pending."""
+
+    last_delivery: float | None
+    last_sync: float | None
+    pending_products: frozenset[int]
+
+    def last_heard(self) -> float | None:
+        """The later of the last delivery and the last successful sync."""
+        times = [t for t in (self.last_delivery, self.last_sync) if t is not None]
+        return max(times) if times else None
 
 
 @dataclass(frozen=True)
@@ -213,6 +232,28 @@ class FreshnessLog(Repository):
             )
         return [str(row[0]) for row in rows]
 
+    async def proof(self) -> FreshnessProof:
+        """The last accepted delivery and successful sync, and the pending products, in one read."""
+        scope, params = self.scope(alone=True)
+        where = f" WHERE {scope}" if scope else ""
+        kinds = f"{where} {'AND' if scope else 'WHERE'} kind IN ('received', 'sync')"
+        async with self.db.transaction(readonly=True) as tx:
+            lasts = await tx.fetchall(f"SELECT kind, last_at FROM {self._t('counters')}{kinds}", params)
+            pending = await tx.fetchall(
+                f"SELECT key FROM {self._t('pending')}{where} {'AND' if scope else 'WHERE'} key LIKE ?",
+                (*params, "product:%"),
+            )
+        last = {str(kind): float(at) for kind, at in lasts}
+        return FreshnessProof(
+            last.get("received"),
+            last.get("sync"),
+            frozenset(int(str(row[0]).split(":", 1)[1]) for row in pending),
+        )
+
+    def mirror(self) -> CatalogMirror:
+        """The store's catalog mirror, on this log's database (it is what proves the mirror fresh)."""
+        return CatalogMirror(self.db, self.store_hash)
+
     async def events(self, kind: str | None = None, limit: int = 100) -> list[Event]:
         """The most recent events, newest first."""
         scope, params = self.scope(alone=True)
@@ -275,7 +316,7 @@ async def open_freshness_log(
         freshness_file(folder),
         name="freshness",
         what="the catalog freshness log",
-        components=[FRESHNESS],
+        components=[FRESHNESS, CATALOG_MIRROR],
         max_connections=max_connections,
     )
     return FreshnessLog(db, store_hash)

@@ -40,6 +40,7 @@ from .compare import Divergence, compare
 from .expectations import failures
 from .explain import TurnExplanation, explain
 from .index import RecordedIndex
+from .mirror import RecordedMirror
 from .modes import MODES
 from .recording import Recording, RecordingError, check_tools, from_turns
 
@@ -279,9 +280,13 @@ async def replay(
         if not recorded_groups:  # the recording's process had them cached: all categories open
             tools._open_categories = (time.monotonic(), None)
             tools.groups_ttl_seconds = float("inf")
+        mirror = RecordedMirror(recording)
+        if mirror.used and options.against == "recorded":  # what the turns read from the catalog mirror
+            tools.mirror = mirror
         flat = 0
         for group in groups:
             transport.begin_turn(list(range(flat, flat + len(group))))
+            mirror.begin_turn(list(range(flat, flat + len(group))))
             flat += len(group)
             first = group[0]
             clock.now = timestamps.parse(first.started_at)

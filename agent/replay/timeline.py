@@ -43,6 +43,13 @@ def summarise(value: Any, limit: int = SUMMARY_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _age(seconds: float) -> str:
+    """How old a mirrored copy was: ``0.4 s``, ``42 s``, ``3 min``."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
 def _request(exchange: Exchange) -> str:
     query = "&".join(f"{k}={v}" for k, v in exchange.query)
     status = exchange.status if exchange.status is not None else (exchange.error or "no answer")
@@ -62,6 +69,11 @@ def _call(paint: Painter, turn: TurnRecord, call: ToolCallRecord, full: bool) ->
             lines += ["      " + line for line in ["result:", *body.splitlines()]]
         else:
             lines.append("      result: " + summarise(call.result))
+    for read in turn.mirror_reads:
+        if read.tool_call_id == call.id:
+            lines.append(
+                paint("dim", f"      mirror: product {read.product_id}, {_age(read.age_seconds)} old")
+            )
     for index in call.requests:
         if index < len(turn.requests):
             exchange = turn.requests[index]

@@ -131,6 +131,14 @@ def limits_for(settings: Settings, options: ServeOptions) -> tuple[RateLimiter, 
     return options.limiter or MemoryRateLimiter(), options.locks or MemoryTurnLocks(), None
 
 
+def follow_store(freshness: FreshnessService, served: ServedStore) -> None:
+    """What a followed store's webhooks do for its chat: order and shipment deliveries drop the orders
+    conversations keep, and the product tool reads the catalog mirror while it is fresh."""
+    tools = served.agent.context.tools
+    freshness.receiver.on_orders(served.store_hash, tools.orders.drop)
+    tools.mirror = freshness.mirror_view(served.store_hash)
+
+
 def create_app(
     settings: Settings, stores: Sequence[str] | None = None, options: ServeOptions | None = None
 ) -> FastAPI:
@@ -211,7 +219,7 @@ def create_app(
                 served = await open_store(store_hash)
                 if freshness is not None:
                     await freshness.add_store(store_hash)
-                    freshness.receiver.on_orders(store_hash, served.agent.context.tools.orders.drop)
+                    follow_store(freshness, served)
                 server.stores[store_hash] = served
                 server.allow_storefront(served.connection)
                 start_delivery(served)
@@ -245,8 +253,8 @@ def create_app(
             if freshness is not None:
                 await freshness.start(embedder)
                 stack.push_async_callback(freshness.stop)
-                for store_hash, served in server.stores.items():  # order webhooks drop kept orders
-                    freshness.receiver.on_orders(store_hash, served.agent.context.tools.orders.drop)
+                for served in server.stores.values():
+                    follow_store(freshness, served)
             if options.deliver_handoffs:
                 delivery_open = True
                 for served in server.stores.values():

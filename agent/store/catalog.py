@@ -16,6 +16,7 @@ from ingest.explain import Explanation, explain_product
 from ingest.sync import Progress, SyncReport, sync_catalog, with_category_names
 from ingest.vectors import ProductIndex, SearchHit, chroma_client, collection_name
 
+from ..persistence.freshness import open_freshness_log
 from ..settings import Settings
 from .connections import Connection, ConnectionProblem, ConnectionStore
 from .locks import LockBusy, sync_lock
@@ -83,9 +84,10 @@ async def run_ingest(
             settings.redis_url,
             settings.redis_prefix,
         )
+        events = await open_freshness_log(settings, runtime.connection.store_hash, runtime.folder)
         try:
             async with lock.hold(wait=False):
-                return await sync_catalog(
+                report = await sync_catalog(
                     runtime.client,
                     runtime.index,
                     runtime.folder,
@@ -93,12 +95,18 @@ async def run_ingest(
                     full=full,
                     restrict_by_groups=runtime.restrict_by_groups,
                     progress=progress,
+                    mirror=events.mirror(),
                 )
+            # a sync is what proves the catalog mirror fresh while no webhook arrives (agent/tools/mirror.py)
+            await events.record("sync", detail=f"bcagent ingest: {report.lines()[0]}")
+            return report
         except LockBusy:
             raise ConnectionProblem(
                 f"A catalog sync of {runtime.connection.store_hash} is already running (`bcagent serve`'s "
                 "scheduled sync or another `bcagent ingest`); run this again when it has finished."
             ) from None
+        finally:
+            await events.aclose()
 
 
 async def run_explain(settings: Settings, store: str | None, reference: str) -> Explanation:

@@ -117,6 +117,7 @@ async def connect_store(
         previous = connections.load(store_hash)
         connection.disabled_tools = previous.disabled_tools
         connection.webhook_url, connection.webhook_ids = previous.webhook_url, previous.webhook_ids
+        connection.webhooks_registered_at = previous.webhooks_registered_at
     connections.save(connection, Secret(token.reveal().strip()))
     log.info("connected store %s", store_hash)
     return ConnectResult(connection, replaced)

@@ -76,6 +76,9 @@ class Connection:
     connected_at: str = ""
     webhook_url: str = ""  # where `bcagent webhooks register` pointed the store's hooks
     webhook_ids: list[int] = field(default_factory=list)  # the hooks it created
+    # when it created them (seconds since the epoch; 0: before this was kept): a mirrored product written
+    # before then may have missed a change no hook reported (agent/tools/mirror.py)
+    webhooks_registered_at: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

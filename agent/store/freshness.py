@@ -7,7 +7,8 @@ agent/server/webhooks.py only adapts it): check the secret header (constant time
 pending (one transaction of the freshness log, shared by the replicas on PostgreSQL), queue them and answer at once. ``CatalogFollower`` gathers queued
 products until none has arrived for ``debounce`` seconds (at most ``max_delay``), then re-reads them in one ``id:in`` listing per 100 and applies them
 with ingest's own rules (``ingest.sync.sync_products``): a product that became hidden, disabled, out of
-stock or restricted, or was deleted, leaves the index. It holds the store's sync lock while applying,
+stock or restricted, or was deleted, leaves the index and the catalog mirror; the others are written
+to both. It holds the store's sync lock while applying,
 so changes that arrive during a full sync wait for it and are applied after. When the store cannot be
 reached the products stay pending and are retried with a growing delay; nothing is lost, not even
 across a restart (the pending set is in the database).
@@ -185,6 +186,7 @@ class CatalogFollower:
                     products,
                     open_ids=catalog.open_ids,
                     category_ids=categories,
+                    mirror=catalog.log.mirror(),
                 )
             finally:
                 self.requests += catalog.client.stats.requests - before
@@ -245,6 +247,10 @@ class WebhookReceiver:
 
     def remove(self, store_hash: str) -> None:
         self._stores.pop(store_hash, None)
+
+    def accepts(self, store_hash: str) -> bool:
+        """Whether this process accepts the store's deliveries (it keeps the hooks' secret)."""
+        return store_hash in self._stores
 
     @property
     def store_hashes(self) -> list[str]:

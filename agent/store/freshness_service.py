@@ -15,6 +15,7 @@ from ingest.embeddings import MiniLMEmbedding
 
 from ..persistence.freshness import open_freshness_log
 from ..settings import Settings
+from ..tools.mirror import CatalogMirrorView
 from .catalog import open_index
 from .connections import Connection, ConnectionProblem, ConnectionStore
 from .freshness import CatalogFollower, StoreCatalog, WebhookReceiver
@@ -32,6 +33,7 @@ class StoreFreshness:
     follower: CatalogFollower
     scheduler: SyncScheduler
     client: AsyncBigCommerce
+    hooks_registered_at: float = 0.0  # connection.json's, read when the hooks' secret is (re)loaded
 
 
 class FreshnessService:
@@ -103,7 +105,9 @@ class FreshnessService:
             log.warning("could not read the categories of %s: %s", store_hash, exc)
         follower = CatalogFollower(catalog, debounce=self.debounce)
         scheduler = SyncScheduler(catalog, interval)
-        self.stores[store_hash] = StoreFreshness(catalog, follower, scheduler, client)
+        self.stores[store_hash] = StoreFreshness(
+            catalog, follower, scheduler, client, connection.webhooks_registered_at
+        )
         secret = connections.webhook_secret(store_hash)
         if secret is not None:
             self.receiver.add(store_hash, secret, follower)
@@ -140,12 +144,34 @@ class FreshnessService:
         """The store's hooks were registered or removed while serving (the console): accept deliveries
         with the secret kept now, or none when it was forgotten. Whether this process now accepts them."""
         store = self.stores.get(store_hash)
-        secret = ConnectionStore(self.settings.home).webhook_secret(store_hash)
+        connections = ConnectionStore(self.settings.home)
+        secret = connections.webhook_secret(store_hash)
         if store is None or secret is None:
             self.receiver.remove(store_hash)
             return False
+        store.hooks_registered_at = connections.load(store_hash).webhooks_registered_at
         self.receiver.add(store_hash, secret, store.follower)
         return True
+
+    def mirror_view(self, store_hash: str) -> CatalogMirrorView | None:
+        """The store's catalog mirror as the product tool reads it (agent/tools/mirror.py), or None when
+        the store is not followed here or the freshness window is 0."""
+        store = self.stores.get(store_hash)
+        if store is None or self.settings.catalog_freshness_seconds <= 0:
+            return None
+
+        def hooks_since() -> float | None:
+            followed = self.stores.get(store_hash)
+            if followed is None or not self.receiver.accepts(store_hash):
+                return None
+            return followed.hooks_registered_at
+
+        return CatalogMirrorView(
+            store.catalog.log.mirror(),
+            store.catalog.log,
+            self.settings.catalog_freshness_seconds,
+            hooks_since,
+        )
 
     def replace_token(self, store_hash: str, token: str) -> None:
         """The store's token was replaced (``connect`` again): the catalog's syncs send the new one."""

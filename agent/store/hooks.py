@@ -9,6 +9,7 @@ time, kept owner-only beside the access token); hooks made by an earlier ``regis
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -73,6 +74,7 @@ async def register(connections: ConnectionStore, store_hash: str, url: str) -> R
             raise ConnectionProblem(f"{exc} Nothing else was changed; run the command again.") from None
         finally:
             connection.webhook_url = url if connection.webhook_ids else ""
+            connection.webhooks_registered_at = time.time() if connection.webhook_ids else 0.0
             connections.update(connection)
     return Registration(created, removed)
 
@@ -99,6 +101,7 @@ async def remove(connections: ConnectionStore, store_hash: str) -> int:
             ) from None
     connection.webhook_ids = []
     connection.webhook_url = ""
+    connection.webhooks_registered_at = 0.0
     connections.update(connection)
     connections.save_webhook_secret(store_hash, None)
     return removed

@@ -81,6 +81,7 @@ class SyncScheduler:
                     catalog.base_context,
                     full=full,
                     restrict_by_groups=catalog.restrict_by_groups,
+                    mirror=catalog.log.mirror(),
                 )
         except LockBusy as busy:
             await catalog.log.record("sync_skipped", detail=str(busy))

@@ -27,6 +27,7 @@ from ..store.connections import Connection
 from ..store.merchant_settings import UNSHIPPED_STATUS_IDS, PolicySettings, WhoMayCancel
 from ..store.scope_loss import ScopeGuard
 from .code_cache import CodeCache
+from .mirror import ProductMirror
 from .order_cache import OrderCache
 
 CANCELLABLE_STATUS_IDS = frozenset(UNSHIPPED_STATUS_IDS)
@@ -128,6 +129,7 @@ class ToolContext:
     handoff: HandoffSettings = field(default_factory=HandoffSettings)  # hours, delivery (agent/handoff)
     orders: OrderCache = field(default_factory=OrderCache)  # orders verified per conversation
     codes: CodeCache | None = None  # the store's coupon and promotion answers (None: read each time)
+    mirror: ProductMirror | None = None  # the catalog mirror, while fresh (agent/tools/mirror.py); None: live
     # sends an emailed one-time code (agent/tools/email_code.py); None: over the handoff's SMTP settings.
     # A replay sets one that sends nothing: replaying a conversation never emails a shopper.
     code_mailer: Callable[[EmailMessage], Awaitable[None]] | None = None

@@ -2,7 +2,9 @@
 custom fields, videos, link), found by id, by the product page the shopper is on, or by name.
 
 Finding and truth are separate (DESIGN.md): the vector index and the catalog's keyword search only
-*find* candidates; everything quoted comes from a live read of the product. The index holds only
+*find* candidates; everything quoted comes from a read of the product: live, or from the store's catalog
+mirror while it is provably fresh (:mod:`agent.tools.mirror`; a name the index finds outright in the
+mirror needs no keyword search, so such a question costs the store no request). The index holds only
 in-stock products, so the keyword search always runs too, to find an out-of-stock product and say so.
 Hidden products, missing ones and ones restricted to customer groups (wholesale) all get the same
 "not_found": the tool is no oracle for what the store hides.
@@ -53,6 +55,7 @@ from ingest.vectors import SearchHit
 from ..transcripts.capture import note_retrieval
 from .context import Conversation, ToolContext
 from .links import store_link
+from .mirror import read_mirrored
 from .resolve import fits_page
 from .results import (
     CustomField,
@@ -179,13 +182,12 @@ async def get_product_information(
 
 async def _on_page(ctx: ToolContext, page: int, reference: str, given: list[str]) -> ToolResult | None:
     """The page's product, when the reference speaks of it (``resolve.fits_page``); else None."""
-    try:
-        product = await ctx.client.products.get(page, include=INCLUDE)
-    except NotFoundError:
+    product = await _read(ctx, page)
+    if product is None:
         return None
     if not _shown(product, await ctx.open_category_ids()) or not fits_page(reference, product):
         return None
-    return await _describe(ctx, page, given, reference)
+    return await _describe(ctx, page, given, reference, read=product)
 
 
 def _given_options(options: object) -> list[str]:
@@ -242,23 +244,63 @@ async def _keyword(ctx: ToolContext, keyword: str) -> list[Product]:
 
 
 async def _candidates(
-    ctx: ToolContext, reference: str, k: int = MAX_CANDIDATES, floor: float = FLOOR
+    ctx: ToolContext,
+    reference: str,
+    k: int = MAX_CANDIDATES,
+    floor: float = FLOOR,
+    hits: list[SearchHit] | None = None,
+    known: dict[int, Product] | None = None,
 ) -> tuple[list[Product], dict[int, float]]:
-    """The shown products the index and the keyword search find for ``reference``, read live, best
-    first, and the index's scores."""
-    hits, listed, open_ids = await asyncio.gather(
-        _vector_hits(ctx, reference, k, floor), _keyword_hits(ctx, reference), ctx.open_category_ids()
+    """The shown products the index and the keyword search find for ``reference``, read live (or from
+    the catalog mirror while it is fresh), best first, and the index's scores. ``hits``: the index's
+    answer when already searched; ``known``: products already read from the mirror."""
+    found, listed, open_ids = await asyncio.gather(
+        _vector_hits(ctx, reference, k, floor) if hits is None else _given(hits),
+        _keyword_hits(ctx, reference),
+        ctx.open_category_ids(),
     )
-    scores = {hit.product_id: hit.score for hit in hits}
+    scores = {hit.product_id: hit.score for hit in found}
     live = {p.id: p for p in listed if p.id is not None}
     unread = [pid for pid in scores if pid not in live]
-    if unread:  # the index only finds; names, prices and visibility are read live
+    if unread:  # the index only finds; names, prices and visibility are read (the mirror, else live)
+        mirrored = dict(known or {})
+        mirrored.update(await read_mirrored(ctx.mirror, [pid for pid in unread if pid not in mirrored]))
+        live.update((pid, mirrored[pid]) for pid in unread if pid in mirrored)
+        unread = [pid for pid in unread if pid not in mirrored]
+    if unread:
         listing = ctx.client.products.iter(
             limit=len(unread), include=["variants"], filters={"id:in": unread, "is_visible": True}
         )
         live.update((p.id, p) for p in await listing.collect() if p.id is not None)
     order = [pid for pid in scores if pid in live] + [pid for pid in live if pid not in scores]
     return [live[pid] for pid in order if _shown(live[pid], open_ids)], scores
+
+
+async def _given(hits: list[SearchHit]) -> list[SearchHit]:
+    return hits
+
+
+async def _mirrored_name(
+    ctx: ToolContext, reference: str, hits: list[SearchHit]
+) -> tuple[Product | None, dict[int, Product]]:
+    """The one mirrored product the reference names outright, found without asking the store: its name
+    is the reference, or the reference is its name and option values of its own ("premium boxing gloves
+    in red"). Anything less clear-cut goes through the keyword search as well (an out-of-stock product,
+    which only the store's search finds, may share the words). Also the mirrored hits read."""
+    mirrored = await read_mirrored(ctx.mirror, [hit.product_id for hit in hits]) if hits else {}
+    if not mirrored:
+        return None, mirrored
+    open_ids = await ctx.open_category_ids()
+    shown = [p for p in mirrored.values() if _shown(p, open_ids)]
+    words = _words(reference)
+    named = [p for p in shown if " ".join(_words(p.name or "")) == " ".join(words)]
+    if not named:
+        for product in shown:
+            _, used = words_in(product, words)
+            left = {_fold(w) for i, w in enumerate(words) if i not in used and w not in _STOP}
+            if left and left == _name_words(product):
+                named.append(product)
+    return (named[0] if len(named) == 1 else None), mirrored
 
 
 MAX_BUDGET_CANDIDATES = 25
@@ -312,7 +354,11 @@ async def _within_budget(ctx: ToolContext, reference: str, cap: Decimal) -> Tool
 
 
 async def _find(ctx: ToolContext, reference: str, given: list[str]) -> ToolResult:
-    candidates, scores = await _candidates(ctx, reference)
+    hits = await _vector_hits(ctx, reference)
+    named, mirrored = await _mirrored_name(ctx, reference, hits)
+    if named is not None and named.id is not None:
+        return await _describe(ctx, named.id, given, reference, read=named)
+    candidates, scores = await _candidates(ctx, reference, hits=hits, known=mirrored)
     chosen, tied = _choose(reference, candidates, scores)
     if chosen is not None:
         return await _describe(ctx, chosen, given, reference)
@@ -402,12 +448,26 @@ def _summary(ctx: ToolContext, product: Product) -> ProductSummary:
 # ------------------------------------------------------------------------------------------ facts
 
 
-async def _describe(
-    ctx: ToolContext, product_id: int, given: list[str], reference: str | None = None
-) -> ToolResult:
+async def _read(ctx: ToolContext, product_id: int) -> Product | None:
+    """One product whole: from the catalog mirror while it is fresh, else live; None when not found."""
+    mirrored = await read_mirrored(ctx.mirror, [product_id])
+    if product_id in mirrored:
+        return mirrored[product_id]
     try:
-        product = await ctx.client.products.get(product_id, include=INCLUDE)
+        return await ctx.client.products.get(product_id, include=INCLUDE)
     except NotFoundError:
+        return None
+
+
+async def _describe(
+    ctx: ToolContext,
+    product_id: int,
+    given: list[str],
+    reference: str | None = None,
+    read: Product | None = None,
+) -> ToolResult:
+    product = read or await _read(ctx, product_id)
+    if product is None:
         return result("not_found", NOT_FOUND)
     if not _shown(product, await ctx.open_category_ids()):
         return result("not_found", NOT_FOUND)

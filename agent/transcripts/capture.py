@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .records import Exchange, Retrieval, Step
+from .records import Exchange, MirrorRead, Retrieval, Step
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
@@ -62,6 +62,7 @@ class TurnCapture:
     exchanges: list[Exchange] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     retrievals: list[Retrieval] = field(default_factory=list)
+    mirror_reads: list[MirrorRead] = field(default_factory=list)
     tools: dict[str, ToolTiming] = field(default_factory=dict)
     kept_bytes: int = 0
     truncated: bool = False
@@ -145,6 +146,30 @@ def note_retrieval(
             tool=tool[0] if tool else None,
             tool_call_id=tool[1] if tool else None,
             error=error,
+        )
+    )
+
+
+def note_mirror_read(product_id: int, age_seconds: float, product: dict[str, Any]) -> None:
+    """A product the current tool read from the catalog mirror (not the store), with its age; the copy is
+    kept within the body limits (for replay), else left out."""
+    capture = _turn.get()
+    if capture is None:
+        return
+    tool = _tool.get()
+    size = len(json.dumps(product, default=str))
+    kept: dict[str, Any] | None = product
+    if size > capture.limits.max_body_bytes or capture.kept_bytes + size > capture.limits.max_turn_bytes:
+        kept, capture.truncated = None, True
+    else:
+        capture.kept_bytes += size
+    capture.mirror_reads.append(
+        MirrorRead(
+            product_id=product_id,
+            age_seconds=round(age_seconds, 3),
+            product=kept,
+            tool=tool[0] if tool else None,
+            tool_call_id=tool[1] if tool else None,
         )
     )
 

@@ -211,6 +211,7 @@ class TurnInProgress:
             tool_calls=self._tool_calls(history),
             requests=list(self.capture.exchanges),
             retrievals=list(self.capture.retrievals),
+            mirror_reads=list(self.capture.mirror_reads),
             replies=replies,
             grounding=self._grounding,
             confirmation_asked=result.confirmation if result else None,

@@ -80,6 +80,19 @@ class Retrieval:
 
 
 @dataclass
+class MirrorRead:
+    """A product a tool read from the store's catalog mirror (kept fresh by webhooks and syncs) instead
+    of asking the store: which, how old the mirrored copy was, and the copy itself (None when it was
+    over the size limit), so a replay answers the same read the same way."""
+
+    product_id: int
+    age_seconds: float
+    product: dict[str, Any] | None = None
+    tool: str | None = None
+    tool_call_id: str | None = None
+
+
+@dataclass
 class ToolCallRecord:
     """A tool call the model (or the router, for a handoff) made, and what the tool returned.
 
@@ -164,6 +177,7 @@ class TurnRecord:
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
     requests: list[Exchange] = field(default_factory=list)
     retrievals: list[Retrieval] = field(default_factory=list)
+    mirror_reads: list[MirrorRead] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
     grounding: list[Grounding] = field(default_factory=list)
     confirmation_asked: dict[str, Any] | None = None
@@ -208,6 +222,7 @@ class TurnRecord:
             values["tool_calls"] = [ToolCallRecord(**c) for c in data.get("tool_calls", [])]
             values["requests"] = [Exchange(**r) for r in data.get("requests", [])]
             values["retrievals"] = [Retrieval(**r) for r in data.get("retrievals", [])]
+            values["mirror_reads"] = [MirrorRead(**m) for m in data.get("mirror_reads", [])]
             values["grounding"] = [Grounding(**g) for g in data.get("grounding", [])]
             timings = dict(data.get("timings", {}))
             timings["steps"] = [Step(**s) for s in timings.get("steps", [])]
