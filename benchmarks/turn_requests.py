@@ -5,7 +5,9 @@ the email, a product price, then a code, a gift card, the order's status again, 
 now, the product's sizes, thanks), ``--conversations`` of them, one order and email each, run through
 the assistant as `bcagent serve` runs them (one process for every conversation, offline model, the
 sandbox demo store in its own process, its catalog synced first). Every request the assistant sends is
-counted (the ingest's are not). Each tree runs in its own process (``PYTHONPATH``); printed: requests
+counted (the ingest's are not). A tree with the catalog mirror reads it as `bcagent serve` does once its
+webhooks are registered (the ingest just ran, so its copies are within the freshness window; the
+freshness rules themselves are tested in tests/tools/test_mirror.py). Each tree runs in its own process (``PYTHONPATH``); printed: requests
 per turn of each tree, per turn of the script and in all, and the ratio.
 
     python benchmarks/turn_requests.py [--before /path/to/other/tree] [--conversations 20] [--turns 10]
@@ -56,6 +58,16 @@ async def main(base_url, count, turns):
         counter = Counting()
         per_turn = [0] * turns
         async with open_agent(settings, DEMO_STORE_HASH, transport=counter) as agent:
+            log = None
+            try:  # a tree with the catalog mirror: read it as `bcagent serve` does with its hooks registered
+                from agent.persistence.freshness import open_freshness_log
+                from agent.tools.mirror import CatalogMirrorView
+            except ImportError:
+                pass
+            else:
+                folder = ConnectionStore(home).folder(DEMO_STORE_HASH)
+                log = await open_freshness_log(settings, DEMO_STORE_HASH, folder)
+                agent.context.tools.mirror = CatalogMirrorView(log.mirror(), log, 300.0, lambda: 0.0)
             await agent.send("warm-up", "hello")
             for conversation in conversations(count, turns, 300):
                 thread = uuid.uuid4().hex
@@ -63,6 +75,8 @@ async def main(base_url, count, turns):
                     before = counter.count
                     await agent.send(thread, text)
                     per_turn[n] += counter.count - before
+            if log is not None:
+                await log.aclose()
         print(json.dumps({"per_turn": per_turn, "texts": conversations(1, turns, 300)[0].turns}))
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))

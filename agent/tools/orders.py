@@ -17,11 +17,12 @@ shipped something.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bigcommerce import NotFoundError
-from bigcommerce.types.orders import Order, OrderProduct
+from bigcommerce.types.orders import Order, OrderAddress, OrderProduct, ShippingAddress
 from bigcommerce.types.orders import Shipment as BCShipment
 
 from ..persistence.records import ConversationState
@@ -173,10 +174,6 @@ def has_shipped(order: Order) -> bool:
     return bool(order.items_shipped) or order.status_id not in NOT_SHIPPED
 
 
-async def _no_shipments() -> list[BCShipment]:
-    return []
-
-
 async def describe_order(ctx: ToolContext, order: Order, cached: CachedOrder | None = None) -> OrderDetails:
     """The shopper-facing facts of an order: no street address, no payment card details. Kept with
     ``cached`` (the conversation's copy of the order) once read."""
@@ -215,11 +212,22 @@ def _shipment(ctx: ToolContext, shipment: BCShipment, items: list[OrderProduct])
 
 async def _read_details(ctx: ToolContext, order: Order) -> OrderDetails:
     number = order.id or 0
-    items, shipments, addresses = await asyncio.gather(  # independent reads: one round trip
-        ctx.client.orders.products(number),
-        ctx.client.orders.shipments(number) if has_shipped(order) else _no_shipments(),
-        ctx.client.orders.shipping_addresses(number),
-    )
+    addresses: Sequence[OrderAddress | ShippingAddress]
+    shipments: list[BCShipment]
+    if has_shipped(order):  # a shipment names the address it went to: one address needs no other read
+        items, shipments = await asyncio.gather(
+            ctx.client.orders.products(number), ctx.client.orders.shipments(number)
+        )
+        sent_to = [s.shipping_address for s in shipments if s.shipping_address is not None]
+        if sent_to and (order.shipping_address_count or 1) <= 1:
+            addresses = sent_to[:1]
+        else:
+            addresses = await ctx.client.orders.shipping_addresses(number)
+    else:  # independent reads: one round trip
+        items, addresses = await asyncio.gather(
+            ctx.client.orders.products(number), ctx.client.orders.shipping_addresses(number)
+        )
+        shipments = []
     ship_to = [", ".join(p for p in (a.city, a.state, a.country) if p) for a in addresses]
     details: OrderDetails = {
         "order_id": number,

@@ -8,8 +8,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,8 +23,27 @@ from ingest.filters import judge, open_categories
 from ingest.vectors import ProductIndex, chroma_client
 from sandbox.app import Sandbox
 from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN, generate_demo_store
-from sandbox.server import SandboxServer
+from sandbox.server import LoopbackServer
 from sandbox.state import SandboxStore
+
+
+class SecondPageHeld:
+    """The sandbox, except that a products listing's second page waits until ``release`` is set: an
+    ingest that asked for it is surely mid-crawl (its first page embedded and upserted meanwhile),
+    however fast the machine embeds."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.asked = threading.Event()
+        self.release = threading.Event()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        query = scope.get("query_string", b"").decode() if scope.get("type") == "http" else ""
+        if str(scope.get("path", "")).endswith("/v3/catalog/products") and "page=2" in query.split("&"):
+            self.asked.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+        await self.sandbox(scope, receive, send)
 
 
 def expected_ids(store: SandboxStore) -> set[str]:
@@ -51,23 +71,20 @@ def ingest(home: Path) -> subprocess.Popen[str]:
 def test_kill_9_mid_sync_then_rerun(tmp_path: Path, embedder: MiniLMEmbedding) -> None:
     store = SandboxStore.from_data(generate_demo_store(300, seed=3))
     sandbox = Sandbox([store], quota=10**6)
-    with SandboxServer(sandbox) as server:
+    held = SecondPageHeld(sandbox)
+    with LoopbackServer(held) as server:
+        base_url = f"http://127.0.0.1:{server.port}"
         connections = ConnectionStore(tmp_path)
-        asyncio.run(connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), server.base_url, connections))
-        sandbox.faults.update({"latency_ms": 300})  # slow pages: the first run is surely still going
+        asyncio.run(connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), base_url, connections))
         first = ingest(tmp_path)
         state_file = connections.folder(DEMO_STORE_HASH) / "sync_state.json"
-        deadline = time.monotonic() + 90
-        while not (state_file.exists() and json.loads(state_file.read_text()).get("in_progress")):
-            assert first.poll() is None and time.monotonic() < deadline, "the first ingest never started"
-            time.sleep(0.2)
-        time.sleep(6)  # into the crawl: model loaded, pages being embedded and upserted
-        assert first.poll() is None, "the first ingest finished before it could be killed"
+        assert held.asked.wait(timeout=120), "the first ingest never asked for its second page"
+        assert first.poll() is None
         os.kill(first.pid, signal.SIGKILL)
         first.communicate()
         assert first.returncode == -signal.SIGKILL
         assert json.loads(state_file.read_text())["in_progress"]  # it never finished
-        sandbox.faults.update({"latency_ms": 0})
+        held.release.set()
         second = ingest(tmp_path)
         out, err = second.communicate(timeout=300)
         assert second.returncode == 0, err

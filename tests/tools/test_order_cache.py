@@ -19,13 +19,13 @@ def _requests(env: ToolsEnv) -> int:
 async def test_a_follow_up_reads_nothing_and_the_rules_still_hold(env: ToolsEnv) -> None:
     first = await get_order_information(env.ctx, env.conversation, "12345", JANE)
     sent = _requests(env)
-    assert first["status"] == "ok" and sent == 4  # the order, its items, shipments and addresses
+    assert first["status"] == "ok" and sent == 3  # the order, its items, shipments (the address in them)
     again = await get_order_information(env.ctx, env.conversation, "#12345", JANE)
     assert again == first and _requests(env) == sent
     wrong = await get_order_information(env.ctx, env.conversation, "12345", "someone@example.com")
     assert wrong["status"] in ("refused", "needs_info", "not_found") and "order" not in wrong
     other = await get_order_information(env.ctx, env.new_conversation(), "12345", JANE)
-    assert other["status"] == "ok" and _requests(env) == sent + 4  # its own read and check
+    assert other["status"] == "ok" and _requests(env) == sent + 3  # its own read and check
 
 
 async def test_the_window_ends_and_the_store_is_read_again(env: ToolsEnv) -> None:
@@ -39,7 +39,7 @@ async def test_the_window_ends_and_the_store_is_read_again(env: ToolsEnv) -> Non
     env.store.orders[12345]["custom_status"] = "Out for delivery"
     now[0] = 61.0
     late = await get_order_information(env.ctx, env.conversation, "12345", JANE)
-    assert late["order"]["status"] == "Out for delivery" and _requests(env) == sent + 4
+    assert late["order"]["status"] == "Out for delivery" and _requests(env) == sent + 3
 
 
 async def test_zero_seconds_keeps_nothing(env: ToolsEnv) -> None:

@@ -145,3 +145,22 @@ def _options_of(line: dict[str, object]) -> str:
         if o.get("display_name") and o.get("display_value")
     ]
     return f" ({', '.join(options)})" if options else ""
+
+
+def _place(address: dict[str, object]) -> str:
+    return ", ".join(str(address[k]) for k in ("city", "state", "country") if address.get(k))
+
+
+async def test_a_shipped_order_takes_its_address_from_the_shipment(env: ToolsEnv) -> None:
+    """One address: the shipment names it, no addresses read; several: they are read."""
+    raw = env.store.orders[12345]
+    before = env.ctx.client.stats.requests
+    outcome = await get_order_information(env.ctx, env.conversation, "12345", JANE)
+    assert env.ctx.client.stats.requests - before == 3  # the order, its items, its shipments
+    assert outcome["order"]["ship_to"] == [_place(raw["shipments"][0]["shipping_address"])]
+    second = dict(raw["shipping_addresses"][0], id=raw["shipping_addresses"][0]["id"] + 1, city="Durham")
+    raw["shipping_addresses"].append(second)
+    before = env.ctx.client.stats.requests
+    outcome = await get_order_information(env.ctx, env.new_conversation(), "12345", JANE)
+    assert env.ctx.client.stats.requests - before == 4
+    assert outcome["order"]["ship_to"] == [_place(a) for a in raw["shipping_addresses"]]
