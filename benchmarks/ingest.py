@@ -140,7 +140,7 @@ def parse_backends(raw: str) -> list[Backend]:
             continue
         if name not in BACKENDS:
             raise ValueError(f"--embeddings: {name!r} is not one of {', '.join(BACKENDS)}")
-        backend: Backend = name  # type: ignore[assignment]  # checked against BACKENDS just above
+        backend: Backend = name  # narrowed by the check against BACKENDS just above
         if backend not in backends:
             backends.append(backend)
     if not backends:
