@@ -43,6 +43,7 @@ def _questions_for() -> Any:
     spec = importlib.util.spec_from_file_location("ingest_benchmark", Path(__file__).parent / "ingest.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up while being defined
     spec.loader.exec_module(module)
     return module.questions_for
 
