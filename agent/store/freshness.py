@@ -191,7 +191,9 @@ class CatalogFollower:
             finally:
                 self.requests += catalog.client.stats.requests - before
         self.batches += 1
-        await catalog.log.applied(keys, result.outcomes)
+        # a key delivered again while this batch was read stays pending (its newer change is not in the
+        # index or the mirror yet, so the product tool reads it live) until the next batch applies it
+        await catalog.log.applied([k for k in keys if k not in self._queued], result.outcomes)
         log.info("applied %d webhook changes of %s: %s", len(keys), catalog.store_hash, result.outcomes)
 
     async def _failed(self, keys: list[str], exc: Exception) -> None:

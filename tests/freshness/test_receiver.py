@@ -176,3 +176,41 @@ async def test_order_and_shipment_deliveries_drop_the_kept_order(shop: Shop, run
         assert (await post(run.url, {**order, "hash": "o-2"}, secret="wrong")).status_code == 401
         assert dropped == [12346, 12345]
         assert await run.store.catalog.log.pending_keys() in ([], ["product:1"])
+
+
+async def test_a_change_delivered_while_its_batch_is_read_stays_pending(
+    shop: Shop, running: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first batch's read is held until a second delivery for the same product is accepted: that
+    newer change is not in the index or the mirror, so the product stays pending (and the product
+    tool reads it live) until the next batch applies it."""
+    from agent.store import freshness as module
+
+    real = module.sync_products
+    reading, go_on = asyncio.Event(), asyncio.Event()
+    pending_at_second_batch: list[list[str]] = []
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        reading.set()
+        await go_on.wait()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "sync_products", held)
+    async with running() as run:
+        log = run.store.catalog.log
+
+        async def second_batch(*args: Any, **kwargs: Any) -> Any:
+            pending_at_second_batch.append(await log.pending_keys())
+            return await real(*args, **kwargs)
+
+        assert (await post(run.url, payload(2, "first"))).status_code == 200
+        await asyncio.wait_for(reading.wait(), timeout=60)
+        monkeypatch.setattr(module, "sync_products", second_batch)
+        shop.store.update_product(2, {"name": "Sparring Gloves III"})
+        assert (await post(run.url, payload(2, "second"))).status_code == 200
+        go_on.set()
+        await eventually(lambda: run.store.follower.batches >= 2 and run.store.follower.idle)
+        assert pending_at_second_batch == [["product:2"]]
+        assert await log.pending_keys() == []
+        document = run.store.catalog.index.get("product-2")
+        assert document is not None and document["document"].startswith("Sparring Gloves III")
