@@ -124,8 +124,14 @@ class CatalogMirror(Repository):
         return found
 
     async def count(self) -> int:
+        return (await self.extent())[0]
+
+    async def extent(self) -> tuple[int, float | None]:
+        """How many products are mirrored, and when the newest copy was written (None: none)."""
         scope, params = self.scope(alone=True)
         where = f" WHERE {scope}" if scope else ""
         async with self.db.transaction(readonly=True) as tx:
-            row = await tx.fetchone(f"SELECT COUNT(*) FROM {self._t()}{where}", params)
-        return int(row[0]) if row is not None else 0
+            row = await tx.fetchone(f"SELECT COUNT(*), MAX(mirrored_at) FROM {self._t()}{where}", params)
+        if row is None:
+            return 0, None
+        return int(row[0]), float(row[1]) if row[1] is not None else None

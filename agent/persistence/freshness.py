@@ -107,6 +107,8 @@ class FreshnessSummary:
     last: dict[str, Event]
     pending: int
     oldest_pending: float | None
+    mirrored: int = 0  # products in the catalog mirror
+    mirror_newest: float | None = None  # when the newest copy was written
 
 
 class FreshnessLog(Repository):
@@ -282,11 +284,14 @@ class FreshnessLog(Repository):
             found = await self.events(kind, limit=1)
             if found:
                 last[kind] = found[0]
+        mirrored, newest = await self.mirror().extent()
         return FreshnessSummary(
             {str(kind): int(count) for kind, count in counts},
             last,
             int(pending),
             float(oldest) if oldest is not None else None,
+            mirrored,
+            newest,
         )
 
 

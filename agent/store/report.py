@@ -108,7 +108,13 @@ def render_freshness(
         syncs = ", ".join(
             f"{k.split('_')[-1]} {counts.get(k, 0)}" for k in ("sync", "sync_skipped", "sync_failed")
         )
-        lines.append(f"  Scheduled syncs: {syncs.replace('sync ', 'ran ', 1)}")
+        lines.append(f"  Syncs:         {syncs.replace('sync ', 'ran ', 1)} (scheduled and `bcagent ingest`)")
+        if summary.mirrored:
+            newest = summary.mirror_newest or now
+            lines.append(
+                f"  Mirror:        {summary.mirrored} products (newest copy {_ago(now - newest)} old); the "
+                "product tool reads it while the hooks are registered and a webhook or sync is recent"
+            )
         failed = summary.last.get("sync_failed")
         if failed is not None:
             lines.append(f"  Last failed sync: {_stamp(failed.at)}: {failed.detail}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from agent.store.report import render_freshness
 from tests.freshness.conftest import STORE, Shop, eventually
 
 
@@ -25,6 +26,12 @@ async def test_the_mirror_follows_the_store_through_webhooks(shop: Shop, running
         assert view is not None
         mirror = run.store.catalog.log.mirror()
         assert await mirror.count() == run.store.catalog.index.count() == 2
+        status = render_freshness(
+            shop.connections.folder(STORE),
+            shop.connections.load(STORE),
+            await run.store.catalog.log.summary(),
+        )
+        assert "Mirror:        2 products" in status and "Syncs:         ran 1" in status
         price = Decimal(str(shop.store.products[1]["price"]))
         assert await served_price(view, 1) == price
         shop.admin("PATCH", "/products/1", {"price": 33.0, "sale_price": 0})
