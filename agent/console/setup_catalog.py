@@ -75,4 +75,6 @@ async def webhooks_state(settings: Settings, connection: Connection) -> dict[str
     received = summary.last.get("received") if summary else None
     if received is not None:
         state["last"] = {"at": _stamp(received.at), "scope": received.scope or ""}
+    if summary is not None and summary.mirrored:
+        state["mirror"] = {"products": summary.mirrored, "newest": _stamp(summary.mirror_newest or 0.0)}
     return state

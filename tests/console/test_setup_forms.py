@@ -245,6 +245,10 @@ def test_webhooks_registered_or_not_and_the_last_delivery(console: Console, sign
     assert last and re.fullmatch(
         r"Last delivery: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(store/product/updated\)", last.group(1)
     ), last
+    mirror = re.search(r'id="webhooks-mirror">([^<]*)<', after)
+    assert mirror and re.match(r"Catalog mirror: [1-9]\d* products, newest copy \d{4}-", mirror.group(1)), (
+        mirror
+    )
     secret = connections.webhook_secret(SERVED_HASH)
     assert secret is not None and secret.reveal() not in after
     with ThreadPoolExecutor(1) as pool:
