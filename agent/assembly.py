@@ -52,6 +52,7 @@ from .store.scope_loss import ScopeGuard
 from .tools.code_cache import CodeCache, redis_client
 from .tools.context import StorePolicy, ToolContext
 from .tools.order_cache import OrderCache
+from .tools.shared_orders import SharedOrders
 from .transcripts.capture import CapturingTransport, default_transport
 from .transcripts.recorder import Recorder
 
@@ -136,9 +137,9 @@ def _default_index(settings: Settings, embedder: MiniLMEmbedding) -> IndexOpener
 
 
 def _shared_redis(settings: Settings, stack: AsyncExitStack) -> Any:
-    """The Redis client the store's caches share between replicas (None without BCAGENT_REDIS_URL),
-    closed with the run context."""
-    if not settings.redis_url or settings.code_cache_seconds <= 0:
+    """The Redis client the store's caches (codes, kept orders) share between replicas (None without
+    BCAGENT_REDIS_URL, or when neither is kept), closed with the run context."""
+    if not settings.redis_url or (settings.code_cache_seconds <= 0 and settings.order_cache_seconds <= 0):
         return None
     client = redis_client(settings.redis_url)
     stack.push_async_callback(client.aclose)
@@ -197,6 +198,9 @@ async def open_context(
             stack.push_async_callback(shared.client.aclose)
         opener = index or _default_index(settings, embedder or nlu.embedder)
         found = await opener(bigcommerce, connection)
+        cache_redis = _shared_redis(settings, stack)
+        # a replay (no folder) keeps its orders to itself: it reuses the recorded conversation's thread id
+        orders_redis = cache_redis if access.folder is not None and settings.order_cache_seconds > 0 else None
         tools = ToolContext(
             bigcommerce,
             connection,
@@ -204,11 +208,18 @@ async def open_context(
             index=found,
             policy=policy or kept_policy or StorePolicy(),
             handoff=handoff,
-            orders=OrderCache(settings.order_cache_seconds),
+            orders=OrderCache(
+                settings.order_cache_seconds,
+                shared=SharedOrders(
+                    orders_redis, store_hash, settings.redis_prefix, settings.order_cache_seconds
+                )
+                if orders_redis is not None
+                else None,
+            ),
             codes=CodeCache(
                 store_hash,
                 settings.code_cache_seconds,
-                redis=_shared_redis(settings, stack),
+                redis=cache_redis if settings.code_cache_seconds > 0 else None,
                 prefix=settings.redis_prefix,
             ),
         )

@@ -1,13 +1,14 @@
-"""A disconnected store's keys in Redis: its lockout counts (``{prefix}:fail:{store}:...``) and its cached
-codes (``{prefix}:codes:{store}:...``). Turn locks and rate-limit windows expire within seconds and
-carry no store data. Without ``BCAGENT_REDIS_URL`` there is nothing to delete."""
+"""A disconnected store's keys in Redis: its lockout counts (``{prefix}:fail:{store}:...``), its cached
+codes (``{prefix}:codes:{store}:...``) and the orders its conversations keep
+(``{prefix}:orders:{store}:...``). Turn locks and rate-limit windows expire within seconds and carry no
+store data. Without ``BCAGENT_REDIS_URL`` there is nothing to delete."""
 
 from __future__ import annotations
 
 from typing import Any
 
-LOCKOUT_KEYS, CODE_KEYS = "fail", "codes"
-STORE_KEY_KINDS = (LOCKOUT_KEYS, CODE_KEYS)
+LOCKOUT_KEYS, CODE_KEYS, ORDER_KEYS = "fail", "codes", "orders"
+STORE_KEY_KINDS = (LOCKOUT_KEYS, CODE_KEYS, ORDER_KEYS)
 
 
 def store_keys(prefix: str, kind: str, store_hash: str) -> str:

@@ -135,7 +135,7 @@ def follow_store(freshness: FreshnessService, served: ServedStore) -> None:
     """What a followed store's webhooks do for its chat: order and shipment deliveries drop the orders
     conversations keep, and the product tool reads the catalog mirror while it is fresh."""
     tools = served.agent.context.tools
-    freshness.receiver.on_orders(served.store_hash, tools.orders.drop)
+    freshness.receiver.on_orders(served.store_hash, tools.orders.forget_soon)
     tools.mirror = freshness.mirror_view(served.store_hash)
 
 

@@ -248,7 +248,7 @@ async def execute_cancellation(
         return result(
             "refused", f"Order #{order_id} changed since I asked, so I have not cancelled it. {HUMAN}"
         )
-    ctx.orders.drop(order_id)  # written now: no conversation answers from a copy read before
+    await ctx.orders.forget(order_id)  # written now: no conversation answers from a copy read before
     with contextlib.suppress(APIConnectionError, APITimeoutError):
         await ctx.client.orders.update_status(order_id, CANCELLED)  # landed or not: the read-back decides
     after = await _read_back(ctx, order_id)

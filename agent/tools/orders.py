@@ -130,7 +130,7 @@ async def verify_order(
     held = await locked_by(ctx, limits)
     if held is not None and (held.scope != "order" or verified is None):
         return Verified(None, result("locked", order_locked_message(held), offer_human=True), state)
-    cached = None if fresh else ctx.orders.get(conversation.thread_id, number)
+    cached = None if fresh else await ctx.orders.fetch(conversation.thread_id, number)
     order = cached.order if cached is not None else await _fetch(ctx, number)
     if held is not None:  # a locked order: only its signed-in owner, by customer id, may see it
         owns = order is not None and verified is not None and order.customer_id == verified.id
@@ -159,7 +159,7 @@ async def verify_order(
     if state.bound_email != shopper:
         return Verified(None, result("refused", _bound_elsewhere(state.bound_email)), state)
     if cached is None:
-        cached = ctx.orders.put(conversation.thread_id, order)
+        cached = await ctx.orders.keep(conversation.thread_id, order)
     return Verified(order, None, state, cached)
 
 
@@ -182,6 +182,7 @@ async def describe_order(ctx: ToolContext, order: Order, cached: CachedOrder | N
     details = await _read_details(ctx, order)
     if cached is not None and cached.order is order:
         cached.details = details
+        await ctx.orders.keep_details(cached)
     return details
 
 

@@ -366,7 +366,12 @@ def test_the_token_is_nowhere_the_replicas_left_anything(cluster: Cluster) -> No
     client = redis.Redis.from_url(REDIS_URL)
     for key in client.scan_iter(f"{cluster.redis_prefix}:*"):
         kind = client.type(key)
-        value = client.get(key) if kind == b"string" else str(client.zrange(key, 0, -1)).encode()
+        if kind == b"string":
+            value = client.get(key)
+        elif kind == b"set":  # the kept orders' index: the conversations' keys
+            value = str(sorted(client.smembers(key))).encode()
+        else:
+            value = str(client.zrange(key, 0, -1)).encode()
         places[f"redis {key!r}"] = key + (value or b"")
     client.close()
     export = cluster.folder / "export.jsonl"
