@@ -236,6 +236,14 @@ class SandboxAdmin:
         body: dict[str, Any] = httpx.get(self.url, params={"since_ms": since_ms}, timeout=30).json()
         return body
 
+    def deliveries(self) -> Counter[str]:
+        """The sandbox's webhook deliveries so far (its log keeps the last 1,000), ok and failed."""
+        body = httpx.get(self.url.split("/stores/")[0] + "/webhooks", timeout=30).json()
+        return Counter(
+            "ok" if d["status"] is not None and 200 <= d["status"] < 300 else "failed"
+            for d in body["deliveries"]
+        )
+
     def fresh_window(self, window_ms: int) -> int:
         """Wait out one window (the clients' estimates expire too), reset the store's window; the
         sandbox's clock (ms) from which the next phase is counted."""
@@ -338,6 +346,7 @@ class Phase:
     facts: dict[str, Any] | None = None  # the replies' product facts against the store (load_facts.py)
     changes: int = 0  # the changer's admin requests during the phase (not counted by the quota)
     hook_target: str = ""  # which server the store's webhooks delivered to
+    deliveries: dict[str, int] = field(default_factory=dict)  # the phase's webhook deliveries, ok/failed
 
     def chat_requests(self) -> int | None:
         """The store requests of the chat: the phase's, less the ingest's (as its report counts them).
@@ -428,21 +437,33 @@ async def remove_hooks(home: Path) -> None:
 
 
 async def chat_with_changes(
-    urls: list[str], items: list[Conversation], label: str, changer: Changer, window: float
-) -> tuple[ChatResult, dict[str, Any], int]:
-    """The conversations while the changer changes the product; the replies' facts checked after."""
+    phase: str,
+    urls: list[str],
+    items: list[Conversation],
+    changer: Changer,
+    admin: SandboxAdmin,
+    window: float,
+) -> tuple[ChatResult, Phase]:
+    """The conversations while the changer changes the product; the replies' facts checked after. The
+    phase's figures but its quota (the caller's to read)."""
     requests_before = changer.requests
+    delivered_before = await asyncio.to_thread(admin.deliveries)
     changer.start()
     try:
-        result = await chat(urls, items, label)
+        result = await chat(urls, items, phase[0])
     finally:
         await changer.stop()
+    await asyncio.sleep(1)  # the last change's webhooks delivered
+    delivered = await asyncio.to_thread(admin.deliveries)
     facts = check_answers(result.answers, changer.timeline, window)
+    done = Phase(phase, chat=result.summary(), facts=facts.summary())
+    done.changes = changer.requests - requests_before
+    done.deliveries = dict(delivered - delivered_before)
     log(
-        f"  {label}: {facts.checked} facts checked, {facts.stale} stale, {facts.not_current} not current; "
-        f"{changer.requests - requests_before} changes sent"
+        f"  {phase[0]}: {facts.checked} facts checked, {facts.stale} stale, {facts.not_current} not "
+        f"current; {done.changes} changes sent; webhook deliveries {done.deliveries}"
     )
-    return result, facts.summary(), changer.requests - requests_before
+    return result, done
 
 
 async def run(
@@ -493,11 +514,10 @@ async def run(
             since = admin.fresh_window(args.window_ms)
             before = admin.tally(since)
             log(f"phase A (chat alone): {len(items)} conversations x {args.turns} turns")
-            alone, facts, changes = await chat_with_changes(
-                [serve_url], items, "A", changer, args.freshness_seconds
+            _, a = await chat_with_changes(
+                "A chat alone", [serve_url], items, changer, admin, args.freshness_seconds
             )
-            a = Phase("A chat alone", chat=alone.summary(), quota=quota_since(admin, since, before))
-            a.facts, a.changes, a.hook_target = facts, changes, target
+            a.quota, a.hook_target = quota_since(admin, since, before), target
             phases.append(a)
 
             # C: the same chat while a second full ingest runs into a fresh index.
@@ -507,12 +527,11 @@ async def run(
             ingest = IngestProcess(homes["ingest"])
             processes.append(ingest.process)
             await asyncio.to_thread(wait_first_request, admin, before, ingest)
-            together, facts, changes = await chat_with_changes(
-                [serve_url], items, "C", changer, args.freshness_seconds
+            together, c = await chat_with_changes(
+                "C chat + ingest", [serve_url], items, changer, admin, args.freshness_seconds
             )
-            chat_end = time.monotonic()
-            c = Phase("C chat + ingest", chat=together.summary())
-            c.facts, c.changes, c.hook_target = facts, changes, target
+            chat_end = together.started + together.seconds
+            c.hook_target = target
             c.ingest = await asyncio.to_thread(ingest.finish)
             ingest_end = ingest.started + c.ingest.wall_seconds
             c.overlap_s = round(max(0.0, min(chat_end, ingest_end) - together.started), 1)
@@ -601,11 +620,10 @@ async def replicas(
             since = admin.fresh_window(args.window_ms)
             before = admin.tally(since)
             log(f"phase D: {len(items)} conversations x {args.turns} turns, turns alternating replicas")
-            spread, facts, changes = await chat_with_changes(
-                urls, items, "D", changer, args.freshness_seconds
+            _, d = await chat_with_changes(
+                "D two replicas", urls, items, changer, admin, args.freshness_seconds
             )
-            d = Phase("D two replicas", chat=spread.summary(), quota=quota_since(admin, since, before))
-            d.facts, d.changes, d.hook_target = facts, changes, f"{target} (replica 1)"
+            d.quota, d.hook_target = quota_since(admin, since, before), f"{target} (replica 1)"
             return d
         finally:
             for server in servers:
@@ -686,7 +704,11 @@ def facts_lines(args: argparse.Namespace, phases: list[Phase], changer: Changer 
     ]
     for phase in phases:
         if phase.hook_target:
-            lines.append(f"  {phase.name}: webhooks delivered to {phase.hook_target}")
+            delivered = phase.deliveries
+            lines.append(
+                f"  {phase.name}: webhooks to {phase.hook_target}: {delivered.get('ok', 0)} delivered, "
+                f"{delivered.get('failed', 0)} failed"
+            )
         if phase.facts:
             lines += [f"  {phase.name}: {example}" for example in phase.facts["examples"][:3]]
     return lines
