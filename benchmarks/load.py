@@ -461,7 +461,7 @@ async def chat_with_changes(
     done.deliveries = dict(delivered - delivered_before)
     log(
         f"  {phase[0]}: {facts.checked} facts checked, {facts.stale} stale, {facts.not_current} not "
-        f"current; {done.changes} changes sent; webhook deliveries {done.deliveries}"
+        f"current; {done.changes} admin requests; webhook deliveries {done.deliveries}"
     )
     return result, done
 

@@ -37,6 +37,7 @@ PRODUCT_ID = 1  # sandbox/demo.py: product 1 "Premium Boxing Gloves" at every si
 PRODUCT_NAME = "Premium Boxing Gloves"
 STOCK_STATES = ("some options out of stock", "out of stock", "in stock")  # agent/tools/products.py _stock
 _MONEY = r"[^\d\s;:(),]{0,4}(\d[\d,]*\.\d{2})"
+_ANY_PRICE = re.compile(r"\d\.\d{2}\b")
 _FACTS = re.compile(
     re.escape(PRODUCT_NAME)
     + rf": {_MONEY}(?: \(on sale, regularly {_MONEY}\))?; ("
@@ -56,13 +57,15 @@ def money(text: str) -> str:
 
 
 def product_facts(reply: str) -> list[Fact] | None:
-    """The facts a reply states about the product; None when it names the product in no form we read
-    (counted as unparsed, so a change of the reply's wording does not pass for zero stale facts)."""
+    """The facts a reply states about the product: none when it names no price or stock state (the
+    sizes it comes in), None when it states some in a form we do not read (counted as unparsed, so a
+    change of the reply's wording does not pass for zero stale facts)."""
     if PRODUCT_NAME not in reply:
         return []
     found = _FACTS.search(reply)
     if found is None:
-        return None
+        states = any(state in reply.lower() for state in STOCK_STATES)
+        return None if _ANY_PRICE.search(reply) or states else []
     facts = [Fact("current price", money(found[1]))]
     if found[2]:
         facts.append(Fact("regular price", money(found[2])))

@@ -19,9 +19,11 @@ def test_reads_a_reply_without_a_sale() -> None:
     assert product_facts(reply) == [Fact("current price", "101.00"), Fact("stock", "in stock")]
 
 
-def test_a_reply_about_something_else_has_no_facts_and_an_unknown_form_is_unparsed() -> None:
+def test_a_reply_without_a_price_or_stock_has_no_facts_and_one_in_an_unknown_form_is_unparsed() -> None:
     assert product_facts("Your order #100 has shipped.") == []
-    assert product_facts("The Premium Boxing Gloves cost about a hundred dollars.") is None
+    assert product_facts("The Premium Boxing Gloves come in size 10oz, 12oz, 14oz and 16oz.") == []
+    assert product_facts("The Premium Boxing Gloves cost $80.00 today.") is None
+    assert product_facts("The Premium Boxing Gloves are in stock in every size.") is None
 
 
 def timeline() -> Timeline:
@@ -55,7 +57,9 @@ def test_stale_is_outside_the_window_and_not_current_outside_the_turn() -> None:
         Answer("q", 30.0, 31.0, ["Premium Boxing Gloves: $80.00; in stock."]),  # current
         Answer("q", 30.0, 31.0, ["Premium Boxing Gloves: $90.00; in stock."]),  # 9 s old: lag
         Answer("q", 50.0, 51.0, ["Premium Boxing Gloves: $90.00; in stock."]),  # 29 s old: stale
-        Answer("How much are the Premium Boxing Gloves?", 30.0, 31.0, ["Premium Boxing Gloves: about $80"]),
+        Answer(
+            "How much are the Premium Boxing Gloves?", 30.0, 31.0, ["Premium Boxing Gloves: about $80.00"]
+        ),
         Answer(
             "Where is my order?", 30.0, 31.0, ["Items: 1 x Premium Boxing Gloves (Size: 12oz)"]
         ),  # not asked
