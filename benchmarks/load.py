@@ -14,13 +14,15 @@ sandbox's window reset).
 
 Every served home has the store's webhooks registered before its `bcagent serve` starts (as `bcagent
 webhooks register` does: agent/store/hooks.py), delivering to that server's ``/webhooks/bigcommerce`` on
-loopback; phase D's hooks deliver to replica 1. The servers get ``--freshness-seconds`` as
-``BCAGENT_CATALOG_FRESHNESS_SECONDS``. During each chat phase a changer (benchmarks/load_facts.py)
-changes the price, sale price and one variant's stock of the product the conversations ask about (the
-Premium Boxing Gloves) every ``--change-every`` seconds through the sandbox's admin routes (as a
-merchant's control-panel edits: the quota does not count them, and the sandbox fires the product and SKU
-webhooks), each to a distinct price, keeping a timeline of every value and when it took effect. Each
-reply's price, regular price and stock state of the product are then checked against that timeline:
+loopback: phases A and C's server's before phase B's sync (so that the catalog mirror's copies are newer
+than the hooks), phase D's to replica 1, replica 2 sharing its registration. The servers get
+``--freshness-seconds`` as ``BCAGENT_CATALOG_FRESHNESS_SECONDS``. During each chat phase a changer
+(benchmarks/load_facts.py) changes the price, sale price and one variant's stock of the product the
+conversations ask about (the Premium Boxing Gloves) every ``--change-every`` seconds through the
+sandbox's admin routes (as a merchant's control-panel edits: the quota does not count them, and the
+sandbox fires the product and SKU webhooks), each to a distinct price, keeping a timeline of every value
+and when it took effect. Each reply's price, regular price and stock state of the product are then
+checked against that timeline:
 **stale** when the value was the store's at no moment of [turn sent - ``--freshness-seconds``, answer
 received] (goal 0), **not current** when it was the store's at no moment of the turn (lag, informative).
 
@@ -431,6 +433,14 @@ async def register_hooks(home: Path, server_url: str) -> str:
     return target
 
 
+def share_hooks(registered: Path, other: Path) -> None:
+    """Give another replica's home the registration (hook ids, time, secret) as replicas share one
+    configuration behind one address: it accepts the hooks' deliveries and trusts the shared mirror."""
+    source, target = ConnectionStore(registered), ConnectionStore(other)
+    target.update(source.load(DEMO_STORE_HASH))
+    target.save_webhook_secret(DEMO_STORE_HASH, source.webhook_secret(DEMO_STORE_HASH))
+
+
 async def remove_hooks(home: Path) -> None:
     """So that the sandbox stops delivering to a server that is gone."""
     await hooks.remove(ConnectionStore(home), DEMO_STORE_HASH)
@@ -489,6 +499,12 @@ async def run(
             for home in homes.values():
                 await connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), base, ConnectionStore(home))
 
+            # The server's hooks first (as `bcagent webhooks register` before the first sync): the copies
+            # of the catalog phase B's sync writes are then newer than the hooks (agent/tools/mirror.py).
+            serve_port = free_port()
+            serve_url = f"http://127.0.0.1:{serve_port}"
+            target = await register_hooks(homes["serve"], serve_url)
+
             # B: ingest alone, into the index the server then reads.
             since = admin.fresh_window(args.window_ms)
             before = admin.tally(since)
@@ -503,9 +519,6 @@ async def run(
 
             changer = Changer(base, DEMO_STORE_HASH, FULL_TOKEN, args.change_every)
             await changer.read_initial()
-            serve_port = free_port()
-            serve_url = f"http://127.0.0.1:{serve_port}"
-            target = await register_hooks(homes["serve"], serve_url)
             serve = start_serve(homes["serve"], sandbox_port, serve_port, serve_env(args))
             processes.append(serve)
             await serve_ready(serve_url, serve)
@@ -600,8 +613,9 @@ async def replicas(
     changer: Changer,
 ) -> Phase:
     """D: two servers on shared state; the Chroma server serves the index phase B built. The store's
-    hooks deliver to replica 1 only (one receiver is what a store has: its hooks name one URL); the
-    replicas share the catalog's freshness through PostgreSQL."""
+    hooks deliver to replica 1 (where a load balancer's address would be); replica 2 has the same
+    registration (:func:`share_hooks`), and the replicas share the freshness log and the catalog mirror
+    through PostgreSQL. That database is new: its mirror holds a product once a webhook applied it."""
     index_path = homes["serve"] / "stores" / DEMO_STORE_HASH / "chroma"
     log("phase D (two replicas): chroma run on phase B's index, a fresh PostgreSQL database, Redis")
     with chroma_server(index_path) as (chroma_url, _), shared_state(args.redis_db) as env:
@@ -609,6 +623,7 @@ async def replicas(
         urls, servers = [], []
         ports = {name: free_port() for name in ("replica1", "replica2")}
         target = await register_hooks(homes["replica1"], f"http://127.0.0.1:{ports['replica1']}")
+        share_hooks(homes["replica1"], homes["replica2"])
         for name, port in ports.items():
             server = start_serve(homes[name], sandbox_port, port, env)
             processes.append(server)

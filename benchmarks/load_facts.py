@@ -257,7 +257,8 @@ class Changer:
 
     def next_values(self) -> tuple[dict[str, float], int]:
         """Tick k's product fields and variant level: distinct prices (100 + k, on sale for 10.50 less
-        on even ticks: a sale's xx.50 never meets a price's xx.00), the variant sold out on odd ticks and back in stock on even ones."""
+        on even ticks: a sale's xx.50 never meets a price's xx.00), the variant sold out on odd ticks
+        and back in stock on even ones."""
         k = self.ticks
         price = 100.0 + k
         fields = {"price": price, "sale_price": price - 10.5 if k % 2 == 0 else 0.0}
