@@ -1,5 +1,7 @@
 """Benchmark: chat over HTTP while a full catalog ingest runs against the same store and its quota, and
-the same chat spread over two `bcagent serve` replicas, in one run.
+the same chat spread over two `bcagent serve` replicas, in one run; the product the shoppers ask about
+changes price and stock during the chat, every reply's facts are checked against the store at the time
+of the reply, and each chat phase's store requests per turn are printed.
 
 Every piece runs in its own process on loopback: the sandbox (demo store of ``--products`` products,
 ``--quota`` requests per ``--window-ms`` for the store, answered with BigCommerce's ``X-Rate-Limit-*``
@@ -8,7 +10,21 @@ conversations over HTTP (httpx, one connection per conversation, all conversatio
 sent when the previous answer came). Each conversation has its own order and billing email and asks
 about its order, its tracking, a product, a discount code, and more when ``--turns`` is larger.
 Phases, one after the other, each starting on a fresh quota window (one window waited out, then the
-sandbox's window reset):
+sandbox's window reset).
+
+Every served home has the store's webhooks registered before its `bcagent serve` starts (as `bcagent
+webhooks register` does: agent/store/hooks.py), delivering to that server's ``/webhooks/bigcommerce`` on
+loopback: phases A and C's server's before phase B's sync (so that the catalog mirror's copies are newer
+than the hooks), phase D's to replica 1, replica 2 sharing its registration. The servers get
+``--freshness-seconds`` as ``BCAGENT_CATALOG_FRESHNESS_SECONDS``. During each chat phase a changer
+(benchmarks/load_facts.py) changes the price, sale price and one variant's stock of the product the
+conversations ask about (the Premium Boxing Gloves) every ``--change-every`` seconds through the
+sandbox's admin routes (as a merchant's control-panel edits: the quota does not count them, and the
+sandbox fires the product and SKU webhooks), each to a distinct price, keeping a timeline of every value
+and when it took effect. Each reply's price, regular price and stock state of the product are then
+checked against that timeline:
+**stale** when the value was the store's at no moment of [turn sent - ``--freshness-seconds``, answer
+received] (goal 0), **not current** when it was the store's at no moment of the turn (lag, informative).
 
 - B, ingest alone: `bcagent ingest --full` of every product into a fresh index (the one the server of
   phases A and C then reads). Timed as the sync's own seconds (its report) and the process's wall time.
@@ -27,13 +43,19 @@ sandbox's window reset):
   with the budget off and on. ``--flood-seconds 0`` leaves it out.
 
 Figures per phase: turns, errors (a non-200 answer, a failed request, or a reply saying the store could
-not be reached or the assistant is busy; goal 0), turn latency p50/p95/max, and the 429s the sandbox sent
-(read from its ``GET /__sandbox__/stores/{hash}/rate-limit``), split into those in the phase's first
-quota window (the client learns the quota from the first answers) and after it (goal 0).
+not be reached or the assistant is busy; goal 0), turn latency p50/p95/max, the store requests the phase
+cost and the chat's per turn (the phase's less the ingest's own count in phase C; the servers'
+webhook-driven re-reads are the chat's), the 429s the sandbox sent (read from its ``GET
+/__sandbox__/stores/{hash}/rate-limit``), split into those in the phase's first quota window (the client
+learns the quota from the first answers) and after it (goal 0), and the facts checked, stale and not
+current. The last lines hold each chat phase against issue 28's goals, pass or fail: <= 1.0 store
+requests per turn, chat p95 <= 15 s, 0 errors, 0 stale facts (and no product reply left unread).
 
     python benchmarks/load.py [--conversations 50] [--turns 4] [--products 10000] [--quota 150]
-        [--window-ms 30000] [--skip-replicas] [--flood-seconds 60] [--json FILE]
-    python benchmarks/load.py --products 2000 --conversations 10    # smoke run, about 5 minutes
+        [--window-ms 30000] [--skip-replicas] [--flood-seconds 60] [--freshness-seconds 300]
+        [--change-every 5] [--json FILE]
+    python benchmarks/load.py --products 2000 --conversations 10 --skip-replicas --flood-seconds 0
+        # smoke run, about 4 minutes
     python benchmarks/load.py --quota 1000000    # the quota out of the way: what the ingest's CPU costs chat
 
 The full run takes about 14 minutes on 2 cores, most of it the two ingests of 10,000 products (about
@@ -70,12 +92,15 @@ sys.path.insert(0, str(ROOT))
 
 from agent.graphs.subgraph import SORRY  # noqa: E402
 from agent.ports import free_port  # noqa: E402
+from agent.server.webhooks import WEBHOOK_PATH  # noqa: E402
+from agent.store import hooks  # noqa: E402
 from agent.store.connect import connect_store  # noqa: E402
 from agent.store.connections import ConnectionStore, Secret  # noqa: E402
 from agent.tools.results import UNAVAILABLE  # noqa: E402
 from benchmarks.flood import Phase as FloodPhase  # noqa: E402
 from benchmarks.flood import line as flood_line  # noqa: E402
 from benchmarks.flood import run_phase as run_flood_phase  # noqa: E402
+from benchmarks.load_facts import Answer, Changer, check_answers  # noqa: E402
 from benchmarks.serve import Conversation, percentile, start_serve, wait_ready, warm_up_http  # noqa: E402
 from benchmarks.serve import conversations as pick_conversations  # noqa: E402
 from sandbox.demo import DEMO_STORE_HASH, FULL_TOKEN  # noqa: E402
@@ -124,6 +149,7 @@ class ChatResult:
     seconds: float = 0.0
     started: float = 0.0  # time.monotonic() at the first request
     sample: list[str] = field(default_factory=list)  # the first conversation: each message and its replies
+    answers: list[Answer] = field(default_factory=list)  # every answered turn, for the fact check
 
     def p(self, share: float) -> float:
         return percentile(self.latencies, share) * 1000
@@ -170,6 +196,7 @@ async def chat(urls: list[str], items: list[Conversation], label: str) -> ChatRe
             for number, text in enumerate(conversation.turns):
                 client = clients[number % len(clients)]
                 sent = time.perf_counter()
+                sent_at = time.monotonic()
                 try:
                     answer = await client.post(path, json={"text": text}, headers=headers)
                 except httpx.HTTPError as exc:
@@ -180,10 +207,13 @@ async def chat(urls: list[str], items: list[Conversation], label: str) -> ChatRe
                     if result.turns % step == 0:
                         log(f"  {label}: {result.turns}/{total} turns")
                 result.latencies.append(time.perf_counter() - sent)
+                received_at = time.monotonic()
                 if answer.status_code != 200:
                     result.errors.append(f"HTTP {answer.status_code}: {answer.text[:100]}")
                     continue
                 body = answer.json()
+                replies = [str(reply) for reply in body.get("replies", [])]
+                result.answers.append(Answer(text, sent_at, received_at, replies))
                 if index == 0:
                     result.sample.append(f"{text} -> {' | '.join(body.get('replies', []))}")
                 problem = problem_in(body)
@@ -207,6 +237,14 @@ class SandboxAdmin:
     def tally(self, since_ms: int = 0) -> dict[str, Any]:
         body: dict[str, Any] = httpx.get(self.url, params={"since_ms": since_ms}, timeout=30).json()
         return body
+
+    def deliveries(self) -> Counter[str]:
+        """The sandbox's webhook deliveries so far (its log keeps the last 1,000), ok and failed."""
+        body = httpx.get(self.url.split("/stores/")[0] + "/webhooks", timeout=30).json()
+        return Counter(
+            "ok" if d["status"] is not None and 200 <= d["status"] < 300 else "failed"
+            for d in body["deliveries"]
+        )
 
     def fresh_window(self, window_ms: int) -> int:
         """Wait out one window (the clients' estimates expire too), reset the store's window; the
@@ -307,6 +345,24 @@ class Phase:
     ingest: Ingest | None = None
     overlap_s: float | None = None  # phase C: seconds of the chat during which the ingest ran
     notes: list[str] = field(default_factory=list)
+    facts: dict[str, Any] | None = None  # the replies' product facts against the store (load_facts.py)
+    changes: int = 0  # the changer's admin requests during the phase (not counted by the quota)
+    hook_target: str = ""  # which server the store's webhooks delivered to
+    deliveries: dict[str, int] = field(default_factory=dict)  # the phase's webhook deliveries, ok/failed
+
+    def chat_requests(self) -> int | None:
+        """The store requests of the chat: the phase's, less the ingest's (as its report counts them).
+        The changer's admin requests are not counted by the quota, so there is nothing of theirs to take
+        off; the servers' own webhook-driven re-reads are the chat's."""
+        if self.quota is None:
+            return None
+        return self.quota.requests - (self.ingest.api_requests if self.ingest else 0)
+
+    def requests_per_turn(self) -> float | None:
+        requests = self.chat_requests()
+        if requests is None or not self.chat or not self.chat["turns"]:
+            return None
+        return requests / int(self.chat["turns"])
 
 
 def wait_first_request(admin: SandboxAdmin, before: dict[str, Any], ingest: IngestProcess) -> None:
@@ -364,10 +420,69 @@ SERVE_ENV = {
 }
 
 
-async def run(args: argparse.Namespace) -> tuple[list[Phase], list[FloodPhase]]:
+def serve_env(args: argparse.Namespace) -> dict[str, str]:
+    return {**SERVE_ENV, "BCAGENT_CATALOG_FRESHNESS_SECONDS": str(args.freshness_seconds)}
+
+
+async def register_hooks(home: Path, server_url: str) -> str:
+    """The store's hooks (agent/store/hooks.py, as `bcagent webhooks register`) delivering to the server
+    about to start from ``home``; made before the phase's quota window, so not counted in it."""
+    target = server_url + WEBHOOK_PATH
+    registration = await hooks.register(ConnectionStore(home), DEMO_STORE_HASH, target)
+    log(f"webhooks: {len(registration.hooks)} hooks deliver to {target}")
+    return target
+
+
+def share_hooks(registered: Path, other: Path) -> None:
+    """Give another replica's home the registration (hook ids, time, secret) as replicas share one
+    configuration behind one address: it accepts the hooks' deliveries and trusts the shared mirror."""
+    source, target = ConnectionStore(registered), ConnectionStore(other)
+    target.update(source.load(DEMO_STORE_HASH))
+    target.save_webhook_secret(DEMO_STORE_HASH, source.webhook_secret(DEMO_STORE_HASH))
+
+
+async def remove_hooks(home: Path) -> None:
+    """So that the sandbox stops delivering to a server that is gone."""
+    await hooks.remove(ConnectionStore(home), DEMO_STORE_HASH)
+
+
+async def chat_with_changes(
+    phase: str,
+    urls: list[str],
+    items: list[Conversation],
+    changer: Changer,
+    admin: SandboxAdmin,
+    window: float,
+) -> tuple[ChatResult, Phase]:
+    """The conversations while the changer changes the product; the replies' facts checked after. The
+    phase's figures but its quota (the caller's to read)."""
+    requests_before = changer.requests
+    delivered_before = await asyncio.to_thread(admin.deliveries)
+    changer.start()
+    try:
+        result = await chat(urls, items, phase[0])
+    finally:
+        await changer.stop()
+    await asyncio.sleep(1)  # the last change's webhooks delivered
+    delivered = await asyncio.to_thread(admin.deliveries)
+    facts = check_answers(result.answers, changer.timeline, window)
+    done = Phase(phase, chat=result.summary(), facts=facts.summary())
+    done.changes = changer.requests - requests_before
+    done.deliveries = dict(delivered - delivered_before)
+    log(
+        f"  {phase[0]}: {facts.checked} facts checked, {facts.stale} stale, {facts.not_current} not "
+        f"current; {done.changes} admin requests; webhook deliveries {done.deliveries}"
+    )
+    return result, done
+
+
+async def run(
+    args: argparse.Namespace,
+) -> tuple[list[Phase], list[FloodPhase], Changer | None]:
     items = make_conversations(args.conversations, args.turns, args.products)
     phases: list[Phase] = []
     floods: list[FloodPhase] = []
+    changer: Changer | None = None
     processes: list[subprocess.Popen[Any]] = []
     with tempfile.TemporaryDirectory(prefix="bcagent-load-") as folder:
         root = Path(folder)
@@ -384,6 +499,12 @@ async def run(args: argparse.Namespace) -> tuple[list[Phase], list[FloodPhase]]:
             for home in homes.values():
                 await connect_store(DEMO_STORE_HASH, Secret(FULL_TOKEN), base, ConnectionStore(home))
 
+            # The server's hooks first (as `bcagent webhooks register` before the first sync): the copies
+            # of the catalog phase B's sync writes are then newer than the hooks (agent/tools/mirror.py).
+            serve_port = free_port()
+            serve_url = f"http://127.0.0.1:{serve_port}"
+            target = await register_hooks(homes["serve"], serve_url)
+
             # B: ingest alone, into the index the server then reads.
             since = admin.fresh_window(args.window_ms)
             before = admin.tally(since)
@@ -396,9 +517,9 @@ async def run(args: argparse.Namespace) -> tuple[list[Phase], list[FloodPhase]]:
             phases.append(b)
             log(f"phase B done: sync {b.ingest.sync_seconds:.1f} s" if b.ingest else "phase B done")
 
-            serve_port = free_port()
-            serve_url = f"http://127.0.0.1:{serve_port}"
-            serve = start_serve(homes["serve"], sandbox_port, serve_port, SERVE_ENV)
+            changer = Changer(base, DEMO_STORE_HASH, FULL_TOKEN, args.change_every)
+            await changer.read_initial()
+            serve = start_serve(homes["serve"], sandbox_port, serve_port, serve_env(args))
             processes.append(serve)
             await serve_ready(serve_url, serve)
 
@@ -406,8 +527,10 @@ async def run(args: argparse.Namespace) -> tuple[list[Phase], list[FloodPhase]]:
             since = admin.fresh_window(args.window_ms)
             before = admin.tally(since)
             log(f"phase A (chat alone): {len(items)} conversations x {args.turns} turns")
-            alone = await chat([serve_url], items, "A")
-            a = Phase("A chat alone", chat=alone.summary(), quota=quota_since(admin, since, before))
+            _, a = await chat_with_changes(
+                "A chat alone", [serve_url], items, changer, admin, args.freshness_seconds
+            )
+            a.quota, a.hook_target = quota_since(admin, since, before), target
             phases.append(a)
 
             # C: the same chat while a second full ingest runs into a fresh index.
@@ -417,9 +540,11 @@ async def run(args: argparse.Namespace) -> tuple[list[Phase], list[FloodPhase]]:
             ingest = IngestProcess(homes["ingest"])
             processes.append(ingest.process)
             await asyncio.to_thread(wait_first_request, admin, before, ingest)
-            together = await chat([serve_url], items, "C")
-            chat_end = time.monotonic()
-            c = Phase("C chat + ingest", chat=together.summary())
+            together, c = await chat_with_changes(
+                "C chat + ingest", [serve_url], items, changer, admin, args.freshness_seconds
+            )
+            chat_end = together.started + together.seconds
+            c.hook_target = target
             c.ingest = await asyncio.to_thread(ingest.finish)
             ingest_end = ingest.started + c.ingest.wall_seconds
             c.overlap_s = round(max(0.0, min(chat_end, ingest_end) - together.started), 1)
@@ -430,9 +555,10 @@ async def run(args: argparse.Namespace) -> tuple[list[Phase], list[FloodPhase]]:
                 c.notes.append(f"the chat ended {ingest_end - chat_end:.0f} s before the ingest")
             phases.append(c)
             stop(serve)
+            await remove_hooks(homes["serve"])
 
             if not args.skip_replicas:
-                phases.append(await replicas(args, items, homes, sandbox_port, admin, processes))
+                phases.append(await replicas(args, items, homes, sandbox_port, admin, processes, changer))
 
             if args.flood_seconds > 0:  # F: the flood, on phase B's index, the budget off and then on
                 flood_args = argparse.Namespace(
@@ -449,7 +575,7 @@ async def run(args: argparse.Namespace) -> tuple[list[Phase], list[FloodPhase]]:
         finally:
             for process in reversed(processes):
                 stop(process)
-    return phases, floods
+    return phases, floods, changer
 
 
 def flood_table(args: argparse.Namespace, floods: list[FloodPhase]) -> list[str]:
@@ -484,15 +610,21 @@ async def replicas(
     sandbox_port: int,
     admin: SandboxAdmin,
     processes: list[subprocess.Popen[Any]],
+    changer: Changer,
 ) -> Phase:
-    """D: two servers on shared state; the Chroma server serves the index phase B built."""
+    """D: two servers on shared state; the Chroma server serves the index phase B built. The store's
+    hooks deliver to replica 1 (where a load balancer's address would be); replica 2 has the same
+    registration (:func:`share_hooks`), and the replicas share the freshness log and the catalog mirror
+    through PostgreSQL. That database is new: its mirror holds a product once a webhook applied it."""
     index_path = homes["serve"] / "stores" / DEMO_STORE_HASH / "chroma"
     log("phase D (two replicas): chroma run on phase B's index, a fresh PostgreSQL database, Redis")
     with chroma_server(index_path) as (chroma_url, _), shared_state(args.redis_db) as env:
-        env = {**SERVE_ENV, **env, "BCAGENT_CHROMA_URL": chroma_url}
+        env = {**serve_env(args), **env, "BCAGENT_CHROMA_URL": chroma_url}
         urls, servers = [], []
-        for name in ("replica1", "replica2"):
-            port = free_port()
+        ports = {name: free_port() for name in ("replica1", "replica2")}
+        target = await register_hooks(homes["replica1"], f"http://127.0.0.1:{ports['replica1']}")
+        share_hooks(homes["replica1"], homes["replica2"])
+        for name, port in ports.items():
             server = start_serve(homes[name], sandbox_port, port, env)
             processes.append(server)
             servers.append(server)
@@ -503,18 +635,103 @@ async def replicas(
             since = admin.fresh_window(args.window_ms)
             before = admin.tally(since)
             log(f"phase D: {len(items)} conversations x {args.turns} turns, turns alternating replicas")
-            spread = await chat(urls, items, "D")
-            return Phase("D two replicas", chat=spread.summary(), quota=quota_since(admin, since, before))
+            _, d = await chat_with_changes(
+                "D two replicas", urls, items, changer, admin, args.freshness_seconds
+            )
+            d.quota, d.hook_target = quota_since(admin, since, before), f"{target} (replica 1)"
+            return d
         finally:
             for server in servers:
                 stop(server)
+            await remove_hooks(homes["replica1"])
 
 
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b and b == b and a == a else "n/a"
 
 
-def table(args: argparse.Namespace, phases: list[Phase], seconds: float) -> list[str]:
+GOAL_REQUESTS_PER_TURN = 1.0
+GOAL_P95_MS = 15_000.0
+
+
+def goals(phases: list[Phase]) -> list[str]:
+    """Issue 28's goals for each chat phase, each with pass or fail."""
+    chats = [p for p in phases if p.chat]
+    if not chats:
+        return []
+
+    def verdict(ok: bool) -> str:
+        return "pass" if ok else "FAIL"
+
+    rows: list[tuple[str, list[tuple[str, bool]]]] = []
+    per_turn = [(p, p.requests_per_turn()) for p in chats]
+    rows.append(
+        (
+            f"store requests per turn <= {GOAL_REQUESTS_PER_TURN:g}",
+            [(f"{p.name[0]} {r:.2f}", r <= GOAL_REQUESTS_PER_TURN) for p, r in per_turn if r is not None],
+        )
+    )
+    rows.append(
+        (
+            f"chat p95 <= {GOAL_P95_MS / 1000:g} s",
+            [
+                (f"{p.name[0]} {p.chat['p95_ms'] / 1000:.1f} s", p.chat["p95_ms"] <= GOAL_P95_MS)
+                for p in chats
+                if p.chat
+            ],
+        )
+    )
+    rows.append(
+        ("errors 0", [(f"{p.name[0]} {p.chat['errors']}", p.chat["errors"] == 0) for p in chats if p.chat])
+    )
+    rows.append(
+        (
+            "stale facts 0",
+            [
+                (f"{p.name[0]} {p.facts['stale']}", p.facts["stale"] == 0 and not p.facts["unparsed"])
+                for p in chats
+                if p.facts
+            ],
+        )
+    )
+    lines = ["goals (issue 28):"]
+    every = True
+    for goal, cells in rows:
+        every = every and all(ok for _, ok in cells)
+        lines.append(f"  {goal}: " + ", ".join(f"{cell} {verdict(ok)}" for cell, ok in cells))
+    lines.append(f"  all goals: {verdict(every)}")
+    return lines
+
+
+def facts_lines(args: argparse.Namespace, phases: list[Phase], changer: Changer | None) -> list[str]:
+    """What the changer did and what the replies' facts were found to be."""
+    if changer is None:
+        return []
+    lines = [
+        f"catalog changes: every {args.change_every:g} s during each chat phase, the price and sale price of "
+        f"product 1 ({len(changer.timeline.changes.get('current price', [])) - 1} distinct prices) and "
+        f"one variant's stock; {changer.requests} admin requests in all "
+        f"({', '.join(f'{p.name[0]} {p.changes}' for p in phases if p.chat)}), outside the quota and "
+        f"not in reqs; {changer.api_requests} API request (the product read once before phase A)",
+        f"facts: each reply's price, regular price and stock state of the product against the store's "
+        f"values; stale = the store's at no moment of [sent - {args.freshness_seconds:g} s, received], "
+        "not current = at no moment of the turn",
+    ]
+    for phase in phases:
+        if phase.hook_target:
+            delivered = phase.deliveries
+            lines.append(
+                f"  {phase.name}: webhooks to {phase.hook_target}: {delivered.get('ok', 0)} delivered, "
+                f"{delivered.get('failed', 0)} failed"
+            )
+        if phase.facts:
+            lines += [f"  {phase.name}: {example}" for example in phase.facts["examples"][:3]]
+    return lines
+
+
+def table(
+    args: argparse.Namespace, phases: list[Phase], seconds: float, changer: Changer | None = None
+) -> list[str]:
     by = {p.name[0]: p for p in phases}
     lines = [
         f"$ python benchmarks/load.py {' '.join(sys.argv[1:])}",
@@ -523,7 +740,8 @@ def table(args: argparse.Namespace, phases: list[Phase], seconds: float) -> list
         f"run took {seconds / 60:.1f} min",
         "",
         f"{'phase':<17} {'turns':>5} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'chat s':>7} "
-        f"{'ingest s':>8} {'reqs':>5} {'429s':>5} {'1st win':>7} {'after':>5}",
+        f"{'ingest s':>8} {'reqs':>5} {'req/turn':>8} {'429s':>5} {'1st win':>7} {'after':>5} "
+        f"{'facts':>5} {'stale':>5} {'not cur':>7}",
     ]
     for phase in phases:
         chat = phase.chat or {}
@@ -533,14 +751,21 @@ def table(args: argparse.Namespace, phases: list[Phase], seconds: float) -> list
             f"{chat.get('turns', '-'):>5} {chat.get('errors', '-'):>6} {chat.get('p50_ms', '-'):>8} "
             f"{chat.get('p95_ms', '-'):>8} {chat.get('max_ms', '-'):>8} {chat.get('seconds', '-'):>7}"
         )
+        per_turn = phase.requests_per_turn()
+        facts = phase.facts or {}
         lines.append(
-            f"{phase.name:<17} {cells} {ingest} {quota.requests:>5} {quota.refused:>5} "
-            f"{quota.refused_first_window:>7} {quota.refused_after_first_window:>5}"
+            f"{phase.name:<17} {cells} {ingest} {quota.requests:>5} "
+            f"{f'{per_turn:.2f}' if per_turn is not None else '-':>8} {quota.refused:>5} "
+            f"{quota.refused_first_window:>7} {quota.refused_after_first_window:>5} "
+            f"{facts.get('checked', '-'):>5} {facts.get('stale', '-'):>5} {facts.get('not_current', '-'):>7}"
         )
     lines += [
         "(latency: per turn, as the client saw it; chat s: wall time of all conversations; ingest s: the sync's",
-        " own time; reqs: requests the store counted in the phase, chat and ingest; 429s: sent by the store in",
-        " the phase, in its first quota window and after it)",
+        " own time; reqs: requests the store counted in the phase, chat and ingest; req/turn: the chat's store",
+        " requests per turn, reqs less the ingest's own count (phase C), including the servers' webhook-driven",
+        " re-reads; 429s: sent by the store in the phase, in its first quota window and after it; facts: the",
+        " product facts read from the replies, stale: older than the freshness window, not current: not the",
+        " store's value at any moment of the turn)",
         "",
     ]
     a, b, c, d = (by.get(k) for k in "ABCD")
@@ -556,16 +781,8 @@ def table(args: argparse.Namespace, phases: list[Phase], seconds: float) -> list
             f"{c.ingest.wall_seconds:.1f} / {b.ingest.wall_seconds:.1f} s; {c.ingest.api_requests} / "
             f"{b.ingest.api_requests} API requests; {c.ingest.indexed} / {b.ingest.indexed} indexed)"
         )
-    per_turn = []
-    for phase in phases:
-        if phase.chat and phase.quota and phase.chat["turns"]:
-            chat_requests = phase.quota.requests - (phase.ingest.api_requests if phase.ingest else 0)
-            per_turn.append(f"{phase.name[0]} {chat_requests / phase.chat['turns']:.2f}")
-    if per_turn:
-        lines.append(
-            f"store API requests per chat turn: {', '.join(per_turn)}; the quota allows "
-            f"{args.quota / (args.window_ms / 1000):.1f} requests/s"
-        )
+    lines.append(f"the quota allows {args.quota / (args.window_ms / 1000):.1f} requests/s")
+    lines += facts_lines(args, phases, changer)
     if c and c.overlap_s is not None:
         lines.append(
             f"phase C: the ingest ran during {c.overlap_s} s of the chat's {c.chat and c.chat['seconds']} s; "
@@ -591,7 +808,7 @@ def table(args: argparse.Namespace, phases: list[Phase], seconds: float) -> list
             )
     if d is None:
         lines.append("phase D (two replicas): skipped")
-    return lines
+    return [*lines, *goals(phases)]
 
 
 def main() -> None:
@@ -618,17 +835,31 @@ def main() -> None:
     parser.add_argument(
         "--every", type=float, default=9.0, help="seconds between one honest shopper's lookups (9)"
     )
+    parser.add_argument(
+        "--freshness-seconds",
+        type=float,
+        default=300.0,
+        help="the freshness window: a fact older than it is stale; passed to the servers as "
+        "BCAGENT_CATALOG_FRESHNESS_SECONDS (300)",
+    )
+    parser.add_argument(
+        "--change-every",
+        type=float,
+        default=5.0,
+        help="seconds between two changes of the product's price and stock during the chat (5)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     started = time.monotonic()
-    phases, floods = asyncio.run(run(args))
+    phases, floods, changer = asyncio.run(run(args))
     seconds = time.monotonic() - started
-    for line in [*table(args, phases, seconds), *flood_table(args, floods)]:
+    for line in [*table(args, phases, seconds, changer), *flood_table(args, floods)]:
         print(line)
     if args.json:
         figures = {"args": {k: str(v) for k, v in vars(args).items()}, "seconds": round(seconds, 1)}
         figures["phases"] = [asdict(p) for p in phases]
         figures["floods"] = [asdict(p) for p in floods]
+        figures["timeline"] = changer.timeline.as_dict() if changer else {}
         args.json.write_text(json.dumps(figures, indent=2, default=str))
 
 
