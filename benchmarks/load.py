@@ -296,8 +296,8 @@ class Ingest:
 class IngestProcess:
     """`bcagent ingest --full` in its own process; its output is kept and echoed as progress lines."""
 
-    def __init__(self, home: Path) -> None:
-        env = {**os.environ, "BCAGENT_HOME": str(home)}
+    def __init__(self, home: Path, extra_env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, **(extra_env or {}), "BCAGENT_HOME": str(home)}
         command = [sys.executable, "-m", "agent.cli", "ingest", "--full"]
         self.started = time.monotonic()
         self.process = subprocess.Popen(
@@ -615,7 +615,8 @@ async def replicas(
     """D: two servers on shared state; the Chroma server serves the index phase B built. The store's
     hooks deliver to replica 1 (where a load balancer's address would be); replica 2 has the same
     registration (:func:`share_hooks`), and the replicas share the freshness log and the catalog mirror
-    through PostgreSQL. That database is new: its mirror holds a product once a webhook applied it."""
+    through PostgreSQL. That database is new: one sync (its mirror empty, a full crawl that embeds
+    nothing) fills the mirror before the phase, as after an upgrade."""
     index_path = homes["serve"] / "stores" / DEMO_STORE_HASH / "chroma"
     log("phase D (two replicas): chroma run on phase B's index, a fresh PostgreSQL database, Redis")
     with chroma_server(index_path) as (chroma_url, _), shared_state(args.redis_db) as env:
@@ -624,6 +625,12 @@ async def replicas(
         ports = {name: free_port() for name in ("replica1", "replica2")}
         target = await register_hooks(homes["replica1"], f"http://127.0.0.1:{ports['replica1']}")
         share_hooks(homes["replica1"], homes["replica2"])
+        # the replicas' database is new, so its catalog mirror is empty while the index is full: one sync
+        # (a full crawl, nothing re-embedded) fills it, as after an upgrade; before the phase's window
+        log("phase D: one sync into the replicas' database fills its catalog mirror")
+        filled = IngestProcess(homes["replica1"], env)
+        processes.append(filled.process)
+        await asyncio.to_thread(filled.finish)
         for name, port in ports.items():
             server = start_serve(homes[name], sandbox_port, port, env)
             processes.append(server)

@@ -25,3 +25,7 @@ class MirrorSink(Protocol):
     async def retain(self, product_ids: Iterable[int]) -> None:
         """Forget every product but these (after a complete crawl: the ones that belong in the index)."""
         ...
+
+    async def count(self) -> int:
+        """How many products it holds."""
+        ...

@@ -10,7 +10,8 @@ stock or restricted leaves the index.
 
 Incremental sync: products modified since the last successful sync (minus a safety overlap), plus a
 cheap ids-and-stock listing (``include_fields``) that finds deletions, hidden products, stock-outs and
-products that came back, without reading every product's sub-resources.
+products that came back, without reading every product's sub-resources. When the catalog mirror holds
+fewer products than the index (a store synced before the mirror existed), the sync is a full one.
 """
 
 from __future__ import annotations
@@ -188,6 +189,7 @@ async def sync_catalog(
     requests_before = client.stats.requests
     state = SyncState.load(folder)
     started = now()
+    full = full or await _mirror_behind(index, mirror)
     report = SyncReport(mode="full" if full or not state.last_success else "incremental")
     report.resumed = state.in_progress is not None
     state.in_progress = started.isoformat()
@@ -227,6 +229,16 @@ async def sync_catalog(
     report.api_requests = client.stats.requests - requests_before
     report.seconds = time.perf_counter() - started_clock
     return report
+
+
+async def _mirror_behind(index: ProductIndex, mirror: MirrorSink | None) -> bool:
+    """Whether the catalog mirror holds fewer products than the index (a store synced before the mirror
+    existed): an incremental sync reads only what changed, so the crawl is a full one, once. It costs
+    one listing page per 250 products; unchanged documents are not embedded again."""
+    if mirror is None:
+        return False
+    indexed = await asyncio.to_thread(index.count)
+    return indexed > 0 and await mirror.count() < indexed
 
 
 async def _incremental(client: AsyncBigCommerce, run: _Run, since: datetime) -> set[str]:

@@ -121,5 +121,10 @@ async def test_a_sync_writes_the_mirror_beside_the_index(
             await sync_catalog(client, index, tmp_path / "state", context, full=True, mirror=mirror)
             assert hidden not in await mirror.get_many([hidden])
             assert await mirror.count() == len(indexed) - 3
+            await mirror.retain([])  # a store synced before the mirror existed: the next sync is full
+            again = await sync_catalog(client, index, tmp_path / "state", context, mirror=mirror)
+            assert (again.mode, await mirror.count(), again.upserted) == ("full", len(indexed) - 3, 0)
+            quiet = await sync_catalog(client, index, tmp_path / "state", context, mirror=mirror)
+            assert quiet.mode == "incremental"
     finally:
         await log.aclose()
