@@ -169,9 +169,13 @@ def _options(options: list[Any]) -> str | None:
 
 
 def has_shipped(order: Order) -> bool:
-    """Whether the order may have shipments: it shipped items, or its status is not a not-shipped one
-    (an order is moved to Shipped or Partially Shipped when a shipment is created)."""
-    return bool(order.items_shipped) or order.status_id not in NOT_SHIPPED
+    """Whether the order may have shipments: it shipped items (a shipment always holds some, so
+    ``items_shipped`` 0 means none, whatever the status: a refunded or cancelled order that never
+    shipped), or, when the count is missing, its status is not a not-shipped one (an order is moved
+    to Shipped or Partially Shipped when a shipment is created)."""
+    if order.items_shipped is not None:
+        return order.items_shipped > 0
+    return order.status_id not in NOT_SHIPPED
 
 
 async def describe_order(ctx: ToolContext, order: Order, cached: CachedOrder | None = None) -> OrderDetails:

@@ -85,3 +85,11 @@ async def test_a_cancellation_reads_before_and_after_writing_never_the_kept_copy
     assert _requests(env) == before_write + 3  # read, write, read back
     after = await get_order_information(env.ctx, env.conversation, "12346", JANE)
     assert after["order"]["status"] == "Cancelled"  # not the copy kept before the write
+
+
+async def test_an_order_that_never_shipped_reads_no_shipments_whatever_its_status(env: ToolsEnv) -> None:
+    """Cancelled (void): items_shipped 0, so no shipment exists to read."""
+    assert env.store.orders[12358]["status_id"] == 5 and not env.store.orders[12358]["items_shipped"]
+    outcome = await get_order_information(env.ctx, env.conversation, "12358", "tyrone.johnson@example.com")
+    assert outcome["status"] == "ok" and outcome["order"]["shipments"] == []
+    assert _requests(env) == 3  # the order, its items and addresses
