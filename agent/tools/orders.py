@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bigcommerce import NotFoundError
-from bigcommerce.types.orders import Order, OrderAddress, OrderProduct, ShippingAddress
+from bigcommerce.types.orders import (
+    Order,
+    OrderAddress,
+    OrderProduct,
+    ShippingAddress,
+    ShippingConsignment,
+)
 from bigcommerce.types.orders import Shipment as BCShipment
 
 from ..persistence.records import ConversationState
@@ -63,10 +69,25 @@ def _order_email(order: Order) -> str | None:
 
 async def _fetch(ctx: ToolContext, number: int) -> Order | None:
     try:
-        order = await ctx.client.orders.get(number)
+        order = await ctx.client.orders.get(number, consignments=True)  # its items and addresses too
     except NotFoundError:
         return None
     return None if order.is_deleted else order
+
+
+def _consigned(order: Order) -> tuple[list[OrderProduct], list[ShippingConsignment]] | None:
+    """The order's line items and shipping addresses from the consignments read with it, or None when
+    they do not hold them all (a pickup, a digital download or a gift certificate, a line missing):
+    then they are read on their own."""
+    found = order.consignments
+    if found is None or not found.shipping or found.pickups or found.downloads or any(found.email.values()):
+        return None
+    items = sorted((item for c in found.shipping for item in c.line_items), key=lambda i: i.id or 0)
+    if not items or any(item.id is None or not item.name for item in items):
+        return None
+    if order.items_total is not None and sum(item.quantity or 0 for item in items) != order.items_total:
+        return None
+    return items, list(found.shipping)
 
 
 async def _fail(ctx: ToolContext, conversation: Conversation, limits: list[Limit]) -> Verified:
@@ -219,7 +240,12 @@ async def _read_details(ctx: ToolContext, order: Order) -> OrderDetails:
     number = order.id or 0
     addresses: Sequence[OrderAddress | ShippingAddress]
     shipments: list[BCShipment]
-    if has_shipped(order):  # a shipment names the address it went to: one address needs no other read
+    items: list[OrderProduct]
+    consigned = _consigned(order)
+    if consigned is not None:  # items and addresses came with the order: its shipments, if any, only
+        items, addresses = consigned
+        shipments = await ctx.client.orders.shipments(number) if has_shipped(order) else []
+    elif has_shipped(order):  # a shipment names the address it went to: one address needs no other read
         items, shipments = await asyncio.gather(
             ctx.client.orders.products(number), ctx.client.orders.shipments(number)
         )

@@ -52,9 +52,17 @@ class OrderFilters(TypedDict, total=False):
 
 
 class Orders(Resource):
-    async def get(self, order_id: int | str) -> Order:
-        """``GET /v2/orders/{id}``; a missing order raises NotFoundError."""
-        return await self._get_v2(f"/v2/orders/{object_id(order_id, 'order_id')}", Order)
+    async def get(self, order_id: int | str, *, consignments: bool = False) -> Order:
+        """``GET /v2/orders/{id}``; a missing order raises NotFoundError. With ``consignments``, the
+        order's consignments come with it, each shipping one with its address and its line items
+        (``include=consignments.line_items&consignment_structure=object``): one request instead of the
+        order, its products and its shipping addresses."""
+        params = (
+            {"include": "consignments.line_items", "consignment_structure": "object"}
+            if consignments
+            else None
+        )
+        return await self._get_v2(f"/v2/orders/{object_id(order_id, 'order_id')}", Order, params)
 
     async def list(self, *, page: int = 1, limit: int = 50, **filters: Unpack[OrderFilters]) -> Page[Order]:
         """One page of ``GET /v2/orders`` (default sort: id ascending)."""

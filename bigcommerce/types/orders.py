@@ -14,6 +14,7 @@ __all__ = [
     "AppliedDiscount",
     "Order",
     "OrderAddress",
+    "OrderConsignments",
     "OrderCount",
     "OrderCoupon",
     "OrderProduct",
@@ -26,6 +27,7 @@ __all__ = [
     "ShippingAddress",
     "ShippingAddressFormField",
     "ShippingAddressUpdate",
+    "ShippingConsignment",
     "Transaction",
     "TransactionCreditCard",
     "TransactionGiftCertificate",
@@ -102,6 +104,8 @@ class Order(BCModel):
     products: Link | None = None
     shipping_addresses: Link | None = None
     coupons: Link | None = None
+    # with ``include=consignments[.line_items]&consignment_structure=object`` (``Orders.get``)
+    consignments: OrderConsignments | None = None
 
 
 class OrderProductOption(BCModel):
@@ -315,3 +319,27 @@ class ShippingAddressUpdate(RequestModel):
     def body(self) -> dict[str, Any]:
         """The JSON body: the fields given, nothing else."""
         return self.model_dump(exclude_none=True, mode="json")
+
+
+class ShippingConsignment(OrderAddress):
+    """A shipping consignment of an order (orders.v2 ``shippingConsignment_Get``): where a set of its
+    line items ships, with the line items themselves when ``consignments.line_items`` was included."""
+
+    id: int | None = None
+    line_items: list[OrderProduct] = Field(default_factory=list)
+    items_total: int | None = None
+    items_shipped: int | None = None
+    shipping_method: str | None = None
+
+
+class OrderConsignments(BCModel):
+    """``consignments`` in the object structure: pickups, shipping, downloads (digital products) and
+    email (gift certificates). Only the shipping consignments are typed; the others are kept as given."""
+
+    pickups: list[dict[str, Any]] = Field(default_factory=list)
+    shipping: list[ShippingConsignment] = Field(default_factory=list)
+    downloads: list[dict[str, Any]] = Field(default_factory=list)
+    email: dict[str, Any] = Field(default_factory=dict)
+
+
+Order.model_rebuild()

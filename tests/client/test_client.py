@@ -237,3 +237,42 @@ async def test_marketing_lookups_only_return_whole_code_matches(make_client: Mak
         assert recorder.last.url.params["code"] == "SAVE20"
         with pytest.raises(ValueError):
             await client.coupons.find_by_code("   ")
+
+
+async def test_an_order_with_its_consignments(make_client: MakeClient) -> None:
+    """``orders.get(..., consignments=True)`` asks for the consignments in the object structure and
+    parses the shipping ones: the address and the line items (orders.v2 ``orderConsignment_Get``)."""
+    order = {
+        "id": 100,
+        "items_total": 2,
+        "consignments": {
+            "pickups": [],
+            "shipping": [
+                {
+                    "id": 7,
+                    "first_name": "Ann",
+                    "city": "Austin",
+                    "state": "Texas",
+                    "country": "United States",
+                    "line_items": [{"id": 1, "name": "Gloves", "quantity": 2, "order_address_id": 7}],
+                    "items_total": 2,
+                    "items_shipped": 0,
+                    "shipping_method": "Free Shipping",
+                }
+            ],
+            "downloads": [],
+            "email": {"gift_certificates": []},
+        },
+    }
+    recorder = Recorder({("GET", "/v2/orders/100"): order})
+    async with make_client(recorder) as client:
+        found = await client.orders.get(100, consignments=True)
+        assert dict(recorder.last.url.params) == {
+            "include": "consignments.line_items",
+            "consignment_structure": "object",
+        }
+        assert found.consignments is not None
+        [shipping] = found.consignments.shipping
+        assert (shipping.city, shipping.items_total, shipping.line_items[0].name) == ("Austin", 2, "Gloves")
+        plain = await client.orders.get(100)
+        assert dict(recorder.last.url.params) == {} and plain.id == 100

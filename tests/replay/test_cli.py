@@ -86,7 +86,11 @@ async def test_list_show_export(talked: Path, tmp_path: Path, capsys: pytest.Cap
     assert await _run(["replay", "show", THREAD]) == 0
     shown = capsys.readouterr().out
     assert "turn 4" in shown and "route: order_management" in shown
-    assert "tool get_order_information" in shown and "GET /v2/orders/12345 -> 200" in shown
+    assert (
+        "tool get_order_information" in shown
+        and "GET /v2/orders/12345?include=consignments.line_items&consignment_structure=object -> 200"
+        in shown
+    )
     assert "PUT /v2/orders/12346 -> 200" in shown and "shopper answered" in shown
     assert "confirmation asked: order 12346" in shown and "\033[" not in shown  # piped: no colour
     assert "jane.doe@example.com" in shown and FULL_TOKEN not in shown

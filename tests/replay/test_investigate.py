@@ -214,7 +214,9 @@ async def test_why_it_diverged_when_the_store_changed(conversation: Recording, n
     assert result.diverged
     first = next(e for e in result.explanations if e.turn == 1)
     assert first.verdict == "the store changed"
-    assert first.store == ["GET /v2/orders/12345: total_inc_tax '123.3400' -> '99.0000'"]
+    assert first.store == [
+        "GET /v2/orders/12345?include=consignments.line_items&consignment_structure=object: total_inc_tax '123.3400' -> '99.0000'"
+    ]
     assert any(d.turn == 1 and d.what == "facts" for d in result.divergences)
 
 
@@ -235,7 +237,10 @@ async def test_with_an_llm_the_assistant_changed_and_expectations_fail(
         result = await replay(first, settings, ReplayOptions(model="openai:fake-model"), nlu=nlu)
     (explanation,) = result.explanations
     assert explanation.verdict.startswith("the assistant changed")
-    assert "GET /v2/orders/12345: made when recorded, not now" in explanation.store
+    assert (
+        "GET /v2/orders/12345?include=consignments.line_items&consignment_structure=object: made when recorded, not now"
+        in explanation.store
+    )
     (unmet,) = result.unmet
     assert unmet.line() == "turn 1: expected a get_order_information:order_id=12345 call, got no tool call"
 

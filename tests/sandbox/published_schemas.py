@@ -182,7 +182,7 @@ ORDER = obj(
         "products": LINK,
         "shipping_addresses": LINK,
         "coupons": LINK,
-        "consignments": either(LINK, obj()),
+        "consignments": either(LINK, obj()),  # the object: ORDER_WITH_CONSIGNMENTS below
         "fees": either(LINK, array(FEE)),
     },
 )
@@ -252,6 +252,21 @@ LINE_ITEM = obj(  # the line-item schema forbids fields it does not list
     },
     closed=True,
 )  # fmt: skip
+SHIPPING_CONSIGNMENT = obj(  # orders.v2 shippingConsignment_Get
+    {},
+    {
+        "id": INTEGER,
+        **dict.fromkeys(ADDRESS_FIELDS, STRING),
+        "form_fields": array(FORM_FIELD),
+        "line_items": either(array(LINE_ITEM), array(LINK)),
+        **dict.fromkeys(("items_total", "items_shipped"), NUMBER),
+        "shipping_method": STRING,
+    },
+)
+CONSIGNMENTS = obj(  # orderConsignment_Get, consignment_structure=object
+    {"pickups": array(), "shipping": array(SHIPPING_CONSIGNMENT), "downloads": array()},
+    {"email": obj({}, {"gift_certificates": array()})},
+)
 SHIPMENT = obj(
     {},
     {

@@ -32,7 +32,7 @@ from tests.conftest import SMALL_READONLY_TOKEN
 from tests.sandbox.conftest import client_for
 from tests.sandbox.jsontypes import problems
 from tests.sandbox.knowledge_data import with_knowledge
-from tests.sandbox.published_schemas import GATEWAY_ERRORS, RESPONSES, Operation
+from tests.sandbox.published_schemas import CONSIGNMENTS, GATEWAY_ERRORS, RESPONSES, Operation
 
 PRODUCT_INCLUDES = (
     "variants,images,custom_fields,videos,primary_image,options,modifiers,bulk_pricing_rules,"
@@ -416,3 +416,27 @@ async def test_demo_store_customers_and_marketing(demo_sandbox: Sandbox, demo_ap
             yield "/v3/promotions/{promotion_id}/codes", f"/v3/promotions/{promotion_id}/codes", {}
 
     assert await _sweep(demo_api, calls()) > 20
+
+
+async def test_demo_orders_with_their_consignments(
+    demo_sandbox: Sandbox, demo_api: httpx.AsyncClient
+) -> None:
+    """``include=consignments.line_items&consignment_structure=object``: every demo order's consignments as
+    orders.v2 ``orderConsignment_Get`` documents them, holding its line items and shipping addresses as
+    their own routes give them; with ``consignments`` alone, links to the line items; without the object
+    structure, no consignments."""
+    params = {"include": "consignments.line_items", "consignment_structure": "object"}
+    for order_id, order in demo_sandbox.store.orders.items():
+        body = (await demo_api.get(f"/v2/orders/{order_id}", params=params)).json()
+        assert problems(body, RESPONSES[("GET", "/v2/orders/{order_id}")][200]) == []
+        assert problems(body["consignments"], CONSIGNMENTS) == [], order_id
+        shipping = body["consignments"]["shipping"]
+        items = (await demo_api.get(f"/v2/orders/{order_id}/products")).json()
+        assert sorted(i["id"] for c in shipping for i in c["line_items"]) == sorted(i["id"] for i in items)
+        assert [c["city"] for c in shipping] == [a["city"] for a in order["shipping_addresses"]]
+    linked = (await demo_api.get("/v2/orders/12345", params={**params, "include": "consignments"})).json()
+    assert all(
+        set(i) == {"url", "resource"} for c in linked["consignments"]["shipping"] for i in c["line_items"]
+    )
+    bare = (await demo_api.get("/v2/orders/12345", params={"include": "consignments"})).json()
+    assert "consignments" not in bare

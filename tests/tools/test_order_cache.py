@@ -19,13 +19,13 @@ def _requests(env: ToolsEnv) -> int:
 async def test_a_follow_up_reads_nothing_and_the_rules_still_hold(env: ToolsEnv) -> None:
     first = await get_order_information(env.ctx, env.conversation, "12345", JANE)
     sent = _requests(env)
-    assert first["status"] == "ok" and sent == 3  # the order, its items, shipments (the address in them)
+    assert first["status"] == "ok" and sent == 2  # the order with its consignments, its shipments
     again = await get_order_information(env.ctx, env.conversation, "#12345", JANE)
     assert again == first and _requests(env) == sent
     wrong = await get_order_information(env.ctx, env.conversation, "12345", "someone@example.com")
     assert wrong["status"] in ("refused", "needs_info", "not_found") and "order" not in wrong
     other = await get_order_information(env.ctx, env.new_conversation(), "12345", JANE)
-    assert other["status"] == "ok" and _requests(env) == sent + 3  # its own read and check
+    assert other["status"] == "ok" and _requests(env) == sent + 2  # its own read and check
 
 
 async def test_the_window_ends_and_the_store_is_read_again(env: ToolsEnv) -> None:
@@ -39,7 +39,7 @@ async def test_the_window_ends_and_the_store_is_read_again(env: ToolsEnv) -> Non
     env.store.orders[12345]["custom_status"] = "Out for delivery"
     now[0] = 61.0
     late = await get_order_information(env.ctx, env.conversation, "12345", JANE)
-    assert late["order"]["status"] == "Out for delivery" and _requests(env) == sent + 3
+    assert late["order"]["status"] == "Out for delivery" and _requests(env) == sent + 2
 
 
 async def test_zero_seconds_keeps_nothing(env: ToolsEnv) -> None:
@@ -71,7 +71,7 @@ def test_events_name_their_order() -> None:
 async def test_an_unshipped_order_reads_no_shipments(env: ToolsEnv) -> None:
     outcome = await get_order_information(env.ctx, env.conversation, "12346", JANE)
     assert outcome["status"] == "ok" and outcome["order"]["shipments"] == []
-    assert _requests(env) == 3  # the order, its items and addresses
+    assert _requests(env) == 1  # the order, its items and addresses in its consignments
 
 
 async def test_a_cancellation_reads_before_and_after_writing_never_the_kept_copy(env: ToolsEnv) -> None:
@@ -92,4 +92,4 @@ async def test_an_order_that_never_shipped_reads_no_shipments_whatever_its_statu
     assert env.store.orders[12358]["status_id"] == 5 and not env.store.orders[12358]["items_shipped"]
     outcome = await get_order_information(env.ctx, env.conversation, "12358", "tyrone.johnson@example.com")
     assert outcome["status"] == "ok" and outcome["order"]["shipments"] == []
-    assert _requests(env) == 3  # the order, its items and addresses
+    assert _requests(env) == 1  # the order, its items and addresses in its consignments

@@ -151,16 +151,20 @@ def _place(address: dict[str, object]) -> str:
     return ", ".join(str(address[k]) for k in ("city", "state", "country") if address.get(k))
 
 
-async def test_a_shipped_order_takes_its_address_from_the_shipment(env: ToolsEnv) -> None:
-    """One address: the shipment names it, no addresses read; several: they are read."""
+async def test_an_order_comes_with_its_items_and_addresses(env: ToolsEnv) -> None:
+    """The consignments read with the order hold its line items and where they ship: a shipped order
+    costs the order and its shipments, an unshipped one the order alone; when the consignments do not
+    hold every line (here one line ships to no address they name), the items and addresses are read."""
     raw = env.store.orders[12345]
     before = env.ctx.client.stats.requests
     outcome = await get_order_information(env.ctx, env.conversation, "12345", JANE)
-    assert env.ctx.client.stats.requests - before == 3  # the order, its items, its shipments
-    assert outcome["order"]["ship_to"] == [_place(raw["shipments"][0]["shipping_address"])]
-    second = dict(raw["shipping_addresses"][0], id=raw["shipping_addresses"][0]["id"] + 1, city="Durham")
-    raw["shipping_addresses"].append(second)
-    before = env.ctx.client.stats.requests
-    outcome = await get_order_information(env.ctx, env.new_conversation(), "12345", JANE)
-    assert env.ctx.client.stats.requests - before == 4
+    assert env.ctx.client.stats.requests - before == 2
     assert outcome["order"]["ship_to"] == [_place(a) for a in raw["shipping_addresses"]]
+    assert [i["name"] for i in outcome["order"]["items"]] == [p["name"] for p in raw["products"]]
+    unshipped = await get_order_information(env.ctx, env.new_conversation("t3"), "12346", JANE)
+    assert unshipped["order"]["items"] and env.ctx.client.stats.requests - before == 3
+    raw["products"][0]["order_address_id"] = 999_999
+    before = env.ctx.client.stats.requests
+    again = await get_order_information(env.ctx, env.new_conversation("t4"), "12345", JANE)
+    assert env.ctx.client.stats.requests - before == 3  # the order, its items, its shipments (the address)
+    assert again["order"]["items"] == outcome["order"]["items"]
