@@ -283,23 +283,18 @@ async def _given(hits: list[SearchHit]) -> list[SearchHit]:
 async def _mirrored_name(
     ctx: ToolContext, reference: str, hits: list[SearchHit]
 ) -> tuple[Product | None, dict[int, Product]]:
-    """The one mirrored product the reference names outright, found without asking the store: its name
-    is the reference, or the reference is its name and option values of its own ("premium boxing gloves
-    in red"). Anything less clear-cut goes through the keyword search as well (an out-of-stock product,
-    which only the store's search finds, may share the words). Also the mirrored hits read."""
+    """The one mirrored product the reference names outright (``_named_outright``, as ``_choose`` reads
+    it), found without asking the store: its name is the reference, or the reference is its name and
+    option values of its own ("premium boxing gloves in red"). Anything less clear-cut goes through the
+    keyword search as well (an out-of-stock product, which only the store's search finds, may share the
+    words). Also the mirrored hits read."""
     mirrored = await read_mirrored(ctx.mirror, [hit.product_id for hit in hits]) if hits else {}
     if not mirrored:
         return None, mirrored
     open_ids = await ctx.open_category_ids()
     shown = [p for p in mirrored.values() if _shown(p, open_ids)]
     words = _words(reference)
-    named = [p for p in shown if " ".join(_words(p.name or "")) == " ".join(words)]
-    if not named:
-        for product in shown:
-            _, used = words_in(product, words)
-            left = {_fold(w) for i, w in enumerate(words) if i not in used and w not in _STOP}
-            if left and left == _name_words(product):
-                named.append(product)
+    named = _named_outright(words, shown, _left_words(words, shown)[1])
     return (named[0] if len(named) == 1 else None), mirrored
 
 
@@ -360,8 +355,8 @@ async def _find(ctx: ToolContext, reference: str, given: list[str]) -> ToolResul
         return await _describe(ctx, named.id, given, reference, read=named)
     candidates, scores = await _candidates(ctx, reference, hits=hits, known=mirrored)
     chosen, tied = _choose(reference, candidates, scores)
-    if chosen is not None:
-        return await _describe(ctx, chosen, given, reference)
+    if chosen is not None:  # a copy the mirror already gave is not read again
+        return await _describe(ctx, chosen, given, reference, read=mirrored.get(chosen))
     if tied:
         return result("ambiguous", AMBIGUOUS, candidates=shortlist([_summary(ctx, p) for p in tied]))
     similar = shortlist([_summary(ctx, p) for p in candidates if p.id in scores])
@@ -373,23 +368,10 @@ def _choose(
 ) -> tuple[int | None, list[Product]]:
     """The rule in the module docstring: (the chosen id, []) or (None, the tied candidates, maybe [])."""
     words = _words(reference)
-    exact = " ".join(words)
-    named = [p for p in candidates if " ".join(_words(p.name or "")) == exact]
+    in_names, left = _left_words(words, candidates)
+    named = _named_outright(words, candidates, left)
     if len(named) == 1:
         return named[0].id, []
-    in_names = {_fold(w) for p in candidates for w in _words(p.name or "")}
-    left: dict[int, set[str]] = {}  # per candidate: the reference's name words, its option values taken out
-    for index, p in enumerate(candidates):
-        _, used = words_in(p, words)
-        left[index] = {
-            _fold(w)
-            for i, w in enumerate(words)
-            if i not in used and w not in _STOP and (_fold(w) in in_names or not _option_like(w))
-        }
-    if not named:
-        named = [p for i, p in enumerate(candidates) if left[i] and left[i] == _name_words(p)]
-        if len(named) == 1:
-            return named[0].id, []
     if not named:
         covered = [
             (len(_name_words(p)), p)
@@ -408,15 +390,39 @@ def _choose(
     tied = named or [p for share, p in shares if share == best]
     if len(tied) == 1:
         return tied[0].id, []
-    if not named and any(
-        len(w) > 3 and w.isalpha() and w not in in_names for w in set().union(*left.values())
-    ):
+    if not named and any(len(w) > 3 and w.isalpha() and w not in in_names for w in set().union(*left)):
         return (
             None,
             [],
         )  # "carbon pro sparring gloves": a name word no product holds; say so, show the closest
     tied.sort(key=lambda p: -scores.get(p.id or 0, 0.0))  # stable: unscored keep the keyword order
     return None, tied[:MAX_CANDIDATES]
+
+
+def _left_words(words: list[str], candidates: list[Product]) -> tuple[set[str], list[set[str]]]:
+    """The words of the candidates' names (folded), and per candidate the reference's name words: its
+    stop words, the values of the candidate's own options, and words like option values ("i5") that no
+    candidate's name holds taken out."""
+    in_names = {_fold(w) for p in candidates for w in _words(p.name or "")}
+    left = []
+    for product in candidates:
+        _, used = words_in(product, words)
+        left.append(
+            {
+                _fold(w)
+                for i, w in enumerate(words)
+                if i not in used and w not in _STOP and (_fold(w) in in_names or not _option_like(w))
+            }
+        )
+    return in_names, left
+
+
+def _named_outright(words: list[str], candidates: list[Product], left: list[set[str]]) -> list[Product]:
+    """The candidates the reference names outright (rule 1 and the first rule before the shares): whose
+    name is the reference; when none, whose name words are exactly what is left of it (``left``)."""
+    exact = " ".join(words)
+    named = [p for p in candidates if " ".join(_words(p.name or "")) == exact]
+    return named or [p for p, rest in zip(candidates, left, strict=True) if rest and rest == _name_words(p)]
 
 
 def _others_name(words: set[str], product: Product, candidates: list[Product]) -> bool:
