@@ -82,6 +82,11 @@ def document_id(product_id: int) -> str:
     return f"product-{product_id}"
 
 
+def product_id_of(doc_id: str) -> int:
+    """The product a document id names (``document_id``'s inverse)."""
+    return int(doc_id.split("-", 1)[1])
+
+
 def _money(value: Decimal | None, context: CatalogContext) -> str:
     return format_money(value or 0, context.money)
 

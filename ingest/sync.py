@@ -28,7 +28,7 @@ from pathlib import Path
 from bigcommerce import AsyncBigCommerce
 from bigcommerce.types.catalog import Product
 
-from .documents import CatalogContext, ProductDocument, build_document, document_id
+from .documents import CatalogContext, ProductDocument, build_document, document_id, product_id_of
 from .filters import judge, open_categories
 from .mirror import MirrorSink
 from .page_index import PageIndex, PagesReport, sync_pages
@@ -92,7 +92,7 @@ class _Run:
     async def forget(self, doc_ids: Iterable[str]) -> None:
         """Drop these documents' products from the mirror (left out, or gone from the store)."""
         if self.mirror is not None:
-            await self.mirror.drop(int(d.split("-", 1)[1]) for d in doc_ids)
+            await self.mirror.drop(product_id_of(d) for d in doc_ids)
 
     async def process(self, products: Iterable[Product]) -> None:
         """Judge, build, skip unchanged, embed and upsert one batch of fully-read products."""
@@ -208,7 +208,7 @@ async def sync_catalog(
         included = await _incremental(bulk, run, since)
     stale = set(run.existing) - included
     if mirror is not None:  # the mirror holds what the index holds: the rest left the store or the filters
-        await mirror.retain(int(d.split("-", 1)[1]) for d in included)
+        await mirror.retain(product_id_of(d) for d in included)
     report.excluded = Counter(run.reasons.values())
     report.skipped = max(0, len(included) - report.upserted - report.failed)
     if stale:
@@ -260,7 +260,7 @@ async def _incremental(client: AsyncBigCommerce, run: _Run, since: datetime) -> 
         client, run, include=INCLUDES, filters={"date_modified:min": since.isoformat()}
     ):
         await run.process(products)
-    missing = sorted(int(d.split("-", 1)[1]) for d in candidates - set(run.existing) - run.keep - run.drop)
+    missing = sorted(product_id_of(d) for d in candidates - set(run.existing) - run.keep - run.drop)
     for start in range(0, len(missing), 50):
         batch = missing[start : start + 50]
         async for products in _pages(
@@ -327,8 +327,8 @@ async def sync_products(
     report.excluded = Counter(run.reasons.values())
     report.skipped = max(0, len(run.keep) - report.upserted - report.failed)
     outcomes: dict[int, str] = {}
-    for doc_id in sorted(seen | gone, key=lambda d: int(d.split("-", 1)[1])):
-        product_id = int(doc_id.split("-", 1)[1])
+    for doc_id in sorted(seen | gone, key=product_id_of):
+        product_id = product_id_of(doc_id)
         if doc_id in gone:
             outcomes[product_id] = "deleted from the store"
         elif doc_id in run.drop:
