@@ -67,7 +67,7 @@ async def main(base_url, count, turns):
             else:
                 folder = ConnectionStore(home).folder(DEMO_STORE_HASH)
                 log = await open_freshness_log(settings, DEMO_STORE_HASH, folder)
-                agent.context.tools.mirror = CatalogMirrorView(log.mirror(), log, 300.0, lambda: 0.0)
+                agent.context.tools.mirror = CatalogMirrorView(log, 300.0, lambda: 0.0)
             await agent.send("warm-up", "hello")
             for conversation in conversations(count, turns, 300):
                 thread = uuid.uuid4().hex

@@ -166,12 +166,7 @@ class FreshnessService:
                 return None
             return followed.hooks_registered_at
 
-        return CatalogMirrorView(
-            store.catalog.log.mirror(),
-            store.catalog.log,
-            self.settings.catalog_freshness_seconds,
-            hooks_since,
-        )
+        return CatalogMirrorView(store.catalog.log, self.settings.catalog_freshness_seconds, hooks_since)
 
     def replace_token(self, store_hash: str, token: str) -> None:
         """The store's token was replaced (``connect`` again): the catalog's syncs send the new one."""

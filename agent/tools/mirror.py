@@ -26,7 +26,6 @@ from typing import Protocol
 
 from bigcommerce.types.catalog import Product
 
-from ..persistence.catalog_mirror import CatalogMirror
 from ..persistence.freshness import FreshnessLog
 from ..transcripts.capture import note_mirror_read
 
@@ -44,21 +43,20 @@ class ProductMirror(Protocol):
 
 
 class CatalogMirrorView:
-    """The rules above over one store's mirror and freshness log. ``hooks_since()`` is when the store's
-    hooks were registered (0.0 when unknown: registered before this was kept) while they are registered
-    and accepted by this process, else None."""
+    """The rules above over one store's freshness log and the mirror on its database. ``hooks_since()`` is
+    when the store's hooks were registered (0.0 when unknown: registered before this was kept) while they
+    are registered and accepted by this process, else None."""
 
     def __init__(
         self,
-        mirror: CatalogMirror,
         log: FreshnessLog,
         window_seconds: float,
         hooks_since: Callable[[], float | None],
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.mirror = mirror
         self.log = log
+        self.mirror = log.mirror()
         self.window_seconds = window_seconds
         self.hooks_since = hooks_since
         self.clock = clock

@@ -59,7 +59,7 @@ async def mirrored(env: ToolsEnv, tools_embedder: MiniLMEmbedding, tmp_path: Pat
         env.ctx.index = index
         clock = Clock()
         hooks: list[float | None] = [REGISTERED]
-        view = CatalogMirrorView(log.mirror(), log, WINDOW, lambda: hooks[0], clock=clock)
+        view = CatalogMirrorView(log, WINDOW, lambda: hooks[0], clock=clock)
         await _heard(log, 1_950.0)
         env.ctx.mirror = view
         await env.ctx.open_category_ids()  # the customer groups, read once per 5 minutes either way
