@@ -4,44 +4,14 @@ order card comes from the tool result, never from the model's text."""
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
-import pytest
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-from agent.assembly import model_fields
 from agent.blocks import UrlPolicy, blocks_of
 from agent.blocks.vocabulary import OrderBlock, Paragraph
-from agent.graphs import router
-from agent.models.intents import NLU
 from agent.runtime import Agent
-from agent.settings import LLMSettings, Settings
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.tools.conftest import ToolsEnv
 
 POLICY = UrlPolicy.for_store("demostore", "https://knockout-fitness.example")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def llm_agent(env: ToolsEnv, nlu: NLU, fake: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Agent]:
-    settings = Settings(
-        home=tmp_path,
-        model="openai:fake-model",
-        openai_base_url=fake.base_url,
-        llm=LLMSettings(turn_budget_seconds=600, max_retries=0, timeout_seconds=10),
-    )
-    context = dataclasses.replace(env.context, **model_fields(settings, nlu))
-    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
-        yield Agent(router.build(saver), context)
 
 
 async def test_the_llms_words_are_paragraphs_and_the_card_comes_from_the_tool(

@@ -4,26 +4,14 @@ given them without any word of where they came from, and the grounded reply quot
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-from agent.assembly import model_fields
-from agent.graphs import router
-from agent.models.intents import NLU
 from agent.runtime import Agent
-from agent.settings import LLMSettings, Settings
 from agent.tools.mirror import MirroredFact
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.graphs.conftest import nlu, tools_embedder
-from tests.tools.conftest import ToolsEnv, env
-
-__all__ = ["env", "nlu", "tools_embedder"]
+from tests.tools.conftest import ToolsEnv
 
 
 class OneCopy:
@@ -36,34 +24,15 @@ class OneCopy:
         return {i: self.fact for i in product_ids if i == self.fact.product.id}
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def llm_agent(env: ToolsEnv, nlu: NLU, fake: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Agent]:
+async def test_the_llm_answers_from_the_mirrors_copy(
+    llm_agent: Agent, env: ToolsEnv, fake: FakeOpenAIServer
+) -> None:
     live = await env.ctx.client.products.get(1, include=["variants", "images", "custom_fields", "videos"])
     copy = live.model_copy(
         update={"price": Decimal("70.00"), "sale_price": Decimal(0), "calculated_price": None}
     )
     env.ctx.mirror = OneCopy(MirroredFact(copy, 12.0))
     await env.ctx.open_category_ids()
-    settings = Settings(
-        home=tmp_path,
-        model="openai:fake-model",
-        openai_base_url=fake.base_url,
-        llm=LLMSettings(turn_budget_seconds=600, max_retries=0, timeout_seconds=10),
-    )
-    context = dataclasses.replace(env.context, **model_fields(settings, nlu))
-    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
-        yield Agent(router.build(saver), context)
-
-
-async def test_the_llm_answers_from_the_mirrors_copy(
-    llm_agent: Agent, env: ToolsEnv, fake: FakeOpenAIServer
-) -> None:
     fake.reply_tool_call("get_product_information", {"product_id": 1})
     fake.reply_text("The Premium Boxing Gloves cost $70.00.")
     before = env.ctx.client.stats.requests

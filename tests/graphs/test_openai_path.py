@@ -5,39 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
-import pytest
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-from agent.assembly import model_fields
-from agent.graphs import router
-from agent.models.intents import NLU
 from agent.runtime import Agent
-from agent.settings import LLMSettings, Settings
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.tools.conftest import ToolsEnv
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def llm_agent(env: ToolsEnv, nlu: NLU, fake: FakeOpenAIServer, tmp_path: Path) -> AsyncIterator[Agent]:
-    settings = Settings(
-        home=tmp_path,
-        model="openai:fake-model",
-        openai_base_url=fake.base_url,
-        # the first turn also warms up the NLU; a fake server is not streamed from (stream "auto")
-        llm=LLMSettings(turn_budget_seconds=600, max_retries=0, timeout_seconds=10),
-    )
-    context = dataclasses.replace(env.context, **model_fields(settings, nlu))
-    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
-        yield Agent(router.build(saver), context)
 
 
 async def test_llm_calls_a_tool_and_answers_from_its_result(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
