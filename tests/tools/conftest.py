@@ -4,6 +4,7 @@ it, in-memory agent records), and a conversation."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from agent.context import AgentContext
+from agent.tools.code_cache import redis_client
 from agent.tools.context import Conversation, ToolContext
 from ingest.documents import CatalogContext
 from ingest.embeddings import MiniLMEmbedding
@@ -22,7 +24,9 @@ from sandbox.demo import DEMO_STORE_HASH, generate_demo_store
 from sandbox.state import SandboxStore
 from tests.conftest import NOW
 
-__all__ = ["NOW", "ToolsEnv"]
+__all__ = ["NOW", "REDIS_URL", "ToolsEnv"]
+
+REDIS_URL = "redis://127.0.0.1:6379/0"  # the caches shared by replicas (code_cache, shared_orders)
 
 
 @dataclass
@@ -60,3 +64,17 @@ async def indexed_env(env: ToolsEnv, tools_embedder: MiniLMEmbedding, tmp_path: 
     await sync_catalog(env.ctx.client, index, tmp_path / "state", context)
     env.ctx.index = index
     return env
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    """A key prefix of the test's own in the local Redis; its keys are deleted after."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield prefix
+    client = redis_client(REDIS_URL)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()

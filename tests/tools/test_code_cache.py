@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,9 +15,7 @@ from agent.ports import free_port
 from agent.tools.code_cache import CodeCache, redis_client
 from agent.tools.context import Conversation
 from agent.tools.marketing import list_active_promotions, lookup_discount_code
-from tests.tools.conftest import ToolsEnv
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.tools.conftest import REDIS_URL, ToolsEnv
 
 
 def _requests(env: ToolsEnv) -> int:
@@ -78,19 +74,6 @@ async def test_zero_seconds_keeps_nothing(env: ToolsEnv) -> None:
     for _ in range(3):
         await lookup_discount_code(env.ctx, env.conversation, "SAVE20")
     assert _requests(env) - before == 3 * alone
-
-
-@pytest.fixture
-async def redis_prefix() -> AsyncIterator[str]:
-    prefix = f"test-{uuid.uuid4().hex}"
-    yield prefix
-    client = redis_client(REDIS_URL)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}:*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
 
 
 async def test_replicas_share_the_answers_through_redis(env: ToolsEnv, redis_prefix: str) -> None:

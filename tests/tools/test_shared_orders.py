@@ -5,8 +5,6 @@ deletes the keys, and a dead Redis leaves each replica its own copies."""
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -16,35 +14,21 @@ from agent.tools.code_cache import redis_client
 from agent.tools.order_cache import OrderCache
 from agent.tools.orders import get_order_information
 from agent.tools.shared_orders import SharedOrders
-from tests.tools.conftest import ToolsEnv
+from tests.tools.conftest import REDIS_URL, ToolsEnv
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 JANE = "jane.doe@example.com"
-
-
-@pytest.fixture
-async def prefix() -> AsyncIterator[str]:
-    name = f"test-{uuid.uuid4().hex}"
-    yield name
-    client = redis_client(REDIS_URL)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{name}:*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
 
 
 def _requests(env: ToolsEnv) -> int:
     return env.ctx.client.stats.requests
 
 
-async def test_replicas_share_a_conversations_order(env: ToolsEnv, prefix: str) -> None:
+async def test_replicas_share_a_conversations_order(env: ToolsEnv, redis_prefix: str) -> None:
     first, second = redis_client(REDIS_URL), redis_client(REDIS_URL)
     try:
         store = env.ctx.store_hash
-        one = OrderCache(60, shared=SharedOrders(first, store, prefix, 60))
-        two = OrderCache(60, shared=SharedOrders(second, store, prefix, 60))
+        one = OrderCache(60, shared=SharedOrders(first, store, redis_prefix, 60))
+        two = OrderCache(60, shared=SharedOrders(second, store, redis_prefix, 60))
         env.ctx.orders = one
         asked = await get_order_information(env.ctx, env.conversation, "12345", JANE)
         sent = _requests(env)
@@ -63,20 +47,20 @@ async def test_replicas_share_a_conversations_order(env: ToolsEnv, prefix: str) 
         fresh = await get_order_information(env.ctx, env.conversation, "12345", JANE)
         assert fresh["order"]["status"] == "Delayed" and _requests(env) == sent + 4
 
-        assert [key async for key in first.scan_iter(match=f"{prefix}:orders:{store}:*")]
-        assert await purge_redis(REDIS_URL, prefix, store) >= 2  # the conversations' keys and the index
-        assert not [key async for key in first.scan_iter(match=f"{prefix}:orders:*")]
+        assert [key async for key in first.scan_iter(match=f"{redis_prefix}:orders:{store}:*")]
+        assert await purge_redis(REDIS_URL, redis_prefix, store) >= 2  # the conversations' keys and the index
+        assert not [key async for key in first.scan_iter(match=f"{redis_prefix}:orders:*")]
     finally:
         await first.aclose()
         await second.aclose()
 
 
 async def test_a_dead_redis_leaves_each_replica_its_own(
-    env: ToolsEnv, prefix: str, caplog: pytest.LogCaptureFixture
+    env: ToolsEnv, redis_prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     dead = redis_client(f"redis://127.0.0.1:{free_port()}/0")
     try:
-        env.ctx.orders = OrderCache(60, shared=SharedOrders(dead, env.ctx.store_hash, prefix, 60))
+        env.ctx.orders = OrderCache(60, shared=SharedOrders(dead, env.ctx.store_hash, redis_prefix, 60))
         asked = await get_order_information(env.ctx, env.conversation, "12345", JANE)
         sent = _requests(env)
         again = await get_order_information(env.ctx, env.conversation, "12345", JANE)
