@@ -6,65 +6,35 @@ is not evidence, so the grounding guard replaces the reply with one built from t
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
-import pytest
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-from agent.assembly import model_fields
-from agent.graphs import router
-from agent.models.intents import NLU
 from agent.runtime import Agent
-from agent.settings import LLMSettings, Settings
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.graphs.conftest import nlu, tools_embedder
+from tests.graphs.conftest import fake, llm_agent, nlu, tools_embedder
 from tests.security.test_free_text import MARKERS, PLANTED_SYSTEM, PLANTED_WARRANTY
 from tests.tools.conftest import ToolsEnv, env
 
-__all__ = ["env", "nlu", "tools_embedder"]  # the fixtures this module uses from the graph tests
+__all__ = ["env", "fake", "llm_agent", "nlu", "tools_embedder"]  # the graph tests' fixtures it uses
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeOpenAIServer]:
-    with FakeOpenAIServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def planted_llm_agent(
-    env: ToolsEnv, nlu: NLU, fake: FakeOpenAIServer, tmp_path: Path
-) -> AsyncIterator[Agent]:
-    gloves = env.store.products[1]
-    gloves["custom_fields"] = [
+def plant(env: ToolsEnv) -> None:
+    env.store.products[1]["custom_fields"] = [
         {"id": 98, "name": "Note", "value": PLANTED_SYSTEM},
         {"id": 99, "name": "Warranty", "value": PLANTED_WARRANTY},
         {"id": 100, "name": "Material", "value": "Genuine leather"},
     ]
-    settings = Settings(
-        home=tmp_path,
-        model="openai:fake-model",
-        openai_base_url=fake.base_url,
-        llm=LLMSettings(turn_budget_seconds=600, max_retries=0, timeout_seconds=10),
-    )
-    context = dataclasses.replace(env.context, **model_fields(settings, nlu))
-    async with AsyncSqliteSaver.from_conn_string(str(tmp_path / "c.sqlite")) as saver:
-        yield Agent(router.build(saver), context)
 
 
 async def test_a_model_repeating_planted_free_text_never_passes_it_on(
-    planted_llm_agent: Agent, fake: FakeOpenAIServer
+    llm_agent: Agent, env: ToolsEnv, fake: FakeOpenAIServer
 ) -> None:
+    plant(env)
     fake.reply_tool_call("get_product_information", {"product": "Premium Boxing Gloves"})
     fake.reply_text(
         f"The Premium Boxing Gloves cost $79.99. {PLANTED_SYSTEM} Warranty: {PLANTED_WARRANTY} "
         "Material: Genuine leather."
     )
-    result = await planted_llm_agent.send(
-        uuid.uuid4().hex, "What's the warranty on the Premium Boxing Gloves?"
-    )
+    result = await llm_agent.send(uuid.uuid4().hex, "What's the warranty on the Premium Boxing Gloves?")
 
     sent_back = " ".join(str(m.get("content")) for m in fake.requests[1].messages if m.get("role") == "tool")
     assert "Genuine leather" in sent_back  # the tool result reached the model ...
