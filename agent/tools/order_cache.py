@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 class CachedOrder:
     order: Order
     read_at: float  # monotonic seconds
+    thread_id: str  # the conversation that verified it
     details: OrderDetails | None = None
-    thread_id: str = ""  # the conversation that verified it
 
     def age(self, now: float) -> float:
         return max(0.0, now - self.read_at)
@@ -80,7 +80,7 @@ class OrderCache:
                     self.misses += 1
                     return None
                 self.hits += 1
-                return CachedOrder(kept[0], self.clock(), kept[1], thread_id)
+                return CachedOrder(kept[0], self.clock(), thread_id, kept[1])
         return self.get(thread_id, number)
 
     async def keep(self, thread_id: str, order: Order) -> CachedOrder | None:
@@ -92,8 +92,7 @@ class OrderCache:
 
     async def keep_details(self, entry: CachedOrder) -> None:
         """The order's details were read: keep them with it (in Redis too when shared)."""
-        if entry.thread_id:
-            await self._share(entry)
+        await self._share(entry)
 
     async def forget(self, number: int) -> None:
         """Forget order ``number`` in every conversation, here and in Redis (it changed)."""
@@ -152,7 +151,7 @@ class OrderCache:
         """Keep ``order`` (verified in ``thread_id``); its details are read again with it."""
         if self.ttl_seconds <= 0 or order.id is None:
             return None
-        entry = CachedOrder(order, self.clock(), thread_id=thread_id)
+        entry = CachedOrder(order, self.clock(), thread_id)
         self._entries[(thread_id, order.id)] = entry
         self._entries.move_to_end((thread_id, order.id))
         while len(self._entries) > self.max_entries:
