@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 from bigcommerce.types.catalog import Product
@@ -92,6 +93,6 @@ async def read_mirrored(mirror: ProductMirror | None, product_ids: Iterable[int]
     found = await mirror.products(product_ids)
     for product_id, fact in found.items():
         note_mirror_read(
-            product_id, fact.age_seconds, fact.product.model_dump(mode="json", exclude_none=True)
+            product_id, fact.age_seconds, partial(fact.product.model_dump, mode="json", exclude_none=True)
         )
     return {product_id: fact.product for product_id, fact in found.items()}

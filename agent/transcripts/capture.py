@@ -150,13 +150,15 @@ def note_retrieval(
     )
 
 
-def note_mirror_read(product_id: int, age_seconds: float, product: dict[str, Any]) -> None:
-    """A product the current tool read from the catalog mirror (not the store), with its age; the copy is
-    kept within the body limits (for replay), else left out."""
+def note_mirror_read(product_id: int, age_seconds: float, copy: Callable[[], dict[str, Any]]) -> None:
+    """A product the current tool read from the catalog mirror (not the store), with its age; the copy
+    (``copy()``, made only while a turn is recorded) is kept within the body limits (for replay), else
+    left out."""
     capture = _turn.get()
     if capture is None:
         return
     tool = _tool.get()
+    product = copy()
     size = len(json.dumps(product, default=str))
     kept: dict[str, Any] | None = product
     if size > capture.limits.max_body_bytes or capture.kept_bytes + size > capture.limits.max_turn_bytes:
