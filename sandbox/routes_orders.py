@@ -25,11 +25,12 @@ V3 = "/stores/{store_hash}/v3"
 ORDER_NESTED = ("products", "shipments", "shipping_addresses", "transactions", "coupons", "refunds")
 ORDER_SORTS = ("id", "customer_id", "date_created", "date_modified", "status_id", "channel_id", "external_id")
 WRITABLE_ORDER_FIELDS = ("status_id", "staff_notes", "customer_message")
-# shippingAddress_Put of orders.v2.oas2.yml: the address, the shipping method's name and form fields.
-WRITABLE_ADDRESS_TEXT = (
+ADDRESS_TEXT = (  # an order's shipping address, as its address routes and its consignments give it
     "first_name", "last_name", "company", "street_1", "street_2", "city", "state", "zip", "country",
-    "country_iso2", "phone", "email", "shipping_method",
+    "country_iso2", "phone", "email",
 )  # fmt: skip
+# shippingAddress_Put of orders.v2.oas2.yml: the address, the shipping method's name and form fields.
+WRITABLE_ADDRESS_TEXT = (*ADDRESS_TEXT, "shipping_method")
 
 
 @router.get(V2 + "/store")
@@ -57,8 +58,13 @@ def _status_row(status_id: int) -> dict[str, Any]:
     }
 
 
+def _v2_base(request: Request) -> str:
+    """The absolute URL of the store's v2 API, as BigCommerce spells its resource links."""
+    return f"{request.base_url}stores/{store_of(request).store_hash}/v2"
+
+
 def _render_order(request: Request, order: dict[str, Any]) -> dict[str, Any]:
-    base = f"{request.base_url}stores/{store_of(request).store_hash}/v2"
+    base = _v2_base(request)
     out = {key: value for key, value in order.items() if key not in ORDER_NESTED}
     for key in ("products", "shipping_addresses", "coupons"):
         resource = f"/orders/{order['id']}/{key}"
@@ -163,10 +169,7 @@ async def count_orders(request: Request) -> Response:
 
 
 CONSIGNMENT_INCLUDES = frozenset({"consignments", "consignments.line_items"})
-ADDRESS_FIELDS = (
-    "first_name", "last_name", "company", "street_1", "street_2", "city", "state", "zip", "country",
-    "country_iso2", "email", "phone", "form_fields",
-)  # fmt: skip
+CONSIGNMENT_ADDRESS = (*ADDRESS_TEXT, "form_fields")  # shippingConsignment_Base
 
 
 def _consignments(request: Request, order: dict[str, Any], inline_items: bool) -> dict[str, Any]:
@@ -174,12 +177,12 @@ def _consignments(request: Request, order: dict[str, Any], inline_items: bool) -
     them (orders.v2 ``orderConsignment_Get``): one shipping consignment per shipping address, holding
     its address, its line items (whole with ``consignments.line_items``, else links) and its counts.
     The demo orders are all shipped, so pickups, downloads and gift-certificate emails are empty."""
-    base = f"{request.base_url}stores/{store_of(request).store_hash}/v2"
+    base = _v2_base(request)
     shipping = []
     for address in order["shipping_addresses"]:
         items = [p for p in order["products"] if p.get("order_address_id") == address["id"]]
         consignment: dict[str, Any] = {"id": address["id"]}
-        consignment.update({key: address[key] for key in ADDRESS_FIELDS if key in address})
+        consignment.update({key: address[key] for key in CONSIGNMENT_ADDRESS if key in address})
         consignment["line_items"] = (
             items
             if inline_items
