@@ -7,11 +7,10 @@ import uuid
 
 from agent.runtime import Agent
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.graphs.test_openai_path import fake, llm_agent  # noqa: F401 -- the fixtures
 from tests.tools.conftest import ToolsEnv
 
 
-async def test_llm_answers_shipping_from_the_zones(llm_agent: Agent, fake: FakeOpenAIServer) -> None:  # noqa: F811
+async def test_llm_answers_shipping_from_the_zones(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
     fake.reply_tool_call("get_shipping_options", {"destination": "Canada"})
     fake.reply_text("Yes, we ship to Canada: a flat $14.95, 5-10 business days.")
     result = await llm_agent.send(uuid.uuid4().hex, "do u ship to canada")
@@ -28,14 +27,14 @@ async def test_llm_answers_shipping_from_the_zones(llm_agent: Agent, fake: FakeO
     assert any(m.get("role") == "tool" and "$14.95" in str(m.get("content")) for m in sent_back)
 
 
-async def test_an_invented_shipping_price_is_replaced(llm_agent: Agent, fake: FakeOpenAIServer) -> None:  # noqa: F811
+async def test_an_invented_shipping_price_is_replaced(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
     fake.reply_tool_call("get_shipping_options", {"destination": "Canada"})
     fake.reply_text("Shipping to Canada is only $4.99!")
     result = await llm_agent.send(uuid.uuid4().hex, "how much is shipping to canada")
     assert "$4.99" not in result.text and "$14.95" in result.text
 
 
-async def test_llm_quotes_the_returns_page(llm_agent: Agent, fake: FakeOpenAIServer) -> None:  # noqa: F811
+async def test_llm_quotes_the_returns_page(llm_agent: Agent, fake: FakeOpenAIServer) -> None:
     fake.reply_tool_call("search_store_info", {"question": "return policy"})
     fake.reply_text(
         "You can send items back within 30 days of delivery, unused and in the original packaging."
@@ -47,8 +46,8 @@ async def test_llm_quotes_the_returns_page(llm_agent: Agent, fake: FakeOpenAISer
 
 
 async def test_llm_changes_an_address_only_after_the_shopper_confirms(
-    llm_agent: Agent,  # noqa: F811
-    fake: FakeOpenAIServer,  # noqa: F811
+    llm_agent: Agent,
+    fake: FakeOpenAIServer,
     env: ToolsEnv,
 ) -> None:
     thread = uuid.uuid4().hex
