@@ -224,6 +224,7 @@ def test_webhooks_registered_or_not_and_the_last_delivery(console: Console, sign
     url = f"{console.base_url}/admin/stores/{SERVED_HASH}"
     before = signed_in.get(url).text
     assert "Not registered" in before and "Last delivery: none received" in before
+    assert "from it once the webhooks are registered; until then it asks the store" in before
     connections = ConnectionStore(console.home)
     target = "https://assistant.example/webhooks/bigcommerce"
     with ThreadPoolExecutor(1) as pool:
@@ -249,6 +250,7 @@ def test_webhooks_registered_or_not_and_the_last_delivery(console: Console, sign
     assert mirror and re.match(r"Catalog mirror: [1-9]\d* products, newest copy \d{4}-", mirror.group(1)), (
         mirror
     )
+    assert "while the hooks deliver (or a sync ran)" in mirror.group(1)
     secret = connections.webhook_secret(SERVED_HASH)
     assert secret is not None and secret.reveal() not in after
     with ThreadPoolExecutor(1) as pool:
